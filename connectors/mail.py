@@ -1,0 +1,47 @@
+"""Mail delivery: the protocol SMTP and the local outbox both implement.
+
+A mailer sends one fully built :class:`email.message.EmailMessage`. ``key`` is the message's
+deterministic identity: the outbox names the file after it (a retried send overwrites, never
+duplicates) and the SMTP mailer remembers keys it already delivered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+
+class Mailer(Protocol):
+    name: str
+
+    def send(self, message: EmailMessage, key: str) -> None:
+        """Deliver ``message`` once; raise ConnectorError on failure."""
+        ...
+
+
+def key_filename(key: str) -> str:
+    """A filesystem-safe, stable name for a message key."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)[-80:]
+    return f"{readable}-{digest}"
+
+
+class OutboxMailer:
+    """The embedded default: each message becomes ``<outbox>/<key>.eml``."""
+
+    name = "outbox"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, message: EmailMessage, key: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{key_filename(key)}.eml"
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(message.as_bytes())
+        os.replace(tmp, target)

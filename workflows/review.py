@@ -1,0 +1,410 @@
+"""The review domain: pydantic models for incidents, the analysis, action items and review state.
+
+Pure and deterministic: no I/O, no clocks, no randomness. Every model that is a workflow, update,
+signal or activity argument lives here (or in :mod:`workflows.policy`), so the API, the activities
+and the workflows agree on one shape. Models built inside workflow code have no ``now()`` or
+``uuid4()`` default factories: timestamps come from ``workflow.now()`` (see temporal-practice §2.4).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflows.policy import Policy
+
+
+class Model(BaseModel):
+    """Base for every domain model: unknown fields are refused so typos surface as errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- incident --------------------------------------------------------------------------------------
+
+
+class Person(Model):
+    """Someone involved in the incident."""
+
+    name: str = Field(description="Display name as PagerDuty shows it.")
+    email: str | None = Field(default=None, description="Email, when known.")
+    id: str | None = Field(default=None, description="PagerDuty user id, when known.")
+
+
+class TimelineEntry(Model):
+    """One line of the incident timeline (a PagerDuty log entry or note)."""
+
+    at: datetime = Field(description="When it happened (UTC).")
+    kind: str = Field(description="Log entry type without `_log_entry`, e.g. trigger, note.")
+    summary: str = Field(description="What happened, as PagerDuty summarised it.")
+    actor: str | None = Field(default=None, description="Who or what did it.")
+
+
+class Incident(Model):
+    """The resolved incident a review is about."""
+
+    id: str = Field(description="PagerDuty incident id, e.g. PT4KHLK.")
+    number: int | None = Field(default=None, description="PagerDuty incident number.")
+    title: str = Field(description="Incident title.")
+    service_id: str | None = Field(default=None, description="PagerDuty service id.")
+    service_name: str | None = Field(default=None, description="PagerDuty service name.")
+    priority: str | None = Field(default=None, description="Priority name (P1..P5) or none.")
+    urgency: str | None = Field(default=None, description="high or low.")
+    created_at: datetime | None = Field(default=None, description="When it was triggered.")
+    resolved_at: datetime = Field(description="When it was resolved; deadlines count from here.")
+    url: str | None = Field(default=None, description="PagerDuty web link.")
+    responders: list[Person] = Field(default_factory=list, description="Who was involved.")
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="Log entries and notes, oldest first."
+    )
+    details_source: Literal["webhook", "pagerduty", "manual"] = Field(
+        default="webhook", description="Where the details came from."
+    )
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.resolved_at - self.created_at if self.created_at else None
+
+
+# --- analysis --------------------------------------------------------------------------------------
+
+
+class RootCauseCategory(StrEnum):
+    PROCESS = "process"
+    DOCUMENTATION = "documentation"
+    TOOLING = "tooling"
+    ROLES = "roles"
+    ENVIRONMENT = "environment"
+    OTHER = "other"
+
+
+class RootCause(Model):
+    """One root cause at the end of the why-chain."""
+
+    id: str = Field(min_length=1, max_length=40, description="Short id items refer to, e.g. rc1.")
+    category: RootCauseCategory = Field(description="Kind of cause.")
+    statement: str = Field(description="The cause, about systems and conditions, not people.")
+
+
+class FiveWhys(Model):
+    """Symptom, then 3 to 7 whys, ending in one or more root causes."""
+
+    symptom: str = Field(description="What users or systems saw.")
+    whys: list[str] = Field(description="Each answer to 'why?', in order; 3 to 7 of them.")
+    root_causes: list[RootCause] = Field(description="Where the chain ends; one or more.")
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class ActionItemDraft(Model):
+    """What a facilitator submits for a new action item (SMART-checked)."""
+
+    title: str = Field(description="Who will do what: a specific, verifiable change.")
+    owner: str = Field(description="Exactly one owner, as an email address.")
+    due: str = Field(description="ISO date (end of that day, policy timezone) or date-time.")
+    done_when: str = Field(description="Measurable criterion that says the item is done.")
+    root_cause: str = Field(description="Id of the root cause this item addresses.")
+    priority: Priority = Field(default=Priority.MEDIUM, description="high, medium (default), low.")
+
+
+class ActionItemChange(Model):
+    """A change to an existing action item while drafting; unset fields stay as they are."""
+
+    id: str = Field(description="Action item id.")
+    title: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    done_when: str | None = None
+    root_cause: str | None = None
+    priority: Priority | None = None
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ItemOutcome(StrEnum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    DROPPED = "dropped"
+
+
+class Ticket(Model):
+    """The tracker ticket of an item (a Jira issue, or the local tracker's)."""
+
+    key: str = Field(description="Ticket key, e.g. OPS-12 or LOCAL-3.")
+    url: str = Field(description="Where a person opens it.")
+
+
+class Replan(Model):
+    """A new due date with its reason."""
+
+    due: str = Field(description="The new due date (ISO date or date-time).")
+    reason: str = Field(min_length=1, description="Why the date moved.")
+    at: datetime | None = Field(default=None, description="When it was re-planned.")
+
+
+class ActionItem(ActionItemDraft):
+    """An action item of a review, with its tracking state."""
+
+    id: str = Field(description="Stable id within the review: 1, 2, 3...")
+    status: ItemStatus = Field(default=ItemStatus.OPEN)
+    ticket: Ticket | None = Field(default=None, description="Set once the ticket is open.")
+    outcome: ItemOutcome | None = Field(default=None, description="How it ended, once settled.")
+    closed_at: datetime | None = Field(default=None, description="When it was done or dropped.")
+    reason: str | None = Field(default=None, description="Why it was dropped, if it was.")
+    replans: list[Replan] = Field(default_factory=list)
+    escalations: int = Field(default=0, description="Escalations sent to leadership so far.")
+    problem: str | None = Field(default=None, description="Tracker problem the facilitator must fix.")
+
+
+class FollowUpStatus(StrEnum):
+    DONE = "done"
+    REPLANNED = "replanned"
+    DROPPED = "dropped"
+
+
+class FollowUpOutcome(Model):
+    """The facilitator's decision on one item at the follow-up meeting."""
+
+    action_item: str = Field(description="Action item id.")
+    status: FollowUpStatus = Field(description="done, replanned or dropped.")
+    due: str | None = Field(default=None, description="New due date, required for replanned.")
+    reason: str | None = Field(default=None, description="Required for replanned and dropped.")
+
+
+class FollowUpRecord(Model):
+    """What the follow-up meeting decided, one outcome per open item."""
+
+    outcomes: list[FollowUpOutcome] = Field(description="One per action item reviewed.")
+    notes: str | None = Field(default=None, description="Free-text minutes.")
+    recorded_at: datetime | None = Field(default=None, description="Set by the workflow.")
+
+
+class WentWell(Model):
+    """Something that went well; publishing needs at least one."""
+
+    text: str = Field(description="What went well.")
+
+
+class PublishRequest(Model):
+    """Publish the review; an override reason lets it through with open blameless findings."""
+
+    blame_override: str | None = Field(
+        default=None, description="Why open blameless-language findings are acceptable."
+    )
+
+
+class RemoveActionItem(Model):
+    """Remove a draft action item."""
+
+    id: str = Field(description="Action item id.")
+
+
+# --- findings and violations -------------------------------------------------------------------------
+
+
+class Violation(Model):
+    """A rule the submission breaks: stable code, the field, a message and a hint."""
+
+    code: str = Field(description="Stable code from workflows.codes.Code.")
+    field: str = Field(description="Dotted path of the offending field, e.g. whys.2.")
+    message: str = Field(description="What is wrong.")
+    hint: str = Field(description="How to fix it.")
+
+
+class Finding(Model):
+    """A blameless-language or vagueness finding in free text."""
+
+    code: str = Field(description="Stable code from workflows.codes.Code.")
+    kind: Literal["blame", "vague"] = Field(description="blame or vague.")
+    field: str | None = Field(default=None, description="Where in the review, if in one.")
+    start: int = Field(description="Offset of the offending span.")
+    end: int = Field(description="End offset (exclusive).")
+    text: str = Field(description="The offending span.")
+    message: str = Field(description="What is wrong.")
+    hint: str = Field(description="A rewrite hint.")
+
+
+class RulesRejected(Exception):
+    """Raised by validators: carries every violation at once (serialised in the error message)."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__(ViolationList(violations=violations).model_dump_json())
+
+
+class ViolationList(Model):
+    violations: list[Violation]
+
+
+# --- review state ----------------------------------------------------------------------------------
+
+
+class Phase(StrEnum):
+    DRAFTING = "drafting"
+    TRACKING = "tracking"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+class Problem(Model):
+    """An integration failure the facilitator must know about (shown on the review)."""
+
+    code: str = Field(description="Stable code, e.g. JiraPermissionDenied.")
+    message: str = Field(description="What failed, without secrets.")
+    action_item: str | None = Field(default=None, description="The item concerned, if any.")
+    at: datetime | None = None
+
+
+class ReviewState(Model):
+    """Everything a review knows. Carried across continue-as-new; queried by the API."""
+
+    incident: Incident
+    phase: Phase = Phase.DRAFTING
+    team: str | None = Field(default=None, description="Owning team name, if a team claims it.")
+    facilitator: str = Field(description="Facilitator email.")
+    leadership: list[str] = Field(description="Leadership emails for escalations.")
+    five_whys: FiveWhys | None = None
+    action_items: list[ActionItem] = Field(default_factory=list)
+    went_well: list[WentWell] = Field(default_factory=list)
+    blame_override: str | None = None
+    published_at: datetime | None = None
+    follow_up_at: datetime | None = Field(default=None, description="Scheduled meeting start.")
+    follow_up_invited_at: datetime | None = None
+    follow_up: FollowUpRecord | None = None
+    closed_at: datetime | None = None
+    doc_url: str | None = None
+    review_url: str | None = None
+    next_item_number: int = 1
+    draft_reminded: bool = False
+    draft_escalations: int = 0
+    opened_notified: bool = False
+    problems: list[Problem] = Field(default_factory=list)
+    revision: int = Field(default=0, description="Bumped on every accepted change.")
+
+    def item(self, item_id: str) -> ActionItem | None:
+        return next((i for i in self.action_items if i.id == item_id), None)
+
+    @property
+    def open_items(self) -> list[ActionItem]:
+        return [i for i in self.action_items if i.status == ItemStatus.OPEN]
+
+    @property
+    def all_items_settled(self) -> bool:
+        return all(i.status != ItemStatus.OPEN for i in self.action_items)
+
+
+# --- workflow inputs, signals, outputs -------------------------------------------------------------
+
+
+class PostmortemInput(Model):
+    """Start input of PostmortemWorkflow; ``state`` is set only by continue-as-new."""
+
+    incident: Incident = Field(description="What the webhook (or `trigger`) knew.")
+    policy: Policy = Field(default_factory=Policy, description="Policy snapshot for this review.")
+    review_url: str | None = Field(default=None, description="Base URL of the review web page.")
+    state: ReviewState | None = Field(default=None, description="Carried state after CAN.")
+
+
+class ActionItemInput(Model):
+    """Start input of ActionItemWorkflow; ``item`` carries tracking state across CAN."""
+
+    parent_workflow_id: str = Field(description="PostmortemWorkflow id to report to.")
+    incident: Incident = Field(description="The incident, for ticket text and emails.")
+    item: ActionItem = Field(description="The item, as published.")
+    root_cause: RootCause | None = Field(default=None, description="The root cause it addresses.")
+    facilitator: str = Field(description="Facilitator email.")
+    leadership: list[str] = Field(description="Leadership emails.")
+    review_url: str | None = Field(default=None, description="Link to the review.")
+    policy: Policy = Field(default_factory=Policy)
+    reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
+    overdue_notified: bool = Field(default=False, description="Overdue notice sent for current due.")
+    last_escalation_at: datetime | None = None
+
+
+class ItemReport(Model):
+    """Signal from an item's workflow to its review: the item's state changed."""
+
+    item: ActionItem = Field(description="The item as its workflow now sees it.")
+
+
+class TicketEvent(Model):
+    """Signal payload for ticket_closed / ticket_reopened / ticket_deleted."""
+
+    key: str = Field(description="Ticket key.")
+    at: datetime | None = Field(default=None, description="When the tracker says it happened.")
+    event_id: str | None = Field(default=None, description="Webhook or changelog id, for dedupe.")
+
+
+class ReplanRequest(Model):
+    """Update payload for ActionItemWorkflow.replan."""
+
+    due: str = Field(description="New due date (ISO date or date-time).")
+    reason: str = Field(min_length=1, description="Why it moved.")
+
+
+class DropRequest(Model):
+    """Update payload for ActionItemWorkflow.drop."""
+
+    reason: str = Field(min_length=1, description="Why the item is dropped.")
+
+
+class MarkDone(Model):
+    """Signal payload when the facilitator confirms an item done at the follow-up."""
+
+    reason: str | None = Field(default=None, description="Optional note.")
+
+
+class ReviewOutcome(Model):
+    """Result of a closed review."""
+
+    incident_id: str
+    items_done: int
+    items_dropped: int
+    closed_at: datetime
+
+
+# --- time helpers (pure; zoneinfo data is static so this is deterministic) ---------------------------
+
+
+def parse_due(value: str, tz: str = "UTC") -> datetime:
+    """The moment an item is due. A date means the end of that day in ``tz``.
+
+    Raises ``ValueError`` for anything that is not an ISO date or date-time. A naive date-time is
+    read in ``tz``.
+    """
+    text = value.strip()
+    zone = ZoneInfo(tz)
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def follow_up_start(resolved_at: datetime, policy: Policy) -> datetime:
+    """Meeting start: ``follow_up.after`` past resolution, at the policy's local time.
+
+    Weekends move to the next Monday. When ``after`` is shorter than a day (demos, tests) the
+    meeting is simply resolution + after, with no calendar rounding.
+    """
+    target = resolved_at + policy.follow_up.after
+    if policy.follow_up.after < timedelta(days=1):
+        return target
+    zone = ZoneInfo(policy.timezone)
+    local_day = target.astimezone(zone).date()
+    while local_day.weekday() >= 5:
+        local_day += timedelta(days=1)
+    hours, minutes = (int(p) for p in policy.follow_up.meeting_time.split(":"))
+    return datetime.combine(local_day, time(hours, minutes), tzinfo=zone)
