@@ -1,0 +1,34 @@
+"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio.client import Client
+
+from activities.documents import DocumentActivities
+from activities.incidents import IncidentActivities
+from activities.mail import MailActivities
+from activities.reviews import ReviewActivities
+from activities.tickets import TicketActivities
+from connectors.factory import Connectors
+
+
+def build_activities(connectors: Connectors, client: Client) -> list[Callable[..., Any]]:
+    """Every activity the workflows call, bound to this process's connectors."""
+    incidents = IncidentActivities(connectors.incidents)
+    documents = DocumentActivities(connectors.documents)
+    tickets = TicketActivities(connectors.tracker)
+    mail = MailActivities(connectors.mailer, connectors.mail_from)
+    reviews = ReviewActivities(client)
+    return [
+        incidents.fetch_incident,
+        documents.write_review_doc,
+        tickets.open_ticket,
+        tickets.read_ticket_status,
+        tickets.comment_on_ticket,
+        mail.send_email,
+        reviews.list_review_items,
+        reviews.list_reviews,
+    ]

@@ -289,6 +289,10 @@ class ReviewState(Model):
     next_item_number: int = 1
     draft_reminded: bool = False
     draft_escalations: int = 0
+    last_draft_escalation_at: datetime | None = None
+    started_items: list[str] = Field(
+        default_factory=list, description="Items whose ActionItemWorkflow has been started."
+    )
     opened_notified: bool = False
     problems: list[Problem] = Field(default_factory=list)
     revision: int = Field(default=0, description="Bumped on every accepted change.")
@@ -303,6 +307,14 @@ class ReviewState(Model):
     @property
     def all_items_settled(self) -> bool:
         return all(i.status != ItemStatus.OPEN for i in self.action_items)
+
+
+class ReviewStatus(Model):
+    """What the ``status`` query answers: the state, its blameless findings, what blocks publishing."""
+
+    state: ReviewState
+    findings: list[Finding] = Field(default_factory=list)
+    publish_blockers: list[Violation] = Field(default_factory=list)
 
 
 # --- workflow inputs, signals, outputs -------------------------------------------------------------
@@ -331,6 +343,9 @@ class ActionItemInput(Model):
     reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
     overdue_notified: bool = Field(default=False, description="Overdue notice sent for current due.")
     last_escalation_at: datetime | None = None
+    last_reconciled_at: datetime | None = None
+    ticket_attempts: int = Field(default=0, description="Failed attempts to open the ticket.")
+    review_closed: bool = Field(default=False, description="The review has closed.")
 
 
 class ItemReport(Model):
@@ -364,6 +379,13 @@ class MarkDone(Model):
     """Signal payload when the facilitator confirms an item done at the follow-up."""
 
     reason: str | None = Field(default=None, description="Optional note.")
+
+
+class DigestInput(Model):
+    """Input of DigestWorkflow (set by the schedule created at worker start)."""
+
+    policy: Policy = Field(default_factory=Policy)
+    dashboard_url: str | None = Field(default=None, description="Link to the dashboard.")
 
 
 class ReviewOutcome(Model):
@@ -408,3 +430,25 @@ def follow_up_start(resolved_at: datetime, policy: Policy) -> datetime:
         local_day += timedelta(days=1)
     hours, minutes = (int(p) for p in policy.follow_up.meeting_time.split(":"))
     return datetime.combine(local_day, time(hours, minutes), tzinfo=zone)
+
+
+def needs_review(incident: Incident, policy: Policy) -> tuple[bool, str]:
+    """Whether the policy wants a review of this incident, and why (for the webhook's answer)."""
+    rules = policy.review
+    duration = incident.duration
+    if duration is not None and duration < rules.min_duration:
+        return False, f"resolved in {duration}, under review.min_duration {rules.min_duration}"
+    checks: list[bool] = []
+    if rules.required_priorities:
+        checks.append((incident.priority or "") in rules.required_priorities)
+    if rules.required_urgencies:
+        checks.append((incident.urgency or "") in rules.required_urgencies)
+    if not checks:
+        return True, "the policy reviews every incident"
+    wanted = all(checks) if rules.require_all else any(checks)
+    if not wanted:
+        return False, (
+            f"priority {incident.priority or 'none'} / urgency {incident.urgency or 'none'} "
+            "is not in review.required_priorities / review.required_urgencies"
+        )
+    return True, "matches review.required_priorities / review.required_urgencies"

@@ -1,0 +1,73 @@
+"""Ticket steps: open an item's ticket (idempotently), read its live status, comment on it."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.errors import to_application_error
+from connectors.errors import ConnectorError
+from connectors.tracker import TicketSpec, Tracker, item_label
+from workflows.review import parse_due
+from workflows.steps import OpenTicket, TicketComment, TicketOpened, TicketQuery, TicketStatus
+
+
+def ticket_description(request: OpenTicket) -> str:
+    item = request.item
+    lines = [
+        f"Action item {item.id} from the post-incident review of {request.incident_id}: "
+        f"{request.incident_title}",
+        "",
+        f"What: {item.title}",
+        f"Done when: {item.done_when}",
+        f"Root cause addressed: {request.root_cause or item.root_cause}",
+        f"Owner: {item.owner}",
+        f"Due: {item.due}",
+    ]
+    if request.review_url:
+        lines += ["", f"Review: {request.review_url}"]
+    lines += ["", "Opened by Followthrough. Close this ticket when the item is done."]
+    return "\n".join(lines)
+
+
+class TicketActivities:
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+
+    @activity.defn
+    def open_ticket(self, request: OpenTicket) -> TicketOpened:
+        """Open the item's ticket, or return the one a previous attempt already opened."""
+        item = request.item
+        spec = TicketSpec(
+            item_label=item_label(request.incident_id, item.id),
+            summary=item.title,
+            description=ticket_description(request),
+            due=parse_due(item.due, request.timezone).date(),
+            priority=item.priority.value,
+            owner_email=item.owner,
+            review_url=request.review_url,
+        )
+        try:
+            ref = self.tracker.open_ticket(spec)
+        except ConnectorError as exc:
+            raise to_application_error(exc) from exc
+        activity.logger.info("ticket %s for item %s (created=%s)", ref.key, item.id, ref.created)
+        return TicketOpened(
+            key=ref.key, url=ref.url, created=ref.created, unassigned_reason=ref.unassigned_reason
+        )
+
+    @activity.defn
+    def read_ticket_status(self, request: TicketQuery) -> TicketStatus:
+        """The ticket's live status, read before every reminder and on the reconcile cadence."""
+        try:
+            state = self.tracker.ticket_state(request.key)
+        except ConnectorError as exc:
+            raise to_application_error(exc) from exc
+        return TicketStatus(key=state.key, done=state.done, deleted=state.deleted, status=state.status)
+
+    @activity.defn
+    def comment_on_ticket(self, request: TicketComment) -> None:
+        """Add a comment, e.g. that the item was escalated and to whom."""
+        try:
+            self.tracker.comment(request.key, request.text)
+        except ConnectorError as exc:
+            raise to_application_error(exc) from exc

@@ -1,0 +1,65 @@
+"""The HTTP front door: webhooks in, the review REST API, the web pages, health and metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from temporalio.client import Client
+
+from api import errors, reviews, webhooks
+from api.metrics import API_CALLS, REGISTRY
+from connectors.local_tracker import LocalTracker
+from connectors.settings import Settings
+from workflows.policy import Policy
+
+
+def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
+    """Build the app around one Temporal client; nothing here talks to Temporal at import time."""
+    app = FastAPI(
+        title="Followthrough",
+        version="0.1.0",
+        description="Incident post-mortems that actually finish. Every review call is a Temporal "
+        "update or query; rule violations answer 422 with "
+        '`{"errors": [{"code", "field", "message", "hint"}]}`.',
+    )
+    app.state.settings = settings
+    app.state.client = client
+    app.state.policy = policy
+    app.state.local_tracker = (
+        None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
+    )
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _timing(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        API_CALLS.labels(path, str(response.status_code)).observe(time.perf_counter() - start)
+        return response
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers. Needs no token."""
+        return {"status": "ok"}
+
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    async def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(webhooks.router)
+    app.include_router(reviews.router)
+    try:
+        from api import pages
+    except ImportError:  # pragma: no cover - pages are optional until installed
+        pages = None  # type: ignore[assignment]
+    if pages is not None:
+        pages.install(app)
+    return app

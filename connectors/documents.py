@@ -1,0 +1,89 @@
+"""Review documents: the protocol, and the embedded default of Markdown files.
+
+The document is rendered from the review's state (a JSON-able mapping) with one Jinja2 template, so
+the file on disk, the web page's copy and any future backend (Confluence, Google Docs) show the same
+sections: summary, timeline, symptom and five whys, root causes, action items, what went well,
+follow-up.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from connectors.errors import ConnectorError, ErrorKind
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=False,  # Markdown output: escaping is done by the md_escape filter where needed
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _md_escape(value: object) -> str:
+    """Keep user text from breaking table cells or starting Markdown structures."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+_env.filters["md"] = _md_escape
+
+
+def render_review_markdown(review: Mapping[str, Any]) -> str:
+    """The review document as Markdown, from ``ReviewState.model_dump(mode="json")`` plus extras."""
+    return _env.get_template("review.md.j2").render(r=review)
+
+
+class DocumentStore(Protocol):
+    name: str
+
+    def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
+        """Write (or re-write) the document; return the URL people open."""
+        ...
+
+    def read(self, incident_id: str) -> str | None:
+        """The current document text, if any."""
+        ...
+
+
+class MarkdownDocuments:
+    """One ``<incident id>.md`` per review under ``folder``; the URL is the web page's copy."""
+
+    name = "markdown"
+
+    def __init__(self, folder: Path, base_url: str) -> None:
+        self.folder = folder
+        self.base_url = base_url.rstrip("/")
+
+    def path(self, incident_id: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in incident_id)
+        return self.folder / f"{safe}.md"
+
+    def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
+        text = render_review_markdown(review)
+        target = self.path(incident_id)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise ConnectorError(
+                "documents", ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
+            ) from exc
+        return f"{self.base_url}/reviews/{incident_id}/document"
+
+    def read(self, incident_id: str) -> str | None:
+        target = self.path(incident_id)
+        return target.read_text(encoding="utf-8") if target.exists() else None

@@ -1,0 +1,430 @@
+"""ActionItemWorkflow: one action item, from its ticket to done, dropped or the review's close.
+
+Id ``postmortem-<incident>/action-<n>``. It opens the item's ticket (idempotent: the tracker looks
+its unique label up before creating), then waits on ticket signals and on its timers: the owner's
+reminder before due, the overdue notice on due, escalations to leadership after the grace period on
+the policy's cadence, and the reconciliation read of the live ticket status. Before every reminder
+or escalation it reads the live status; a closed ticket settles the item and nothing is sent.
+
+A done item keeps listening (a reopened ticket makes it open again) until its review closes; a
+dropped item ends at once. Every change is reported to the review with the ``item_changed`` signal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import calls, rules
+    from workflows.messages import MailKind, MailRequest
+    from workflows.review import (
+        ActionItem,
+        ActionItemDraft,
+        ActionItemInput,
+        DropRequest,
+        ItemOutcome,
+        ItemReport,
+        ItemStatus,
+        MarkDone,
+        Replan,
+        ReplanRequest,
+        Ticket,
+        TicketEvent,
+        parse_due,
+    )
+    from workflows.steps import (
+        OpenTicket,
+        ReviewItems,
+        ReviewQuery,
+        TicketComment,
+        TicketOpened,
+        TicketQuery,
+        TicketStatus,
+    )
+
+MAX_TICKET_ATTEMPTS = 3
+
+
+@workflow.defn
+class ActionItemWorkflow:
+    @workflow.init
+    def __init__(self, inp: ActionItemInput) -> None:
+        self.inp = inp
+        self.item: ActionItem = inp.item
+        self._reported: dict[str, object] | None = None
+        self._problem_mail: str | None = None  # a problem the facilitator has not been told yet
+        self._seen_events: set[str] = set()
+
+    @property
+    def _tz(self) -> str:
+        return self.inp.policy.timezone
+
+    # --- main loop -----------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: ActionItemInput) -> ActionItem:
+        if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
+            await self._open_ticket()
+        while True:
+            await self._report()
+            await self._tell_facilitator()
+            if self._finished():
+                break
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(self.inp.model_copy(update={"item": self.item}))
+            fired = await calls.sleep_until(self._next_timer(), self._has_news)
+            if not fired:
+                await self._on_timer()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.item
+
+    def _finished(self) -> bool:
+        if self.item.status == ItemStatus.DROPPED:
+            return True
+        return self.inp.review_closed
+
+    def _has_news(self) -> bool:
+        return (
+            self.item.model_dump() != self._reported
+            or self._problem_mail is not None
+            or self._finished()
+        )
+
+    @property
+    def _due(self) -> datetime:
+        return parse_due(self.item.due, self._tz)
+
+    def _next_timer(self) -> datetime | None:
+        if self.item.status != ItemStatus.OPEN:
+            return None
+        policy, inp = self.inp.policy.action_items, self.inp
+        candidates: list[datetime] = []
+        if not inp.reminded and not inp.overdue_notified:
+            candidates.append(self._due - policy.remind_before)
+        if not inp.overdue_notified:
+            candidates.append(self._due)
+        if inp.last_escalation_at is None:
+            candidates.append(self._due + policy.escalate_after)
+        else:
+            candidates.append(inp.last_escalation_at + policy.escalate_every)
+        retry_ticket = self.item.ticket is None and 0 < inp.ticket_attempts < MAX_TICKET_ATTEMPTS
+        if self.item.ticket is not None or retry_ticket:
+            last = inp.last_reconciled_at or workflow.now()
+            if inp.last_reconciled_at is None:
+                inp.last_reconciled_at = last
+            candidates.append(last + policy.reconcile_every)
+        return min(candidates)
+
+    async def _on_timer(self) -> None:
+        """A timer fired: reconcile first, then send whatever is due (each at most once)."""
+        now, inp, policy = workflow.now(), self.inp, self.inp.policy.action_items
+        inp.last_reconciled_at = now
+        if self.item.ticket is None and inp.ticket_attempts:
+            if inp.ticket_attempts < MAX_TICKET_ATTEMPTS:
+                await self._open_ticket()
+        elif not await self._still_open():
+            return
+        due = self._due
+        if not inp.overdue_notified and now >= due:
+            inp.overdue_notified = inp.reminded = True
+            await self._mail(MailKind.OVERDUE_NOTICE, [self.item.owner], "overdue", cc=[inp.facilitator])
+        elif not inp.reminded and now >= due - policy.remind_before:
+            inp.reminded = True
+            await self._mail(MailKind.OWNER_REMINDER, [self.item.owner], "reminder")
+        escalate_at = (
+            due + policy.escalate_after
+            if inp.last_escalation_at is None
+            else inp.last_escalation_at + policy.escalate_every
+        )
+        if now >= escalate_at:
+            await self._escalate()
+
+    async def _still_open(self) -> bool:
+        """Read the live ticket status; settle the item if the ticket was closed meanwhile."""
+        if self.item.ticket is None:
+            return True
+        try:
+            live = await calls.call(
+                calls.READ_TICKET_STATUS,
+                TicketQuery(key=self.item.ticket.key),
+                TicketStatus,
+                give_up_after=timedelta(hours=1),
+            )
+        except ActivityError as err:
+            workflow.logger.warning("ticket status unavailable: %s", calls.failure_code(err))
+            return True  # a reminder about a possibly closed ticket beats silence
+        if live.deleted:
+            self._ticket_gone()
+            return True
+        if live.done:
+            self._settle_done(workflow.now())
+            return False
+        return True
+
+    async def _escalate(self) -> None:
+        inp, item = self.inp, self.item
+        count = item.escalations
+        others = await self._other_open_items()
+        await self._mail(
+            MailKind.ESCALATION,
+            inp.leadership,
+            f"escalation-{count + 1}",
+            cc=[item.owner, inp.facilitator],
+            escalation_count=count,
+            others=others,
+        )
+        item.escalations += 1
+        inp.last_escalation_at = workflow.now()
+        if item.ticket is not None:
+            text = (
+                f"Followthrough: this item is overdue and was escalated to "
+                f"{', '.join(inp.leadership)} (escalation #{count + 1})."
+            )
+            try:
+                await calls.call(
+                    calls.COMMENT_ON_TICKET,
+                    TicketComment(key=item.ticket.key, text=text),
+                    type(None),
+                    give_up_after=timedelta(hours=1),
+                )
+            except ActivityError as err:
+                workflow.logger.warning("escalation comment failed: %s", calls.failure_code(err))
+
+    async def _other_open_items(self) -> list[ActionItem]:
+        try:
+            items = await calls.call(
+                calls.LIST_REVIEW_ITEMS,
+                ReviewQuery(workflow_id=self.inp.parent_workflow_id),
+                ReviewItems,
+                give_up_after=timedelta(minutes=5),
+            )
+        except ActivityError:
+            return []
+        return [i for i in items.items if i.id != self.item.id and i.status == ItemStatus.OPEN]
+
+    async def _open_ticket(self) -> None:
+        inp, item = self.inp, self.item
+        try:
+            opened = await calls.call(
+                calls.OPEN_TICKET,
+                OpenTicket(
+                    incident_id=inp.incident.id,
+                    incident_title=inp.incident.title,
+                    item=item,
+                    root_cause=inp.root_cause.statement if inp.root_cause else None,
+                    review_url=inp.review_url,
+                    timezone=self._tz,
+                ),
+                TicketOpened,
+            )
+        except ActivityError as err:
+            inp.ticket_attempts += 1
+            problem = (
+                f"The ticket for action item {item.id} could not be opened "
+                f"({calls.failure_code(err)}): {calls.failure_message(err)}"
+            )
+            if inp.ticket_attempts < MAX_TICKET_ATTEMPTS:
+                problem += " Followthrough will try again; reminders go out by email meanwhile."
+            self._flag(problem)
+            return
+        item.ticket = Ticket(key=opened.key, url=opened.url)
+        item.problem = None
+        if opened.unassigned_reason:
+            self._flag(f"Ticket {opened.key} is unassigned: {opened.unassigned_reason}")
+
+    def _flag(self, problem: str) -> None:
+        self.item.problem = problem
+        self._problem_mail = problem
+
+    def _ticket_gone(self) -> None:
+        assert self.item.ticket is not None
+        message = (
+            f"Ticket {self.item.ticket.key} of action item {self.item.id} was deleted in the "
+            "tracker. The item stays open; re-plan or drop it at the follow-up."
+        )
+        if self.item.problem != message:
+            self._flag(message)
+
+    async def _report(self) -> None:
+        snapshot = self.item.model_dump()
+        if snapshot == self._reported:
+            return
+        self._reported = snapshot
+        parent = workflow.get_external_workflow_handle(self.inp.parent_workflow_id)
+        try:
+            await parent.signal("item_changed", ItemReport(item=self.item))
+        except ApplicationError:
+            workflow.logger.warning("review %s no longer listens", self.inp.parent_workflow_id)
+
+    async def _tell_facilitator(self) -> None:
+        if self._problem_mail is None:
+            return
+        problem, self._problem_mail = self._problem_mail, None
+        await self._mail(
+            MailKind.PROBLEM,
+            [self.inp.facilitator],
+            # Same problem, same key: told once. sha256 (not hash()) is stable across workers.
+            "problem-" + hashlib.sha256(problem.encode()).hexdigest()[:16],
+            problem=problem,
+        )
+
+    async def _mail(
+        self,
+        kind: MailKind,
+        to: list[str],
+        purpose: str,
+        *,
+        cc: list[str] | None = None,
+        escalation_count: int = 0,
+        others: list[ActionItem] | None = None,
+        problem: str | None = None,
+    ) -> None:
+        inp, now = self.inp, workflow.now()
+        five_whys_root = inp.root_cause.statement if inp.root_cause else None
+        line = calls.item_line(self.item, None, now, self._tz)
+        line.root_cause = five_whys_root or self.item.root_cause
+        # The key names the due date too: a re-planned item earns a fresh reminder.
+        key = f"{workflow.info().workflow_id}/{purpose}@{self.item.due}"
+        result = await calls.send_mail(
+            MailRequest(
+                kind=kind,
+                to=list(dict.fromkeys(to)),
+                cc=[c for c in dict.fromkeys(cc or []) if c not in to],
+                message_key=key,
+                sent_at=now,
+                incident_id=inp.incident.id,
+                incident_title=inp.incident.title,
+                service=inp.incident.service_name or inp.incident.service_id,
+                review_url=inp.review_url,
+                facilitator=inp.facilitator,
+                item=line,
+                other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
+                escalation_count=escalation_count,
+                problem=problem,
+            )
+        )
+        if result is not None and kind != MailKind.PROBLEM:
+            self.item.problem = result.message
+
+    # --- state changes -------------------------------------------------------------------------
+
+    def _settle_done(self, at: datetime) -> None:
+        item = self.item
+        if item.status != ItemStatus.OPEN:
+            return
+        item.status = ItemStatus.DONE
+        item.closed_at = at
+        item.outcome = ItemOutcome.DONE_ON_TIME if at <= self._due else ItemOutcome.DONE_LATE
+
+    def _apply_replan(self, request: ReplanRequest) -> None:
+        item, inp = self.item, self.inp
+        item.replans.append(Replan(due=request.due, reason=request.reason, at=workflow.now()))
+        item.due = request.due
+        item.status, item.outcome, item.closed_at = ItemStatus.OPEN, None, None
+        inp.reminded = inp.overdue_notified = False
+        inp.last_escalation_at = None
+
+    def _apply_drop(self, reason: str) -> None:
+        item = self.item
+        item.status = ItemStatus.DROPPED
+        item.outcome = ItemOutcome.DROPPED
+        item.reason = reason
+        item.closed_at = workflow.now()
+
+    def _fresh(self, event: TicketEvent) -> bool:
+        """Webhooks arrive at least once: an event id seen before changes nothing."""
+        if event.event_id is None:
+            return True
+        if event.event_id in self._seen_events:
+            return False
+        self._seen_events.add(event.event_id)
+        return True
+
+    # --- signals -------------------------------------------------------------------------------
+
+    @workflow.signal
+    def ticket_closed(self, event: TicketEvent) -> None:
+        """The owner moved the ticket into a done status."""
+        if self._fresh(event):
+            self._settle_done(event.at or workflow.now())
+
+    @workflow.signal
+    def ticket_reopened(self, event: TicketEvent) -> None:
+        """The ticket left the done category: the item is open again."""
+        if not self._fresh(event) or self.item.status != ItemStatus.DONE:
+            return
+        if event.at and self.item.closed_at and event.at < self.item.closed_at:
+            return  # an older event delivered late
+        self.item.status, self.item.outcome, self.item.closed_at = ItemStatus.OPEN, None, None
+
+    @workflow.signal
+    def ticket_deleted(self, event: TicketEvent) -> None:
+        if self._fresh(event) and self.item.ticket is not None:
+            self._ticket_gone()
+
+    @workflow.signal
+    def replan_decided(self, request: ReplanRequest) -> None:
+        """The follow-up meeting gave the item a new due date."""
+        if self.item.status != ItemStatus.DROPPED:
+            self._apply_replan(request)
+
+    @workflow.signal
+    def drop_decided(self, request: DropRequest) -> None:
+        """The follow-up meeting dropped the item."""
+        if self.item.status != ItemStatus.DROPPED:
+            self._apply_drop(request.reason)
+
+    @workflow.signal
+    def done_confirmed(self, request: MarkDone) -> None:
+        """The follow-up meeting confirmed the item done."""
+        self._settle_done(workflow.now())
+
+    @workflow.signal
+    def review_closed(self) -> None:
+        self.inp.review_closed = True
+
+    # --- updates and queries -------------------------------------------------------------------
+
+    @workflow.update
+    def replan(self, request: ReplanRequest) -> ActionItem:
+        """Move the due date (with a reason); reminders and escalations restart from it."""
+        self._apply_replan(request)
+        return self.item
+
+    @replan.validator
+    def _validate_replan(self, request: ReplanRequest) -> None:
+        if self.item.status == ItemStatus.DROPPED:
+            raise calls.wrong_phase("re-plan a dropped item", self.item.status.value)
+        draft = ActionItemDraft(**{
+            **self.item.model_dump(include=set(ActionItemDraft.model_fields)),
+            "due": request.due,
+        })
+        violations = [
+            v
+            for v in rules.check_action_item(
+                draft, {self.item.root_cause}, workflow.now(), self.inp.policy
+            )
+            if v.field == "due"
+        ]
+        if violations:
+            raise calls.rules_rejected(violations)
+
+    @workflow.update
+    def drop(self, request: DropRequest) -> ActionItem:
+        """Drop the item with a reason; its workflow ends."""
+        self._apply_drop(request.reason)
+        return self.item
+
+    @drop.validator
+    def _validate_drop(self, request: DropRequest) -> None:
+        if self.item.status == ItemStatus.DROPPED:
+            raise calls.wrong_phase("drop an item", "dropped")
+
+    @workflow.query
+    def current(self) -> ActionItem:
+        return self.item

@@ -1,0 +1,180 @@
+"""How workflows call their side effects: activity names, timeouts, retry policies, mail.
+
+Activities are referenced by name (not imported) so that ``workflows/`` never imports the
+side-effect rooms; the names are the public contract of ``activities/``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
+    from workflows.messages import ItemLine, MailRequest
+    from workflows.review import ActionItem, FiveWhys, ItemStatus, Problem, Violation, parse_due
+
+T = TypeVar("T")
+
+# Activity names (the functions live in activities/).
+FETCH_INCIDENT = "fetch_incident"
+WRITE_REVIEW_DOC = "write_review_doc"
+OPEN_TICKET = "open_ticket"
+READ_TICKET_STATUS = "read_ticket_status"
+COMMENT_ON_TICKET = "comment_on_ticket"
+SEND_EMAIL = "send_email"
+LIST_REVIEW_ITEMS = "list_review_items"
+LIST_REVIEWS = "list_reviews"
+
+# Search attributes: registered on the dev server by `followthrough dev`, and with
+# `temporal operator search-attribute create` on a real cluster (see deploy/).
+INCIDENT_ID = SearchAttributeKey.for_keyword("FollowthroughIncidentId")
+REVIEW_PHASE = SearchAttributeKey.for_keyword("FollowthroughPhase")
+SERVICE = SearchAttributeKey.for_keyword("FollowthroughService")
+SEARCH_ATTRIBUTES = (INCIDENT_ID, REVIEW_PHASE, SERVICE)
+
+#: Integration calls retry with backoff up to 10 minutes apart, for at most a day; permanent
+#: failures (bad credentials, missing permission, rejected address) stop at once.
+INTEGRATION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+    non_retryable_error_types=list(NON_RETRYABLE_INTEGRATION_CODES),
+)
+CALL_TIMEOUT = timedelta(seconds=60)
+GIVE_UP_AFTER = timedelta(days=1)
+
+
+async def call(
+    name: str, arg: Any, result_type: type[T], *, give_up_after: timedelta = GIVE_UP_AFTER
+) -> T:
+    """Run one activity with the shared timeouts and retry policy."""
+    result: T = await workflow.execute_activity(
+        name,
+        arg,
+        result_type=result_type,
+        start_to_close_timeout=CALL_TIMEOUT,
+        schedule_to_close_timeout=give_up_after,
+        retry_policy=INTEGRATION_RETRY,
+    )
+    return result
+
+
+def failure_code(err: ActivityError) -> str:
+    """The stable code of a failed activity (its ApplicationError type)."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type:
+        return cause.type
+    return "ActivityFailed"
+
+
+def failure_message(err: ActivityError) -> str:
+    cause = err.cause
+    return str(cause.message if isinstance(cause, ApplicationError) else cause or err)
+
+
+async def send_mail(request: MailRequest) -> Problem | None:
+    """Send one message; a permanent failure comes back as a Problem instead of failing the review."""
+    try:
+        await call(SEND_EMAIL, request, type(None))
+    except ActivityError as err:
+        workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
+        return Problem(
+            code=failure_code(err),
+            message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
+            at=workflow.now(),
+        )
+    return None
+
+
+def rules_rejected(violations: list[Violation]) -> ApplicationError:
+    """The error a validator raises: every violation at once, as details the API turns into 422."""
+    return ApplicationError(
+        "; ".join(f"{v.field}: {v.message}" for v in violations),
+        [v.model_dump() for v in violations],
+        type="RulesRejected",
+        non_retryable=True,
+    )
+
+
+def wrong_phase(what: str, phase: str) -> ApplicationError:
+    return rules_rejected(
+        [
+            Violation(
+                code=Code.WRONG_PHASE,
+                field="phase",
+                message=f"Cannot {what} while the review is {phase}.",
+                hint="Reload the review to see its current phase.",
+            )
+        ]
+    )
+
+
+def unknown_item(item_id: str) -> Violation:
+    return Violation(
+        code=Code.ACTION_ITEM_UNKNOWN,
+        field="id",
+        message=f"There is no action item {item_id!r} in this review.",
+        hint="Reload the review and use one of its action item ids.",
+    )
+
+
+def went_well_empty() -> Violation:
+    return Violation(
+        code=Code.WENT_WELL_EMPTY,
+        field="text",
+        message="The entry is empty.",
+        hint="Name one thing that helped: a tool, a runbook, a quick page, a calm hand-off.",
+    )
+
+
+def root_cause_text(five_whys: FiveWhys | None, root_cause_id: str) -> str | None:
+    if five_whys is None:
+        return None
+    return next((rc.statement for rc in five_whys.root_causes if rc.id == root_cause_id), None)
+
+
+def days_overdue(item: ActionItem, now: datetime, tz: str) -> int | None:
+    if item.status != ItemStatus.OPEN:
+        return None
+    late = now - parse_due(item.due, tz)
+    return late.days if late >= timedelta(0) else None
+
+
+def item_line(
+    item: ActionItem, five_whys: FiveWhys | None, now: datetime, tz: str, incident_id: str | None = None
+) -> ItemLine:
+    return ItemLine(
+        id=item.id,
+        title=item.title,
+        owner=item.owner,
+        due=item.due,
+        status=item.status.value,
+        root_cause=root_cause_text(five_whys, item.root_cause) or item.root_cause,
+        ticket_key=item.ticket.key if item.ticket else None,
+        ticket_url=item.ticket.url if item.ticket else None,
+        days_overdue=days_overdue(item, now, tz),
+        incident_id=incident_id,
+    )
+
+
+async def sleep_until(moment: datetime | None, condition: Any) -> bool:
+    """Wait for ``condition`` or until ``moment`` (None: forever). True if the condition fired.
+
+    A moment already past returns at once, so a deadline the workflow reaches late fires at once.
+    """
+    if moment is None:
+        await workflow.wait_condition(condition)
+        return True
+    remaining = moment - workflow.now()
+    if remaining <= timedelta(0):
+        return bool(condition())
+    try:
+        await workflow.wait_condition(condition, timeout=remaining)
+    except TimeoutError:
+        return False
+    return True
