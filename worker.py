@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from temporalio import activity as temporal_activity
+from temporalio import workflow as temporal_workflow
 from temporalio.client import (
     Client,
     Schedule,
@@ -132,6 +134,9 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    # The JSON line carries workflow/activity info as keys; keep the message itself clean.
+    temporal_activity.logger.activity_info_on_message = False
+    temporal_workflow.logger.workflow_info_on_message = False
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     structlog.configure(

@@ -54,8 +54,8 @@ def _bad_signature(source: str, header: str) -> ApiError:
     )
 
 
-def _answer(status: int, outcome: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"status": outcome, **extra}, status_code=status)
+def _answer(status_code: int, outcome: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({**extra, "status": outcome}, status_code=status_code)
 
 
 def incident_from_event(event: pagerduty_webhook.PagerDutyEvent) -> Incident:
@@ -134,7 +134,8 @@ async def pagerduty(request: Request) -> JSONResponse:
         raise temporal_unavailable() from exc
     WEBHOOKS.labels("pagerduty", str(result["status"])).inc()
     logger.info("review start", incident_id=incident.id, outcome=result["status"])
-    return _answer(202 if result["started"] else 200, str(result["status"]), **result)
+    outcome = str(result.pop("status"))
+    return _answer(202 if result["started"] else 200, outcome, **result)
 
 
 @router.post("/jira")
