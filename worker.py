@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -40,6 +41,7 @@ from temporalio.client import (
 )
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
 from connectors.factory import build_connectors
@@ -202,6 +204,23 @@ async def ensure_digest_schedule(client: Client, settings: Settings, policy: Pol
         pass
 
 
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The default sandbox, except that ``zoneinfo.ZoneInfo`` is the real class.
+
+    The default restrictions wrap ZoneInfo in a proxy (for its cache-clearing and file-loading
+    members), and a proxied zone is refused by ``datetime.astimezone``. Zone data is static, so
+    converting a workflow time to the policy's zone stays deterministic on replay.
+    """
+    members = SandboxRestrictions.invalid_module_members_default.with_child_unrestricted(
+        "zoneinfo", "ZoneInfo"
+    )
+    return SandboxedWorkflowRunner(
+        restrictions=dataclasses.replace(
+            SandboxRestrictions.default, invalid_module_members=members
+        )
+    )
+
+
 def build_worker(client: Client, settings: Settings) -> Worker:
     """A worker with every workflow and activity. Sync activities run in a thread pool."""
     activities = build_activities(build_connectors(settings), client)
@@ -209,6 +228,7 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
+        workflow_runner=workflow_runner(),
         activities=activities,
         activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,

@@ -26,6 +26,7 @@ _CODES: dict[tuple[str, ErrorKind], Code] = {
     ("jira", ErrorKind.UNAVAILABLE): Code.JIRA_UNAVAILABLE,
     ("tracker", ErrorKind.NOT_FOUND): Code.TRACKER_UNKNOWN_TICKET,
     ("smtp", ErrorKind.REJECTED): Code.MAIL_REJECTED,
+    ("smtp", ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
     ("smtp", ErrorKind.INVALID_ADDRESS): Code.MAIL_ADDRESS_INVALID,
     ("smtp", ErrorKind.UNAVAILABLE): Code.MAIL_UNAVAILABLE,
 }

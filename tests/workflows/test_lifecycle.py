@@ -8,6 +8,7 @@ review closes. Messages are asserted by kind, recipient and (skipped) time.
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -110,6 +111,16 @@ async def test_six_week_review_runs_from_resolution_to_close(
         outcome = await handle.result()
         status = await handle.query(PostmortemWorkflow.status)
         history = await handle.fetch_history()
+        record_to = os.environ.get("FOLLOWTHROUGH_RECORD_HISTORIES")
+        if record_to:  # refresh the replay fixtures (see tests/workflows/test_replay.py)
+            folder = Path(record_to)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "postmortem-lifecycle.json").write_text(history.to_json())
+            for n in ("1", "2", "3"):
+                child = client.get_workflow_handle(child_id("PLIFE01", n))
+                (folder / f"action-item-lifecycle-{n}.json").write_text(
+                    (await child.fetch_history()).to_json()
+                )
     wall = time.perf_counter() - wall_start
 
     assert outcome.items_done == 3 and outcome.items_dropped == 0

@@ -1,0 +1,440 @@
+"""Jira as the tracker: one issue per action item, found again by its unique label.
+
+Built on the ``jira`` package (3.10.5), with its traps handled here:
+
+- The client is made on first use (construction does no I/O) with ``get_server_info=True``: only a
+  ``deploymentType`` of ``Cloud`` makes ``search_issues`` use ``/rest/api/2/search/jql``; the old
+  ``/search`` answers 410 on Cloud. A ``*.atlassian.net`` host is treated as Cloud whatever
+  ``serverInfo`` says.
+- The library has no default timeout, and its own retry of 429/503 crashes on an HTTP-date
+  ``Retry-After`` and sleeps up to a minute. It is built with ``max_retries=0`` and a timeout;
+  429/503 are retried here, honouring ``Retry-After`` (seconds or HTTP date) through the injected
+  ``sleep``, up to ``max_retries`` times.
+
+Idempotency. ``open_ticket`` first searches for the item's label (in every project, so a ticket
+moved to another project is still found) and creates only when nothing carries it. Jira offers no
+idempotency key for ``POST /issue``, and ``/search/jql`` is eventually consistent, so two cases
+remain, both narrow:
+
+1. A create whose answer is lost (connection dropped, timeout, 5xx): the outcome is unknown, so
+   ``open_ticket`` searches for the label again before reporting the failure; if the issue is
+   there it is returned. If the index has not caught up yet, the call fails as ``UNAVAILABLE`` and
+   the retry searches again (by then normally consistent).
+2. A retry that arrives within the index lag of a create whose answer was lost, *and* whose own
+   search misses the new issue, creates a second one. Nothing server-side can close this window
+   (``reconcileIssues`` needs the id we never received); ``find_by_label`` returns the oldest
+   ticket, so reconciliation and webhooks still converge on one of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import jira
+import requests
+from jira.exceptions import JIRAError
+
+from connectors.errors import ConnectorError, ErrorKind
+from connectors.tracker import TicketRef, TicketSpec, TicketState
+
+LOG = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
+STATE_FIELDS = "status,labels,summary"
+_KEY_OR_ID = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+)$")
+_CLOUD_HOST_SUFFIXES = (".atlassian.net", ".jira.com")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait for a ``Retry-After`` of delta-seconds or an HTTP date; None if unusable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _parse_rate_limit_reset(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds until an ``X-RateLimit-Reset`` ISO-8601 timestamp (``2024-05-01T12:00Z``)."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _jql_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _jira_messages(response: requests.Response | None) -> str:
+    """Jira's own explanation from ``{"errorMessages": [...], "errors": {field: message}}``."""
+    if response is None:
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return text[:200] if text and not text.startswith("<") else ""
+    if not isinstance(body, dict):
+        return ""
+    parts: list[str] = []
+    messages = body.get("errorMessages")
+    if isinstance(messages, list):
+        parts.extend(str(message) for message in messages if message)
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        parts.extend(f"{field}: {message}" for field, message in errors.items())
+    for key in ("message", "errorMessage"):
+        if isinstance(body.get(key), str) and body[key]:
+            parts.append(body[key])
+    return "; ".join(parts)
+
+
+class JiraTracker:
+    """Action items as Jira issues in ``project``, assigned to their owner by email."""
+
+    name = "jira"
+
+    def __init__(
+        self,
+        url: str,
+        email: str,
+        api_token: str,
+        project: str,
+        issue_type: str = "Task",
+        timeout: float = 20.0,
+        max_retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        *,
+        max_retry_wait: float = 60.0,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.email = email
+        self.project = project
+        self.issue_type = issue_type
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self._api_token = api_token
+        self._sleep = sleep
+        self._client: jira.JIRA | None = None
+        self._client_lock = threading.Lock()
+        self.deployment_type: str | None = None
+
+    def __repr__(self) -> str:
+        return f"JiraTracker(url={self.url!r}, project={self.project!r}, email={self.email!r})"
+
+    # -- the Tracker protocol ---------------------------------------------------------------
+
+    def open_ticket(self, spec: TicketSpec) -> TicketRef:
+        """Open the issue for ``spec.item_label``, or return the one that already carries it."""
+        existing = self._find_raw(spec.item_label)
+        if existing is not None:
+            key = str(existing["key"])
+            if spec.review_url:
+                self._ensure_link(key, spec.review_url)
+            return TicketRef(key=key, url=self.browse_url(key), created=False)
+
+        assignee, unassigned_reason = self._assignee(spec.owner_email)
+        fields: dict[str, Any] = {
+            "project": {"key": self.project},
+            "issuetype": {"name": self.issue_type},
+            "summary": spec.summary,
+            "description": spec.description,
+            "duedate": spec.due.isoformat(),
+            # Jira labels cannot hold spaces
+            "labels": [
+                *dict.fromkeys(label.replace(" ", "_") for label in (*spec.labels, spec.item_label))
+            ],
+        }
+        if spec.priority.lower() in PRIORITIES:
+            fields["priority"] = {"name": PRIORITIES[spec.priority.lower()]}
+        if assignee is not None:
+            fields["assignee"] = assignee
+
+        client = self._jira()
+
+        def created_meanwhile() -> str | None:
+            found = self._find_raw(spec.item_label)
+            return None if found is None else str(found["key"])
+
+        try:
+            key = self._call(
+                f"create an issue in project {self.project}",
+                lambda: str(client.create_issue(fields=fields, prefetch=False).key),
+                recheck=created_meanwhile,
+            )
+        except ConnectorError as exc:
+            if not exc.retryable:
+                raise
+            # The outcome is unknown (lost answer, timeout, 5xx): look before reporting failure.
+            try:
+                found_key = created_meanwhile()
+            except ConnectorError:
+                found_key = None
+            if found_key is None:
+                raise exc from None
+            key = found_key
+            LOG.info("jira create answer lost; found %s by label %s", key, spec.item_label)
+
+        if spec.review_url:
+            self._add_link(key, spec.review_url)
+        return TicketRef(
+            key=key, url=self.browse_url(key), created=True, unassigned_reason=unassigned_reason
+        )
+
+    def ticket_state(self, key: str) -> TicketState:
+        """Live status; ``deleted=True`` when Jira answers 404 for the key."""
+        self._check_key(key)
+        client = self._jira()
+        try:
+            issue = self._call(f"read issue {key}", lambda: client.issue(key, fields=STATE_FIELDS))
+        except ConnectorError as exc:
+            if exc.kind is ErrorKind.NOT_FOUND:
+                return TicketState(key=key, done=False, deleted=True, status="deleted")
+            raise
+        return self._state(key, issue.raw or {})
+
+    def comment(self, key: str, text: str) -> None:
+        self._check_key(key)
+        client = self._jira()
+        self._call(f"comment on issue {key}", lambda: client.add_comment(key, text))
+
+    def find_by_label(self, label: str) -> TicketState | None:
+        """The (oldest) issue carrying ``label`` in any project, or None."""
+        raw = self._find_raw(label)
+        if raw is None:
+            return None
+        return self._state(str(raw["key"]), raw)
+
+    def browse_url(self, key: str) -> str:
+        return f"{self.url}/browse/{key}"
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _find_raw(self, label: str) -> dict[str, Any] | None:
+        client = self._jira()
+        jql = f"labels = {_jql_string(label)} ORDER BY created ASC"
+        result = self._call(
+            f"search for label {label}",
+            lambda: client.search_issues(jql, maxResults=1, fields=STATE_FIELDS),
+        )
+        issues = result.get("issues", []) if isinstance(result, dict) else list(result)
+        for issue in issues:
+            raw = issue if isinstance(issue, dict) else issue.raw
+            if raw and raw.get("key"):
+                return dict(raw)
+        return None
+
+    def _assignee(self, email: str) -> tuple[dict[str, str] | None, str | None]:
+        """The assignee field for ``email``, or None and the reason it stays unassigned."""
+        client = self._jira()
+        cloud = client._is_cloud
+        users = self._call(
+            "look up the owner's Jira account",
+            lambda: (
+                client.search_users(query=email, maxResults=20)
+                if cloud
+                else client.search_users(user=email, maxResults=20)
+            ),
+        )
+        raws = [user.raw for user in users if user.raw and user.raw.get("active", True)]
+        wanted = email.strip().lower()
+        exact = [raw for raw in raws if str(raw.get("emailAddress") or "").lower() == wanted]
+        # Cloud hides emailAddress under strict privacy settings; a single hit for the full
+        # address is then the owner.
+        hidden = [raw for raw in raws if not raw.get("emailAddress")]
+        chosen = exact[0] if exact else (hidden[0] if len(raws) == 1 and hidden else None)
+        if chosen is None:
+            return None, f"no Jira user with email {email}; the ticket is unassigned"
+        if cloud and chosen.get("accountId"):
+            return {"accountId": str(chosen["accountId"])}, None
+        if chosen.get("name"):
+            return {"name": str(chosen["name"])}, None
+        return None, f"the Jira user with email {email} has no usable id; the ticket is unassigned"
+
+    def _add_link(self, key: str, review_url: str) -> None:
+        client = self._jira()
+        link = {"url": review_url, "title": "Post-mortem review"}
+        self._call(f"link issue {key} to the review", lambda: client.add_simple_link(key, link))
+
+    def _ensure_link(self, key: str, review_url: str) -> None:
+        """Add the review link to an existing issue unless it is there (a retried open)."""
+        client = self._jira()
+        links = self._call(f"read links of issue {key}", lambda: client.remote_links(key))
+        for link in links:
+            raw = link.raw or {}
+            if (raw.get("object") or {}).get("url") == review_url:
+                return
+        self._add_link(key, review_url)
+
+    def _state(self, key: str, raw: dict[str, Any]) -> TicketState:
+        fields = raw.get("fields") or {}
+        status = fields.get("status") or {}
+        category = (status.get("statusCategory") or {}).get("key")
+        return TicketState(
+            key=key,
+            done=category == "done",
+            status=str(status.get("name") or ""),
+            labels=tuple(str(label) for label in fields.get("labels") or ()),
+        )
+
+    @staticmethod
+    def _check_key(key: str) -> None:
+        if not _KEY_OR_ID.match(key):
+            raise ConnectorError("jira", ErrorKind.BAD_REQUEST, f"{key!r} is not a Jira issue key")
+
+    # -- the client, retries and errors --------------------------------------------------------
+
+    def _jira(self) -> jira.JIRA:
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._call("connect", self._connect)
+            return self._client
+
+    def _connect(self) -> jira.JIRA:
+        try:
+            client = jira.JIRA(
+                server=self.url,
+                basic_auth=(self.email, self._api_token),
+                timeout=self.timeout,
+                max_retries=0,
+                get_server_info=True,
+            )
+        except (KeyError, ValueError) as exc:
+            raise ConnectorError(
+                "jira",
+                ErrorKind.BAD_REQUEST,
+                f"{self.url} does not answer like Jira: serverInfo lacks versionNumbers "
+                f"or is not JSON ({type(exc).__name__})",
+            ) from None
+        self.deployment_type = client.deploymentType
+        host = (urlsplit(self.url).hostname or "").lower()
+        if client.deploymentType != "Cloud" and host.endswith(_CLOUD_HOST_SUFFIXES):
+            LOG.warning(
+                "jira: %s reports deploymentType %r; using the Cloud API",
+                host,
+                client.deploymentType,
+            )
+            client.deploymentType = "Cloud"
+        return client
+
+    def _call(
+        self, what: str, operation: Callable[[], T], recheck: Callable[[], T | None] | None = None
+    ) -> T:
+        """Run one library call, retrying 429/503 here and mapping failures to ConnectorError.
+
+        ``recheck`` runs before retrying after a 503 (which, unlike a 429, may come from a proxy
+        after the work was done); a non-None answer is returned instead of repeating the call.
+        """
+        attempt = 0
+        while True:
+            try:
+                return operation()
+            except JIRAError as exc:
+                status = exc.status_code
+                if status in (429, 503):
+                    wait = self._wait_for(exc.response, attempt)
+                    if attempt < self.max_retries and wait <= self.max_retry_wait:
+                        attempt += 1
+                        LOG.warning(
+                            "jira answered %s to %s; retry %d/%d in %.1fs",
+                            status,
+                            what,
+                            attempt,
+                            self.max_retries,
+                            wait,
+                        )
+                        self._sleep(wait)
+                        if status == 503 and recheck is not None:
+                            done = recheck()
+                            if done is not None:
+                                return done
+                        continue
+                    raise self._error(what, exc, retry_after=wait) from None
+                raise self._error(what, exc) from None
+            except requests.RequestException as exc:
+                raise ConnectorError(
+                    "jira",
+                    ErrorKind.UNAVAILABLE,
+                    self._scrub(
+                        f"cannot {what}: no answer from Jira at {self.url} ({type(exc).__name__})"
+                    ),
+                ) from None
+
+    def _wait_for(self, response: requests.Response | None, attempt: int) -> float:
+        headers = response.headers if response is not None else {}
+        wait = parse_retry_after(headers.get("Retry-After"))
+        if wait is None:
+            wait = _parse_rate_limit_reset(headers.get("X-RateLimit-Reset"))
+        if wait is None:
+            wait = float(min(2**attempt, 30))
+        return wait
+
+    def _error(self, what: str, exc: JIRAError, retry_after: float | None = None) -> ConnectorError:
+        status = exc.status_code
+        detail = _jira_messages(exc.response) or (exc.text or "")
+        detail = f": {detail}" if detail else ""
+        kind: ErrorKind
+        if status == 400:
+            kind, message = ErrorKind.BAD_REQUEST, f"Jira refused to {what}{detail}"
+        elif status == 401:
+            kind = ErrorKind.UNAUTHORIZED
+            message = (
+                f"Jira refused the credentials of {self.email} (check FOLLOWTHROUGH_JIRA_EMAIL "
+                f"and FOLLOWTHROUGH_JIRA_API_TOKEN) while trying to {what}"
+            )
+        elif status == 403:
+            kind = ErrorKind.FORBIDDEN
+            message = f"missing permission for {self.email} to {what}{detail}"
+        elif status == 404:
+            kind, message = ErrorKind.NOT_FOUND, f"Jira found nothing to {what}{detail}"
+        elif status == 429:
+            kind = ErrorKind.RATE_LIMITED
+            message = f"Jira is rate limiting; could not {what} after {self.max_retries} retries"
+        elif status is not None and (status >= 500 or status in (408, 409)):
+            kind, message = ErrorKind.UNAVAILABLE, f"Jira answered {status} to {what}{detail}"
+        elif status is None or status < 400:
+            # no status, or a 2xx Jira could not have meant (a create answer without a key)
+            kind, message = ErrorKind.UNAVAILABLE, f"could not {what}: unexpected answer{detail}"
+        else:
+            kind, message = ErrorKind.BAD_REQUEST, f"Jira answered {status} to {what}{detail}"
+        return ConnectorError(
+            "jira", kind, self._scrub(message), retry_after=retry_after, status=status
+        )
+
+    def _scrub(self, text: str) -> str:
+        """Never let the API token (or its Basic form) reach a message."""
+        if self._api_token:
+            basic = base64.b64encode(f"{self.email}:{self._api_token}".encode()).decode()
+            text = text.replace(self._api_token, "***").replace(basic, "***")
+        return text

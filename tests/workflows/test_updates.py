@@ -1,0 +1,151 @@
+"""Updates: a rejected update changes nothing, neither state nor history; an accepted one does.
+
+Runs on the dev server (the production server): the Java test server records a workflow task even
+for a rejected update, the real server writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+
+from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import (
+    ActionItemChange,
+    FiveWhys,
+    FollowUpRecord,
+    PostmortemInput,
+    PublishRequest,
+    RemoveActionItem,
+    ReviewOutcome,
+    WentWell,
+)
+
+
+@dataclass
+class Review:
+    env: WorkflowEnvironment
+    handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome]
+
+    async def snapshot(self) -> tuple[str, int]:
+        status = await self.handle.query(PostmortemWorkflow.status)
+        history = await self.handle.fetch_history()
+        return status.state.model_dump_json(), len(history.events)
+
+    async def rejected_codes(self, update: Any, arg: Any) -> set[str]:
+        with pytest.raises(WorkflowUpdateFailedError) as failure:
+            await self.handle.execute_update(update, arg)
+        cause = failure.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "RulesRejected"
+        return {v["code"] for v in cause.details[0]}
+
+
+@pytest_asyncio.fixture
+async def review(dev_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Review]:
+    settings = settings_for(tmp_path)
+    async with local_worker(dev_env.client, settings):
+        now = await dev_env.get_current_time()
+        handle = await dev_env.client.start_workflow(
+            PostmortemWorkflow.run,
+            PostmortemInput(
+                incident=incident("PUPD" + tmp_path.name[-6:], now),
+                review_url="http://review.test/reviews/PUPD",
+            ),
+            id=f"postmortem-upd-{tmp_path.name}",
+            task_queue=settings.task_queue,
+        )
+        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+
+        async def settled() -> None:  # the opening steps are done: the review sits on a timer
+            assert [s.kind for s in outbox(settings)] == ["review_opened"]
+            state = (await handle.query(PostmortemWorkflow.status)).state
+            assert state.doc_url is not None
+            last = (await handle.fetch_history()).events[-1]
+            assert last.HasField("timer_started_event_attributes"), last
+
+        await eventually(settled)
+        yield Review(dev_env, handle)
+
+
+async def test_rejected_five_whys_change_neither_state_nor_history(review: Review) -> None:
+    before = await review.snapshot()
+    bad = FiveWhys(symptom=" ", whys=["x"], root_causes=[])
+    codes = await review.rejected_codes(PostmortemWorkflow.submit_five_whys, bad)
+    assert {"symptom_missing", "whys_too_few", "root_cause_missing"} <= codes
+    assert await review.snapshot() == before
+
+
+async def test_rejected_action_item_returns_every_violation_at_once(review: Review) -> None:
+    now = await review.env.get_current_time()
+    draft = item("Look into the pool", "alice@example.com, bob@example.com", now - timedelta(days=1))
+    draft.root_cause = "rc9"
+    before = await review.snapshot()
+    codes = await review.rejected_codes(PostmortemWorkflow.add_action_item, draft)
+    assert {"title_vague", "owner_not_single", "due_in_past", "root_cause_unknown"} <= codes
+    assert await review.snapshot() == before
+
+
+async def test_accepted_action_item_gets_the_next_id(review: Review) -> None:
+    now = await review.env.get_current_time()
+    first = await review.handle.execute_update(
+        PostmortemWorkflow.add_action_item,
+        item("Cap pool size at 20", "alice@example.com", now + timedelta(days=9)),
+    )
+    second = await review.handle.execute_update(
+        PostmortemWorkflow.add_action_item,
+        item("Add the limits step to the checklist", "bob@example.com", now + timedelta(days=9), "rc2"),
+    )
+    assert (first.id, second.id) == ("1", "2")
+
+
+async def test_change_and_remove_of_unknown_item_are_rejected(review: Review) -> None:
+    before = await review.snapshot()
+    assert await review.rejected_codes(
+        PostmortemWorkflow.change_action_item, ActionItemChange(id="99", title="New")
+    ) == {"action_item_unknown"}
+    assert await review.rejected_codes(
+        PostmortemWorkflow.remove_action_item, RemoveActionItem(id="99")
+    ) == {"action_item_unknown"}
+    assert await review.snapshot() == before
+
+
+async def test_publish_lists_what_blocks_it(review: Review) -> None:
+    codes = await review.rejected_codes(PostmortemWorkflow.publish, PublishRequest())
+    assert {"went_well_missing", "action_items_missing", "root_cause_uncovered"} <= codes
+
+
+async def test_blaming_went_well_blocks_publish_until_an_override_is_given(review: Review) -> None:
+    now = await review.env.get_current_time()
+    for owner, rc in (("alice@example.com", "rc1"), ("bob@example.com", "rc2")):
+        await review.handle.execute_update(
+            PostmortemWorkflow.add_action_item,
+            item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc),
+        )
+    await review.handle.execute_update(
+        PostmortemWorkflow.add_went_well, WentWell(text="Bob should have paged earlier but we recovered.")
+    )
+    status = await review.handle.query(PostmortemWorkflow.status)
+    assert status.findings and status.findings[0].kind == "blame"
+    codes = await review.rejected_codes(PostmortemWorkflow.publish, PublishRequest())
+    assert codes == {"blame_findings_open"}
+    published = await review.handle.execute_update(
+        PostmortemWorkflow.publish, PublishRequest(blame_override="Quoted from the responder.")
+    )
+    assert published.phase == "tracking"
+
+
+async def test_follow_up_before_publishing_is_rejected(review: Review) -> None:
+    codes = await review.rejected_codes(
+        PostmortemWorkflow.record_follow_up, FollowUpRecord(outcomes=[])
+    )
+    assert codes == {"wrong_phase"}
