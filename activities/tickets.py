@@ -62,7 +62,9 @@ class TicketActivities:
             state = self.tracker.ticket_state(request.key)
         except ConnectorError as exc:
             raise to_application_error(exc) from exc
-        return TicketStatus(key=state.key, done=state.done, deleted=state.deleted, status=state.status)
+        return TicketStatus(
+            key=state.key, done=state.done, deleted=state.deleted, status=state.status
+        )
 
     @activity.defn
     def comment_on_ticket(self, request: TicketComment) -> None:

@@ -153,7 +153,9 @@ async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> d
 
 
 @router.post("/reviews/{incident_id}/action-items", status_code=201)
-async def add_action_item(request: Request, incident_id: str, body: ActionItemDraft) -> dict[str, Any]:
+async def add_action_item(
+    request: Request, incident_id: str, body: ActionItemDraft
+) -> dict[str, Any]:
     item: ActionItem = await _update(request, incident_id, PostmortemWorkflow.add_action_item, body)
     return item.model_dump(mode="json")
 
@@ -189,7 +191,7 @@ async def patch_action_item(
             Code.WRONG_PHASE,
             "After publishing an item can only be re-planned.",
             field="due",
-            hint="Send {\"due\": ..., \"reason\": ...}.",
+            hint='Send {"due": ..., "reason": ...}.',
         )
     handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
     item = await _guard(
@@ -211,7 +213,10 @@ async def delete_action_item(
     status = await fetch_status(request, incident_id)
     if status.state.phase == Phase.DRAFTING:
         await _update(
-            request, incident_id, PostmortemWorkflow.remove_action_item, RemoveActionItem(id=item_id)
+            request,
+            incident_id,
+            PostmortemWorkflow.remove_action_item,
+            RemoveActionItem(id=item_id),
         )
         return await view(request, incident_id)
     if not reason:

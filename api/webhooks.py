@@ -172,7 +172,9 @@ async def jira(request: Request) -> JSONResponse:
     ticket_event = TicketEvent(
         key=change.key,
         at=change.at,
-        event_id=f"{change.kind}:{change.event_id or delivery or ''}" if (change.event_id or delivery) else None,
+        event_id=f"{change.kind}:{change.event_id or delivery or ''}"
+        if (change.event_id or delivery)
+        else None,
     )
     handle = request.app.state.client.get_workflow_handle(child_id(incident_id, item_id))
     try:

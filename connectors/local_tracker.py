@@ -118,7 +118,10 @@ class LocalTracker:
             for raw in data["tickets"].values():
                 if raw["label"] == label:
                     return TicketState(
-                        key=raw["key"], done=bool(raw["done"]), status=raw["status"], labels=(label,)
+                        key=raw["key"],
+                        done=bool(raw["done"]),
+                        status=raw["status"],
+                        labels=(label,),
                     )
         return None
 

@@ -7,10 +7,10 @@ are ``SecretStr`` so they never print in a repr, a log line or an error.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DEFAULT_TASK_QUEUE = "followthrough"
 
@@ -20,7 +20,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FOLLOWTHROUGH_", extra="ignore")
 
-    temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port.")
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="Temporal frontend host:port."
+    )
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
     temporal_api_key: SecretStr | None = Field(default=None, description="Temporal Cloud API key.")
     temporal_tls: bool = Field(default=False, description="Use TLS to reach Temporal.")

@@ -132,7 +132,9 @@ class ActionItemWorkflow:
         due = self._due
         if not inp.overdue_notified and now >= due:
             inp.overdue_notified = inp.reminded = True
-            await self._mail(MailKind.OVERDUE_NOTICE, [self.item.owner], "overdue", cc=[inp.facilitator])
+            await self._mail(
+                MailKind.OVERDUE_NOTICE, [self.item.owner], "overdue", cc=[inp.facilitator]
+            )
         elif not inp.reminded and now >= due - policy.remind_before:
             inp.reminded = True
             await self._mail(MailKind.OWNER_REMINDER, [self.item.owner], "reminder")
@@ -400,10 +402,12 @@ class ActionItemWorkflow:
     def _validate_replan(self, request: ReplanRequest) -> None:
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("re-plan a dropped item", self.item.status.value)
-        draft = ActionItemDraft(**{
-            **self.item.model_dump(include=set(ActionItemDraft.model_fields)),
-            "due": request.due,
-        })
+        draft = ActionItemDraft(
+            **{
+                **self.item.model_dump(include=set(ActionItemDraft.model_fields)),
+                "due": request.due,
+            }
+        )
         violations = [
             v
             for v in rules.check_action_item(

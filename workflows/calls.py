@@ -146,7 +146,11 @@ def days_overdue(item: ActionItem, now: datetime, tz: str) -> int | None:
 
 
 def item_line(
-    item: ActionItem, five_whys: FiveWhys | None, now: datetime, tz: str, incident_id: str | None = None
+    item: ActionItem,
+    five_whys: FiveWhys | None,
+    now: datetime,
+    tz: str,
+    incident_id: str | None = None,
 ) -> ItemLine:
     return ItemLine(
         id=item.id,

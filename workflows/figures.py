@@ -36,7 +36,10 @@ def build_digest(
                     if due <= period_end:
                         overdue += 1
                         overdue_lines.append(
-                            (due, item_line(item, None, period_end, tz, incident_id=row.incident_id))
+                            (
+                                due,
+                                item_line(item, None, period_end, tz, incident_id=row.incident_id),
+                            )
                         )
                 elif item.status == ItemStatus.DONE:
                     done += 1

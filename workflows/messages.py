@@ -40,7 +40,9 @@ class ItemLine(Model):
     ticket_key: str | None = None
     ticket_url: str | None = None
     days_overdue: int | None = Field(default=None, description="Whole days past due, if overdue.")
-    incident_id: str | None = Field(default=None, description="Set in digests (items of many reviews).")
+    incident_id: str | None = Field(
+        default=None, description="Set in digests (items of many reviews)."
+    )
 
 
 class Invitation(Model):
@@ -91,7 +93,8 @@ class MailRequest(Model):
     deadline: datetime | None = Field(default=None, description="Publish deadline, where relevant.")
     item: ItemLine | None = Field(default=None, description="The item a reminder is about.")
     other_items: list[ItemLine] = Field(
-        default_factory=list, description="Other open items (escalation) or the agenda (invitation)."
+        default_factory=list,
+        description="Other open items (escalation) or the agenda (invitation).",
     )
     escalation_count: int = Field(default=0, description="Escalations sent before this one.")
     invitation: Invitation | None = None

@@ -71,7 +71,12 @@ class FollowUpPolicy(_Section):
     @classmethod
     def _hh_mm(cls, value: str) -> str:
         hours, _, minutes = value.partition(":")
-        if not (hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+        if not (
+            hours.isdigit()
+            and minutes.isdigit()
+            and 0 <= int(hours) < 24
+            and 0 <= int(minutes) < 60
+        ):
             raise ValueError("must be HH:MM, e.g. 10:00")
         return value
 
@@ -180,7 +185,9 @@ class Policy(_Section):
         return None
 
     def facilitator_for(self, team: Team | None) -> str:
-        return (team.facilitator if team and team.facilitator else None) or self.defaults.facilitator
+        return (
+            team.facilitator if team and team.facilitator else None
+        ) or self.defaults.facilitator
 
     def leadership_for(self, team: Team | None) -> list[str]:
         return (team.leadership if team and team.leadership else None) or list(

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         ActionItemChange,
         ActionItemDraft,
         ActionItemInput,
+        DropRequest,
         FiveWhys,
         FollowUpRecord,
         FollowUpStatus,
@@ -45,7 +46,6 @@ with workflow.unsafe.imports_passed_through():
         RemoveActionItem,
         Replan,
         ReplanRequest,
-        DropRequest,
         ReviewOutcome,
         ReviewState,
         ReviewStatus,
@@ -176,9 +176,7 @@ class PostmortemWorkflow:
             return
         revision = self.state.revision
         try:
-            url = await calls.call(
-                calls.WRITE_REVIEW_DOC, WriteReviewDoc(state=self.state), str
-            )
+            url = await calls.call(calls.WRITE_REVIEW_DOC, WriteReviewDoc(state=self.state), str)
         except ActivityError as err:
             self._record_problem(
                 Problem(
@@ -210,7 +208,11 @@ class PostmortemWorkflow:
     async def _start_child(self, item: ActionItem) -> None:
         state = self.state
         root = next(
-            (rc for rc in (state.five_whys.root_causes if state.five_whys else []) if rc.id == item.root_cause),
+            (
+                rc
+                for rc in (state.five_whys.root_causes if state.five_whys else [])
+                if rc.id == item.root_cause
+            ),
             None,
         )
         try:
@@ -338,9 +340,11 @@ class PostmortemWorkflow:
     ) -> None:
         state, now = self.state, workflow.now()
         tz = self.policy.timezone
-        lines = [
-            calls.item_line(i, state.five_whys, now, tz) for i in state.action_items
-        ] if agenda else []
+        lines = (
+            [calls.item_line(i, state.five_whys, now, tz) for i in state.action_items]
+            if agenda
+            else []
+        )
         problem = await calls.send_mail(
             MailRequest(
                 kind=kind,
@@ -383,7 +387,9 @@ class PostmortemWorkflow:
 
     async def _tell_children_closed(self) -> None:
         for item_id in self.state.started_items:
-            handle = workflow.get_external_workflow_handle(child_id(self.state.incident.id, item_id))
+            handle = workflow.get_external_workflow_handle(
+                child_id(self.state.incident.id, item_id)
+            )
             try:
                 await handle.signal(ActionItemWorkflow.review_closed)
             except ApplicationError:
@@ -580,7 +586,8 @@ class PostmortemWorkflow:
                         self._settle(item, ItemStatus.DROPPED, outcome.reason)
                     if started:
                         await handle.signal(
-                            ActionItemWorkflow.drop_decided, DropRequest(reason=outcome.reason or "")
+                            ActionItemWorkflow.drop_decided,
+                            DropRequest(reason=outcome.reason or ""),
                         )
                 elif item.status == ItemStatus.OPEN:
                     self._settle(item, ItemStatus.DONE, outcome.reason)

@@ -165,7 +165,9 @@ class ActionItem(ActionItemDraft):
     reason: str | None = Field(default=None, description="Why it was dropped, if it was.")
     replans: list[Replan] = Field(default_factory=list)
     escalations: int = Field(default=0, description="Escalations sent to leadership so far.")
-    problem: str | None = Field(default=None, description="Tracker problem the facilitator must fix.")
+    problem: str | None = Field(
+        default=None, description="Tracker problem the facilitator must fix."
+    )
 
 
 class FollowUpStatus(StrEnum):
@@ -234,18 +236,6 @@ class Finding(Model):
     text: str = Field(description="The offending span.")
     message: str = Field(description="What is wrong.")
     hint: str = Field(description="A rewrite hint.")
-
-
-class RulesRejected(Exception):
-    """Raised by validators: carries every violation at once (serialised in the error message)."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        super().__init__(ViolationList(violations=violations).model_dump_json())
-
-
-class ViolationList(Model):
-    violations: list[Violation]
 
 
 # --- review state ----------------------------------------------------------------------------------
@@ -341,7 +331,9 @@ class ActionItemInput(Model):
     review_url: str | None = Field(default=None, description="Link to the review.")
     policy: Policy = Field(default_factory=Policy)
     reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
-    overdue_notified: bool = Field(default=False, description="Overdue notice sent for current due.")
+    overdue_notified: bool = Field(
+        default=False, description="Overdue notice sent for current due."
+    )
     last_escalation_at: datetime | None = None
     last_reconciled_at: datetime | None = None
     ticket_attempts: int = Field(default=0, description="Failed attempts to open the ticket.")

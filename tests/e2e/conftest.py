@@ -120,7 +120,9 @@ class DevApp:
         headers = {"Authorization": f"Bearer {self.api_token}", **kw.pop("headers", {})}
         return self.http.request(method, path, json=json, headers=headers, **kw)
 
-    def send_pagerduty(self, body: bytes, secrets: list[str] | None = None, **headers: str) -> httpx.Response:
+    def send_pagerduty(
+        self, body: bytes, secrets: list[str] | None = None, **headers: str
+    ) -> httpx.Response:
         signature = ",".join(sign(body, s) for s in (secrets or [self.pagerduty_secret]))
         return self.http.post(
             "/webhooks/pagerduty",

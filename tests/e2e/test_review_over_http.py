@@ -39,7 +39,11 @@ def test_signed_resolved_webhook_opens_a_review(dev_app: DevApp) -> None:
     assert review["incident"]["title"] == "Checkout API returned 503s"
     assert review["phase"] == "drafting"
     listed = dev_app.wait_for(
-        lambda: [r for r in dev_app.api("GET", "/api/reviews").json()["reviews"] if r["incident_id"] == incident_id]
+        lambda: [
+            r
+            for r in dev_app.api("GET", "/api/reviews").json()["reviews"]
+            if r["incident_id"] == incident_id
+        ]
     )
     assert listed[0]["phase"] == "drafting"
 
@@ -84,7 +88,9 @@ def test_malformed_body_answers_400_naming_the_problem(dev_app: DevApp) -> None:
 
 def test_other_event_types_and_pings_answer_2xx_and_start_nothing(dev_app: DevApp) -> None:
     incident_id = new_id()
-    response = dev_app.send_pagerduty(resolved_event(incident_id, event_type="incident.acknowledged"))
+    response = dev_app.send_pagerduty(
+        resolved_event(incident_id, event_type="incident.acknowledged")
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "ignored"
     assert dev_app.api("GET", f"/api/reviews/{incident_id}").status_code == 404
@@ -104,7 +110,10 @@ def test_body_over_256_kb_answers_413(dev_app: DevApp) -> None:
 
 def test_api_without_token_answers_401(dev_app: DevApp) -> None:
     assert dev_app.http.get("/api/reviews").status_code == 401
-    assert dev_app.http.get("/api/reviews", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert (
+        dev_app.http.get("/api/reviews", headers={"Authorization": "Bearer wrong"}).status_code
+        == 401
+    )
     assert dev_app.http.get("/healthz").status_code == 200
 
 
@@ -145,14 +154,21 @@ def test_full_review_from_analysis_to_close_over_http(dev_app: DevApp) -> None:
     assert rejected.status_code == 422
     assert rejected.json()["errors"][0]["code"] == "title_vague"
     created = dev_app.api(
-        "POST", f"{base}/action-items", json={**vague, "title": "Cap pool size at 20 in the template"}
+        "POST",
+        f"{base}/action-items",
+        json={**vague, "title": "Cap pool size at 20 in the template"},
     )
     assert created.status_code == 201, created.text
     item_id = created.json()["id"]
     blocked = dev_app.api("POST", f"{base}/publish")
     assert blocked.status_code == 422
     assert "went_well_missing" in {e["code"] for e in blocked.json()["errors"]}
-    assert dev_app.api("POST", f"{base}/went-well", json={"text": "Rollback took 4 minutes."}).status_code == 200
+    assert (
+        dev_app.api(
+            "POST", f"{base}/went-well", json={"text": "Rollback took 4 minutes."}
+        ).status_code
+        == 200
+    )
     published = dev_app.api("POST", f"{base}/publish", json={})
     assert published.status_code == 200, published.text
     assert published.json()["phase"] == "tracking"
@@ -161,7 +177,9 @@ def test_full_review_from_analysis_to_close_over_http(dev_app: DevApp) -> None:
     assert ticket["key"].startswith("LOCAL-")
     closed = dev_app.api("POST", f"/api/action-items/{incident_id}/{item_id}/close")
     assert closed.status_code == 200
-    dev_app.wait_for(lambda: dev_app.review(incident_id)["action_items"][0]["status"] == "done", timeout=5)
+    dev_app.wait_for(
+        lambda: dev_app.review(incident_id)["action_items"][0]["status"] == "done", timeout=5
+    )
 
     recorded = dev_app.api("POST", f"{base}/follow-up", json={"outcomes": []})
     assert recorded.status_code == 200, recorded.text

@@ -30,7 +30,9 @@ def outage_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevApp]:
     app.stop()
 
 
-def test_webhook_answers_503_while_temporal_hangs_and_the_retry_succeeds(outage_app: DevApp) -> None:
+def test_webhook_answers_503_while_temporal_hangs_and_the_retry_succeeds(
+    outage_app: DevApp,
+) -> None:
     incident_id = "P" + uuid.uuid4().hex[:8].upper()
     body = resolved_event(incident_id)
     pid = temporal_pid(outage_app.process.pid)
@@ -42,9 +44,11 @@ def test_webhook_answers_503_while_temporal_hangs_and_the_retry_succeeds(outage_
     assert during.status_code == 503
     assert during.headers["retry-after"]
     retried = outage_app.wait_for(
-        lambda: (r := outage_app.send_pagerduty(body, webhook_id="same-delivery")).status_code
-        in (200, 202)
-        and r,
+        lambda: (
+            (r := outage_app.send_pagerduty(body, webhook_id="same-delivery")).status_code
+            in (200, 202)
+            and r
+        ),
         timeout=30,
     )
     assert retried.json()["workflow_id"] == f"postmortem-{incident_id}"

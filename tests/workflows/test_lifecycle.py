@@ -77,13 +77,27 @@ async def test_six_week_review_runs_from_resolution_to_close(
             task_queue=settings.task_queue,
         )
         await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
-        early = item("Cap pool size at 20 in the service template", "carol@example.com", t0 + timedelta(days=14))
-        late = item("Add a connection-limit step to the deploy checklist", "dave@example.com", t0 + timedelta(days=10), "rc2")
-        replanned = item("Alert when pool usage exceeds 80% for 5 minutes", "erin@example.com", t0 + timedelta(days=20))
+        early = item(
+            "Cap pool size at 20 in the service template",
+            "carol@example.com",
+            t0 + timedelta(days=14),
+        )
+        late = item(
+            "Add a connection-limit step to the deploy checklist",
+            "dave@example.com",
+            t0 + timedelta(days=10),
+            "rc2",
+        )
+        replanned = item(
+            "Alert when pool usage exceeds 80% for 5 minutes",
+            "erin@example.com",
+            t0 + timedelta(days=20),
+        )
         for draft in (early, late, replanned):
             await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
         await handle.execute_update(
-            PostmortemWorkflow.add_went_well, WentWell(text="The on-call runbook had the rollback steps.")
+            PostmortemWorkflow.add_went_well,
+            WentWell(text="The on-call runbook had the rollback steps."),
         )
         published = await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
         assert published.phase == Phase.TRACKING
@@ -143,10 +157,19 @@ async def test_six_week_review_runs_from_resolution_to_close(
     # Item 2 escalated once (day 17) and never again after its ticket closed on day 19;
     # item 3 escalated on days 27 and 34 until it was re-planned.
     assert by_kind["escalation"] == [(LEADERSHIP, 17), (LEADERSHIP, 27), (LEADERSHIP, 34)]
-    assert [s for s in sent if s.kind == "escalation" and "dave@" in ",".join(s.cc) and at_day(t0, s) > 19] == []
+    assert [
+        s
+        for s in sent
+        if s.kind == "escalation" and "dave@" in ",".join(s.cc) and at_day(t0, s) > 19
+    ] == []
     invitation = [s for s in sent if s.kind == "follow_up_invitation"]
     assert len(invitation) == 1
-    assert set(invitation[0].to) >= {FACILITATOR, "carol@example.com", "dave@example.com", "erin@example.com"}
+    assert set(invitation[0].to) >= {
+        FACILITATOR,
+        "carol@example.com",
+        "dave@example.com",
+        "erin@example.com",
+    }
     assert 27 <= at_day(t0, invitation[0]) <= 31  # 7 days before the (weekday) meeting
     nags = [s for s in sent if s.kind in ("owner_reminder", "overdue_notice", "escalation")]
     assert "carol@example.com" not in {a for s in nags for a in s.to + s.cc}  # closed early

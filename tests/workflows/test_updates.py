@@ -87,7 +87,9 @@ async def test_rejected_five_whys_change_neither_state_nor_history(review: Revie
 
 async def test_rejected_action_item_returns_every_violation_at_once(review: Review) -> None:
     now = await review.env.get_current_time()
-    draft = item("Look into the pool", "alice@example.com, bob@example.com", now - timedelta(days=1))
+    draft = item(
+        "Look into the pool", "alice@example.com, bob@example.com", now - timedelta(days=1)
+    )
     draft.root_cause = "rc9"
     before = await review.snapshot()
     codes = await review.rejected_codes(PostmortemWorkflow.add_action_item, draft)
@@ -103,7 +105,12 @@ async def test_accepted_action_item_gets_the_next_id(review: Review) -> None:
     )
     second = await review.handle.execute_update(
         PostmortemWorkflow.add_action_item,
-        item("Add the limits step to the checklist", "bob@example.com", now + timedelta(days=9), "rc2"),
+        item(
+            "Add the limits step to the checklist",
+            "bob@example.com",
+            now + timedelta(days=9),
+            "rc2",
+        ),
     )
     assert (first.id, second.id) == ("1", "2")
 
@@ -132,7 +139,8 @@ async def test_blaming_went_well_blocks_publish_until_an_override_is_given(revie
             item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc),
         )
     await review.handle.execute_update(
-        PostmortemWorkflow.add_went_well, WentWell(text="Bob should have paged earlier but we recovered.")
+        PostmortemWorkflow.add_went_well,
+        WentWell(text="Bob should have paged earlier but we recovered."),
     )
     status = await review.handle.query(PostmortemWorkflow.status)
     assert status.findings and status.findings[0].kind == "blame"

@@ -62,9 +62,13 @@ async def test_review_continues_on_a_new_worker_without_duplicates(
         handle = client.get_workflow_handle("postmortem-PRESTART")
         await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
         for owner, root in (("carol@example.com", "rc1"), ("dave@example.com", "rc2")):
-            draft = item("Cap pool size at 20 in the template", owner, now + timedelta(seconds=6), root)
+            draft = item(
+                "Cap pool size at 20 in the template", owner, now + timedelta(seconds=6), root
+            )
             await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Fast rollback."))
+        await handle.execute_update(
+            PostmortemWorkflow.add_went_well, WentWell(text="Fast rollback.")
+        )
         await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
 
         async def tickets_open() -> None:
