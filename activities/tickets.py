@@ -7,7 +7,7 @@ from temporalio import activity
 from activities.errors import to_application_error
 from connectors.errors import ConnectorError
 from connectors.tracker import TicketSpec, Tracker, item_label
-from workflows.review import parse_due
+from workflows.review import due_day
 from workflows.steps import OpenTicket, TicketComment, TicketOpened, TicketQuery, TicketStatus
 
 
@@ -41,7 +41,7 @@ class TicketActivities:
             item_label=item_label(request.incident_id, item.id),
             summary=item.title,
             description=ticket_description(request),
-            due=parse_due(item.due, request.timezone).date(),
+            due=due_day(item.due, request.timezone),
             priority=item.priority.value,
             owner_email=item.owner,
             review_url=request.review_url,

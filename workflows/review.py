@@ -407,6 +407,14 @@ def parse_due(value: str, tz: str = "UTC") -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def due_day(value: str, tz: str = "UTC") -> date:
+    """The calendar day an item is due (what a tracker's due-date field shows), in ``tz``."""
+    text = value.strip()
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return parse_due(text, tz).astimezone(ZoneInfo(tz)).date()
+
+
 def follow_up_start(resolved_at: datetime, policy: Policy) -> datetime:
     """Meeting start: ``follow_up.after`` past resolution, at the policy's local time.
 
