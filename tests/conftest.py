@@ -26,9 +26,13 @@ def binary(name: str) -> str:
     return found
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The Java time-skipping server: six weeks pass in a second."""
+    """The Java time-skipping server: six weeks pass in a second.
+
+    One per test (it starts in ~0.1 s): time skipping is global to a server, and a workflow left
+    running by another test, with no worker to take its next task, would stop the clock.
+    """
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,

@@ -1,0 +1,424 @@
+"""Who may open the review pages: sessions, review-scoped links, CSRF, and no secrets in pages.
+
+The app runs in process (httpx's ASGI transport, the async sibling of FastAPI's TestClient) on a
+real Temporal dev server with the production worker, so pages answer from real reviews.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import itsdangerous.timed
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from api import pages_auth
+from api.app import create_app
+from api.starter import start_review
+from connectors.links import link_secret, sign_review_token
+from connectors.settings import Settings
+from tests.harness import eventually, incident, local_worker, settings_for
+from workflows.policy import Policy
+from workflows.postmortem import PostmortemWorkflow
+
+API_TOKEN = "api-token-5f1c7e0a9b2d4c6e8f"
+SESSION_SECRET = "session-secret-3a7d9c1e5b0f2468"
+PAGERDUTY_SECRET = "pagerduty-secret-8e6c4a2019bd"
+JIRA_SECRET = "jira-secret-4b2d0f8e6c1a"
+
+
+@dataclass
+class Site:
+    """One app on a real worker, with two reviews (``first`` and ``second``)."""
+
+    env: WorkflowEnvironment
+    settings: Settings
+    tmp_path: Path
+    first: str
+    second: str
+
+    def browser(self, settings: Settings | None = None) -> httpx.AsyncClient:
+        """A fresh cookie jar, like a new browser."""
+        settings = settings or self.settings
+        app = create_app(settings, self.env.client, Policy())
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url=settings.base_url,
+            follow_redirects=False,
+        )
+
+    @asynccontextmanager
+    async def signed_in(self) -> AsyncIterator[httpx.AsyncClient]:
+        async with self.browser() as browser:
+            await sign_in(browser, API_TOKEN)
+            yield browser
+
+
+def site_settings(tmp_path: Path, **extra: Any) -> Settings:
+    return settings_for(
+        tmp_path,
+        api_token=API_TOKEN,
+        session_secret=SESSION_SECRET,
+        pagerduty_webhook_secrets=PAGERDUTY_SECRET,
+        jira_webhook_secret=JIRA_SECRET,
+        dev_mode=True,
+        **extra,
+    )
+
+
+@asynccontextmanager
+async def running_site(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Site]:
+    """Two fresh reviews, opened through the same start path as the webhook."""
+    settings = site_settings(tmp_path)
+    suffix = tmp_path.name[-6:].upper().replace("_", "")
+    ids = (f"PFIRST{suffix}", f"PSECOND{suffix}")
+    async with local_worker(env.client, settings):
+        now = datetime.now(UTC)
+        for incident_id in ids:
+            await start_review(env.client, settings, Policy(), incident(incident_id, now))
+
+        async def opened() -> None:
+            for incident_id in ids:
+                handle = env.client.get_workflow_handle(f"postmortem-{incident_id}")
+                status = await handle.query(PostmortemWorkflow.status)
+                assert status.state.doc_url, "the document is not written yet"
+
+        await eventually(opened)
+        yield Site(env, settings, tmp_path, *ids)
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def site(
+    dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Site]:
+    async with running_site(dev_env, tmp_path_factory.mktemp("pages")) as running:
+        yield running
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden field {name}"
+    return found.group(1)
+
+
+def meta_csrf(html: str) -> str:
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, "no csrf meta tag"
+    return found.group(1)
+
+
+async def sign_in(browser: httpx.AsyncClient, token: str, next_path: str = "/") -> httpx.Response:
+    form = await browser.get("/login", params={"next": next_path})
+    return await browser.post(
+        "/login", data={"token": token, "csrf": hidden(form.text, "csrf"), "next": next_path}
+    )
+
+
+def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
+    """A review-link token signed ``age_seconds`` ago."""
+    signed_at = time.time() - age_seconds
+    original = itsdangerous.timed.time
+    itsdangerous.timed.time = SimpleNamespace(time=lambda: signed_at)  # type: ignore[assignment]
+    try:
+        return sign_review_token(incident_id, secret)
+    finally:
+        itsdangerous.timed.time = original
+
+
+# --- without a session --------------------------------------------------------------------------
+
+
+async def test_each_page_without_a_session_redirects_to_login(site: Site) -> None:
+    async with site.browser() as browser:
+        for path in (
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ):
+            response = await browser.get(path)
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/login?next="), path
+
+
+async def test_each_form_post_without_a_session_is_refused_with_401(site: Site) -> None:
+    async with site.browser() as browser:
+        for path in (
+            f"/reviews/{site.first}/five-whys",
+            f"/reviews/{site.first}/action-items",
+            f"/reviews/{site.first}/went-well",
+            f"/reviews/{site.first}/publish",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/action-items/1/close",
+        ):
+            response = await browser.post(path, data={"text": "x"})
+            assert response.status_code == 401, path
+
+
+async def test_api_without_token_or_session_is_refused(site: Site) -> None:
+    async with site.browser() as browser:
+        response = await browser.post("/api/lint", json={"text": "careless"})
+    assert response.status_code == 401
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+async def test_wrong_token_at_login_is_refused_without_a_session(site: Site) -> None:
+    async with site.browser() as browser:
+        response = await sign_in(browser, "not-the-token")
+        assert response.status_code == 401
+        assert "That token is not right" in response.text
+        assert pages_auth.SESSION_COOKIE not in response.cookies
+        assert (await browser.get("/")).status_code == 303
+
+
+async def test_login_without_the_form_token_is_refused(site: Site) -> None:
+    async with site.browser() as browser:
+        response = await browser.post("/login", data={"token": API_TOKEN, "next": "/"})
+    assert response.status_code == 403
+    assert pages_auth.SESSION_COOKIE not in response.cookies
+
+
+async def test_valid_login_sets_an_httponly_samesite_lax_expiring_cookie(site: Site) -> None:
+    async with site.browser() as browser:
+        response = await sign_in(browser, API_TOKEN, next_path=f"/reviews/{site.first}")
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/reviews/{site.first}"
+    cookie = next(
+        v for v in response.headers.get_list("set-cookie") if v.startswith("followthrough_session=")
+    )
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite", "max-age", "path"} <= attributes
+    assert "samesite=lax" in cookie.lower()
+    assert f"max-age={12 * 3600}" in cookie.lower()
+    assert "secure" not in attributes  # http base URL
+
+
+async def test_session_cookie_is_secure_when_the_base_url_is_https(site: Site) -> None:
+    https = site.settings.model_copy(update={"public_url": "https://review.test"})
+    async with site.browser(https) as browser:
+        response = await sign_in(browser, API_TOKEN)
+    cookie = next(
+        v for v in response.headers.get_list("set-cookie") if v.startswith("followthrough_session=")
+    )
+    assert "secure" in cookie.lower()
+
+
+async def test_login_never_redirects_off_site(site: Site) -> None:
+    async with site.browser() as browser:
+        response = await sign_in(browser, API_TOKEN, next_path="//evil.example/")
+    assert response.headers["location"] == "/"
+
+
+async def test_signed_in_session_opens_every_page(site: Site) -> None:
+    async with site.signed_in() as browser:
+        for path in (
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.second}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ):
+            assert (await browser.get(path)).status_code == 200, path
+
+
+async def test_expired_session_cookie_is_refused(site: Site) -> None:
+    serializer = itsdangerous.URLSafeTimedSerializer(
+        SESSION_SECRET, salt=pages_auth.SESSION_SALT
+    )
+    signed_at = time.time() - pages_auth.SESSION_MAX_AGE_SECONDS - 60
+    original = itsdangerous.timed.time
+    itsdangerous.timed.time = SimpleNamespace(time=lambda: signed_at)  # type: ignore[assignment]
+    try:
+        stale = serializer.dumps({"sid": "old", "reviews": None})
+    finally:
+        itsdangerous.timed.time = original
+    async with site.browser() as browser:
+        browser.cookies.set(pages_auth.SESSION_COOKIE, stale, domain="review.test")
+        response = await browser.get("/")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
+
+
+async def test_logout_ends_the_session(site: Site) -> None:
+    async with site.signed_in() as browser:
+        page = await browser.get("/")
+        response = await browser.post("/logout", data={"csrf": meta_csrf(page.text)})
+        assert response.status_code == 303
+        assert (await browser.get("/")).status_code == 303
+
+
+# --- review links -------------------------------------------------------------------------------
+
+
+async def test_review_link_sets_a_scoped_session_and_drops_the_token_from_the_url(
+    site: Site,
+) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/reviews/{site.first}"
+        cookie = response.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        page = await browser.get(f"/reviews/{site.first}")
+        assert page.status_code == 200
+        assert token not in page.text
+
+
+async def test_scoped_session_cannot_open_another_review_or_the_dashboard(site: Site) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert (await browser.get(f"/reviews/{site.second}")).status_code == 403
+        assert (await browser.get(f"/reviews/{site.second}/document")).status_code == 403
+        assert (await browser.get("/")).status_code == 403
+        assert (await browser.get("/outbox")).status_code == 403
+
+
+async def test_expired_review_link_is_refused(site: Site) -> None:
+    token = old_token(site.first, SESSION_SECRET, age_seconds=61 * 86400)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 403
+        assert "expired" in response.text
+        assert pages_auth.SESSION_COOKIE not in response.cookies
+        assert (await browser.get(f"/reviews/{site.first}")).status_code == 303
+
+
+async def test_recent_review_link_is_accepted(site: Site) -> None:
+    token = old_token(site.first, SESSION_SECRET, age_seconds=59 * 86400)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+    assert response.status_code == 303
+    assert pages_auth.SESSION_COOKIE in response.cookies
+
+
+async def test_review_link_for_another_review_is_refused(site: Site) -> None:
+    token = sign_review_token(site.second, SESSION_SECRET)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 403
+        assert (await browser.get(f"/reviews/{site.first}")).status_code == 303
+
+
+async def test_review_link_signed_with_another_secret_is_refused(site: Site) -> None:
+    token = sign_review_token(site.first, "some-other-secret")
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+    assert response.status_code == 403
+
+
+async def test_scoped_session_may_lint_and_read_only_its_own_review_through_the_api(
+    site: Site,
+) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        await browser.get(f"/reviews/{site.first}", params={"t": token})
+        csrf = meta_csrf((await browser.get(f"/reviews/{site.first}")).text)
+        lint = await browser.post(
+            "/api/lint", json={"text": "He was careless."}, headers={"X-CSRF-Token": csrf}
+        )
+        assert lint.status_code == 200
+        assert lint.json()["findings"]
+        assert (await browser.get(f"/api/reviews/{site.first}")).status_code == 200
+        assert (await browser.get(f"/api/reviews/{site.second}")).status_code == 401
+        assert (await browser.get("/api/reviews")).status_code == 401
+
+
+async def test_api_post_with_a_session_cookie_needs_the_csrf_header(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.post("/api/lint", json={"text": "He was careless."})
+    assert response.status_code == 401
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+async def test_form_post_without_csrf_token_is_refused_with_403(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.post(
+            f"/reviews/{site.first}/went-well", data={"text": "The page came fast."}
+        )
+        assert response.status_code == 403
+        wrong = await browser.post(
+            f"/reviews/{site.first}/went-well", data={"text": "The page came fast.", "csrf": "0" * 64}
+        )
+        assert wrong.status_code == 403
+
+
+async def test_csrf_token_of_another_session_is_refused(site: Site) -> None:
+    async with site.signed_in() as other:
+        foreign = meta_csrf((await other.get(f"/reviews/{site.first}")).text)
+    async with site.signed_in() as browser:
+        response = await browser.post(
+            f"/reviews/{site.first}/went-well", data={"text": "Quick page.", "csrf": foreign}
+        )
+    assert response.status_code == 403
+
+
+async def test_form_post_with_the_session_csrf_token_is_accepted(site: Site) -> None:
+    async with site.signed_in() as browser:
+        csrf = meta_csrf((await browser.get(f"/reviews/{site.second}")).text)
+        response = await browser.post(
+            f"/reviews/{site.second}/went-well",
+            data={"text": "The runbook had the right command.", "csrf": csrf},
+        )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(f"/reviews/{site.second}?saved=went_well")
+
+
+async def test_scoped_session_cannot_post_to_another_review(site: Site) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        await browser.get(f"/reviews/{site.first}", params={"t": token})
+        csrf = meta_csrf((await browser.get(f"/reviews/{site.first}")).text)
+        response = await browser.post(
+            f"/reviews/{site.second}/went-well", data={"text": "Quick page.", "csrf": csrf}
+        )
+    assert response.status_code == 403
+
+
+# --- secrets --------------------------------------------------------------------------------------
+
+
+async def test_pages_contain_no_secret_values(site: Site) -> None:
+    derived = link_secret(None, API_TOKEN)
+    async with site.signed_in() as browser:
+        cookie = browser.cookies.get(pages_auth.SESSION_COOKIE)
+        assert cookie
+        paths = [
+            "/login",
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ]
+        for path in paths:
+            response = await browser.get(path)
+            text = response.text + " ".join(response.headers.get("location", ""))
+            for secret in (API_TOKEN, SESSION_SECRET, PAGERDUTY_SECRET, JIRA_SECRET, derived, cookie):
+                assert secret not in text, f"{path} shows a secret"
+
+
+async def test_pages_send_a_strict_content_security_policy(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.get(f"/reviews/{site.first}")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["cache-control"] == "no-store"
