@@ -1,0 +1,92 @@
+"""Long histories continue-as-new without losing state or the items' workflows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest_asyncio
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from api.starter import start_review
+from connectors.local_tracker import LocalTracker
+from tests.conftest import binary
+from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from workflows.action_item import ActionItemWorkflow
+from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.policy import Policy
+from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.review import ItemStatus, PublishRequest, TicketEvent, WentWell
+
+
+@pytest_asyncio.fixture
+async def short_history_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server that suggests continue-as-new after 50 events instead of thousands."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=list(SEARCH_ATTRIBUTES),
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "limit.historyCount.suggestContinueAsNew=50",
+            "--log-level",
+            "error",
+        ],
+    )
+    yield env
+    await env.shutdown()
+
+
+async def test_review_continues_as_new_keeping_state_and_item_workflows(
+    short_history_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    client = short_history_env.client
+    settings = settings_for(tmp_path)
+    async with local_worker(client, settings):
+        now = await short_history_env.get_current_time()
+        await start_review(client, settings, Policy(), incident("PCAN", now))
+        handle = client.get_workflow_handle("postmortem-PCAN")
+        first_run = (await handle.describe()).run_id
+        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        for owner, rc in (("carol@example.com", "rc1"), ("dave@example.com", "rc2")):
+            draft = item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc)
+            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
+        await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Paging."))
+        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+        for n in range(15):
+            await handle.execute_update(
+                PostmortemWorkflow.add_went_well, WentWell(text=f"Runbook step {n} worked.")
+            )
+
+        async def continued() -> None:
+            assert (await handle.describe()).run_id != first_run
+
+        await eventually(continued, timeout=30)
+        status = await handle.query(PostmortemWorkflow.status)
+        assert len(status.state.went_well) == 16
+        assert status.state.started_items == ["1", "2"]
+        for n in ("1", "2"):
+            child = await client.get_workflow_handle(child_id("PCAN", n)).describe()
+            assert child.status == WorkflowExecutionStatus.RUNNING
+
+        async def ticket_key() -> str:
+            state = (await handle.query(PostmortemWorkflow.status)).state
+            first = state.item("1")
+            assert first is not None and first.ticket is not None
+            return first.ticket.key
+
+        key = await eventually(ticket_key)
+        LocalTracker(settings.tracker_file, settings.base_url).set_done(key, True)
+        await client.get_workflow_handle(child_id("PCAN", "1")).signal(
+            ActionItemWorkflow.ticket_closed, TicketEvent(key=key)
+        )
+
+        async def reported_to_new_run() -> None:
+            state = (await handle.query(PostmortemWorkflow.status)).state
+            first = state.item("1")
+            assert first is not None and first.status == ItemStatus.DONE
+
+        await eventually(reported_to_new_run)
