@@ -509,6 +509,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """Console-script entry. After a clean stop, leave with ``os._exit``: the Temporal SDK's Rust
+    runtime can abort the interpreter at exit (rc 134, sdk-python issue #300) after all went well."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    raise SystemExit(main())
+    entry()

@@ -18,7 +18,9 @@ DEFAULT_TASK_QUEUE = "followthrough"
 class Settings(BaseSettings):
     """Every knob of a Followthrough process. Unset integrations fall back to local defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="FOLLOWTHROUGH_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="FOLLOWTHROUGH_", extra="ignore", env_ignore_empty=True
+    )
 
     temporal_address: str = Field(
         default="127.0.0.1:7233", description="Temporal frontend host:port."
