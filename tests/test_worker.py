@@ -25,7 +25,9 @@ from workflows.review import ReviewStatus
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")}
     return subprocess.run(
         [sys.executable, "-m", "worker", *args],
@@ -90,7 +92,9 @@ def test_configured_secrets_are_redacted_from_log_lines(capsys: pytest.CaptureFi
     settings = Settings(api_token="very-secret-api-token", jira_api_token="jira-token-4242")
     configure_logging(settings)
     try:
-        structlog.get_logger("t").info("calling with very-secret-api-token", url="x?t=jira-token-4242")
+        structlog.get_logger("t").info(
+            "calling with very-secret-api-token", url="x?t=jira-token-4242"
+        )
     finally:
         logging.getLogger().handlers.clear()
         structlog.reset_defaults()

@@ -109,7 +109,9 @@ def test_a_due_date_means_the_end_of_that_day_in_the_policy_timezone() -> None:
 
 
 def test_a_due_date_time_without_zone_is_read_in_the_policy_timezone() -> None:
-    assert parse_due("2026-12-10T09:00", "America/New_York") == datetime(2026, 12, 10, 14, tzinfo=UTC)
+    assert parse_due("2026-12-10T09:00", "America/New_York") == datetime(
+        2026, 12, 10, 14, tzinfo=UTC
+    )
 
 
 def test_a_follow_up_that_falls_on_a_weekend_moves_to_monday_at_meeting_time() -> None:

@@ -62,9 +62,7 @@ class Running:
         await self.handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
 
     def sent(self, kind: str) -> list[float]:
-        return [
-            round((s.at - self.t0) / DAY, 1) for s in outbox(self.settings) if s.kind == kind
-        ]
+        return [round((s.at - self.t0) / DAY, 1) for s in outbox(self.settings) if s.kind == kind]
 
 
 async def start(env: WorkflowEnvironment, settings: Settings, name: str) -> Running:
@@ -173,7 +171,9 @@ async def test_a_duplicate_ticket_event_changes_nothing_twice(review: Running) -
     child = review.env.client.get_workflow_handle(child_id(review.incident_id, "1"))
     closed = TicketEvent(key="LOCAL-1", event_id="closed:7")
     await child.signal(ActionItemWorkflow.ticket_closed, closed)
-    await child.signal(ActionItemWorkflow.ticket_reopened, TicketEvent(key="LOCAL-1", event_id="reopened:8"))
+    await child.signal(
+        ActionItemWorkflow.ticket_reopened, TicketEvent(key="LOCAL-1", event_id="reopened:8")
+    )
     await child.signal(ActionItemWorkflow.ticket_closed, closed)  # a retried delivery of the close
     current = await child.query(ActionItemWorkflow.current)
     assert current.status == ItemStatus.OPEN
