@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
@@ -260,7 +260,7 @@ class ActionItemWorkflow:
         parent = workflow.get_external_workflow_handle(self.inp.parent_workflow_id)
         try:
             await parent.signal("item_changed", ItemReport(item=self.item))
-        except ApplicationError:
+        except FailureError:
             workflow.logger.warning("review %s no longer listens", self.inp.parent_workflow_id)
 
     async def _tell_facilitator(self) -> None:

@@ -14,10 +14,11 @@ reaches it fires at once, and once (its "sent" marker lives in state).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -49,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewOutcome,
         ReviewState,
         ReviewStatus,
+        TicketEvent,
         WentWell,
         follow_up_start,
         parse_due,
@@ -324,7 +326,16 @@ class PostmortemWorkflow:
             except ActivityError:
                 continue  # the agenda shows the last known status
             if live.done and item.status == ItemStatus.OPEN:
+                # The agenda shows it done now; the item's own workflow owns its status, so it
+                # hears of the close too and reports back.
                 self._settle(item, ItemStatus.DONE, None)
+                handle = workflow.get_external_workflow_handle(
+                    child_id(self.state.incident.id, item.id)
+                )
+                with contextlib.suppress(FailureError):
+                    await handle.signal(
+                        ActionItemWorkflow.ticket_closed, TicketEvent(key=item.ticket.key)
+                    )
 
     async def _mail(
         self,
@@ -392,7 +403,7 @@ class PostmortemWorkflow:
             )
             try:
                 await handle.signal(ActionItemWorkflow.review_closed)
-            except ApplicationError:
+            except FailureError:
                 pass  # the item's workflow already finished (e.g. dropped)
 
     def _publish_search_attributes(self) -> None:
