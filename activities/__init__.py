@@ -20,7 +20,7 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
     incidents = IncidentActivities(connectors.incidents)
     documents = DocumentActivities(connectors.documents)
     tickets = TicketActivities(connectors.tracker)
-    mail = MailActivities(connectors.mailer, connectors.mail_from)
+    mail = MailActivities(connectors.mailer, connectors.mail_from, connectors.link_secret)
     reviews = ReviewActivities(client)
     return [
         incidents.fetch_incident,

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
-from api import errors, reviews, webhooks
+from api import errors, pages, reviews, webhooks
 from api.metrics import API_CALLS, REGISTRY
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
@@ -56,10 +56,5 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
 
     app.include_router(webhooks.router)
     app.include_router(reviews.router)
-    try:
-        from api import pages
-    except ImportError:  # pragma: no cover - pages are optional until installed
-        pages = None  # type: ignore[assignment]
-    if pages is not None:
-        pages.install(app)
+    pages.install(app)
     return app

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from connectors.documents import DocumentStore, MarkdownDocuments
 from connectors.incidents import IncidentSource, WebhookOnly
+from connectors.links import LinkSecretMissing, link_secret
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
 from connectors.settings import Settings
@@ -21,6 +22,7 @@ class Connectors:
     tracker: Tracker
     mailer: Mailer
     mail_from: str
+    link_secret: str | None = None  # signs review links in emails; None: plain links
 
 
 def build_connectors(settings: Settings) -> Connectors:
@@ -74,4 +76,14 @@ def build_connectors(settings: Settings) -> Connectors:
         tracker=tracker,
         mailer=mailer,
         mail_from=settings.mail_from,
+        link_secret=_link_secret(settings),
     )
+
+
+def _link_secret(settings: Settings) -> str | None:
+    session = settings.session_secret.get_secret_value() if settings.session_secret else None
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    try:
+        return link_secret(session, token)
+    except LinkSecretMissing:
+        return None

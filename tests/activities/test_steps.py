@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from activities.tickets import TicketActivities
 from connectors.documents import MarkdownDocuments
 from connectors.errors import ConnectorError, ErrorKind
 from connectors.incidents import WebhookOnly
+from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
 from connectors.mail import OutboxMailer
 from connectors.pagerduty import PagerDutyIncidents
@@ -206,3 +211,18 @@ def test_the_review_document_has_every_section_and_escapes_table_cells(tmp_path:
     ):
         assert section in text
     assert "Cache \\| queue outage" in text
+
+
+def test_review_links_in_mail_carry_a_token_scoped_to_that_review(tmp_path: Path) -> None:
+    sender = MailActivities(OutboxMailer(tmp_path / "outbox"), "followthrough@example.com", "k3y")
+    ActivityEnvironment().run(sender.send_email, mail("postmortem-PACT3/opened"))
+    raw = next((tmp_path / "outbox").glob("*.eml")).read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    token = re.search(r"http://review\.test/reviews/PACT3\?t=([\w.\-]+)", text)
+    assert token is not None
+    assert verify_review_token(token.group(1), "PACT3", "k3y")
+    assert not verify_review_token(token.group(1), "POTHER", "k3y")

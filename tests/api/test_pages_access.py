@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
-import itsdangerous.timed
+import itsdangerous
 import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
@@ -57,6 +58,9 @@ class Site:
             follow_redirects=False,
         )
 
+    async def new_review(self) -> str:
+        return await open_review(self.env, self.settings, f"PNEW{uuid.uuid4().hex[:8].upper()}")
+
     @asynccontextmanager
     async def signed_in(self) -> AsyncIterator[httpx.AsyncClient]:
         async with self.browser() as browser:
@@ -76,25 +80,28 @@ def site_settings(tmp_path: Path, **extra: Any) -> Settings:
     )
 
 
+async def open_review(env: WorkflowEnvironment, settings: Settings, incident_id: str) -> str:
+    """Start a review the way the webhook does, and wait until its document is written."""
+    await start_review(env.client, settings, Policy(), incident(incident_id, datetime.now(UTC)))
+
+    async def opened() -> None:
+        handle = env.client.get_workflow_handle(f"postmortem-{incident_id}")
+        status = await handle.query(PostmortemWorkflow.status)
+        assert status.state.doc_url, "the document is not written yet"
+
+    await eventually(opened)
+    return incident_id
+
+
 @asynccontextmanager
 async def running_site(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Site]:
-    """Two fresh reviews, opened through the same start path as the webhook."""
+    """An app on the production worker, with two fresh reviews."""
     settings = site_settings(tmp_path)
-    suffix = tmp_path.name[-6:].upper().replace("_", "")
-    ids = (f"PFIRST{suffix}", f"PSECOND{suffix}")
+    suffix = uuid.uuid4().hex[:8].upper()
     async with local_worker(env.client, settings):
-        now = datetime.now(UTC)
-        for incident_id in ids:
-            await start_review(env.client, settings, Policy(), incident(incident_id, now))
-
-        async def opened() -> None:
-            for incident_id in ids:
-                handle = env.client.get_workflow_handle(f"postmortem-{incident_id}")
-                status = await handle.query(PostmortemWorkflow.status)
-                assert status.state.doc_url, "the document is not written yet"
-
-        await eventually(opened)
-        yield Site(env, settings, tmp_path, *ids)
+        first = await open_review(env, settings, f"PFIRST{suffix}")
+        second = await open_review(env, settings, f"PSECOND{suffix}")
+        yield Site(env, settings, tmp_path, first, second)
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -127,12 +134,9 @@ async def sign_in(browser: httpx.AsyncClient, token: str, next_path: str = "/") 
 def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
     """A review-link token signed ``age_seconds`` ago."""
     signed_at = time.time() - age_seconds
-    original = itsdangerous.timed.time
-    itsdangerous.timed.time = SimpleNamespace(time=lambda: signed_at)  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("itsdangerous.timed.time", SimpleNamespace(time=lambda: signed_at))
         return sign_review_token(incident_id, secret)
-    finally:
-        itsdangerous.timed.time = original
 
 
 # --- without a session --------------------------------------------------------------------------
@@ -235,17 +239,19 @@ async def test_signed_in_session_opens_every_page(site: Site) -> None:
             assert (await browser.get(path)).status_code == 200, path
 
 
+async def test_login_page_sends_a_signed_in_browser_on(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.get("/login", params={"next": f"/reviews/{site.first}"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/reviews/{site.first}"
+
+
 async def test_expired_session_cookie_is_refused(site: Site) -> None:
-    serializer = itsdangerous.URLSafeTimedSerializer(
-        SESSION_SECRET, salt=pages_auth.SESSION_SALT
-    )
+    serializer = itsdangerous.URLSafeTimedSerializer(SESSION_SECRET, salt=pages_auth.SESSION_SALT)
     signed_at = time.time() - pages_auth.SESSION_MAX_AGE_SECONDS - 60
-    original = itsdangerous.timed.time
-    itsdangerous.timed.time = SimpleNamespace(time=lambda: signed_at)  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("itsdangerous.timed.time", SimpleNamespace(time=lambda: signed_at))
         stale = serializer.dumps({"sid": "old", "reviews": None})
-    finally:
-        itsdangerous.timed.time = original
     async with site.browser() as browser:
         browser.cookies.set(pages_auth.SESSION_COOKIE, stale, domain="review.test")
         response = await browser.get("/")
@@ -355,7 +361,8 @@ async def test_form_post_without_csrf_token_is_refused_with_403(site: Site) -> N
         )
         assert response.status_code == 403
         wrong = await browser.post(
-            f"/reviews/{site.first}/went-well", data={"text": "The page came fast.", "csrf": "0" * 64}
+            f"/reviews/{site.first}/went-well",
+            data={"text": "The page came fast.", "csrf": "0" * 64},
         )
         assert wrong.status_code == 403
 
@@ -410,8 +417,15 @@ async def test_pages_contain_no_secret_values(site: Site) -> None:
         ]
         for path in paths:
             response = await browser.get(path)
-            text = response.text + " ".join(response.headers.get("location", ""))
-            for secret in (API_TOKEN, SESSION_SECRET, PAGERDUTY_SECRET, JIRA_SECRET, derived, cookie):
+            text = response.text + response.headers.get("location", "")
+            for secret in (
+                API_TOKEN,
+                SESSION_SECRET,
+                PAGERDUTY_SECRET,
+                JIRA_SECRET,
+                derived,
+                cookie,
+            ):
                 assert secret not in text, f"{path} shows a secret"
 
 

@@ -133,7 +133,9 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await _shot(page, "02-review-new")
 
     # A blaming sentence is flagged while typing, highlighted in the text, with a rewrite hint.
-    await page.fill("#f-symptom-input", "Checkout returned HTTP 503 for 38% of requests for 40 min.")
+    await page.fill(
+        "#f-symptom-input", "Checkout returned HTTP 503 for 38% of requests for 40 min."
+    )
     why1 = page.locator("#f-whys-0-input")
     await why1.fill(BLAMING_WHY)
     finding = page.locator("#f-whys-0-findings .finding")
@@ -141,6 +143,11 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await expect(finding).to_contain_text("careless")
     await expect(page.locator("#f-whys-0 .lint-backdrop mark")).to_have_text("careless")
     await _shot(page, "03-blame-flagged-while-typing")
+
+    # "+ Add a why" adds a row in place (JavaScript); without it the button asks the server.
+    await page.click("[data-add-row=why]")
+    await expect(page.locator("#f-whys-5-input")).to_be_focused()
+    await expect(page.locator("#f-whys-5 label")).to_have_text("Why 6?")
 
     # Saved as it is, the server flags it again and publishing is blocked on it.
     await page.fill("#f-whys-1-input", "The config had no connection limit for the new batch job.")
@@ -154,7 +161,9 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await page.click("text=Save the five whys")
     await expect(page.locator("[role=status]")).to_contain_text("five whys are saved")
     await expect(page.locator("#f-whys-0-findings .finding")).to_contain_text("careless")
-    await expect(page.locator(".blockers [data-code=blame_findings_open]")).to_contain_text("careless")
+    await expect(page.locator(".blockers [data-code=blame_findings_open]")).to_contain_text(
+        "careless"
+    )
 
     # Rewritten, the finding disappears live and after saving.
     await why1.fill(NEUTRAL_WHY)
@@ -185,7 +194,8 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
 
     # Fixed, it is added; a second item will be re-planned at the follow-up.
     await page.fill(
-        "#f-new_item-title-input", "Add a CI check that rejects service configs without a pool limit"
+        "#f-new_item-title-input",
+        "Add a CI check that rejects service configs without a pool limit",
     )
     await page.fill(
         "#f-new_item-done_when-input",
@@ -208,7 +218,8 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
 
     # What went well, then publish: the blockers are gone.
     await page.fill(
-        "#f-new_went_well-text-input", "The on-call was paged within two minutes of the first error."
+        "#f-new_went_well-text-input",
+        "The on-call was paged within two minutes of the first error.",
     )
     await page.click("#went-well button[type=submit]")
     await expect(page.locator("[role=status]")).to_contain_text("went well")
@@ -229,9 +240,14 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await page.goto(review_url)
     await _reload_until(page, "[data-testid=close-1]")
     await _shot(page, "07-review-tracking")
+    ticket_url = await page.locator("#f-action_items-2 .ticket a").get_attribute("href")
     await page.click("[data-testid=close-1]")
     await expect(page.locator("[role=status]")).to_contain_text("Ticket closed")
     await _reload_until(page, "#f-action_items-1 .badge--item-done")
+    assert ticket_url
+    await page.goto(ticket_url)
+    await expect(page.locator("h1")).to_contain_text("Document connection limits")
+    await _shot(page, "08-local-ticket")
 
     # The follow-up: item 2 is re-planned with a reason.
     await page.goto(f"{review_url}/follow-up")
@@ -241,7 +257,7 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await page.fill("#due-2", new_due)
     await page.fill("#reason-2", "Waiting for the runbook platform migration to finish.")
     await page.fill("#notes", "Item 1 landed; the runbook waits for the migration.")
-    await _shot(page, "08-follow-up")
+    await _shot(page, "09-follow-up")
     await page.click("text=Record the follow-up")
     await expect(page.locator("[role=status]")).to_contain_text("Follow-up recorded")
     await expect(page.locator("#f-item-2")).to_contain_text(f"Re-planned to {new_due}")
@@ -253,16 +269,16 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     after_svg = await page.locator("#completion-chart svg").inner_html()
     assert after_svg != before_svg
     assert re.search(r">\s*50%\s*<", after_svg)
-    await _shot(page, "09-dashboard-after")
+    await _shot(page, "10-dashboard-after")
 
     # The document and (dev mode) the outbox.
     await page.goto(f"{review_url}/document")
     await expect(page.locator("pre.document")).to_contain_text("Checkout API returned 503s")
-    await _shot(page, "10-document")
+    await _shot(page, "11-document")
     await page.goto(base + "/outbox")
     await expect(page.locator("table.outbox tbody tr").first).to_be_visible()
-    await _shot(page, "11-outbox")
+    await _shot(page, "12-outbox")
     await page.locator("table.outbox tbody a").first.click()
     await expect(page.locator("pre.mail")).to_be_visible()
-    await _shot(page, "12-outbox-message")
+    await _shot(page, "13-outbox-message")
     await page.context.close()

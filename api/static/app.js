@@ -1,0 +1,213 @@
+/* Followthrough pages: small progressive enhancements. Every form works without this file.
+   - live blameless-language (and SMART wording) hints while typing, via POST /api/lint
+   - extra "why" and root-cause rows without a round trip
+   - auto-growing text areas, focus on the error summary, follow-up fields per outcome */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  var DEBOUNCE_MS = 350;
+  var MAX_WHYS = 7;
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var responders = [];
+  try {
+    responders = JSON.parse(document.body.getAttribute("data-responders") || "[]");
+  } catch (e) {
+    responders = [];
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Text with each finding's span in a <mark>, built from DOM nodes (never innerHTML). */
+  function highlighted(target, text, findings) {
+    target.textContent = "";
+    var spans = findings
+      .filter(function (f) { return f.start >= 0 && f.end > f.start && f.end <= text.length; })
+      .sort(function (a, b) { return a.start - b.start; });
+    var cursor = 0;
+    spans.forEach(function (f) {
+      if (f.start < cursor) return;
+      target.appendChild(document.createTextNode(text.slice(cursor, f.start)));
+      target.appendChild(el("mark", "finding-" + (f.kind || "blame"), text.slice(f.start, f.end)));
+      cursor = f.end;
+    });
+    target.appendChild(document.createTextNode(text.slice(cursor) + "\u200b"));
+  }
+
+  function excerpt(target, text, f) {
+    var width = 48;
+    var left = Math.max(0, f.start - width);
+    var right = Math.min(text.length, f.end + width);
+    target.appendChild(document.createTextNode("\u201c" + (left > 0 ? "\u2026" : "") + text.slice(left, f.start)));
+    target.appendChild(el("mark", "finding-" + (f.kind || "blame"), text.slice(f.start, f.end)));
+    target.appendChild(document.createTextNode(text.slice(f.end, right) + (right < text.length ? "\u2026" : "") + "\u201d"));
+  }
+
+  function renderFindings(list, text, findings) {
+    if (!list) return;
+    list.textContent = "";
+    findings.forEach(function (f) {
+      var item = el("li", "finding finding--" + (f.kind || "blame"));
+      item.setAttribute("data-code", f.code);
+      var quote = el("span", "finding__quote");
+      excerpt(quote, text, f);
+      item.appendChild(quote);
+      item.appendChild(el("span", "finding__message", f.message));
+      item.appendChild(el("span", "hint", f.hint));
+      list.appendChild(item);
+    });
+  }
+
+  function autosize(area) {
+    area.style.height = "auto";
+    area.style.height = area.scrollHeight + 2 + "px";
+  }
+
+  function requestBody(kind, text) {
+    var body = { text: text, responders: responders };
+    if (kind === "title") body.kind = "action_item";
+    if (kind === "done_when") {
+      body.kind = "action_item";
+      body.done_when = text;
+    }
+    return body;
+  }
+
+  function keep(kind, finding) {
+    if (kind === "title") return finding.field === null || finding.field === "title";
+    if (kind === "done_when") return finding.field === null || finding.field === "done_when";
+    return true;
+  }
+
+  function setUpLint(area) {
+    if (area.getAttribute("data-lint-ready")) return;
+    area.setAttribute("data-lint-ready", "1");
+    var kind = area.getAttribute("data-lint") || "text";
+    var wrap = area.closest(".lint-wrap");
+    var backdrop = wrap ? wrap.querySelector(".lint-backdrop") : null;
+    var list = document.getElementById(area.getAttribute("data-findings"));
+    var timer = null;
+    var sequence = 0;
+    var findings = [];
+
+    function paint() {
+      if (backdrop) highlighted(backdrop, area.value, findings);
+    }
+
+    function check() {
+      var text = area.value;
+      var mine = ++sequence;
+      if (!text.trim()) {
+        findings = [];
+        paint();
+        renderFindings(list, text, findings);
+        return;
+      }
+      fetch("/api/lint", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(requestBody(kind, text))
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data || mine !== sequence || area.value !== text) return;
+          findings = data.findings.filter(function (f) { return keep(kind, f); });
+          paint();
+          renderFindings(list, text, findings);
+        })
+        .catch(function () { /* hints are a nicety; the server checks again on submit */ });
+    }
+
+    area.addEventListener("input", function () {
+      autosize(area);
+      // Until the new findings arrive, keep marks only where the text did not move.
+      findings = findings.filter(function (f) { return area.value.slice(f.start, f.end) === f.text; });
+      paint();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, DEBOUNCE_MS);
+    });
+    area.addEventListener("scroll", function () {
+      if (backdrop) backdrop.scrollTop = area.scrollTop;
+    });
+    // Findings rendered by the server: read them back from the marks' positions.
+    if (backdrop) {
+      var offset = 0;
+      Array.prototype.forEach.call(backdrop.childNodes, function (node) {
+        var text = (node.textContent || "").replace("\u200b", "");
+        if (node.nodeName === "MARK") {
+          findings.push({
+            start: offset,
+            end: offset + text.length,
+            text: text,
+            kind: node.className.indexOf("vague") >= 0 ? "vague" : "blame"
+          });
+        }
+        offset += text.length;
+      });
+    }
+    autosize(area);
+  }
+
+  function setUpAll(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[data-lint]"), setUpLint);
+    Array.prototype.forEach.call(root.querySelectorAll("textarea:not([data-lint])"), function (area) {
+      area.addEventListener("input", function () { autosize(area); });
+    });
+  }
+
+  /* "+ Add a why" / "+ Add a root cause": clone the row template instead of a round trip. */
+  function setUpAddRow(button) {
+    var kind = button.getAttribute("data-add-row");
+    var template = document.getElementById(kind + "-template");
+    var container = document.querySelector('[data-rows="' + kind + '"]');
+    if (!template || !container) return;
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = container.querySelectorAll('[data-row="' + kind + '"]').length;
+      if (kind === "why" && index >= MAX_WHYS) return;
+      var html = template.innerHTML.split("__N__").join(String(index)).split("__NUM__").join(String(index + 1));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var row = holder.firstElementChild;
+      while (holder.firstElementChild) container.appendChild(holder.firstElementChild);
+      setUpAll(row);
+      var first = row.querySelector("textarea, input, select");
+      if (first) first.focus();
+      if (kind === "why" && index + 1 >= MAX_WHYS) button.hidden = true;
+    });
+  }
+
+  /* Follow-up: show the new-date field for a re-plan, the reason for a re-plan or a drop. */
+  function setUpOutcome(fieldset) {
+    function update() {
+      var checked = fieldset.querySelector("input[data-outcome]:checked");
+      var value = checked ? checked.value : "";
+      Array.prototype.forEach.call(fieldset.querySelectorAll("[data-show-for]"), function (field) {
+        var wanted = field.getAttribute("data-show-for").split(" ");
+        var invalid = field.classList.contains("field--invalid");
+        field.hidden = !invalid && wanted.indexOf(value) < 0;
+      });
+    }
+    fieldset.addEventListener("change", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpAll(document);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpAddRow);
+    Array.prototype.forEach.call(document.querySelectorAll("fieldset.outcome"), setUpOutcome);
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) {
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: "center" });
+    }
+  });
+})();
