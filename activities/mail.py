@@ -9,7 +9,7 @@ from connectors.errors import ConnectorError
 from connectors.links import sign_review_link
 from connectors.mail import Mailer
 from connectors.messages import compose
-from workflows.messages import MailRequest
+from workflows.messages import MailOutcome, MailRequest
 
 
 class MailActivities:
@@ -31,11 +31,12 @@ class MailActivities:
         return request.model_copy(update={"review_url": signed})
 
     @activity.defn
-    def send_email(self, request: MailRequest) -> None:
+    def send_email(self, request: MailRequest) -> MailOutcome:
         """Compose and send; the message key makes a retried send land once."""
         try:
             message = compose(self._signed(request).model_dump(mode="json"), self.sender)
-            self.mailer.send(message, request.message_key)
+            refused = self.mailer.send(message, request.message_key)
         except ConnectorError as exc:
             raise to_application_error(exc) from exc
         activity.logger.info("sent %s to %d recipient(s)", request.kind, len(request.to))
+        return MailOutcome(refused=refused)

@@ -6,7 +6,8 @@ read each one with the ``status`` query.
 
 from __future__ import annotations
 
-from datetime import UTC
+import asyncio
+from datetime import UTC, timedelta
 
 from temporalio import activity
 from temporalio.client import Client
@@ -15,6 +16,8 @@ from workflows.review import ReviewStatus
 from workflows.steps import ListReviews, ReviewItems, ReviewQuery, ReviewRow, ReviewRows
 
 MAX_REVIEWS = 2000
+QUERY_TIMEOUT = timedelta(seconds=5)
+PARALLEL_QUERIES = 8
 
 
 class ReviewActivities:
@@ -23,7 +26,9 @@ class ReviewActivities:
 
     async def _status(self, workflow_id: str) -> ReviewStatus:
         handle = self.client.get_workflow_handle(workflow_id)
-        status: ReviewStatus = await handle.query("status", result_type=ReviewStatus)
+        status: ReviewStatus = await handle.query(
+            "status", result_type=ReviewStatus, rpc_timeout=QUERY_TIMEOUT
+        )
         return status
 
     @activity.defn
@@ -42,29 +47,34 @@ class ReviewActivities:
                 "WorkflowType = 'PostmortemWorkflow' AND "
                 f"(ExecutionStatus = 'Running' OR CloseTime > '{since}')"
             )
-        rows: list[ReviewRow] = []
-        seen: set[str] = set()
+        ids: dict[str, None] = {}  # ordered and unique: a continued review is listed once
         async for info in self.client.list_workflows(query, limit=MAX_REVIEWS):
-            if info.id in seen:
-                continue
-            seen.add(info.id)
-            activity.heartbeat(len(rows))
-            try:
-                status = await self._status(info.id)
-            except Exception as exc:  # a review that cannot answer is left out, not fatal
-                activity.logger.warning("review %s unreadable: %s", info.id, type(exc).__name__)
-                continue
-            state = status.state
-            rows.append(
-                ReviewRow(
-                    incident_id=state.incident.id,
-                    title=state.incident.title,
-                    team=state.team,
-                    review_url=state.review_url,
-                    published_at=state.published_at,
-                    leadership=state.leadership,
-                    action_items=state.action_items,
-                )
+            ids[info.id] = None
+        # Read them a few at a time; a review that cannot answer (its worker gone, say) is left
+        # out after QUERY_TIMEOUT instead of holding up the digest.
+        gate = asyncio.Semaphore(PARALLEL_QUERIES)
+
+        async def row(workflow_id: str) -> ReviewRow | None:
+            async with gate:
+                activity.heartbeat(workflow_id)
+                try:
+                    state = (await self._status(workflow_id)).state
+                except Exception as exc:
+                    activity.logger.warning(
+                        "review %s unreadable: %s", workflow_id, type(exc).__name__
+                    )
+                    return None
+            return ReviewRow(
+                incident_id=state.incident.id,
+                title=state.incident.title,
+                team=state.team,
+                review_url=state.review_url,
+                published_at=state.published_at,
+                leadership=state.leadership,
+                action_items=state.action_items,
             )
+
+        found = await asyncio.gather(*(row(i) for i in ids))
+        rows = [r for r in found if r is not None]
         activity.logger.info("listed %d reviews", len(rows))
         return ReviewRows(rows=rows)

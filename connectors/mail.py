@@ -18,8 +18,12 @@ from typing import Protocol
 class Mailer(Protocol):
     name: str
 
-    def send(self, message: EmailMessage, key: str) -> None:
-        """Deliver ``message`` once; raise ConnectorError on failure."""
+    def send(self, message: EmailMessage, key: str) -> list[str]:
+        """Deliver ``message`` once; raise ConnectorError on failure.
+
+        Returns the recipients the server refused while accepting the message for the others
+        (``"addr (code)"``): a retry would mail the others twice, so this is not an error.
+        """
         ...
 
 
@@ -38,10 +42,11 @@ class OutboxMailer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, message: EmailMessage, key: str) -> None:
+    def send(self, message: EmailMessage, key: str) -> list[str]:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{key_filename(key)}.eml"
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(message.as_bytes())
         os.replace(tmp, target)
+        return []

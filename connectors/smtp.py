@@ -138,21 +138,25 @@ class SmtpMailer:
         mode = "ssl" if self.ssl else "starttls" if self.starttls else "plain"
         return f"SmtpMailer({self.host!r}, {self.port}, username={self.username!r}, {mode})"
 
-    def send(self, message: EmailMessage, key: str) -> None:
-        """Deliver ``message`` unless ``key`` was delivered before; raise ConnectorError if not."""
+    def send(self, message: EmailMessage, key: str) -> list[str]:
+        """Deliver ``message`` unless ``key`` was delivered before; raise ConnectorError if not.
+
+        Returns the recipients refused while others accepted it (``"addr (code)"``).
+        """
         # One send per key at a time in this process: two concurrent attempts of the same
         # message must not both pass the ledger check.
         with self._stripes[int(_digest(key)[:8], 16) % _LOCK_STRIPES]:
             if self.ledger is not None and key in self.ledger:
                 log.info("smtp: %s already delivered, not sending again", _digest(key)[:12])
-                return
-            self._deliver(message)
+                return []
+            refused = self._deliver(message)
             if self.ledger is not None:
                 self.ledger.add(key)
+            return refused
 
     # --- delivery ------------------------------------------------------------------------------
 
-    def _deliver(self, message: EmailMessage) -> None:
+    def _deliver(self, message: EmailMessage) -> list[str]:
         where = f"{self.host}:{self.port}"
         client: smtplib.SMTP | None = None
         try:
@@ -195,12 +199,11 @@ class SmtpMailer:
         finally:
             if client is not None:
                 _close(client)
-        if refused:
+        partly = [f"{addr} ({code})" for addr, (code, _) in sorted(refused.items())]
+        if partly:
             # Accepted for some recipients: retrying would mail those again, so this counts as sent.
-            log.warning(
-                "smtp: message accepted, but refused for %s",
-                ", ".join(f"{addr} ({code})" for addr, (code, _) in sorted(refused.items())),
-            )
+            log.warning("smtp: message accepted, but refused for %s", ", ".join(partly))
+        return partly
 
     def _connect(self) -> smtplib.SMTP:
         if self.ssl:

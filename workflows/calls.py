@@ -15,7 +15,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
-    from workflows.messages import ItemLine, MailRequest
+    from workflows.messages import ItemLine, MailOutcome, MailRequest
     from workflows.review import ActionItem, FiveWhys, ItemStatus, Problem, Violation, parse_due
 
 T = TypeVar("T")
@@ -80,12 +80,20 @@ def failure_message(err: ActivityError) -> str:
 async def send_mail(request: MailRequest) -> Problem | None:
     """Send one message; a permanent failure comes back as a Problem instead of failing the review."""
     try:
-        await call(SEND_EMAIL, request, type(None))
+        # ``| None``: histories recorded before send_email reported refusals hold a null result.
+        outcome = await call(SEND_EMAIL, request, MailOutcome | None)  # type: ignore[arg-type]
     except ActivityError as err:
         workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
         return Problem(
             code=failure_code(err),
             message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
+            at=workflow.now(),
+        )
+    if outcome is not None and outcome.refused:
+        return Problem(
+            code=Code.MAIL_REJECTED,
+            message=f"The {request.kind.value} message was not delivered to "
+            f"{', '.join(outcome.refused)}.",
             at=workflow.now(),
         )
     return None

@@ -77,6 +77,12 @@ class Digest(Model):
     teams: list[DigestTeam]
 
 
+class MailOutcome(Model):
+    """What ``send_email`` reports: recipients refused while the others accepted the message."""
+
+    refused: list[str] = Field(default_factory=list, description='"addr (code)" entries.')
+
+
 class MailRequest(Model):
     """One message to send. Optional fields are set for the kinds that use them."""
 

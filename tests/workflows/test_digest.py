@@ -8,6 +8,7 @@ figures and cost a ~30 s query timeout. The schedule test uses the shared dev se
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -351,6 +352,8 @@ async def test_digest_schedule_is_created_once_and_then_left_as_it_is(
     client = dev_env.client
     settings = settings_for(tmp_path)
     handle = client.get_schedule_handle(DIGEST_SCHEDULE_ID)
+    with contextlib.suppress(RPCError):  # a worker started by another test on this server made one
+        await handle.delete()
     try:
         await ensure_digest_schedule(client, settings, Policy())
         # A second worker start (here with another cadence) must neither fail nor replace it.

@@ -158,11 +158,11 @@ async def test_a_deleted_ticket_is_marked_and_the_facilitator_told(review: Runni
         first = state.item("1")
         assert first is not None and first.problem and "deleted" in first.problem
         assert first.status == ItemStatus.OPEN
+        problems = [s for s in outbox(review.settings) if s.kind == "problem"]
+        assert [p.to for p in problems] == [[Policy().defaults.facilitator]]
+        assert key in problems[0].text
 
     await eventually(flagged)
-    problems = [s for s in outbox(review.settings) if s.kind == "problem"]
-    assert [p.to for p in problems] == [[Policy().defaults.facilitator]]
-    assert key in problems[0].text
 
 
 async def test_a_duplicate_ticket_event_changes_nothing_twice(review: Running) -> None:
