@@ -20,7 +20,7 @@ from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
-    from workflows.messages import MailKind, MailRequest
+    from workflows.messages import MailKind
     from workflows.review import (
         ActionItem,
         ActionItemDraft,
@@ -293,17 +293,14 @@ class ActionItemWorkflow:
         # The key names the due date too: a re-planned item earns a fresh reminder.
         key = f"{workflow.info().workflow_id}/{purpose}@{self.item.due}"
         result = await calls.send_mail(
-            MailRequest(
-                kind=kind,
-                to=list(dict.fromkeys(to)),
-                cc=[c for c in dict.fromkeys(cc or []) if c not in to],
-                message_key=key,
-                sent_at=now,
-                incident_id=inp.incident.id,
-                incident_title=inp.incident.title,
-                service=inp.incident.service_name or inp.incident.service_id,
+            calls.review_mail(
+                kind,
+                to,
+                key,
+                incident=inp.incident,
                 review_url=inp.review_url,
                 facilitator=inp.facilitator,
+                cc=cc,
                 item=line,
                 other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
                 escalation_count=escalation_count,

@@ -15,8 +15,16 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
-    from workflows.messages import ItemLine, MailOutcome, MailRequest
-    from workflows.review import ActionItem, FiveWhys, ItemStatus, Problem, Violation, parse_due
+    from workflows.messages import ItemLine, MailKind, MailOutcome, MailRequest
+    from workflows.review import (
+        ActionItem,
+        FiveWhys,
+        Incident,
+        ItemStatus,
+        Problem,
+        Violation,
+        parse_due,
+    )
 
 T = TypeVar("T")
 
@@ -97,6 +105,35 @@ async def send_mail(request: MailRequest) -> Problem | None:
             at=workflow.now(),
         )
     return None
+
+
+def review_mail(
+    kind: MailKind,
+    to: list[str],
+    key: str,
+    *,
+    incident: Incident,
+    review_url: str | None,
+    facilitator: str,
+    cc: list[str] | None = None,
+    **details: Any,
+) -> MailRequest:
+    """A message about one review: recipients de-duplicated (cc never repeats a To), stamped with
+    workflow time; ``details`` are the kind-specific MailRequest fields."""
+    recipients = list(dict.fromkeys(to))
+    return MailRequest(
+        kind=kind,
+        to=recipients,
+        cc=[c for c in dict.fromkeys(cc or []) if c not in recipients],
+        message_key=key,
+        sent_at=workflow.now(),
+        incident_id=incident.id,
+        incident_title=incident.title,
+        service=incident.service_name or incident.service_id,
+        review_url=review_url,
+        facilitator=facilitator,
+        **details,
+    )
 
 
 def rules_rejected(violations: list[Violation]) -> ApplicationError:

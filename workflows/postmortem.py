@@ -24,7 +24,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
     from workflows.action_item import ActionItemWorkflow
-    from workflows.messages import Invitation, MailKind, MailRequest
+    from workflows.messages import Invitation, MailKind
     from workflows.policy import Policy
     from workflows.review import (
         ActionItem,
@@ -357,17 +357,14 @@ class PostmortemWorkflow:
             else []
         )
         problem = await calls.send_mail(
-            MailRequest(
-                kind=kind,
-                to=list(dict.fromkeys(to)),
-                cc=[c for c in (cc or []) if c not in to],
-                message_key=key,
-                sent_at=now,
-                incident_id=state.incident.id,
-                incident_title=state.incident.title,
-                service=state.incident.service_name or state.incident.service_id,
+            calls.review_mail(
+                kind,
+                to,
+                key,
+                incident=state.incident,
                 review_url=state.review_url,
                 facilitator=state.facilitator,
+                cc=cc,
                 deadline=deadline,
                 escalation_count=escalation_count,
                 invitation=invitation,
