@@ -1,7 +1,7 @@
 """End to end in headless Chromium: a signed webhook opens a review, a facilitator runs it in the pages.
 
 Runs against ``followthrough dev`` as a subprocess (the ``dev_app`` fixture of this folder's
-conftest), drives Debian's ``/usr/bin/chromium`` with Playwright (never ``playwright install``),
+conftest), drives Debian's ``/usr/bin/chromium`` with Playwright (never its own browser download),
 and saves a screenshot of every page under ``test-artifacts/screenshots/``.
 """
 
