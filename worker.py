@@ -233,6 +233,7 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        max_cached_workflows=settings.max_cached_workflows,
     )
 
 

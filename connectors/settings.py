@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     temporal_api_key: SecretStr | None = Field(default=None, description="Temporal Cloud API key.")
     temporal_tls: bool = Field(default=False, description="Use TLS to reach Temporal.")
     task_queue: str = Field(default=DEFAULT_TASK_QUEUE, description="Task queue of the worker.")
+    max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Reviews kept in worker memory (~400 KB each); evicted ones replay on their "
+        "next event. Default 1000, the SDK's.",
+    )
 
     http_host: str = Field(default="127.0.0.1", description="API bind address.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="API port.")
