@@ -54,6 +54,7 @@ from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
 from connectors.tracker import parse_item_label
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ItemStatus,
     Phase,
@@ -553,7 +554,9 @@ async def post_five_whys(request: Request, incident_id: str) -> Response:
             status_code=422,
         )
     try:
-        await reviews.put_five_whys(request, incident_id, model)
+        await reviews.update_review(
+            request, incident_id, PostmortemWorkflow.submit_five_whys, model
+        )
     except ApiError as exc:
         page = await _rejected_or_error(request, session, exc)
         if page is not None:
@@ -641,7 +644,9 @@ async def post_went_well(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     text = str(form.get("text", ""))
     try:
-        await reviews.add_went_well(request, incident_id, WentWell(text=text))
+        await reviews.update_review(
+            request, incident_id, PostmortemWorkflow.add_went_well, WentWell(text=text)
+        )
     except ApiError as exc:
         page = await _rejected_or_error(request, session, exc)
         if page is not None:
@@ -662,7 +667,12 @@ async def post_publish(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     override = str(form.get("blame_override", "")).strip()
     try:
-        await reviews.publish(request, incident_id, PublishRequest(blame_override=override or None))
+        await reviews.update_review(
+            request,
+            incident_id,
+            PostmortemWorkflow.publish,
+            PublishRequest(blame_override=override or None),
+        )
     except ApiError as exc:
         page = await _rejected_or_error(request, session, exc)
         if page is not None:
@@ -739,7 +749,9 @@ async def post_follow_up(request: Request, incident_id: str) -> Response:
     open_ids = [i.id for i in status.state.action_items if i.status == ItemStatus.OPEN]
     record, order, typed = follow_up_record(form, open_ids)
     try:
-        await reviews.follow_up(request, incident_id, record)
+        await reviews.update_review(
+            request, incident_id, PostmortemWorkflow.record_follow_up, record
+        )
     except ApiError as exc:
         page = await _rejected_or_error(request, session, exc)
         if page is not None:

@@ -140,7 +140,8 @@ async def get_review(request: Request, incident_id: str) -> dict[str, Any]:
     return await view(request, incident_id)
 
 
-async def _update(request: Request, incident_id: str, update: Any, arg: BaseModel) -> Any:
+async def update_review(request: Request, incident_id: str, update: Any, arg: BaseModel) -> Any:
+    """Run one update of the review; rejections become 422 ``ApiError`` with every violation."""
     handle = review_handle(request, incident_id)
     return await _guard(incident_id, handle.execute_update(update, arg))
 
@@ -148,7 +149,7 @@ async def _update(request: Request, incident_id: str, update: Any, arg: BaseMode
 @router.put("/reviews/{incident_id}/five-whys")
 async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> dict[str, Any]:
     """Replace the symptom, whys and root causes (422 lists every rule violation)."""
-    await _update(request, incident_id, PostmortemWorkflow.submit_five_whys, body)
+    await update_review(request, incident_id, PostmortemWorkflow.submit_five_whys, body)
     return await view(request, incident_id)
 
 
@@ -156,7 +157,9 @@ async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> d
 async def add_action_item(
     request: Request, incident_id: str, body: ActionItemDraft
 ) -> dict[str, Any]:
-    item: ActionItem = await _update(request, incident_id, PostmortemWorkflow.add_action_item, body)
+    item: ActionItem = await update_review(
+        request, incident_id, PostmortemWorkflow.add_action_item, body
+    )
     return item.model_dump(mode="json")
 
 
@@ -181,7 +184,7 @@ async def patch_action_item(
         change = ActionItemChange.model_validate(
             {"id": item_id, **body.model_dump(exclude={"reason"}, exclude_none=True)}
         )
-        item: ActionItem = await _update(
+        item: ActionItem = await update_review(
             request, incident_id, PostmortemWorkflow.change_action_item, change
         )
         return item.model_dump(mode="json")
@@ -212,7 +215,7 @@ async def delete_action_item(
 ) -> dict[str, Any]:
     status = await fetch_status(request, incident_id)
     if status.state.phase == Phase.DRAFTING:
-        await _update(
+        await update_review(
             request,
             incident_id,
             PostmortemWorkflow.remove_action_item,
@@ -236,7 +239,7 @@ async def delete_action_item(
 
 @router.post("/reviews/{incident_id}/went-well")
 async def add_went_well(request: Request, incident_id: str, body: WentWell) -> dict[str, Any]:
-    await _update(request, incident_id, PostmortemWorkflow.add_went_well, body)
+    await update_review(request, incident_id, PostmortemWorkflow.add_went_well, body)
     return await view(request, incident_id)
 
 
@@ -244,13 +247,13 @@ async def add_went_well(request: Request, incident_id: str, body: WentWell) -> d
 async def publish(
     request: Request, incident_id: str, body: PublishRequest | None = None
 ) -> dict[str, Any]:
-    await _update(request, incident_id, PostmortemWorkflow.publish, body or PublishRequest())
+    await update_review(request, incident_id, PostmortemWorkflow.publish, body or PublishRequest())
     return await view(request, incident_id)
 
 
 @router.post("/reviews/{incident_id}/follow-up")
 async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) -> dict[str, Any]:
-    await _update(request, incident_id, PostmortemWorkflow.record_follow_up, body)
+    await update_review(request, incident_id, PostmortemWorkflow.record_follow_up, body)
     return await view(request, incident_id)
 
 
