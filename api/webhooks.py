@@ -169,12 +169,12 @@ async def jira(request: Request) -> JSONResponse:
         "reopened": ActionItemWorkflow.ticket_reopened,
         "deleted": ActionItemWorkflow.ticket_deleted,
     }[change.kind]
+    # Dedupe key: Jira's changelog id, else the delivery id (the same across Jira's retries).
+    source_id = change.event_id or delivery
     ticket_event = TicketEvent(
         key=change.key,
         at=change.at,
-        event_id=f"{change.kind}:{change.event_id or delivery or ''}"
-        if (change.event_id or delivery)
-        else None,
+        event_id=f"{change.kind}:{source_id}" if source_id else None,
     )
     handle = request.app.state.client.get_workflow_handle(child_id(incident_id, item_id))
     try:
