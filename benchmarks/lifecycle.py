@@ -19,10 +19,8 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -35,25 +33,15 @@ from benchmarks._common import (
     machine_header,
     report,
 )
-from connectors.local_tracker import LocalTracker
-from tests.harness import FIVE_WHYS, incident, item, local_worker, outbox, settings_for
-from workflows.action_item import ActionItemWorkflow
-from workflows.policy import ActionItemPolicy, Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
+from tests.harness import outbox, settings_for
+from tests.scenarios import six_week_review
+from workflows.postmortem import child_id
 from workflows.review import (
-    FollowUpOutcome,
-    FollowUpRecord,
-    FollowUpStatus,
     Phase,
-    PostmortemInput,
-    PublishRequest,
     ReviewOutcome,
-    TicketEvent,
-    WentWell,
 )
 
 #: The policy of tests/workflows/test_lifecycle.py (daily reconcile instead of six-hourly).
-POLICY = Policy(action_items=ActionItemPolicy(reconcile_every=timedelta(days=1)))
 ITEMS = ("1", "2", "3")
 
 
@@ -71,110 +59,29 @@ class Run:
     phase: Phase
 
 
-async def close_ticket(
-    client: Client,
-    tracker: LocalTracker,
-    handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome],
-    item_id: str,
-) -> None:
-    """An owner closing the ticket: the tracker says done, the webhook signals the item."""
-    state = (await handle.query(PostmortemWorkflow.status)).state
-    found = state.item(item_id)
-    if found is None or found.ticket is None:
-        raise RuntimeError(f"item {item_id} has no ticket yet")
-    tracker.set_done(found.ticket.key, True)
-    child = client.get_workflow_handle(child_id(state.incident.id, item_id))
-    await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=found.ticket.key))
-
-
 async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -> Run:
-    """The driving steps of test_six_week_review_runs_from_resolution_to_close."""
+    """tests/scenarios.py's six-week review (the lifecycle test's), measured."""
     settings = settings_for(workdir)
     client = env.client
-    tracker = LocalTracker(settings.tracker_file, settings.base_url)
-    wall_start = time.perf_counter()
-    async with local_worker(client, settings):
-        t0 = await env.get_current_time()
-        handle = await client.start_workflow(
-            PostmortemWorkflow.run,
-            PostmortemInput(
-                incident=incident(incident_id, t0),
-                policy=POLICY,
-                review_url=f"http://review.test/reviews/{incident_id}",
-            ),
-            id=f"postmortem-{incident_id}",
-            task_queue=settings.task_queue,
-        )
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
-        drafts = (
-            item(
-                "Cap pool size at 20 in the service template",
-                "carol@example.com",
-                t0 + timedelta(days=14),
-            ),
-            item(
-                "Add a connection-limit step to the deploy checklist",
-                "dave@example.com",
-                t0 + timedelta(days=10),
-                "rc2",
-            ),
-            item(
-                "Alert when pool usage exceeds 80% for 5 minutes",
-                "erin@example.com",
-                t0 + timedelta(days=20),
-            ),
-        )
-        for draft in drafts:
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(
-            PostmortemWorkflow.add_went_well,
-            WentWell(text="The on-call runbook had the rollback steps."),
-        )
-        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
-
-        await env.sleep(timedelta(days=5))
-        await close_ticket(client, tracker, handle, "1")
-        await env.sleep(timedelta(days=14))  # day 19: item 2 is 9 days late, escalated once
-        await close_ticket(client, tracker, handle, "2")
-        await env.sleep(timedelta(days=17))  # day 36: after the follow-up meeting
-        await handle.execute_update(
-            PostmortemWorkflow.record_follow_up,
-            FollowUpRecord(
-                outcomes=[
-                    FollowUpOutcome(
-                        action_item="3",
-                        status=FollowUpStatus.REPLANNED,
-                        due=(t0 + timedelta(days=50)).isoformat(),
-                        reason="Alerting needs the new metrics pipeline first.",
-                    )
-                ]
-            ),
-        )
-        await env.sleep(timedelta(days=4))  # day 40
-        await close_ticket(client, tracker, handle, "3")
-        outcome = await handle.result()
-        status = await handle.query(PostmortemWorkflow.status)
-        wall = time.perf_counter() - wall_start
-        history = await handle.fetch_history()
-        parent_bytes = size = len(history.to_json())
-        child_events = []
-        for n in ITEMS:
-            child_history = await client.get_workflow_handle(
-                child_id(incident_id, n)
-            ).fetch_history()
-            child_events.append(len(child_history.events))
-            size += len(child_history.to_json())
+    run = await six_week_review(env, settings, incident_id)
+    history = await run.handle.fetch_history()
+    parent_bytes = size = len(history.to_json())
+    child_events = []
+    for n in ITEMS:
+        child_history = await client.get_workflow_handle(child_id(incident_id, n)).fetch_history()
+        child_events.append(len(child_history.events))
+        size += len(child_history.to_json())
     return Run(
         env_start_s=0.0,
         server_cpu_s=0.0,
-        wall_s=wall,
+        wall_s=run.wall_seconds,
         parent_events=len(history.events),
         child_events=child_events,
         history_bytes=size,
         parent_bytes=parent_bytes,
         messages=len(outbox(settings)),
-        outcome=outcome,
-        phase=status.state.phase,
+        outcome=run.outcome,
+        phase=run.status.state.phase,
     )
 
 

@@ -17,8 +17,11 @@ from typing import Any, TypeVar
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
 from worker import build_worker
+from workflows.action_item import ActionItemWorkflow
+from workflows.postmortem import PostmortemWorkflow, child_id
 from workflows.review import (
     ActionItemDraft,
     FiveWhys,
@@ -26,6 +29,7 @@ from workflows.review import (
     Person,
     RootCause,
     RootCauseCategory,
+    TicketEvent,
 )
 
 T = TypeVar("T")
@@ -90,6 +94,20 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 15.0) -
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.1)
+
+
+async def close_ticket(client: Client, settings: Settings, incident_id: str, item_id: str) -> str:
+    """What an owner closing the ticket amounts to: the local tracker says done and the webhook
+    signals the item's workflow. Returns the ticket key."""
+    review = client.get_workflow_handle(f"postmortem-{incident_id}")
+    state = (await review.query(PostmortemWorkflow.status)).state
+    found = state.item(item_id)
+    assert found is not None
+    assert found.ticket is not None, f"item {item_id} has no ticket yet"
+    LocalTracker(settings.tracker_file, settings.base_url).set_done(found.ticket.key, True)
+    child = client.get_workflow_handle(child_id(incident_id, item_id))
+    await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=found.ticket.key))
+    return found.ticket.key
 
 
 def incident(incident_id: str, resolved_at: datetime, **extra: Any) -> Incident:

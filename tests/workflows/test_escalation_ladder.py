@@ -21,7 +21,16 @@ from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
-from tests.harness import FIVE_WHYS, Sent, incident, item, local_worker, outbox, settings_for
+from tests.harness import (
+    FIVE_WHYS,
+    Sent,
+    close_ticket,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
 from workflows.action_item import ActionItemWorkflow
 from workflows.policy import ActionItemPolicy, Policy, Team
 from workflows.postmortem import PostmortemWorkflow, child_id
@@ -34,7 +43,6 @@ from workflows.review import (
     PublishRequest,
     ReplanRequest,
     ReviewOutcome,
-    TicketEvent,
     WentWell,
 )
 
@@ -157,20 +165,13 @@ async def published_review(
                     await client.get_workflow_handle(wf_id).terminate("test finished")
 
 
-async def close_ticket(review: Review, item_id: str) -> None:
-    """The owner closes the ticket: the tracker says done and the webhook signals the item."""
-    key = await review.ticket_key(item_id)
-    review.tracker.set_done(key, True)
-    await review.child(item_id).signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=key))
-
-
 async def test_open_item_climbs_the_ladder_until_its_ticket_closes(
     time_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     async with published_review(time_env, tmp_path, "PLADDER1") as review:
         await review.to_day(33)
         key = await review.ticket_key("1")
-        await close_ticket(review, "1")
+        await close_ticket(review.env.client, review.settings, review.incident_id, "1")
         await review.to_day(60)
         settled = await review.item("1")
         sent = review.escalations()

@@ -9,48 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from tests.harness import FIVE_WHYS, Sent, incident, item, local_worker, outbox, settings_for
-from workflows.action_item import ActionItemWorkflow
-from workflows.policy import ActionItemPolicy, Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import (
-    FollowUpOutcome,
-    FollowUpRecord,
-    FollowUpStatus,
-    ItemOutcome,
-    ItemStatus,
-    Phase,
-    PostmortemInput,
-    PublishRequest,
-    ReviewOutcome,
-    TicketEvent,
-    WentWell,
-)
+from tests.harness import Sent, outbox, settings_for
+from tests.scenarios import SIX_WEEK_POLICY, six_week_review
+from workflows.postmortem import child_id
+from workflows.review import ItemOutcome, ItemStatus, Phase
 
-HOUR = timedelta(hours=1)
-POLICY = Policy(action_items=ActionItemPolicy(reconcile_every=timedelta(days=1)))
-FACILITATOR = POLICY.defaults.facilitator
-LEADERSHIP = POLICY.defaults.leadership
-
-
-async def close_ticket(
-    tracker: LocalTracker, handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome], item_id: str
-) -> None:
-    """What an owner closing the ticket amounts to: the tracker says done, the webhook signals."""
-    state = (await handle.query(PostmortemWorkflow.status)).state
-    found = state.item(item_id)
-    assert found is not None and found.ticket is not None
-    tracker.set_done(found.ticket.key, True)
-    child = handle._client.get_workflow_handle(child_id(state.incident.id, item_id))
-    await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=found.ticket.key))
+FACILITATOR = SIX_WEEK_POLICY.defaults.facilitator
+LEADERSHIP = SIX_WEEK_POLICY.defaults.leadership
 
 
 def at_day(t0: datetime, sent: Sent) -> float:
@@ -63,79 +34,20 @@ async def test_six_week_review_runs_from_resolution_to_close(
     settings = settings_for(tmp_path)
     client = time_env.client
     tracker = LocalTracker(settings.tracker_file, settings.base_url)
-    wall_start = time.perf_counter()
-    async with local_worker(client, settings):
-        t0 = await time_env.get_current_time()
-        handle = await client.start_workflow(
-            PostmortemWorkflow.run,
-            PostmortemInput(
-                incident=incident("PLIFE01", t0),
-                policy=POLICY,
-                review_url="http://review.test/reviews/PLIFE01",
-            ),
-            id="postmortem-PLIFE01",
-            task_queue=settings.task_queue,
-        )
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
-        early = item(
-            "Cap pool size at 20 in the service template",
-            "carol@example.com",
-            t0 + timedelta(days=14),
-        )
-        late = item(
-            "Add a connection-limit step to the deploy checklist",
-            "dave@example.com",
-            t0 + timedelta(days=10),
-            "rc2",
-        )
-        replanned = item(
-            "Alert when pool usage exceeds 80% for 5 minutes",
-            "erin@example.com",
-            t0 + timedelta(days=20),
-        )
-        for draft in (early, late, replanned):
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(
-            PostmortemWorkflow.add_went_well,
-            WentWell(text="The on-call runbook had the rollback steps."),
-        )
-        published = await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
-        assert published.phase == Phase.TRACKING
-
-        await time_env.sleep(timedelta(days=5))
-        await close_ticket(tracker, handle, "1")
-        await time_env.sleep(timedelta(days=14))  # day 19: item 2 is 9 days late, escalated once
-        await close_ticket(tracker, handle, "2")
-        await time_env.sleep(timedelta(days=17))  # day 36: after the follow-up meeting
-        await handle.execute_update(
-            PostmortemWorkflow.record_follow_up,
-            FollowUpRecord(
-                outcomes=[
-                    FollowUpOutcome(
-                        action_item="3",
-                        status=FollowUpStatus.REPLANNED,
-                        due=(t0 + timedelta(days=50)).isoformat(),
-                        reason="Alerting needs the new metrics pipeline first.",
-                    )
-                ]
-            ),
-        )
-        await time_env.sleep(timedelta(days=4))  # day 40
-        await close_ticket(tracker, handle, "3")
-        outcome = await handle.result()
-        status = await handle.query(PostmortemWorkflow.status)
-        history = await handle.fetch_history()
-        record_to = os.environ.get("FOLLOWTHROUGH_RECORD_HISTORIES")
-        if record_to:  # refresh the replay fixtures (see tests/workflows/test_replay.py)
-            folder = Path(record_to)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "postmortem-lifecycle.json").write_text(history.to_json())
-            for n in ("1", "2", "3"):
-                child = client.get_workflow_handle(child_id("PLIFE01", n))
-                (folder / f"action-item-lifecycle-{n}.json").write_text(
-                    (await child.fetch_history()).to_json()
-                )
-    wall = time.perf_counter() - wall_start
+    run = await six_week_review(time_env, settings, "PLIFE01")
+    t0, handle, outcome, status = run.t0, run.handle, run.outcome, run.status
+    assert run.published.state.phase == Phase.TRACKING
+    history = await handle.fetch_history()
+    record_to = os.environ.get("FOLLOWTHROUGH_RECORD_HISTORIES")
+    if record_to:  # refresh the replay fixtures (see tests/workflows/test_replay.py)
+        folder = Path(record_to)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "postmortem-lifecycle.json").write_text(history.to_json())
+        for n in ("1", "2", "3"):
+            child = client.get_workflow_handle(child_id("PLIFE01", n))
+            (folder / f"action-item-lifecycle-{n}.json").write_text(
+                (await child.fetch_history()).to_json()
+            )
 
     assert outcome.items_done == 3 and outcome.items_dropped == 0
     state = status.state
@@ -183,6 +95,6 @@ async def test_six_week_review_runs_from_resolution_to_close(
 
     doc = Path(settings.documents_dir / "PLIFE01.md").read_text()
     assert "**Closed**" in doc and "done_late" in doc
-    report = {"wall_seconds": round(wall, 2), "history_events": len(history.events)}
+    report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))
     print(f"\nlifecycle: {report}")
