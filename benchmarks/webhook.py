@@ -50,7 +50,13 @@ from benchmarks._common import (
     rss_kb,
 )
 from connectors.pagerduty_webhook import sign
-from tests.e2e.conftest import DevApp, free_port, resolved_event, start_dev_app
+from tests.e2e.conftest import (
+    DevApp,
+    free_port,
+    resolved_event,
+    start_dev_app,
+    wait_until_answering,
+)
 from workflows.calls import SEARCH_ATTRIBUTES
 
 #: Like the e2e FAST_POLICY, but the draft deadline is days away: no reminder or escalation
@@ -210,14 +216,8 @@ def start_split(workdir: Path) -> Running:
     running = Running(
         app, {"api": api.pid, "worker": worker.pid, "temporal server": server.pid}, extra
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if app.http.get("/healthz").status_code == 200:
-                return running
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
+    if wait_until_answering(app, 60):
+        return running
     running.stop()
     raise RuntimeError(f"split topology did not answer within 60 s:\n{app.logs()}")
 

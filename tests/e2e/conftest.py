@@ -214,18 +214,25 @@ def start_dev_app(
         env=env,
         log_path=log_path,
     )
-    deadline = time.monotonic() + 90
+    if wait_until_answering(app, 90):
+        return app
+    app.stop()
+    raise RuntimeError(f"followthrough dev did not answer within 90 s:\n{app.logs()}")
+
+
+def wait_until_answering(app: DevApp, seconds: float) -> bool:
+    """Poll GET /healthz until it answers 200; False after ``seconds`` or if the process exits."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"followthrough dev exited {process.returncode}:\n{app.logs()}")
+        if app.process.poll() is not None:
+            raise RuntimeError(f"process exited {app.process.returncode}:\n{app.logs()}")
         try:
             if app.http.get("/healthz").status_code == 200:
-                return app
+                return True
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    app.stop()
-    raise RuntimeError(f"followthrough dev did not answer within 90 s:\n{app.logs()}")
+    return False
 
 
 @pytest.fixture(scope="module")
