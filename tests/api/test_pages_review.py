@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from tests.api.test_pages_access import API_TOKEN, Site, meta_csrf, running_site, sign_in
+from tests.api.site import API_TOKEN, Site, meta_csrf, running_site, sign_in
 from tests.harness import eventually
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
