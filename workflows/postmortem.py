@@ -625,6 +625,13 @@ class PostmortemWorkflow:
             return
         if current.model_dump() == report.item.model_dump():
             return  # a duplicate report changes nothing
+        incoming = report.item
+        if len(incoming.replans) < len(current.replans) or (
+            current.status == ItemStatus.DROPPED and incoming.status != ItemStatus.DROPPED
+        ):
+            # Sent before the item's workflow heard the follow-up's re-plan or drop: its next
+            # report carries the decision, so this stale one must not undo it meanwhile.
+            return
         index = self.state.action_items.index(current)
         self.state.action_items[index] = report.item
         self._changed()
