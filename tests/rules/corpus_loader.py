@@ -51,6 +51,7 @@ BlameNegative = Literal[
     "technical_sense",
     "system_subject",
     "name_as_ordinary_word",
+    "malicious_actor",
 ]
 VaguePositive = Literal[
     "vague_change",
