@@ -272,3 +272,60 @@ def load_split(split: Split, root: Path = CORPUS_DIR) -> Corpus:
         root_causes=read("root_causes.jsonl", RootCauseCase),
         prose=read("prose.jsonl", ProseCase),
     )
+
+
+def counts_markdown(root: Path = CORPUS_DIR) -> str:
+    """Markdown tables of the corpus counts (per file, label, family and split), for the README."""
+    parts = {split: load_split(split, root) for split in SPLITS}
+    lines = [
+        "| File | Label | dev | test | total |",
+        "|---|---|---|---|---|",
+    ]
+    files: list[tuple[str, str, tuple[str, str]]] = [
+        ("blame.jsonl", "blame", ("blame", "ok")),
+        ("action_items.jsonl", "action_items", ("vague", "ok")),
+        ("root_causes.jsonl", "root_causes", ("symptom", "ok")),
+        ("prose.jsonl", "prose", ("blame", "ok")),
+    ]
+    for name, attr, labels in files:
+        for label in labels:
+            row = [
+                sum(case.label == label for case in getattr(parts[split], attr)) for split in SPLITS
+            ]
+            lines.append(f"| {name} | {label} | {row[0]} | {row[1]} | {sum(row)} |")
+    lines += [
+        "",
+        "| File | Family | Label | dev (hard) | test (hard) | total | verbatim |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, attr, labels in files[:3]:
+        positive, negative = FAMILIES[name]
+        for family in [*sorted(positive), *sorted(negative)]:
+            label = labels[0] if family in positive else "ok"
+            cells = []
+            total = verbatim = 0
+            for split in SPLITS:
+                cases = [c for c in getattr(parts[split], attr) if c.family == family]
+                cells.append(f"{len(cases)} ({sum(c.hard for c in cases)})")
+                total += len(cases)
+                verbatim += sum(c.verbatim for c in cases)
+            lines.append(
+                f"| {name} | {family} | {label} | {cells[0]} | {cells[1]} | {total} | {verbatim} |"
+            )
+    labelled = [
+        case
+        for part in parts.values()
+        for case in (*part.blame, *part.action_items, *part.root_causes)
+    ]
+    verbatim_total = sum(case.verbatim for case in labelled)
+    prose_total = sum(len(part.prose) for part in parts.values())
+    lines += [
+        "",
+        f"Labelled lines: {len(labelled)}, of which verbatim: {verbatim_total} "
+        f"({verbatim_total / len(labelled):.0%}); prose sentences (all verbatim): {prose_total}.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(counts_markdown())
