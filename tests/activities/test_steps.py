@@ -18,7 +18,7 @@ from activities.errors import to_application_error
 from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.tickets import TicketActivities
-from connectors.documents import MarkdownDocuments
+from connectors.documents import MarkdownDocuments, document_name
 from connectors.errors import ConnectorError, ErrorKind
 from connectors.incidents import WebhookOnly
 from connectors.links import verify_review_token
@@ -199,7 +199,7 @@ def test_the_review_document_has_every_section_and_escapes_table_cells(tmp_path:
         DocumentActivities(store).write_review_doc, WriteReviewDoc(state=state)
     )
     assert url == "http://review.test/reviews/PACT4/document"
-    text = (tmp_path / "reviews" / "PACT4.md").read_text()
+    text = (tmp_path / "reviews" / document_name("PACT4")).read_text()
     for section in (
         "## Summary",
         "## Timeline",

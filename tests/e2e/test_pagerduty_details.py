@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from connectors.documents import document_name
 from tests.e2e.conftest import DevApp, start_dev_app
 from tests.fakes.pagerduty import FakePagerDuty, build_resolved_event
 
@@ -60,8 +61,8 @@ def test_the_api_token_never_appears_in_logs_or_documents(
 ) -> None:
     incident = pagerduty.add_incident(log_entries=5, notes=1, responders=1)
     app.send_pagerduty(build_resolved_event(incident))
-    app.wait_for(lambda: (app.data_dir / "reviews" / f"{incident['id']}.md").exists())
-    document = (app.data_dir / "reviews" / f"{incident['id']}.md").read_text()
+    app.wait_for(lambda: (app.data_dir / "reviews" / document_name(incident["id"])).exists())
+    document = (app.data_dir / "reviews" / document_name(incident["id"])).read_text()
     assert pagerduty.token not in document
     assert pagerduty.token not in app.logs()
     assert app.api_token not in app.logs()
