@@ -120,9 +120,31 @@ def mutated(draw: st.DrawFn, value: Any) -> Any:
     return document
 
 
+#: Incident ids as a sender might send them: PagerDuty's, any text, long or control-laden.
+INCIDENT_IDS = st.one_of(
+    st.just("PT4KHLK"),
+    st.text(min_size=1, max_size=40),
+    st.text(min_size=190, max_size=260),
+    st.sampled_from(["P\x00X", "P\nX", "P X", "P/../X", "P'\"X", "Ǳ" * 120]),
+)
+
+
+@st.composite
+def with_incident_id(draw: st.DrawFn, document: Any) -> Any:
+    """A PagerDuty body whose ``event.data.id`` (the review's id) is any of INCIDENT_IDS."""
+    event = document.get("event") if isinstance(document, dict) else None
+    data = event.get("data") if isinstance(event, dict) else None
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        data["id"] = draw(INCIDENT_IDS)
+    return document
+
+
 def bodies(shape: dict[str, Any]) -> st.SearchStrategy[bytes]:
+    nearly_valid = mutated(shape)
+    if shape is PAGERDUTY_EVENT:
+        nearly_valid = nearly_valid.flatmap(with_incident_id)
     return st.one_of(
         st.binary(max_size=200),
         JSON.map(lambda v: json.dumps(v).encode()),
-        *[mutated(shape).map(lambda v: json.dumps(v).encode())] * 4,  # mostly nearly valid
+        *[nearly_valid.map(lambda v: json.dumps(v).encode())] * 4,  # mostly nearly valid
     )
