@@ -226,16 +226,19 @@ class Violation(Model):
 
 
 class Finding(Model):
-    """A blameless-language or vagueness finding in free text."""
+    """A finding in free text: blaming language, a vague action item, or a root cause that is a symptom."""
 
     code: str = Field(description="Stable code from workflows.codes.Code.")
-    kind: Literal["blame", "vague"] = Field(description="blame or vague.")
+    kind: Literal["blame", "vague", "symptom"] = Field(
+        description="blame, vague, or symptom (a root cause that only describes an effect)."
+    )
     field: str | None = Field(default=None, description="Where in the review, if in one.")
     start: int = Field(description="Offset of the offending span.")
     end: int = Field(description="End offset (exclusive).")
     text: str = Field(description="The offending span.")
     message: str = Field(description="What is wrong.")
     hint: str = Field(description="A rewrite hint.")
+    suggestion: str | None = Field(default=None, description="A concrete rewrite, when there is one.")
 
 
 # --- review state ----------------------------------------------------------------------------------

@@ -1,0 +1,683 @@
+"""Blameless language: a sentence that makes a person the cause of a failure, or judges them.
+
+Each sentence is read on its own (:func:`workflows.rules.text.split`). Three kinds of evidence make
+a finding, each with its span and its reason:
+
+* **phrases** from ``data/blame.json`` — judgement words ("slapdash", "negligent"), fault and blame
+  idioms ("dropped the ball"), "human error" and its euphemisms, sarcasm, disclaimers and
+  insinuation — kept only where their conditions hold (a person in the sentence for sarcasm, no
+  technical sense such as "segmentation fault", not inside a negation that rejects them: "we
+  chose not to call this a mistake by the operator");
+* **agents**: a person, role, team, responder or pronoun as the subject of a failure verb ("the
+  DBA didn't check the replica", "Oksana's migration dropped the index"), or as the agent of a
+  passive one ("the warning was overlooked by the release crew"); systems as subjects are fine;
+* **counterfactuals** about people: "should have" whose subject is a person (not "the replica
+  should have taken over"), "if Lars had read the alert", "had the on-call checked".
+
+Nothing inside quotation marks counts: a quoted phrase is reported speech or a term under
+discussion. Findings never overlap; where two would, the more specific one is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workflows.codes import Code
+from workflows.review import Finding
+from workflows.rules.lexicon import read_json
+from workflows.rules.match import Pattern, PatternSet, compile_pattern
+from workflows.rules.people import (
+    C,
+    Mention,
+    Names,
+    Phrase,
+    agent_after,
+    mentions,
+    name_at,
+    names,
+    names_key,
+    subject_of,
+)
+from workflows.rules.text import Sentence, Token, has, split, squash
+
+ONE_MORE_WHY = "Ask one more why: what made the error possible or likely?"
+_LOOK_RIGHT = "what conditions made this decision look right at the time?"
+
+
+@dataclass(frozen=True)
+class Family:
+    """Findings that share a code, a message and a rewrite hint."""
+
+    code: Code
+    rank: int  # lower wins when two findings overlap
+    message: str  # formatted with {span}
+    hint: str
+
+
+FAMILIES: dict[str, Family] = {
+    "person": Family(
+        Code.BLAME_PERSON_SUBJECT,
+        0,
+        '"{span}" makes a person the subject of a failure.',
+        "Make the system the subject: what conditions made this action look right at the time? "
+        'For example "The deploy pipeline allowed a config change without a canary".',
+    ),
+    "human_error": Family(
+        Code.BLAME_HUMAN_ERROR,
+        1,
+        '"{span}" stops the analysis at a person.',
+        f"{ONE_MORE_WHY} Name the missing guardrail, check or safer default instead of the error.",
+    ),
+    "counterfactual": Family(
+        Code.BLAME_COUNTERFACTUAL,
+        2,
+        '"{span}" is a counterfactual about a person: it describes what they did not do.',
+        f"Describe what actually happened and why it made sense at the time: {_LOOK_RIGHT}",
+    ),
+    "sarcasm": Family(
+        Code.BLAME_SARCASM,
+        2,
+        '"{span}" is sarcasm aimed at a person or team.',
+        "Say plainly what happened and what in the system allowed it; irony reads as blame.",
+    ),
+    "disclaimer": Family(
+        Code.BLAME_INSINUATION,
+        2,
+        '"{span}" disclaims blame and then points at someone.',
+        "Drop the disclaimer and the pointing: describe the conditions, not the person. "
+        f"{_LOOK_RIGHT[0].upper()}{_LOOK_RIGHT[1:]}",
+    ),
+    "insinuation": Family(
+        Code.BLAME_INSINUATION,
+        2,
+        '"{span}" insinuates who is to blame.',
+        "State the facts of the timeline and the conditions behind them; leave out hints about "
+        "who.",
+    ),
+    "judgement": Family(
+        Code.BLAME_LANGUAGE,
+        3,
+        '"{span}" judges a person instead of describing the system.',
+        "Describe the situation, not the person: what did they see and know, and what conditions "
+        "made this decision look right at the time?",
+    ),
+    "fault": Family(
+        Code.BLAME_LANGUAGE,
+        3,
+        '"{span}" assigns blame.',
+        "Replace who with what: which condition, tool or process let this happen, and why did "
+        "the action look right at the time?",
+    ),
+    "self_blame": Family(
+        Code.BLAME_LANGUAGE,
+        3,
+        '"{span}" blames yourselves: self-blame is still blame.',
+        "Describe what the system let you do and what you knew then; "
+        f"{_LOOK_RIGHT}",
+    ),
+    "omission": Family(
+        Code.BLAME_LANGUAGE,
+        3,
+        '"{span}" blames a person for a missed step.',
+        "What made this step easy to miss? Name the missing reminder, check or automation "
+        "rather than the person.",
+    ),
+    "agent": Family(
+        Code.BLAME_LANGUAGE,
+        4,
+        '"{span}" makes a person the cause of a failure.',
+        "Make the system the subject: which check, default or tool let this happen, and what "
+        "made the action look right at the time?",
+    ),
+}
+
+_RAW = read_json("blame.json")
+
+
+def _compile() -> PatternSet:
+    patterns: list[Pattern] = []
+    for entry in _RAW["patterns"]:
+        info = {k: v for k, v in entry.items() if k not in ("name", "pattern")}
+        patterns.append(compile_pattern(entry["name"], entry["pattern"], C, **info))
+    return PatternSet(patterns)
+
+
+_PATTERNS = _compile()
+
+#: Distinct blame phrase names (documentation and tests use these).
+BLAME_PATTERN_NAMES: tuple[str, ...] = tuple(p.name for p in _PATTERNS.patterns)
+
+_SHOULD = frozenset(_RAW["should_forms"])
+_HAVE = frozenset(_RAW["have_forms"])
+_BARE_SHOULD_HAVE = frozenset(_RAW["bare_should_have"])
+_WOULD = frozenset(_RAW["would_forms"])
+_PERCEIVE = frozenset(_RAW["perception_verbs"])
+_POSSESSION_NEXT = frozenset(
+    {"a", "an", "the", "one", "two", "three", "no", "any", "some", "more", "less", "fewer",
+     "its", "their", "our", "at", "enough", "access", "permission", "permissions", "ownership",
+     "been", "to", "had", "several", "multiple", "both", "all", "each", "every", "this",
+     "that", "these", "those", "his", "her", "my", "your", "only", "just", "clear", "alerts",
+     "alerting", "tests", "monitoring", "automation", "checks", "guardrails", "rights",
+     "visibility", "insight", "data", "time", "capacity", "headroom", "sufficient"}
+)
+_CREDIT = frozenset(
+    {"restore", "fix", "recover", "mitigate", "save", "rescue", "resolve", "heal", "help",
+     "quick", "quickly", "fast", "calm", "clear", "detailed", "thorough", "careful", "spot",
+     "catch", "rollback", "notice", "escalate", "find", "document", "write", "lead", "coordinate",
+     "investigation", "diagnosis", "debug", "patience", "hard", "work", "effort", "support"}
+)
+_BUT = frozenset({"but", "however", "though", "although", "yet", "still"})
+_BY = frozenset({"by"})
+_BE = frozenset({"be", "get"})
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int  # character offsets
+    end: int
+    family: str
+    name: str | None = None  # the responder or given name, for person findings
+    rank_bonus: int = 0
+
+
+def lint_text(text: str, responders: Sequence[str] = (), field: str | None = None) -> list[Finding]:
+    """Blameless-language findings in ``text``, sorted by offset. Never raises.
+
+    Args:
+        text: Free text from the review.
+        responders: Names of the people involved; a responder doing a good thing is fine.
+        field: Where the text lives in the review, copied onto each finding.
+    """
+    if not text or not text.strip():
+        return []
+    known = names(names_key(responders))
+    hits: list[_Hit] = []
+    for sent in split(text):
+        if sent.words:
+            hits.extend(_sentence(sent, known))
+    return [_finding(h, text, field) for h in select(hits, len(text))]
+
+
+def select(hits: Sequence[_Hit], length: int) -> list[_Hit]:
+    """Non-overlapping hits, the most specific family first, then the longest span.
+
+    Linear in the hits and their lengths (an occupancy map of the text, not pairwise tests), so a
+    text of thousands of trigger words stays fast.
+    """
+    ordered = sorted(
+        hits, key=lambda h: (FAMILIES[h.family].rank + h.rank_bonus, -(h.end - h.start), h.start)
+    )
+    taken = bytearray(length + 1)
+    kept: list[_Hit] = []
+    for h in ordered:
+        if taken.find(1, h.start, h.end) != -1:
+            continue
+        taken[h.start : h.end] = b"\x01" * (h.end - h.start)
+        kept.append(h)
+    kept.sort(key=lambda h: (h.start, h.end))
+    return kept
+
+
+def _finding(hit: _Hit, text: str, field: str | None) -> Finding:
+    family = FAMILIES[hit.family]
+    span = text[hit.start : hit.end]
+    message = family.message.format(span=squash(span))
+    if hit.name and hit.family == "person":
+        message = (
+            f'"{squash(span)}" makes {squash(hit.name)}, a responder, the subject of a failure.'
+        )
+    return Finding(
+        code=family.code.value,
+        kind="blame",
+        field=field,
+        start=hit.start,
+        end=hit.end,
+        text=span,
+        message=message,
+        hint=family.hint,
+    )
+
+
+# --- one sentence ------------------------------------------------------------------------------
+
+
+def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
+    toks = sent.tokens
+    people = mentions(sent, known)
+    out: list[_Hit] = []
+    for pattern, i, j in _PATTERNS.scan(toks):
+        if _phrase_holds(pattern, sent, i, j, people, known):
+            out.append(_Hit(toks[i].start, toks[j].end, str(pattern.info["family"])))
+    out.extend(_agents(sent, known))
+    out.extend(_counterfactuals(sent, known))
+    return [h for h in out if not _quoted(sent, h)]
+
+
+def _quoted(sent: Sentence, hit: _Hit) -> bool:
+    inside = [t for t in sent.tokens if t.word and hit.start <= t.start < hit.end]
+    return bool(inside) and any(t.quoted for t in inside)
+
+
+def _phrase_holds(
+    p: Pattern, sent: Sentence, i: int, j: int, people: list[Mention], known: Names
+) -> bool:
+    toks = sent.tokens
+    info = p.info
+    prev = toks[i - 1] if i > 0 else None
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if prev is not None and "veto_prev" in info and prev.low in info["veto_prev"]:  # type: ignore[operator]
+        return False
+    if nxt is not None and "veto_next" in info and nxt.low in info["veto_next"]:  # type: ignore[operator]
+        return False
+    if prev is not None and "veto_prev_class" in info and has(prev, C[str(info["veto_prev_class"])]):
+        return False
+    if nxt is not None and "veto_next_class" in info and (
+        has(nxt, C[str(info["veto_next_class"])]) or (nxt.text == "-" and j + 2 < len(toks))
+    ):
+        return False
+    if info.get("needs_poss_before") and not (prev is not None and prev.poss or (
+        prev is not None and prev.low in ("my", "our", "his", "her", "their", "your", "whose")
+    )):
+        return False
+    if info.get("needs_end_or_punct") and nxt is not None and nxt.word:
+        return False
+    others = [m for m in people if m.end < i or m.start > j]
+    if info.get("needs_person") and not others:
+        return False
+    if info.get("needs_person_or_poss") and not others and not any(t.poss for t in toks):
+        return False
+    if info.get("needs_self") and not any(t.low in C["self_subjects"] for t in toks):
+        return False
+    if info.get("needs_person_after") and not any(m.start > j for m in people):
+        return False
+    if info.get("needs_but_person") and not _but_then_person(sent, j, people):
+        return False
+    if info.get("needs_failure_word") and not any(
+        has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"])
+        for t in toks
+    ):
+        return False
+    if info.get("needs_sarcasm") and not _sarcastic(sent, i, j, others):
+        return False
+    if info.get("needs_negation") and not _negated_before(sent, i, int(str(info.get("negation_window", 4)))):
+        return False
+    return not (info.get("negatable") and _rejected(sent, i, j))
+
+
+def _but_then_person(sent: Sentence, j: int, people: list[Mention]) -> bool:
+    toks = sent.tokens
+    for k in range(j + 1, len(toks)):
+        if toks[k].low in _BUT:
+            return any(m.start > k for m in people) or any(
+                has(t, C["strong_fail"]) for t in toks[k + 1 :]
+            )
+    return False
+
+
+def _sarcastic(sent: Sentence, i: int, j: int, others: list[Mention]) -> bool:
+    """Praise aimed at a person or team, for a failure ("kudos to infra for yet another outage")."""
+    toks = sent.tokens
+    if not others:
+        return False
+    after = toks[j + 1 :]
+    events = [t for t in after if has(t, C["sarcasm_events"])]
+    if not events:
+        return False
+    strong_event = any(t.low in ("another", "again", "yet", "usual", "friday", "fridays") for t in toks)
+    return strong_event or not any(has(t, _CREDIT) for t in toks)
+
+
+def _negated_before(sent: Sentence, i: int, window: int) -> bool:
+    toks = sent.tokens
+    for k in range(i - 1, max(-1, i - 1 - window), -1):
+        if has(toks[k], C["negators"]):
+            return True
+        if not toks[k].word:
+            return False
+    return False
+
+
+def _rejected(sent: Sentence, i: int, j: int) -> bool:
+    """Whether the phrase at ``i..j`` sits in a clause that rejects it.
+
+    "not", "no one", "rather than", "instead of", "without", "it is tempting to" before it in its
+    clause (or in the clause of the verb that introduces it: "we chose not to call this a
+    mistake"), or "is not the cause", "misses the point" after it.
+    """
+    toks = sent.tokens
+    clause = toks[i].clause
+    k = i - 1
+    steps = 0
+    while k >= 0 and steps < 10:
+        t = toks[k]
+        if t.clause != clause:
+            # "not to call this, as some would, human error": only through a framing verb.
+            break
+        if has(t, C["rejection"]) and not (t.low == "drop" and k + 1 < len(toks) and toks[k + 1].low == "the"):
+            return True
+        k -= 1
+        steps += 1
+    end = min(len(toks), j + 7)
+    for k in range(j + 1, end):
+        t = toks[k]
+        if t.clause != toks[j].clause and t.low not in ("but",):
+            break
+        if has(t, C["negators"]) or t.low in ("miss", "misses", "missed", "explains", "unhelpful",
+                                              "wrong", "misleading", "cop-out", "lazy"):
+            return True
+    return False
+
+
+# --- agents of failure -------------------------------------------------------------------------
+
+
+def _agents(sent: Sentence, known: Names) -> list[_Hit]:
+    toks = sent.tokens
+    out: list[_Hit] = []
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if not tok.word:
+            continue
+        pred_end = _failure_predicate(sent, i)
+        if pred_end is None:
+            continue
+        subject = subject_of(sent, i, known)
+        hit = _agent_hit(sent, subject, i, pred_end)
+        if hit is not None:
+            out.append(hit)
+            continue
+        # Passive with an agent: "was overlooked by the release crew", "caused by Dave".
+        if i + 1 < n and has(toks[i + 1], _BY) and i + 2 < n:
+            agent = agent_after(sent, i + 2, known)
+            if agent.kind in ("person", "change") or (agent.kind == "guess" and has(tok, C["strong_fail"])):
+                start = _bad_before(sent, i)
+                end_tok = agent.end
+                out.append(
+                    _Hit(
+                        toks[start].start,
+                        toks[end_tok].end,
+                        "person" if agent.name else "agent",
+                        agent.name,
+                    )
+                )
+    out.extend(_passive_weak(sent, known))
+    out.extend(_possessive_nouns(sent, known))
+    return out
+
+
+def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None:
+    toks = sent.tokens
+    tok = toks[i]
+    kind = subject.kind
+    if kind == "change" and not _destructive(sent, i, end):
+        return None
+    if kind == "guess" and not (has(tok, C["human_only"]) or _omission_at(sent, i)):
+        return None
+    if kind not in ("person", "change", "guess"):
+        return None
+    start = subject.start
+    # "The" is not part of the span people read: start at the phrase's first content word,
+    # except for a name, which starts where the name starts.
+    while start < subject.end and toks[start].low in ("the", "a", "an", "then"):
+        start += 1
+    family = "person" if subject.name or kind in ("change", "guess") else "agent"
+    if family == "agent" and toks[start].low in ("the",):
+        start += 1
+    return _Hit(toks[start].start if family == "person" else toks[subject.start].start,
+                toks[end].end, family, subject.name)
+
+
+def _omission_at(sent: Sentence, i: int) -> bool:
+    toks = sent.tokens
+    return has(toks[i], C["did_not"]) or toks[i].low in ("fail", "failed", "fails")
+
+
+def _failure_predicate(sent: Sentence, i: int) -> int | None:
+    """End token of a failure predicate starting at ``i``, or None.
+
+    Omissions ("didn't check", "never tested", "failed to escalate"), failure verbs not negated
+    ("forgot", "overlooked", "broke"), causing an outage ("caused the outage", "took down"), and
+    ordinary actions done wrongly ("accidentally deleted", "pushed a bad config", "ran the
+    migration without a dry run").
+    """
+    toks = sent.tokens
+    n = len(toks)
+    tok = toks[i]
+    # omissions
+    if has(tok, C["did_not"]) or tok.low in ("did", "fail", "failed", "fails", "failing"):
+        k = i + 1
+        if tok.low == "did":
+            if k < n and toks[k].low == "not":
+                k += 1
+            else:
+                return None
+        elif tok.low.startswith("fail"):
+            if k < n and toks[k].low == "to":
+                k += 1
+            else:
+                return None
+        while k < n and toks[k].low in ("even", "always", "actually", "properly", "bother", "to",
+                                         "bothered", "first", "fully", "really", "once", "ever"):
+            k += 1
+        if k < n and toks[k].word and has(toks[k], C["omission_verbs"] | C["strong_fail"] - {"break"}):
+            # "did not have" is a fact, "never check" a habit: both are fine only for systems.
+            return k
+        if tok.low.startswith("fail") and k < n and toks[k].word:
+            return k
+        return None
+    if i > 0 and has(toks[i - 1], C["did_not"]):
+        return None
+    if i > 1 and toks[i - 1].low in ("not",) or (i > 1 and has(toks[i - 2], C["did_not"]) and toks[i - 1].low in ("to",)):
+        return None
+    if has(tok, C["strong_fail"]):
+        if tok.low in ("mess", "messed", "screw", "screwed", "blow", "blew") and not (
+            i + 1 < n and toks[i + 1].low in ("up", "it")
+        ):
+            return None
+        if has(tok, frozenset({"miss"})) and not _has_object(sent, i):
+            return None
+        return i + 1 if i + 1 < n and toks[i + 1].low in ("up", "it") else i
+    if has(tok, C["cause_verbs"]):
+        for k in range(i + 1, min(n, i + 5)):
+            t = toks[k]
+            if tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked") and t.low in C["down_particles"]:
+                return k
+            if has(t, C["cause_objects"]):
+                return k
+            if not t.word:
+                break
+        return None
+    if has(tok, C["weak_fail"]):
+        return _done_wrongly(sent, i)
+    return None
+
+
+def _has_object(sent: Sentence, i: int) -> bool:
+    toks = sent.tokens
+    return i + 1 < len(toks) and toks[i + 1].word and toks[i + 1].low not in ("out", "by")
+
+
+def _done_wrongly(sent: Sentence, i: int) -> int | None:
+    toks = sent.tokens
+    n = len(toks)
+    if i > 0 and has(toks[i - 1], C["accident_adverbs"]):
+        return i
+    if i > 1 and has(toks[i - 2], C["accident_adverbs"]) and toks[i - 1].word:
+        return i
+    for k in range(i + 1, min(n, i + 5)):
+        t = toks[k]
+        if not t.word:
+            break
+        if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
+            return k
+        if t.low == "without" and k + 1 < n:
+            return k + 1
+        if t.low == "by" and k + 1 < n and toks[k + 1].low in ("mistake", "accident"):
+            return k + 1
+        if t.low == "in" and k + 1 < n and toks[k + 1].low == "error":
+            return k + 1
+    return None
+
+
+def _destructive(sent: Sentence, i: int, end: int) -> bool:
+    """A person's change as the subject: any failure or destructive verb counts."""
+    return True
+
+
+def _bad_before(sent: Sentence, i: int) -> int:
+    """Start of "bad config was deployed" when a bad adjective comes shortly before the verb."""
+    toks = sent.tokens
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if not toks[k].word:
+            break
+        if has(toks[k], C["bad"]):
+            return k
+    return i
+
+
+def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
+    """ "The bad config was deployed by Erin", "the change deployed by Erin broke checkout"."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for i, tok in enumerate(toks):
+        if not (tok.word and has(tok, C["weak_fail"]) and tok.low.endswith(("ed", "en", "un", "t"))):
+            continue
+        if not (i + 2 < n and toks[i + 1].low == "by"):
+            continue
+        agent = agent_after(sent, i + 2, known)
+        if agent.kind not in ("person", "change") and agent.kind != "guess":
+            continue
+        bad = _bad_before(sent, i)
+        start, end = (bad, agent.end) if bad != i else (i, agent.end)
+        if bad == i:
+            # "deployed by Erin broke checkout": the change broke something.
+            k = agent.end + 1
+            broke = None
+            for m in range(k, min(n, k + 4)):
+                if has(toks[m], C["strong_fail"] | C["cause_verbs"]) or has(toks[m], frozenset({"fail"})):
+                    broke = m
+                    if m + 1 < n and toks[m + 1].low in C["down_particles"]:
+                        broke = m + 1
+                    break
+            if broke is None:
+                if _done_wrongly(sent, i) is None:
+                    continue
+                end = agent.end
+            else:
+                end = broke
+        if agent.kind == "guess" and bad == i:
+            continue
+        out.append(_Hit(toks[start].start, toks[end].end, "person" if agent.name else "agent", agent.name))
+    return out
+
+
+def _possessive_nouns(sent: Sentence, known: Names) -> list[_Hit]:
+    """ "It was Dave's mistake", "the DBA's oversight"."""
+    toks = sent.tokens
+    out: list[_Hit] = []
+    blame_nouns = frozenset({"mistake", "fault", "typo", "negligence", "carelessness",
+                             "oversight", "blunder", "screw-up", "screwup", "error", "slip",
+                             "failure", "lapse", "incompetence", "laziness", "sloppiness"})
+    for i, tok in enumerate(toks):
+        if not (tok.word and tok.poss):
+            continue
+        m = name_at(sent, i, known)
+        for k in range(i + 1, min(len(toks), i + 4)):
+            t = toks[k]
+            if not t.word:
+                break
+            if has(t, blame_nouns):
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                if t.low.startswith("error") and nxt is not None and nxt.low in (
+                    "budget", "budgets", "rate", "rates", "log", "logs", "count", "counts",
+                    "message", "messages", "page", "pages", "handling", "code", "codes"
+                ):
+                    break
+                if m is not None:
+                    out.append(_Hit(toks[i].start, t.end, "person", m.name))
+                break
+    return out
+
+
+# --- counterfactuals ---------------------------------------------------------------------------
+
+
+def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for i, tok in enumerate(toks):
+        if not tok.word:
+            continue
+        low = tok.low
+        # "should have" / "shoulda" / "should of" / "shouldn't have"
+        if low in _SHOULD or low in _BARE_SHOULD_HAVE:
+            end = _should_have_end(toks, i)
+            if end is None:
+                continue
+            after = end + 1
+            if after < n and toks[after].word and toks[after].low in _POSSESSION_NEXT and toks[after].low != "been":
+                continue
+            subject = subject_of(sent, i, known)
+            if subject.kind in ("person", "change", "guess"):
+                out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
+            elif subject.kind in ("none",) or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that")):
+                # "This should have been caught in review": a person unless a system catches it.
+                if after < n and toks[after].low == "been":
+                    agent = None
+                    for k in range(after + 1, min(n, after + 5)):
+                        if toks[k].low == "by" and k + 1 < n:
+                            agent = agent_after(sent, k + 1, known)
+                            break
+                    if agent is not None and agent.kind in ("person", "guess"):
+                        out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
+            continue
+        # "if Lars had read the alert", "had the on-call checked", "if only they had waited"
+        if low in ("if", "had") and (low == "if" or tok.first or (i > 0 and not toks[i - 1].word)):
+            k = i + 1
+            if low == "if" and k < n and toks[k].low == "only":
+                k += 1
+            if k >= n:
+                continue
+            agent = agent_after(sent, k, known)
+            if agent.kind not in ("person", "guess"):
+                continue
+            v = agent.end + 1
+            if low == "if":
+                if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
+                    continue
+                v += 1
+            while v < n and toks[v].low in ("just", "only", "simply", "actually", "been", "bothered", "to", "not"):
+                v += 1
+            if v < n and toks[v].word and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
+                if toks[v].low in ("had", "a", "an", "the"):
+                    continue
+                out.append(_Hit(tok.start, toks[v].end, "counterfactual"))
+            continue
+        # "X could have prevented this", "a person would have spotted it"
+        if low in _WOULD and i + 1 < n and (toks[i + 1].low in _HAVE or low.endswith("'ve")):
+            v = i + 2 if toks[i + 1].low in _HAVE else i + 1
+            if v < n and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
+                subject = subject_of(sent, i, known)
+                if subject.kind in ("person", "guess") and toks[subject.end].low not in ("we", "i", "you", "they", "it"):
+                    out.append(_Hit(toks[subject.start].start, toks[v].end, "counterfactual"))
+    return out
+
+
+def _should_have_end(toks: list[Token], i: int) -> int | None:
+    n = len(toks)
+    low = toks[i].low
+    if low in _BARE_SHOULD_HAVE:
+        return i
+    k = i + 1
+    if low in ("ought", "oughta") and k < n and toks[k].low == "to":
+        k += 1
+    if k < n and toks[k].low == "not":
+        k += 1
+    if k < n and toks[k].low in _HAVE:
+        if toks[k].low == "a" and not (k + 1 < n and toks[k + 1].low.endswith(("ed", "en"))):
+            return None
+        return k
+    return None

@@ -1,0 +1,268 @@
+"""Who a phrase is about: people, roles, teams, responders' names and pronouns, or systems.
+
+The checks ask this of the words before a failure verb (its subject), after "by" in a passive
+(its agent) and after "if" or "had" in a counterfactual. A noun phrase is read backwards from its
+head over at most a few words; it is a person when its head is a role or group word ("the DBA on
+duty", "the storage team", "the new hire"), a personal pronoun, a responder's name (any part of
+it, any case, accents ignored, possessive or not) or a given name written as one; it is a
+person's change when a person's possessive modifies a change ("Oksana's migration"). Everything
+else is a system. Names that are ordinary words (Art, Faith, Frank, Joy, Max) count only when
+written as names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workflows.rules.lexicon import classes, read_json, read_list
+from workflows.rules.text import Sentence, Token, fold, has
+
+_DATA = read_json("blame.json")
+C = classes(_DATA)
+FIRST_NAMES = read_list("first_names.txt")
+ORDINARY_NAMES = read_list("ordinary_names.txt")
+SYSTEMS = read_list("systems.txt")
+
+_PARTICLES = frozenset({"de", "da", "del", "della", "van", "von", "der", "den", "la", "le", "di",
+                        "du", "bin", "al", "el", "ter", "ten", "y", "e", "dos", "das", "st"})
+_VERBISH = (
+    C["strong_fail"] | C["weak_fail"] | C["omission_verbs"] | C["did_not"] | C["cause_verbs"]
+    | frozenset({"be", "have", "do", "will", "can", "shall", "may", "must", "said", "say",
+                 "think", "decide", "ran", "run", "go", "get", "and", "or", ","})
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    """Responders' names, folded, each part mapped to the name as given."""
+
+    parts: dict[str, str]
+
+    def lookup(self, tok: Token) -> str | None:
+        return self.parts.get(tok.low) or self.parts.get(tok.low.rstrip("."))
+
+
+@lru_cache(maxsize=256)
+def names(responders: tuple[str, ...]) -> Names:
+    parts: dict[str, str] = {}
+    for raw in responders:
+        full = " ".join(raw.split())
+        for piece in full.replace(",", " ").split():
+            low = fold(piece).strip(".'")
+            if len(low) < 2 or low in _PARTICLES or not any(c.isalpha() for c in low):
+                continue
+            parts.setdefault(low, full)
+            parts.setdefault(fold(piece), full)
+    return Names(parts=parts)
+
+
+def names_key(responders: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({r.strip() for r in responders if r and r.strip()}))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person in a sentence: who (the name, if named) and how sure we are."""
+
+    start: int  # token index in the sentence
+    end: int
+    name: str | None  # a responder's name or a given name
+    strong: bool  # a role, pronoun, responder or known given name (not a guess)
+
+
+def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
+    """A name written at token ``i`` of the sentence (``sent.tokens``), if there is one."""
+    toks = sent.tokens
+    tok = toks[i]
+    if not tok.word or not any(c.isalpha() for c in tok.text):
+        return None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    responder = known.lookup(tok)
+    ordinary = tok.low in ORDINARY_NAMES
+    if ordinary and not _written_as_name(sent, i, nxt):
+        return None
+    if responder is not None:
+        end = i
+        while end + 1 < len(toks) and known.lookup(toks[end + 1]) == responder:
+            end += 1
+        return Mention(i, end, responder, True)
+    if sent.shouted or not tok.cap or tok.upper or tok.low in SYSTEMS:
+        return None
+    if tok.low in FIRST_NAMES or ordinary:
+        end = i
+        if nxt is not None and nxt.word and nxt.cap and not nxt.upper and nxt.low not in SYSTEMS:
+            end = i + 1  # a family name
+        return Mention(i, end, tok.text, True)
+    return None
+
+
+def _written_as_name(sent: Sentence, i: int, nxt: Token | None) -> bool:
+    tok = sent.tokens[i]
+    if not tok.cap or sent.shouted or tok.upper:
+        return False
+    if not tok.first:
+        return True
+    if tok.poss:
+        return True
+    return nxt is not None and (has(nxt, _VERBISH) or nxt.text in (",", "'"))
+
+
+def guessed_name(sent: Sentence, i: int) -> bool:
+    """A capitalised word inside a sentence that is no known system: perhaps a name."""
+    tok = sent.tokens[i]
+    if sent.shouted or not tok.cap or tok.upper or tok.first or tok.low in SYSTEMS:
+        return False
+    if not tok.text.isalpha() and "'" not in tok.text and "\u2019" not in tok.text:
+        return False
+    prev = sent.tokens[i - 1] if i > 0 else None
+    return not (prev is not None and prev.low in ("the", "a", "an", "our", "their"))
+
+
+def person_word(tok: Token) -> bool:
+    """A role, group or pronoun word ("engineer", "team", "they")."""
+    return has(tok, C["person_nouns"]) or tok.low in C["team_names"]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """The noun phrase ending at a head token, and what it refers to."""
+
+    start: int
+    end: int
+    kind: str  # "person", "change" (a person's change), "guess" (maybe a name), "system", "none"
+    name: str | None = None
+
+
+_NP_BOUNDARY = C["np_boundary"]
+_SYSTEM_PRONOUNS = C["system_pronouns"]
+
+
+def phrase_before(sent: Sentence, head: int, known: Names) -> Phrase:
+    """The phrase ending at token ``head`` (reading backwards at most 5 words)."""
+    toks = sent.tokens
+    if head < 0 or not toks[head].word:
+        return Phrase(head, head, "none")
+    start = head
+    while (
+        start - 1 >= 0
+        and head - start < 5
+        and toks[start - 1].word
+        and toks[start - 1].clause == toks[head].clause
+        and toks[start - 1].low not in _NP_BOUNDARY
+        and not has(toks[start - 1], C["aux_adverbs"] - {"all", "both"})
+        and not has(toks[start - 1], C["did_not"])
+    ):
+        start -= 1
+    return classify(sent, start, head, known)
+
+
+def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
+    toks = sent.tokens
+    h = toks[head]
+    if h.low in _SYSTEM_PRONOUNS and not h.poss:
+        return Phrase(start, head, "system")
+    # A person's possessive before a change: "Oksana's migration", "the DBA's script".
+    for k in range(start, head):
+        t = toks[k]
+        if t.poss and (name_at(sent, k, known) or person_word(t) or guessed_name(sent, k)):
+            if has(h, C["change_nouns"]):
+                m = name_at(sent, k, known)
+                return Phrase(start, head, "change", m.name if m else t.text.rstrip("'s\u2019"))
+            return Phrase(start, head, "system")
+    for k in range(head, start - 1, -1):
+        m = name_at(sent, k, known)
+        if m is not None and (k == head or m.end >= head):
+            return Phrase(start, head, "person", m.name)
+    if has(h, C["person_nouns"]) or h.low in C["team_names"]:
+        return Phrase(start, head, "person")
+    if has(h, C["group_heads"]):
+        return Phrase(start, head, "person")
+    if head > 0 and toks[head - 1].low in ("on", "on-call") and h.low in ("call", "duty"):
+        return Phrase(start, head, "person")  # "the DBA on duty", "the engineer on call"
+    if guessed_name(sent, head):
+        return Phrase(start, head, "guess", h.text)
+    return Phrase(start, head, "system")
+
+
+def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
+    """The subject of the verb at token ``pred``: the phrase before it, over adverbs and auxiliaries.
+
+    "who" before the verb is a person; "that"/"which" stand for the phrase before them; "the DBA
+    on duty forgot" reads past "on duty".
+    """
+    toks = sent.tokens
+    j = pred - 1
+    skipped = 0
+    while (
+        j >= 0
+        and toks[j].word
+        and skipped < 5
+        and (has(toks[j], C["aux_adverbs"]) or has(toks[j], C["did_not"])
+             or toks[j].low in ("did", "do", "does", "was", "were", "is", "are", "had", "has",
+                                "have", "been", "be", "would", "could", "might", "will", "must",
+                                "somehow", "then", "later", "finally", "eventually"))
+    ):
+        j -= 1
+        skipped += 1
+    if j < 0:
+        return Phrase(pred, pred, "none")
+    tok = toks[j]
+    if tok.low == "who":
+        return Phrase(j, j, "person")
+    if tok.low in ("that", "which") and j > 0:
+        return phrase_before(sent, j - 1, known)
+    if not tok.word:
+        return Phrase(j, j, "none")
+    # "the DBA on duty", "the engineer on call", "the team in charge"
+    if j >= 2 and tok.low in ("duty", "call", "shift", "charge", "rotation") and toks[j - 1].low in (
+        "on", "in"
+    ):
+        inner = phrase_before(sent, j - 2, known)
+        if inner.kind in ("person", "guess", "system"):
+            return Phrase(inner.start, j, "person")
+    return phrase_before(sent, j, known)
+
+
+def agent_after(sent: Sentence, k: int, known: Names) -> Phrase:
+    """The phrase starting at token ``k`` (after "by", "if", "had"), up to 5 words."""
+    toks = sent.tokens
+    end = k
+    while end < len(toks) and toks[end].word and end - k < 5:
+        t = toks[end]
+        if name_at(sent, end, known) or person_word(t) or guessed_name(sent, end):
+            m = name_at(sent, end, known)
+            last = m.end if m else end
+            if t.poss and last + 1 < len(toks) and has(toks[last + 1], C["change_nouns"]):
+                return Phrase(k, last + 1, "change", m.name if m else t.text)
+            kind = "person" if (m or person_word(t)) else "guess"
+            return Phrase(k, last, kind, m.name if m else (t.text if kind == "guess" else None))
+        if end > k and (t.low in _NP_BOUNDARY or has(t, C["did_not"])):
+            break
+        end += 1
+    return Phrase(k, max(k, end - 1), "system")
+
+
+def mentions(sent: Sentence, known: Names) -> list[Mention]:
+    """Every person in the sentence: names, roles, teams and personal pronouns."""
+    out: list[Mention] = []
+    toks = sent.tokens
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.word:
+            m = name_at(sent, i, known)
+            if m is not None:
+                out.append(m)
+                i = m.end + 1
+                continue
+            if person_word(tok) and not tok.quoted:
+                out.append(Mention(i, i, None, True))
+            elif (
+                tok.low in ("team", "crew", "squad", "folks", "staff")
+                or (guessed_name(sent, i) and i + 1 < len(toks) and has(toks[i + 1], _VERBISH))
+            ):
+                out.append(Mention(i, i, None, tok.low in ("team", "crew", "squad")))
+        i += 1
+    return out

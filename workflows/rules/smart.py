@@ -1,0 +1,627 @@
+"""SMART action items: one owner, a due date in the horizon, a specific title, a measurable done-when.
+
+Vague action items: the title and the done-when criterion read together.
+
+A title is vague when its action has no concrete object or mechanism ("make alerting smarter",
+"harden the VPN config", "educate the team about caching"), asks only for a discussion or an
+investigation with no step and no output ("discuss the paging policy", "look into the GC
+pauses"), states a goal without an action ("halve the pages per week"), leaves a value undefined
+("raise the pool size to a reasonable number"), or hedges ("where feasible", "as needed").
+A trigger word followed by a concrete change is fine: "Monitor disk use on the ledger hosts: page
+at 90% for 10 minutes", "Investigate the GC pauses on search-3 by capturing a heap profile".
+
+A done-when is vague when nobody could check it ("when everyone is comfortable"), when it only
+restates the title ("VPN hardened" for "Harden the VPN config"), or when it is a bare "done".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from workflows.codes import Code
+from workflows.policy import Policy
+from workflows.review import ActionItemDraft, Finding, Violation, parse_due
+from workflows.rules.common import SMART_QUESTION, blank, plural, squash, v
+from workflows.rules.lexicon import classes, read_json
+from workflows.rules.match import Pattern, PatternSet, compile_pattern
+from workflows.rules.text import Token, has, normalise, split
+
+_RAW = read_json("smart.json")
+C = classes(_RAW)
+_PHRASES = PatternSet(
+    [
+        compile_pattern(p["name"], p["pattern"], C, kind=p["kind"], veto_next=p.get("veto_next", []))
+        for p in _RAW["phrases"]
+    ]
+)
+_SUGGESTIONS: dict[str, str] = dict(_RAW["suggestions"])
+
+DONE_WHEN_HINT = (
+    f"{SMART_QUESTION} State an observable check someone else can verify, e.g. "
+    '"the alert fires in staging when replica lag exceeds 30 s" or '
+    '"the runbook page is linked from the alert".'
+)
+
+_LEAD_INS = frozenset(
+    {"we", "should", "will", "must", "to", "please", "let's", "lets", "need", "needs", "i",
+     "the", "team", "action", "todo", "ai", "item", "task", "owner", "then", "also", "and",
+     "also", "first", "next", "finally", "immediately", "urgently", "quickly", "-", "*"}
+)
+_MECHANISM_PREPS = frozenset({"by", "via", "through", "using", "with"})
+_UNITS = frozenset(
+    {"%", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h",
+     "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "gb", "mb", "kb", "tb", "k",
+     "m", "rps", "qps", "req", "requests", "percent", "x", "times", "replicas", "nodes"}
+)
+
+
+@dataclass(slots=True)
+class _Vague:
+    start: int
+    end: int
+    code: Code
+    message: str
+    hint: str
+    suggestion: str | None = None
+
+
+def _words(text: str) -> list[Token]:
+    out: list[Token] = []
+    for sent in split(text):
+        out.extend(sent.tokens)
+    return out
+
+
+def _numeric(tok: Token) -> bool:
+    return any(c.isdigit() for c in tok.text)
+
+
+def _identifier(tok: Token) -> bool:
+    """A name of a concrete thing: search-3, orders.created_at, payments-api, FooService, `x`."""
+    t = tok.text
+    if not tok.word:
+        return False
+    if any(c.isdigit() for c in t) or "_" in t or "/" in t or ("." in t and not t.endswith(".")):
+        return True
+    inner_caps = sum(1 for c in t[1:] if c.isupper())
+    return inner_caps >= 1 and any(c.islower() for c in t)
+
+
+def _concrete(toks: Sequence[Token]) -> bool:
+    return any(
+        _numeric(t) or _identifier(t) or t.quoted or (t.word and has(t, C["artifacts"]))
+        for t in toks
+    )
+
+
+def _threshold(toks: Sequence[Token]) -> bool:
+    return any(_numeric(t) for t in toks)
+
+
+def _mechanism(toks: Sequence[Token], head: int) -> bool:
+    """A concrete way after the head verb: "by capturing…", ": page at 90%", "and add an alert"."""
+    n = len(toks)
+    for k in range(head + 1, n):
+        t = toks[k]
+        if t.low in _MECHANISM_PREPS and k + 1 < n:
+            nxt = toks[k + 1]
+            if nxt.low.endswith("ing") and nxt.word:
+                return True
+            if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
+                return t.low != "with" or _concrete(toks[k + 1 : k + 5])
+        if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
+            rest = toks[k + 1 :]
+            if any(has(r, C["action_verbs"]) for r in rest[:3]) or _threshold(rest):
+                return True
+        if t.low in ("and", "then", "so") and k + 1 < n and has(toks[k + 1], C["action_verbs"]):
+            if not has(toks[k + 1], C["vague_start"]):
+                return True
+    return False
+
+
+def _heads(toks: Sequence[Token]) -> list[int]:
+    """Token indexes where an action verb may stand: the start of the title and of its clauses."""
+    out: list[int] = []
+    expect = True
+    for i, t in enumerate(toks):
+        if not t.word:
+            if t.text in (";", ":", "\u2014", "(", "."):
+                expect = True
+            continue
+        if expect:
+            if t.low in _LEAD_INS or t.low in ("and",):
+                continue
+            out.append(i)
+            expect = False
+        if t.low in ("and", "then"):
+            expect = True
+    return out
+
+
+def title_findings(title: str, done_when: str | None) -> list[_Vague]:
+    toks = _words(title)
+    if not any(t.word for t in toks):
+        return []
+    out: list[_Vague] = []
+    heads = _heads(toks)
+    has_number = _threshold(toks)
+    covered: set[int] = set()
+    first_head = heads[0] if heads else -1
+
+    def add(i: int, j: int, message: str, key: str) -> None:
+        if any(k in covered for k in range(i, j + 1)):
+            return
+        covered.update(range(i, j + 1))
+        span = title[toks[i].start : toks[j].end]
+        suggestion = _SUGGESTIONS.get(key)
+        out.append(
+            _Vague(
+                toks[i].start,
+                toks[j].end,
+                Code.TITLE_VAGUE,
+                f'The title "{squash(title)}" is vague ("{squash(span)}"): {message}',
+                f"{SMART_QUESTION} {suggestion or _default_suggestion(span)}",
+                suggestion,
+            )
+        )
+
+    # Phrases: hedges anywhere; asks for care, checks or discussion where they are the action.
+    for p, i, j in _PHRASES.scan(toks):
+        kind = str(p.info["kind"])
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if nxt is not None and nxt.low in p.info.get("veto_next", []):  # type: ignore[operator]
+            continue
+        if kind in ("weasel", "vague_object"):
+            if kind == "vague_object" and has_number:
+                continue
+            add(i, j, "it hedges instead of committing.", _key(p.name, "as needed"))
+            continue
+        at_head = i in heads or i <= first_head or not any(
+            has(toks[h], C["action_verbs"]) and not has(toks[h], C["vague_start"])
+            for h in heads
+            if h < i
+        )
+        if not at_head:
+            continue
+        if kind in ("investigate", "monitor") and _rescued(kind, toks, i, j):
+            continue
+        add(i, j, _KIND_MESSAGES.get(kind, "it names no concrete change."), _key(p.name, kind))
+
+    for h in heads:
+        t = toks[h]
+        if h in covered or not has(t, C["vague_start"] | C["goal_verbs"] | {"make", "be", "become"}):
+            continue
+        kind = _verb_kind(t)
+        clause = [x for x in toks[h:] if x.clause == t.clause or x.index > h]
+        if kind == "goal":
+            metric = any(has(x, C["goal_metrics"]) for x in clause[1:8])
+            if metric and not _mechanism(toks, h):
+                add(h, h, "it states a goal, not the change that will reach it.", "goal")
+            elif not metric and has(t, C["vague_start"]) and not _mechanism(toks, h) and not has_number:
+                add(h, h, "it names no concrete change.", _verb_key(t))
+            continue
+        if kind == "make":
+            if any(has(x, C["vague_modifiers"]) for x in clause[1:]) and not has_number:
+                add(h, h, "it asks for an improvement without saying what changes.", "improve")
+            continue
+        if _rescued(kind, toks, h, h):
+            continue
+        end = h
+        if kind == "discussion":
+            message = "it asks for a discussion or review with no output."
+        elif kind == "investigate":
+            message = "it asks for an investigation with no concrete step or pass condition."
+        elif kind == "monitor":
+            message = "it names no metric threshold or alert."
+        else:
+            message = "it has no concrete object or mechanism."
+        add(h, end, message, _verb_key(t) if kind != "discussion" else "discussion")
+
+    # "better logging", "more integration tests", "a reasonable number"
+    for i, t in enumerate(toks):
+        if i in covered or not t.word:
+            continue
+        if has(t, C["vague_modifiers"]) and not has_number:
+            if t.low in ("good", "great", "best") and not (i > 0 and toks[i - 1].low in ("more", "be")):
+                continue
+            if t.low in ("efficient", "modern", "mature", "scalable") and not (
+                i > 0 and toks[i - 1].low in ("more", "be", "as", "less")
+            ):
+                continue
+            add(i, i, "it says how it should be, not what changes.", "better")
+        elif t.low in ("more", "additional", "extra") and not has_number:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.word and (
+                nxt.low.endswith("s") or nxt.low.endswith("ing") or has(nxt, C["artifacts"])
+            ):
+                add(i, i + 1, "it asks for more without saying which or how many.", "better")
+        elif has(t, C["undefined_values"]) and not has_number and t.low not in ("more", "less", "fewer", "required", "needed", "necessary", "relevant", "certain", "some", "right", "correct", "good", "better"):
+            for k in range(i + 1, min(len(toks), i + 4)):
+                if has(toks[k], C["value_nouns"]):
+                    add(i, k, "the value is left undefined.", "undefined")
+                    break
+    return out
+
+
+_KIND_MESSAGES = {
+    "investigate": "it asks for an investigation with no concrete step or pass condition.",
+    "monitor": "it names no metric threshold or alert.",
+    "care": "it asks people for care instead of changing the system.",
+    "ensure": "it names no check that makes sure.",
+    "discussion": "it asks for a discussion with no output.",
+    "vague": "it names no concrete change.",
+}
+
+
+def _key(name: str, kind: str) -> str:
+    return name if name in _SUGGESTIONS else kind
+
+
+def _verb_key(t: Token) -> str:
+    for key in ("investigate", "consider", "improve", "monitor"):
+        if key in t.lem:
+            return key
+    if has(t, C["investigate_verbs"]):
+        return "investigate"
+    if has(t, C["monitor_verbs"]):
+        return "monitor"
+    return "improve"
+
+
+def _verb_kind(t: Token) -> str:
+    if t.low in ("make", "makes", "making"):
+        return "make"
+    if has(t, C["monitor_verbs"]):
+        return "monitor"
+    if has(t, C["investigate_verbs"]):
+        return "investigate"
+    if has(t, C["discussion_verbs"]):
+        return "discussion"
+    if has(t, C["goal_verbs"]) and not has(t, C["vague_start"] - {"improve"}):
+        return "goal"
+    if has(t, {"improve"}):
+        return "goal"
+    return "vague"
+
+
+def _rescued(kind: str, toks: Sequence[Token], i: int, j: int) -> bool:
+    """Whether a vague action is followed by a concrete change and a check."""
+    rest = toks[j + 1 :]
+    if kind == "monitor":
+        alerting = any(has(t, {"page", "alert", "alarm", "notify", "ticket"}) for t in rest)
+        return _threshold(rest) and (alerting or _mechanism(toks, j))
+    if kind == "investigate":
+        return _mechanism(toks, j) and _concrete(rest)
+    if kind == "discussion":
+        return (_mechanism(toks, j) and _concrete(rest)) or any(has(t, C["outputs"]) for t in rest)
+    return _mechanism(toks, j) and _concrete(rest)
+
+
+def _default_suggestion(span: str) -> str:
+    return f'Replace "{squash(span)}" with the concrete change you will make.'
+
+
+def _content(toks: Sequence[Token]) -> list[Token]:
+    return [t for t in toks if t.word and t.low not in C["stop"] and not _numeric(t)]
+
+
+def done_when_findings(done_when: str, title: str) -> list[_Vague]:
+    toks = _words(done_when)
+    words = [t for t in toks if t.word]
+    if not words:
+        return []
+    out: list[_Vague] = []
+
+    def add(i: int, j: int, why: str) -> None:
+        span = done_when[toks[i].start : toks[j].end]
+        out.append(
+            _Vague(
+                toks[i].start,
+                toks[j].end,
+                Code.DONE_WHEN_NOT_MEASURABLE,
+                f'The done-when criterion "{squash(done_when)}" is not measurable '
+                f'("{squash(span)}"): {why}',
+                DONE_WHEN_HINT,
+                _SUGGESTIONS["done_when"],
+            )
+        )
+
+    first = toks.index(words[0])
+    last = toks.index(words[-1])
+    norm = normalise(done_when)
+    if norm in C["generic_done"] or (
+        norm.removeprefix("when ").removeprefix("it is ").removeprefix("it s ") in C["generic_done"]
+    ):
+        end = last + 1 if last + 1 < len(toks) and toks[last + 1].text == "." else last
+        add(first, end, "it only says the work is done.")
+        return out
+    number = _threshold(toks)
+    for p, i, j in _PHRASES.scan(toks):
+        if p.info["kind"] == "weasel":
+            add(i, j, "it hedges.")
+            return out
+    if not number:
+        for i, t in enumerate(toks):
+            if t.word and has(t, C["unmeasurable"]) and not (
+                t.low in ("more", "less", "fewer", "never", "again", "anymore", "look", "looks")
+                and not _no_more(toks, i)
+            ):
+                if t.low in ("look", "looks", "feel", "feels", "seem", "seems") and not any(
+                    has(x, C["unmeasurable"] - {"look", "looks", "feel", "feels", "seem", "seems"})
+                    for x in toks[i + 1 : i + 4]
+                ):
+                    continue
+                add(i, i, "nobody could check it.")
+                return out
+    # Restates the title: every content word of the done-when is already in the title.
+    content = _content(toks)
+    title_lemmas: set[str] = set()
+    for t in _content(_words(title)):
+        title_lemmas |= t.lem
+    if (
+        content
+        and not number
+        and all(not t.lem.isdisjoint(title_lemmas) or t.low in C["generic_done"] for t in content)
+        and not any(t.quoted or _identifier(t) for t in toks)
+    ):
+        add(first, last, "it only restates the title.")
+        return out
+    observable = (
+        number
+        or any(t.word and (has(t, C["measurable_verbs"]) or has(t, C["outputs"])) for t in toks)
+        or any(t.quoted or _identifier(t) for t in toks)
+    )
+    if not observable:
+        add(first, last, "it names no observable check.")
+    return out
+
+
+def _no_more(toks: Sequence[Token], i: int) -> bool:
+    """ "no more incidents", "never again", "fewer pages" without a number."""
+    t = toks[i]
+    if t.low in ("never", "again", "anymore"):
+        return True
+    if t.low in ("more", "less", "fewer"):
+        prev = toks[i - 1] if i > 0 else None
+        return (prev is not None and prev.low in ("no", "any")) or t.low == "fewer"
+    return False
+
+
+def lint_action_wording(
+    title: str, done_when: str | None = None, field_prefix: str = ""
+) -> list[Finding]:
+    """Vagueness findings in an action item's title and done-when, read together.
+
+    Findings are sorted by field (title first), then offset. Never raises.
+    """
+    findings: list[Finding] = []
+    title = title or ""
+    for f in title_findings(title, done_when):
+        findings.append(_finding(f, title, f"{field_prefix}title"))
+    if done_when and done_when.strip():
+        for f in done_when_findings(done_when, title):
+            findings.append(_finding(f, done_when, f"{field_prefix}done_when"))
+    return findings
+
+
+def _finding(f: _Vague, text: str, field: str) -> Finding:
+    return Finding(
+        code=f.code.value,
+        kind="vague",
+        field=field,
+        start=f.start,
+        end=f.end,
+        text=text[f.start : f.end],
+        message=f.message,
+        hint=f.hint,
+        suggestion=f.suggestion,
+    )
+
+
+# --- SMART action items --------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_OWNER_PARTS = re.compile(r"[,;/&|\s]+")
+_OWNER_LIST = re.compile(r"[,;/&|]|\s(?:and|or|\+)\s", re.IGNORECASE)
+_OWNER_HINT = (
+    "Give exactly one owner as an email address, e.g. alice@example.com; "
+    "one person owns the item even when several help."
+)
+
+
+def _owner_violations(owner: str, field: str) -> list[Violation]:
+    value = (owner or "").strip()
+    parts = [p for p in _OWNER_PARTS.split(value) if p]
+    if not parts:
+        return [
+            v(Code.OWNER_NOT_SINGLE, field, "The item has no owner.", _OWNER_HINT),
+        ]
+    if len(parts) == 1:
+        if _EMAIL.fullmatch(parts[0]) and len(parts[0]) <= 254:
+            return []
+        return [
+            v(
+                Code.OWNER_INVALID,
+                field,
+                f'The owner "{squash(value)}" is not an email address.',
+                _OWNER_HINT,
+            )
+        ]
+    addresses = [p for p in parts if "@" in p]
+    if _OWNER_LIST.search(value) or len(addresses) > 1:
+        return [
+            v(
+                Code.OWNER_NOT_SINGLE,
+                field,
+                f'The owner "{squash(value)}" names {len(parts)} owners; an item has exactly one.',
+                _OWNER_HINT,
+            )
+        ]
+    hint = _OWNER_HINT
+    if len(addresses) == 1:
+        bare = addresses[0].strip("<>\"'()[]")
+        if _EMAIL.fullmatch(bare):
+            hint = f"Give only the address: {bare}."
+    return [
+        v(
+            Code.OWNER_INVALID,
+            field,
+            f'The owner "{squash(value)}" is not a single email address.',
+            hint,
+        )
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _local(moment: datetime, tz: str) -> str:
+    try:
+        return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
+    except (OverflowError, ValueError):
+        return moment.isoformat()
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds % 86400 == 0:
+        return plural(seconds // 86400, "day", "days")
+    if seconds % 3600 == 0:
+        return plural(seconds // 3600, "hour", "hours")
+    if seconds % 60 == 0:
+        return plural(seconds // 60, "minute", "minutes")
+    return plural(seconds, "second", "seconds")
+
+
+def due_violations(
+    raw: str | None, now: datetime, policy: Policy, field: str, *, what: str = "due date"
+) -> list[Violation]:
+    """DUE_INVALID, DUE_IN_PAST or DUE_BEYOND_HORIZON for one due value (at most one of them)."""
+    example = "Use an ISO date such as 2025-07-01 (end of that day) or a date-time such as "
+    example += "2025-07-01T17:00:00+02:00."
+    if raw is None or not raw.strip():
+        return [v(Code.DUE_INVALID, field, f"The {what} is missing.", example)]
+    try:
+        due = _aware(parse_due(raw, policy.timezone))
+    except (ValueError, OverflowError, TypeError):
+        return [v(Code.DUE_INVALID, field, f'The {what} "{squash(raw)}" is not a date.', example)]
+    now = _aware(now)
+    horizon = policy.action_items.max_horizon
+    if due <= now:
+        return [
+            v(
+                Code.DUE_IN_PAST,
+                field,
+                f'The {what} "{squash(raw)}" has already passed '
+                f"(now is {_local(now, policy.timezone)}).",
+                f"Pick a date after today and within {_duration(horizon)}.",
+            )
+        ]
+    try:
+        latest = now + horizon
+    except OverflowError:
+        return []
+    if due > latest:
+        return [
+            v(
+                Code.DUE_BEYOND_HORIZON,
+                field,
+                f'The {what} "{squash(raw)}" is more than {_duration(horizon)} away '
+                f"(latest allowed: {_local(latest, policy.timezone)}).",
+                "Pick an earlier date, or split the work so a first, smaller change lands "
+                "within the horizon.",
+            )
+        ]
+    return []
+
+
+def check_action_item(
+    item: ActionItemDraft,
+    root_cause_ids: Collection[str],
+    now: datetime,
+    policy: Policy,
+    field_prefix: str = "",
+) -> list[Violation]:
+    """Every SMART problem of one action item at once, in field order.
+
+    Title non-blank and specific; exactly one owner email; a due date after ``now`` and within
+    ``policy.action_items.max_horizon``; a measurable done-when; a known root cause.
+    """
+    out: list[Violation] = []
+    title_field = f"{field_prefix}title"
+    done_field = f"{field_prefix}done_when"
+    wording = lint_action_wording(item.title, item.done_when, field_prefix)
+    if blank(item.title):
+        out.append(
+            v(
+                Code.TITLE_MISSING,
+                title_field,
+                "The item has no title.",
+                f"{SMART_QUESTION} Name the change, e.g. "
+                '"Add schema validation to the deploy pipeline for payments config".',
+            )
+        )
+    else:
+        vague = [f for f in wording if f.field == title_field]
+        if vague:
+            phrases = ", ".join(f'"{squash(f.text)}"' for f in vague)
+            out.append(
+                v(
+                    Code.TITLE_VAGUE,
+                    title_field,
+                    f'The title "{squash(item.title)}" is vague ({phrases}).',
+                    vague[0].hint,
+                )
+            )
+    out.extend(_owner_violations(item.owner, f"{field_prefix}owner"))
+    out.extend(due_violations(item.due, now, policy, f"{field_prefix}due"))
+    if blank(item.done_when):
+        out.append(
+            v(
+                Code.DONE_WHEN_MISSING,
+                done_field,
+                "The item has no done-when criterion.",
+                DONE_WHEN_HINT,
+            )
+        )
+    else:
+        vague = [f for f in wording if f.field == done_field]
+        if vague:
+            phrases = ", ".join(f'"{squash(f.text)}"' for f in vague)
+            out.append(
+                v(
+                    Code.DONE_WHEN_NOT_MEASURABLE,
+                    done_field,
+                    f'The done-when criterion "{squash(item.done_when)}" is not measurable '
+                    f"({phrases}).",
+                    DONE_WHEN_HINT,
+                )
+            )
+    known = {r.strip() for r in root_cause_ids}
+    wanted = (item.root_cause or "").strip()
+    if wanted not in known or not wanted:
+        listing = ", ".join(sorted(known)) if known else "none yet"
+        message = (
+            "The item names no root cause."
+            if not wanted
+            else f'The item names root cause "{squash(wanted)}", which does not exist.'
+        )
+        out.append(
+            v(
+                Code.ROOT_CAUSE_UNKNOWN,
+                f"{field_prefix}root_cause",
+                f"{message} Known root causes: {listing}.",
+                "Name the id of the root cause this item addresses; submit the five whys first "
+                "if there are none.",
+            )
+        )
+    return out
+
