@@ -33,10 +33,12 @@ from workflows.rules.people import (
     Names,
     Phrase,
     agent_after,
+    guessed_name,
     mentions,
     name_at,
     names,
     names_key,
+    person_word,
     subject_of,
 )
 from workflows.rules.text import Sentence, Token, has, split, squash
@@ -248,6 +250,8 @@ def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
     out: list[_Hit] = []
     for pattern, i, j in _PATTERNS.scan(toks):
         if _phrase_holds(pattern, sent, i, j, people, known):
+            if pattern.info.get("extend_to_negation"):
+                i = _negation_start(sent, i)
             out.append(_Hit(toks[i].start, toks[j].end, str(pattern.info["family"])))
     out.extend(_agents(sent, known))
     out.extend(_counterfactuals(sent, known))
@@ -328,6 +332,19 @@ def _sarcastic(sent: Sentence, i: int, j: int, others: list[Mention]) -> bool:
     return strong_event or not any(has(t, _CREDIT) for t in toks)
 
 
+def _negation_start(sent: Sentence, i: int) -> int:
+    """Start of "was not paying attention": back over the negator and its auxiliary."""
+    toks = sent.tokens
+    k = i - 1
+    while k >= 0 and i - k <= 4 and toks[k].word:
+        if has(toks[k], C["negators"]):
+            if k > 0 and toks[k - 1].low in ("was", "were", "is", "are", "be", "been"):
+                return k - 1
+            return k
+        k -= 1
+    return i
+
+
 def _negated_before(sent: Sentence, i: int, window: int) -> bool:
     toks = sent.tokens
     for k in range(i - 1, max(-1, i - 1 - window), -1):
@@ -381,6 +398,9 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
             continue
         pred_end = _failure_predicate(sent, i)
         if pred_end is None:
+            passive = _passive_strong(sent, i, known)
+            if passive is not None:
+                out.append(passive)
             continue
         subject = subject_of(sent, i, known)
         hit = _agent_hit(sent, subject, i, pred_end)
@@ -404,6 +424,21 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_passive_weak(sent, known))
     out.extend(_possessive_nouns(sent, known))
     return out
+
+
+def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
+    """ "The outage was caused by Dave", "the warning was overlooked by the release crew"."""
+    toks = sent.tokens
+    tok = toks[i]
+    n = len(toks)
+    if not (has(tok, C["strong_fail"] | C["cause_verbs"]) and i + 2 < n and toks[i + 1].low == "by"):
+        return None
+    if not tok.low.endswith(("ed", "en", "t")) and tok.low not in ("broke", "took", "brought"):
+        return None
+    agent = agent_after(sent, i + 2, known)
+    if agent.kind not in ("person", "change") and not (agent.kind == "guess" and has(tok, C["human_only"])):
+        return None
+    return _Hit(tok.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
 
 
 def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None:
@@ -462,9 +497,9 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             k += 1
         if k < n and toks[k].word and has(toks[k], C["omission_verbs"] | C["strong_fail"] - {"break"}):
             # "did not have" is a fact, "never check" a habit: both are fine only for systems.
-            return k
+            return i + 1 if tok.low.startswith("fail") else k
         if tok.low.startswith("fail") and k < n and toks[k].word:
-            return k
+            return i + 1  # "failed to": the omission, whatever was not done
         return None
     if i > 0 and has(toks[i - 1], C["did_not"]):
         return None
@@ -484,7 +519,7 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             if tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked") and t.low in C["down_particles"]:
                 return k
             if has(t, C["cause_objects"]):
-                return k
+                return i
             if not t.word:
                 break
         return None
@@ -597,6 +632,10 @@ def _possessive_nouns(sent: Sentence, known: Names) -> list[_Hit]:
                     break
                 if m is not None:
                     out.append(_Hit(toks[i].start, t.end, "person", m.name))
+                elif has(t, frozenset({"fault"})) and (
+                    person_word(tok) or guessed_name(sent, i) or tok.low in ("someone", "somebody", "everyone", "nobody", "anyone")
+                ):
+                    out.append(_Hit(toks[i].start, t.end, "fault"))
                 break
     return out
 
@@ -621,7 +660,9 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             if after < n and toks[after].word and toks[after].low in _POSSESSION_NEXT and toks[after].low != "been":
                 continue
             subject = subject_of(sent, i, known)
-            if subject.kind in ("person", "change", "guess"):
+            if subject.kind in ("person", "change", "guess") or (
+                subject.kind == "none" and not (after < n and toks[after].low == "been")
+            ):
                 out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
             elif subject.kind in ("none",) or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that")):
                 # "This should have been caught in review": a person unless a system catches it.

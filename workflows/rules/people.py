@@ -29,7 +29,7 @@ _PARTICLES = frozenset({"de", "da", "del", "della", "van", "von", "der", "den", 
                         "du", "bin", "al", "el", "ter", "ten", "y", "e", "dos", "das", "st"})
 _VERBISH = (
     C["strong_fail"] | C["weak_fail"] | C["omission_verbs"] | C["did_not"] | C["cause_verbs"]
-    | frozenset({"be", "have", "do", "will", "can", "shall", "may", "must", "said", "say",
+    | frozenset({"fail", "be", "have", "do", "will", "can", "shall", "may", "must", "said", "say",
                  "think", "decide", "ran", "run", "go", "get", "and", "or", ","})
 )
 
@@ -174,7 +174,10 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
     for k in range(head, start - 1, -1):
         m = name_at(sent, k, known)
         if m is not None and (k == head or m.end >= head):
-            return Phrase(start, head, "person", m.name)
+            first = k
+            while first - 1 >= start and m.name and known.lookup(toks[first - 1]) == m.name:
+                first -= 1  # "Alice Smith": the whole name
+            return Phrase(first, head, "person", m.name)
     if has(h, C["person_nouns"]) or h.low in C["team_names"]:
         return Phrase(start, head, "person")
     if has(h, C["group_heads"]):
@@ -208,6 +211,10 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         skipped += 1
     if j < 0:
         return Phrase(pred, pred, "none")
+    if toks[j].text == "." and j > 0 and toks[j - 1].end == toks[j].start and (
+        "." in toks[j - 1].text or len(toks[j - 1].text) <= 2
+    ):
+        j -= 1  # "J.R. forgot": the initials' last dot
     tok = toks[j]
     if tok.low == "who":
         return Phrase(j, j, "person")

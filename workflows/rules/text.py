@@ -146,6 +146,8 @@ def _is_abbreviation(tokens: list[Token], i: int) -> bool:
         return False
     if before.low in LEX.abbreviations:
         return True
+    if "." in before.text and all(len(part) <= 2 for part in before.text.split(".")):
+        return True  # "J.R.", "U.S.", "e.g."
     return len(before.text) == 1 and before.text.isupper()
 
 
@@ -183,7 +185,7 @@ def split(text: str) -> list[Sentence]:
 
     previous_end = 0
     for i, tok in enumerate(tokens):
-        if current and "\n" in text[previous_end : tok.start]:
+        if current and "\n" in text[previous_end : tok.start] and _line_break_ends(text, previous_end, tok):
             close()
             clause += 1
         tok.sentence = len(sentences)
@@ -212,6 +214,14 @@ def split(text: str) -> list[Sentence]:
             tok.clause = clause
     close()
     return sentences
+
+
+def _line_break_ends(text: str, previous_end: int, tok: Token) -> bool:
+    """A line break ends a sentence unless the line wraps: the next line goes on in lower case."""
+    gap = text[previous_end : tok.start]
+    if gap.count("\n") > 1:
+        return True
+    return not (tok.word and tok.text[0].islower())
 
 
 def _mark_quotes(text: str, tokens: list[Token]) -> None:
