@@ -200,10 +200,12 @@ class WentWell(Model):
 
 
 class PublishRequest(Model):
-    """Publish the review; an override reason lets it through with open blameless findings."""
+    """Publish the review; an override reason lets it through with open blame or symptom findings."""
 
     blame_override: str | None = Field(
-        default=None, description="Why open blameless-language findings are acceptable."
+        default=None,
+        description="Why the open findings are acceptable as they stand: blaming wording, and root "
+        "causes that read as symptoms (one reason covers both).",
     )
 
 
@@ -238,7 +240,9 @@ class Finding(Model):
     text: str = Field(description="The offending span.")
     message: str = Field(description="What is wrong.")
     hint: str = Field(description="A rewrite hint.")
-    suggestion: str | None = Field(default=None, description="A concrete rewrite, when there is one.")
+    suggestion: str | None = Field(
+        default=None, description="A concrete rewrite, when there is one."
+    )
 
 
 # --- review state ----------------------------------------------------------------------------------
@@ -303,7 +307,7 @@ class ReviewState(Model):
 
 
 class ReviewStatus(Model):
-    """What the ``status`` query answers: the state, its blameless findings, what blocks publishing."""
+    """What the ``status`` query answers: the state, its findings, what blocks publishing."""
 
     state: ReviewState
     findings: list[Finding] = Field(default_factory=list)

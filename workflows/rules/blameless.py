@@ -115,8 +115,7 @@ FAMILIES: dict[str, Family] = {
         Code.BLAME_LANGUAGE,
         3,
         '"{span}" blames yourselves: self-blame is still blame.',
-        "Describe what the system let you do and what you knew then; "
-        f"{_LOOK_RIGHT}",
+        f"Describe what the system let you do and what you knew then; {_LOOK_RIGHT}",
     ),
     "omission": Family(
         Code.BLAME_LANGUAGE,
@@ -156,18 +155,103 @@ _BARE_SHOULD_HAVE = frozenset(_RAW["bare_should_have"])
 _WOULD = frozenset(_RAW["would_forms"])
 _PERCEIVE = frozenset(_RAW["perception_verbs"])
 _POSSESSION_NEXT = frozenset(
-    {"a", "an", "the", "one", "two", "three", "no", "any", "some", "more", "less", "fewer",
-     "its", "their", "our", "at", "enough", "access", "permission", "permissions", "ownership",
-     "been", "to", "had", "several", "multiple", "both", "all", "each", "every", "this",
-     "that", "these", "those", "his", "her", "my", "your", "only", "just", "clear", "alerts",
-     "alerting", "tests", "monitoring", "automation", "checks", "guardrails", "rights",
-     "visibility", "insight", "data", "time", "capacity", "headroom", "sufficient"}
+    {
+        "a",
+        "an",
+        "the",
+        "one",
+        "two",
+        "three",
+        "no",
+        "any",
+        "some",
+        "more",
+        "less",
+        "fewer",
+        "its",
+        "their",
+        "our",
+        "at",
+        "enough",
+        "access",
+        "permission",
+        "permissions",
+        "ownership",
+        "been",
+        "to",
+        "had",
+        "several",
+        "multiple",
+        "both",
+        "all",
+        "each",
+        "every",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "my",
+        "your",
+        "only",
+        "just",
+        "clear",
+        "alerts",
+        "alerting",
+        "tests",
+        "monitoring",
+        "automation",
+        "checks",
+        "guardrails",
+        "rights",
+        "visibility",
+        "insight",
+        "data",
+        "time",
+        "capacity",
+        "headroom",
+        "sufficient",
+    }
 )
 _CREDIT = frozenset(
-    {"restore", "fix", "recover", "mitigate", "save", "rescue", "resolve", "heal", "help",
-     "quick", "quickly", "fast", "calm", "clear", "detailed", "thorough", "careful", "spot",
-     "catch", "rollback", "notice", "escalate", "find", "document", "write", "lead", "coordinate",
-     "investigation", "diagnosis", "debug", "patience", "hard", "work", "effort", "support"}
+    {
+        "restore",
+        "fix",
+        "recover",
+        "mitigate",
+        "save",
+        "rescue",
+        "resolve",
+        "heal",
+        "help",
+        "quick",
+        "quickly",
+        "fast",
+        "calm",
+        "clear",
+        "detailed",
+        "thorough",
+        "careful",
+        "spot",
+        "catch",
+        "rollback",
+        "notice",
+        "escalate",
+        "find",
+        "document",
+        "write",
+        "lead",
+        "coordinate",
+        "investigation",
+        "diagnosis",
+        "debug",
+        "patience",
+        "hard",
+        "work",
+        "effort",
+        "support",
+    }
 )
 _BUT = frozenset({"but", "however", "though", "although", "yet", "still"})
 _BY = frozenset({"by"})
@@ -274,15 +358,22 @@ def _phrase_holds(
         return False
     if nxt is not None and "veto_next" in info and nxt.low in info["veto_next"]:  # type: ignore[operator]
         return False
-    if prev is not None and "veto_prev_class" in info and has(prev, C[str(info["veto_prev_class"])]):
-        return False
-    if nxt is not None and "veto_next_class" in info and (
-        has(nxt, C[str(info["veto_next_class"])]) or (nxt.text == "-" and j + 2 < len(toks))
+    if (
+        prev is not None
+        and "veto_prev_class" in info
+        and has(prev, C[str(info["veto_prev_class"])])
     ):
         return False
-    if info.get("needs_poss_before") and not (prev is not None and prev.poss or (
-        prev is not None and prev.low in ("my", "our", "his", "her", "their", "your", "whose")
-    )):
+    if (
+        nxt is not None
+        and "veto_next_class" in info
+        and (has(nxt, C[str(info["veto_next_class"])]) or (nxt.text == "-" and j + 2 < len(toks)))
+    ):
+        return False
+    if info.get("needs_poss_before") and not (
+        (prev is not None and prev.poss)
+        or (prev is not None and prev.low in ("my", "our", "his", "her", "their", "your", "whose"))
+    ):
         return False
     if info.get("needs_end_or_punct") and nxt is not None and nxt.word:
         return False
@@ -298,13 +389,14 @@ def _phrase_holds(
     if info.get("needs_but_person") and not _but_then_person(sent, j, people):
         return False
     if info.get("needs_failure_word") and not any(
-        has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"])
-        for t in toks
+        has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"]) for t in toks
     ):
         return False
     if info.get("needs_sarcasm") and not _sarcastic(sent, i, j, others):
         return False
-    if info.get("needs_negation") and not _negated_before(sent, i, int(str(info.get("negation_window", 4)))):
+    if info.get("needs_negation") and not _negated_before(
+        sent, i, int(str(info.get("negation_window", 4)))
+    ):
         return False
     return not (info.get("negatable") and _rejected(sent, i, j))
 
@@ -328,7 +420,9 @@ def _sarcastic(sent: Sentence, i: int, j: int, others: list[Mention]) -> bool:
     events = [t for t in after if has(t, C["sarcasm_events"])]
     if not events:
         return False
-    strong_event = any(t.low in ("another", "again", "yet", "usual", "friday", "fridays") for t in toks)
+    strong_event = any(
+        t.low in ("another", "again", "yet", "usual", "friday", "fridays") for t in toks
+    )
     return strong_event or not any(has(t, _CREDIT) for t in toks)
 
 
@@ -371,7 +465,9 @@ def _rejected(sent: Sentence, i: int, j: int) -> bool:
         if t.clause != clause:
             # "not to call this, as some would, human error": only through a framing verb.
             break
-        if has(t, C["rejection"]) and not (t.low == "drop" and k + 1 < len(toks) and toks[k + 1].low == "the"):
+        if has(t, C["rejection"]) and not (
+            t.low == "drop" and k + 1 < len(toks) and toks[k + 1].low == "the"
+        ):
             return True
         k -= 1
         steps += 1
@@ -380,8 +476,17 @@ def _rejected(sent: Sentence, i: int, j: int) -> bool:
         t = toks[k]
         if t.clause != toks[j].clause and t.low not in ("but",):
             break
-        if has(t, C["negators"]) or t.low in ("miss", "misses", "missed", "explains", "unhelpful",
-                                              "wrong", "misleading", "cop-out", "lazy"):
+        if has(t, C["negators"]) or t.low in (
+            "miss",
+            "misses",
+            "missed",
+            "explains",
+            "unhelpful",
+            "wrong",
+            "misleading",
+            "cop-out",
+            "lazy",
+        ):
             return True
     return False
 
@@ -410,7 +515,9 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
         # Passive with an agent: "was overlooked by the release crew", "caused by Dave".
         if i + 1 < n and has(toks[i + 1], _BY) and i + 2 < n:
             agent = agent_after(sent, i + 2, known)
-            if agent.kind in ("person", "change") or (agent.kind == "guess" and has(tok, C["strong_fail"])):
+            if agent.kind in ("person", "change") or (
+                agent.kind == "guess" and has(tok, C["strong_fail"])
+            ):
                 start = _bad_before(sent, i)
                 end_tok = agent.end
                 out.append(
@@ -431,12 +538,16 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     toks = sent.tokens
     tok = toks[i]
     n = len(toks)
-    if not (has(tok, C["strong_fail"] | C["cause_verbs"]) and i + 2 < n and toks[i + 1].low == "by"):
+    if not (
+        has(tok, C["strong_fail"] | C["cause_verbs"]) and i + 2 < n and toks[i + 1].low == "by"
+    ):
         return None
     if not tok.low.endswith(("ed", "en", "t")) and tok.low not in ("broke", "took", "brought"):
         return None
     agent = agent_after(sent, i + 2, known)
-    if agent.kind not in ("person", "change") and not (agent.kind == "guess" and has(tok, C["human_only"])):
+    if agent.kind not in ("person", "change") and not (
+        agent.kind == "guess" and has(tok, C["human_only"])
+    ):
         return None
     return _Hit(tok.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
 
@@ -459,8 +570,12 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     if family == "agent" and toks[start].low in ("the",):
         start += 1
-    return _Hit(toks[start].start if family == "person" else toks[subject.start].start,
-                toks[end].end, family, subject.name)
+    return _Hit(
+        toks[start].start if family == "person" else toks[subject.start].start,
+        toks[end].end,
+        family,
+        subject.name,
+    )
 
 
 def _omission_at(sent: Sentence, i: int) -> bool:
@@ -492,10 +607,26 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
                 k += 1
             else:
                 return None
-        while k < n and toks[k].low in ("even", "always", "actually", "properly", "bother", "to",
-                                         "bothered", "first", "fully", "really", "once", "ever"):
+        while k < n and toks[k].low in (
+            "even",
+            "always",
+            "actually",
+            "properly",
+            "bother",
+            "to",
+            "bothered",
+            "first",
+            "fully",
+            "really",
+            "once",
+            "ever",
+        ):
             k += 1
-        if k < n and toks[k].word and has(toks[k], C["omission_verbs"] | C["strong_fail"] - {"break"}):
+        if (
+            k < n
+            and toks[k].word
+            and has(toks[k], C["omission_verbs"] | C["strong_fail"] - {"break"})
+        ):
             # "did not have" is a fact, "never check" a habit: both are fine only for systems.
             return i + 1 if tok.low.startswith("fail") else k
         if tok.low.startswith("fail") and k < n and toks[k].word:
@@ -503,7 +634,9 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
         return None
     if i > 0 and has(toks[i - 1], C["did_not"]):
         return None
-    if i > 1 and toks[i - 1].low in ("not",) or (i > 1 and has(toks[i - 2], C["did_not"]) and toks[i - 1].low in ("to",)):
+    if (i > 1 and toks[i - 1].low in ("not",)) or (
+        i > 1 and has(toks[i - 2], C["did_not"]) and toks[i - 1].low in ("to",)
+    ):
         return None
     if has(tok, C["strong_fail"]):
         if tok.low in ("mess", "messed", "screw", "screwed", "blow", "blew") and not (
@@ -516,7 +649,10 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     if has(tok, C["cause_verbs"]):
         for k in range(i + 1, min(n, i + 5)):
             t = toks[k]
-            if tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked") and t.low in C["down_particles"]:
+            if (
+                tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked")
+                and t.low in C["down_particles"]
+            ):
                 return k
             if has(t, C["cause_objects"]):
                 return i
@@ -577,7 +713,9 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
     n = len(toks)
     out: list[_Hit] = []
     for i, tok in enumerate(toks):
-        if not (tok.word and has(tok, C["weak_fail"]) and tok.low.endswith(("ed", "en", "un", "t"))):
+        if not (
+            tok.word and has(tok, C["weak_fail"]) and tok.low.endswith(("ed", "en", "un", "t"))
+        ):
             continue
         if not (i + 2 < n and toks[i + 1].low == "by"):
             continue
@@ -591,7 +729,9 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
             k = agent.end + 1
             broke = None
             for m in range(k, min(n, k + 4)):
-                if has(toks[m], C["strong_fail"] | C["cause_verbs"]) or has(toks[m], frozenset({"fail"})):
+                if has(toks[m], C["strong_fail"] | C["cause_verbs"]) or has(
+                    toks[m], frozenset({"fail"})
+                ):
                     broke = m
                     if m + 1 < n and toks[m + 1].low in C["down_particles"]:
                         broke = m + 1
@@ -604,7 +744,9 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
                 end = broke
         if agent.kind == "guess" and bad == i:
             continue
-        out.append(_Hit(toks[start].start, toks[end].end, "person" if agent.name else "agent", agent.name))
+        out.append(
+            _Hit(toks[start].start, toks[end].end, "person" if agent.name else "agent", agent.name)
+        )
     return out
 
 
@@ -612,9 +754,26 @@ def _possessive_nouns(sent: Sentence, known: Names) -> list[_Hit]:
     """ "It was Dave's mistake", "the DBA's oversight"."""
     toks = sent.tokens
     out: list[_Hit] = []
-    blame_nouns = frozenset({"mistake", "fault", "typo", "negligence", "carelessness",
-                             "oversight", "blunder", "screw-up", "screwup", "error", "slip",
-                             "failure", "lapse", "incompetence", "laziness", "sloppiness"})
+    blame_nouns = frozenset(
+        {
+            "mistake",
+            "fault",
+            "typo",
+            "negligence",
+            "carelessness",
+            "oversight",
+            "blunder",
+            "screw-up",
+            "screwup",
+            "error",
+            "slip",
+            "failure",
+            "lapse",
+            "incompetence",
+            "laziness",
+            "sloppiness",
+        }
+    )
     for i, tok in enumerate(toks):
         if not (tok.word and tok.poss):
             continue
@@ -625,15 +784,35 @@ def _possessive_nouns(sent: Sentence, known: Names) -> list[_Hit]:
                 break
             if has(t, blame_nouns):
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
-                if t.low.startswith("error") and nxt is not None and nxt.low in (
-                    "budget", "budgets", "rate", "rates", "log", "logs", "count", "counts",
-                    "message", "messages", "page", "pages", "handling", "code", "codes"
+                if (
+                    t.low.startswith("error")
+                    and nxt is not None
+                    and nxt.low
+                    in (
+                        "budget",
+                        "budgets",
+                        "rate",
+                        "rates",
+                        "log",
+                        "logs",
+                        "count",
+                        "counts",
+                        "message",
+                        "messages",
+                        "page",
+                        "pages",
+                        "handling",
+                        "code",
+                        "codes",
+                    )
                 ):
                     break
                 if m is not None:
                     out.append(_Hit(toks[i].start, t.end, "person", m.name))
                 elif has(t, frozenset({"fault"})) and (
-                    person_word(tok) or guessed_name(sent, i) or tok.low in ("someone", "somebody", "everyone", "nobody", "anyone")
+                    person_word(tok)
+                    or guessed_name(sent, i)
+                    or tok.low in ("someone", "somebody", "everyone", "nobody", "anyone")
                 ):
                     out.append(_Hit(toks[i].start, t.end, "fault"))
                 break
@@ -657,23 +836,30 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             if end is None:
                 continue
             after = end + 1
-            if after < n and toks[after].word and toks[after].low in _POSSESSION_NEXT and toks[after].low != "been":
+            if (
+                after < n
+                and toks[after].word
+                and toks[after].low in _POSSESSION_NEXT
+                and toks[after].low != "been"
+            ):
                 continue
             subject = subject_of(sent, i, known)
             if subject.kind in ("person", "change", "guess") or (
                 subject.kind == "none" and not (after < n and toks[after].low == "been")
             ):
                 out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
-            elif subject.kind in ("none",) or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that")):
-                # "This should have been caught in review": a person unless a system catches it.
-                if after < n and toks[after].low == "been":
-                    agent = None
-                    for k in range(after + 1, min(n, after + 5)):
-                        if toks[k].low == "by" and k + 1 < n:
-                            agent = agent_after(sent, k + 1, known)
-                            break
-                    if agent is not None and agent.kind in ("person", "guess"):
-                        out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
+            elif (
+                subject.kind == "none"
+                or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that"))
+            ) and (after < n and toks[after].low == "been"):
+                # "This should have been caught by the reviewer": blame only with a human agent.
+                agent = None
+                for k in range(after + 1, min(n, after + 5)):
+                    if toks[k].low == "by" and k + 1 < n:
+                        agent = agent_after(sent, k + 1, known)
+                        break
+                if agent is not None and agent.kind in ("person", "guess"):
+                    out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
             continue
         # "if Lars had read the alert", "had the on-call checked", "if only they had waited"
         if low in ("if", "had") and (low == "if" or tok.first or (i > 0 and not toks[i - 1].word)):
@@ -690,9 +876,23 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
                     continue
                 v += 1
-            while v < n and toks[v].low in ("just", "only", "simply", "actually", "been", "bothered", "to", "not"):
+            while v < n and toks[v].low in (
+                "just",
+                "only",
+                "simply",
+                "actually",
+                "been",
+                "bothered",
+                "to",
+                "not",
+            ):
                 v += 1
-            if v < n and toks[v].word and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
+            if (
+                v < n
+                and toks[v].word
+                and has(toks[v], _PERCEIVE)
+                and toks[v].low not in _POSSESSION_NEXT
+            ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue
                 out.append(_Hit(tok.start, toks[v].end, "counterfactual"))
@@ -702,7 +902,13 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             v = i + 2 if toks[i + 1].low in _HAVE else i + 1
             if v < n and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
                 subject = subject_of(sent, i, known)
-                if subject.kind in ("person", "guess") and toks[subject.end].low not in ("we", "i", "you", "they", "it"):
+                if subject.kind in ("person", "guess") and toks[subject.end].low not in (
+                    "we",
+                    "i",
+                    "you",
+                    "they",
+                    "it",
+                ):
                     out.append(_Hit(toks[subject.start].start, toks[v].end, "counterfactual"))
     return out
 

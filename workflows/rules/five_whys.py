@@ -17,7 +17,6 @@ from workflows.rules.common import MAX_WHYS, MIN_WHYS, ONE_MORE_WHY, blank, plur
 from workflows.rules.people import Names, name_at, names, names_key
 from workflows.rules.text import normalise, split
 
-
 # Root causes that stop at a person, beyond the "human error" family of lint_text.
 _PEOPLE = (
     r"(?:engineers?|operators?|developers?|devs?|admins?|administrators?|users?|staff|personnel|"
@@ -59,6 +58,8 @@ _BARE_HUMAN_CAUSES = frozenset(
         "on call",
     }
 )
+
+
 def _is_human_error(statement: str) -> bool:
     if normalise(statement) in _BARE_HUMAN_CAUSES:
         return True
@@ -207,4 +208,3 @@ def _responder_named(statement: str, known: Names) -> str | None:
                 if m is not None and m.name is not None:
                     return " ".join(t.text for t in sent.tokens[m.start : m.end + 1])
     return None
-

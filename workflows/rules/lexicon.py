@@ -33,7 +33,7 @@ def read_json(name: str) -> dict[str, Any]:
 
 def read_list(name: str) -> frozenset[str]:
     """A file of words separated by spaces or lines, folded; ``#`` starts a comment."""
-    from workflows.rules.text import fold  # noqa: PLC0415 (text imports this module)
+    from workflows.rules.text import fold
 
     out: set[str] = set()
     for line in (_DATA / name).read_text(encoding="utf-8").splitlines():

@@ -25,12 +25,62 @@ FIRST_NAMES = read_list("first_names.txt")
 ORDINARY_NAMES = read_list("ordinary_names.txt")
 SYSTEMS = read_list("systems.txt")
 
-_PARTICLES = frozenset({"de", "da", "del", "della", "van", "von", "der", "den", "la", "le", "di",
-                        "du", "bin", "al", "el", "ter", "ten", "y", "e", "dos", "das", "st"})
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "di",
+        "du",
+        "bin",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "y",
+        "e",
+        "dos",
+        "das",
+        "st",
+    }
+)
 _VERBISH = (
-    C["strong_fail"] | C["weak_fail"] | C["omission_verbs"] | C["did_not"] | C["cause_verbs"]
-    | frozenset({"fail", "be", "have", "do", "will", "can", "shall", "may", "must", "said", "say",
-                 "think", "decide", "ran", "run", "go", "get", "and", "or", ","})
+    C["strong_fail"]
+    | C["weak_fail"]
+    | C["omission_verbs"]
+    | C["did_not"]
+    | C["cause_verbs"]
+    | frozenset(
+        {
+            "fail",
+            "be",
+            "have",
+            "do",
+            "will",
+            "can",
+            "shall",
+            "may",
+            "must",
+            "said",
+            "say",
+            "think",
+            "decide",
+            "ran",
+            "run",
+            "go",
+            "get",
+            "and",
+            "or",
+            ",",
+        }
+    )
 )
 
 
@@ -202,17 +252,45 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         j >= 0
         and toks[j].word
         and skipped < 5
-        and (has(toks[j], C["aux_adverbs"]) or has(toks[j], C["did_not"])
-             or toks[j].low in ("did", "do", "does", "was", "were", "is", "are", "had", "has",
-                                "have", "been", "be", "would", "could", "might", "will", "must",
-                                "somehow", "then", "later", "finally", "eventually"))
+        and (
+            has(toks[j], C["aux_adverbs"])
+            or has(toks[j], C["did_not"])
+            or toks[j].low
+            in (
+                "did",
+                "do",
+                "does",
+                "was",
+                "were",
+                "is",
+                "are",
+                "had",
+                "has",
+                "have",
+                "been",
+                "be",
+                "would",
+                "could",
+                "might",
+                "will",
+                "must",
+                "somehow",
+                "then",
+                "later",
+                "finally",
+                "eventually",
+            )
+        )
     ):
         j -= 1
         skipped += 1
     if j < 0:
         return Phrase(pred, pred, "none")
-    if toks[j].text == "." and j > 0 and toks[j - 1].end == toks[j].start and (
-        "." in toks[j - 1].text or len(toks[j - 1].text) <= 2
+    if (
+        toks[j].text == "."
+        and j > 0
+        and toks[j - 1].end == toks[j].start
+        and ("." in toks[j - 1].text or len(toks[j - 1].text) <= 2)
     ):
         j -= 1  # "J.R. forgot": the initials' last dot
     tok = toks[j]
@@ -223,8 +301,10 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     if not tok.word:
         return Phrase(j, j, "none")
     # "the DBA on duty", "the engineer on call", "the team in charge"
-    if j >= 2 and tok.low in ("duty", "call", "shift", "charge", "rotation") and toks[j - 1].low in (
-        "on", "in"
+    if (
+        j >= 2
+        and tok.low in ("duty", "call", "shift", "charge", "rotation")
+        and toks[j - 1].low in ("on", "in")
     ):
         inner = phrase_before(sent, j - 2, known)
         if inner.kind in ("person", "guess", "system"):
@@ -266,9 +346,8 @@ def mentions(sent: Sentence, known: Names) -> list[Mention]:
                 continue
             if person_word(tok) and not tok.quoted:
                 out.append(Mention(i, i, None, True))
-            elif (
-                tok.low in ("team", "crew", "squad", "folks", "staff")
-                or (guessed_name(sent, i) and i + 1 < len(toks) and has(toks[i + 1], _VERBISH))
+            elif tok.low in ("team", "crew", "squad", "folks", "staff") or (
+                guessed_name(sent, i) and i + 1 < len(toks) and has(toks[i + 1], _VERBISH)
             ):
                 out.append(Mention(i, i, None, tok.low in ("team", "crew", "squad")))
         i += 1

@@ -24,9 +24,8 @@ from workflows.review import (
 from workflows.rules.blameless import lint_text
 from workflows.rules.common import blank, plural, squash, v
 from workflows.rules.five_whys import check_five_whys
-from workflows.rules.root_cause import lint_root_cause
+from workflows.rules.lint import root_cause_findings
 from workflows.rules.smart import check_action_item, due_violations
-
 
 
 def review_findings(state: ReviewState) -> list[Finding]:
@@ -46,10 +45,10 @@ def review_findings(state: ReviewState) -> list[Finding]:
         for index, cause in enumerate(five.root_causes):
             where = f"five_whys.root_causes.{index}.statement"
             blame = lint_text(cause.statement, responders, where)
-            symptom = lint_root_cause(cause.statement, five.symptom, responders, where)
-            if blame:
-                symptom = [f for f in symptom if f.code != Code.ROOT_CAUSE_STOPS_AT_PERSON]
-            out += blame + symptom
+            out += blame
+            out += root_cause_findings(
+                cause.statement, five.symptom, responders, where, blame=blame
+            )
     for index, entry in enumerate(state.went_well):
         out += lint_text(entry.text, responders, f"went_well.{index}")
     for item in state.action_items:
@@ -268,4 +267,3 @@ def check_follow_up(
             )
         )
     return out
-

@@ -34,27 +34,116 @@ WHY_ONCE_MORE = (
     '"Our deployment checklist does not require production-sized test data".'
 )
 _PERSON_CODES = frozenset(
-    {Code.BLAME_PERSON_SUBJECT.value, Code.BLAME_HUMAN_ERROR.value, Code.BLAME_LANGUAGE.value,
-     Code.BLAME_COUNTERFACTUAL.value}
+    {
+        Code.BLAME_PERSON_SUBJECT.value,
+        Code.BLAME_HUMAN_ERROR.value,
+        Code.BLAME_LANGUAGE.value,
+        Code.BLAME_COUNTERFACTUAL.value,
+    }
 )
 _NEG_FOR_GAP = frozenset(
-    {"not", "never", "doesn't", "don't", "isn't", "aren't", "hasn't", "haven't", "didn't",
-     "wasn't", "weren't", "cannot", "can't", "won't", "doesnt", "dont", "isnt", "arent",
-     "hasnt", "havent", "didnt", "wasnt", "werent", "cant", "wont", "nobody", "no-one"}
+    {
+        "not",
+        "never",
+        "doesn't",
+        "don't",
+        "isn't",
+        "aren't",
+        "hasn't",
+        "haven't",
+        "didn't",
+        "wasn't",
+        "weren't",
+        "cannot",
+        "can't",
+        "won't",
+        "doesnt",
+        "dont",
+        "isnt",
+        "arent",
+        "hasnt",
+        "havent",
+        "didnt",
+        "wasnt",
+        "werent",
+        "cant",
+        "wont",
+        "nobody",
+        "no-one",
+    }
 )
-_ABSENCE = frozenset({"no", "without", "lack", "lacks", "lacking", "missing", "absent",
-                      "absence", "none", "nothing"})
-_DESIGN = frozenset({"allow", "let", "permit", "accept", "default", "rely", "depend", "assume",
-                     "share", "treat", "hardcode", "hard-code", "hard-coded", "hardcoded",
-                     "only", "single", "manual", "manually", "too", "same", "static",
-                     "unbounded", "unlimited", "uncapped", "undocumented", "untested",
-                     "unmonitored", "unowned", "unclear", "unspecified", "undefined",
-                     "unvalidated", "unchecked", "unversioned", "unpinned", "unenforced",
-                     "unreviewed", "unalerted", "outdated", "out-of-date", "stale",
-                     "obsolete", "implicit", "ambiguous", "insufficient", "inadequate",
-                     "incomplete", "inconsistent", "gap", "gaps", "spof", "single-point",
-                     "require", "need", "expect", "trust", "couple", "bundle", "ownership",
-                     "unaware", "nobody", "mismatch", "mismatched", "differ", "diverge"})
+_ABSENCE = frozenset(
+    {"no", "without", "lack", "lacks", "lacking", "missing", "absent", "absence", "none", "nothing"}
+)
+_DESIGN = frozenset(
+    {
+        "allow",
+        "let",
+        "permit",
+        "accept",
+        "default",
+        "rely",
+        "depend",
+        "assume",
+        "share",
+        "treat",
+        "hardcode",
+        "hard-code",
+        "hard-coded",
+        "hardcoded",
+        "only",
+        "single",
+        "manual",
+        "manually",
+        "too",
+        "same",
+        "static",
+        "unbounded",
+        "unlimited",
+        "uncapped",
+        "undocumented",
+        "untested",
+        "unmonitored",
+        "unowned",
+        "unclear",
+        "unspecified",
+        "undefined",
+        "unvalidated",
+        "unchecked",
+        "unversioned",
+        "unpinned",
+        "unenforced",
+        "unreviewed",
+        "unalerted",
+        "outdated",
+        "out-of-date",
+        "stale",
+        "obsolete",
+        "implicit",
+        "ambiguous",
+        "insufficient",
+        "inadequate",
+        "incomplete",
+        "inconsistent",
+        "gap",
+        "gaps",
+        "spof",
+        "single-point",
+        "require",
+        "need",
+        "expect",
+        "trust",
+        "couple",
+        "bundle",
+        "ownership",
+        "unaware",
+        "nobody",
+        "mismatch",
+        "mismatched",
+        "differ",
+        "diverge",
+    }
+)
 _COULD = frozenset({"could", "couldn't", "couldnt", "unable", "cannot", "can't", "cant"})
 
 
@@ -185,8 +274,22 @@ def _design_context(toks: Sequence[Token], i: int) -> bool:
     if nxt is None or not nxt.word:
         return False
     if toks[i].low == "too":
-        return nxt.low in ("low", "high", "short", "long", "small", "large", "few", "many",
-                           "tight", "loose", "aggressive", "permissive", "broad", "narrow")
+        return nxt.low in (
+            "low",
+            "high",
+            "short",
+            "long",
+            "small",
+            "large",
+            "few",
+            "many",
+            "tight",
+            "loose",
+            "aggressive",
+            "permissive",
+            "broad",
+            "narrow",
+        )
     return True
 
 
@@ -208,12 +311,42 @@ def _trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
     # The subject phrase: the words before the first verb-like word.
     subject_end = len(toks) - 1
     for i, t in enumerate(toks):
-        if t.word and i > 0 and (
-            t.low in ("was", "were", "is", "are", "had", "has", "caused", "triggered",
-                      "introduced", "broke", "took", "led", "resulted", "started", "made",
-                      "brought", "knocked", "deleted", "dropped", "filled", "overloaded",
-                      "exhausted", "corrupted", "crashed", "failed", "hit", "pushed")
-            or t.low.endswith("ed") and has(t, C["effect_verbs"])
+        if (
+            t.word
+            and i > 0
+            and (
+                t.low
+                in (
+                    "was",
+                    "were",
+                    "is",
+                    "are",
+                    "had",
+                    "has",
+                    "caused",
+                    "triggered",
+                    "introduced",
+                    "broke",
+                    "took",
+                    "led",
+                    "resulted",
+                    "started",
+                    "made",
+                    "brought",
+                    "knocked",
+                    "deleted",
+                    "dropped",
+                    "filled",
+                    "overloaded",
+                    "exhausted",
+                    "corrupted",
+                    "crashed",
+                    "failed",
+                    "hit",
+                    "pushed",
+                )
+                or (t.low.endswith("ed") and has(t, C["effect_verbs"]))
+            )
         ):
             subject_end = i - 1
             break

@@ -27,14 +27,16 @@ from workflows.policy import Policy
 from workflows.review import ActionItemDraft, Finding, Violation, parse_due
 from workflows.rules.common import SMART_QUESTION, blank, plural, squash, v
 from workflows.rules.lexicon import classes, read_json
-from workflows.rules.match import Pattern, PatternSet, compile_pattern
+from workflows.rules.match import PatternSet, compile_pattern
 from workflows.rules.text import Token, has, normalise, split
 
 _RAW = read_json("smart.json")
 C = classes(_RAW)
 _PHRASES = PatternSet(
     [
-        compile_pattern(p["name"], p["pattern"], C, kind=p["kind"], veto_next=p.get("veto_next", []))
+        compile_pattern(
+            p["name"], p["pattern"], C, kind=p["kind"], veto_next=p.get("veto_next", [])
+        )
         for p in _RAW["phrases"]
     ]
 )
@@ -47,15 +49,78 @@ DONE_WHEN_HINT = (
 )
 
 _LEAD_INS = frozenset(
-    {"we", "should", "will", "must", "to", "please", "let's", "lets", "need", "needs", "i",
-     "the", "team", "action", "todo", "ai", "item", "task", "owner", "then", "also", "and",
-     "also", "first", "next", "finally", "immediately", "urgently", "quickly", "-", "*"}
+    {
+        "we",
+        "should",
+        "will",
+        "must",
+        "to",
+        "please",
+        "let's",
+        "lets",
+        "need",
+        "needs",
+        "i",
+        "the",
+        "team",
+        "action",
+        "todo",
+        "ai",
+        "item",
+        "task",
+        "owner",
+        "then",
+        "also",
+        "and",
+        "first",
+        "next",
+        "finally",
+        "immediately",
+        "urgently",
+        "quickly",
+        "-",
+        "*",
+    }
 )
 _MECHANISM_PREPS = frozenset({"by", "via", "through", "using", "with"})
 _UNITS = frozenset(
-    {"%", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h",
-     "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "gb", "mb", "kb", "tb", "k",
-     "m", "rps", "qps", "req", "requests", "percent", "x", "times", "replicas", "nodes"}
+    {
+        "%",
+        "ms",
+        "s",
+        "sec",
+        "secs",
+        "second",
+        "seconds",
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "h",
+        "hr",
+        "hrs",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "gb",
+        "mb",
+        "kb",
+        "tb",
+        "k",
+        "m",
+        "rps",
+        "qps",
+        "req",
+        "requests",
+        "percent",
+        "x",
+        "times",
+        "replicas",
+        "nodes",
+    }
 )
 
 
@@ -117,9 +182,13 @@ def _mechanism(toks: Sequence[Token], head: int) -> bool:
             rest = toks[k + 1 :]
             if any(has(r, C["action_verbs"]) for r in rest[:3]) or _threshold(rest):
                 return True
-        if t.low in ("and", "then", "so") and k + 1 < n and has(toks[k + 1], C["action_verbs"]):
-            if not has(toks[k + 1], C["vague_start"]):
-                return True
+        if (
+            t.low in ("and", "then", "so")
+            and k + 1 < n
+            and has(toks[k + 1], C["action_verbs"])
+            and not has(toks[k + 1], C["vague_start"])
+        ):
+            return True
     return False
 
 
@@ -180,10 +249,14 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
                 continue
             add(i, j, "it hedges instead of committing.", _key(p.name, "as needed"))
             continue
-        at_head = i in heads or i <= first_head or not any(
-            has(toks[h], C["action_verbs"]) and not has(toks[h], C["vague_start"])
-            for h in heads
-            if h < i
+        at_head = (
+            i in heads
+            or i <= first_head
+            or not any(
+                has(toks[h], C["action_verbs"]) and not has(toks[h], C["vague_start"])
+                for h in heads
+                if h < i
+            )
         )
         if not at_head:
             continue
@@ -193,7 +266,9 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
 
     for h in heads:
         t = toks[h]
-        if h in covered or not has(t, C["vague_start"] | C["goal_verbs"] | {"make", "be", "become"}):
+        if h in covered or not has(
+            t, C["vague_start"] | C["goal_verbs"] | {"make", "be", "become"}
+        ):
             continue
         kind = _verb_kind(t)
         clause = [x for x in toks[h:] if x.clause == t.clause or x.index > h]
@@ -201,7 +276,12 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
             metric = any(has(x, C["goal_metrics"]) for x in clause[1:8])
             if metric and not _mechanism(toks, h):
                 add(h, h, "it states a goal, not the change that will reach it.", "goal")
-            elif not metric and has(t, C["vague_start"]) and not _mechanism(toks, h) and not has_number:
+            elif (
+                not metric
+                and has(t, C["vague_start"])
+                and not _mechanism(toks, h)
+                and not has_number
+            ):
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
@@ -226,7 +306,9 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         if i in covered or not t.word:
             continue
         if has(t, C["vague_modifiers"]) and not has_number:
-            if t.low in ("good", "great", "best") and not (i > 0 and toks[i - 1].low in ("more", "be")):
+            if t.low in ("good", "great", "best") and not (
+                i > 0 and toks[i - 1].low in ("more", "be")
+            ):
                 continue
             if t.low in ("efficient", "modern", "mature", "scalable") and not (
                 i > 0 and toks[i - 1].low in ("more", "be", "as", "less")
@@ -235,11 +317,32 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
             add(i, i, "it says how it should be, not what changes.", "better")
         elif t.low in ("more", "additional", "extra") and not has_number:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt is not None and nxt.word and (
-                nxt.low.endswith("s") or nxt.low.endswith("ing") or has(nxt, C["artifacts"])
+            if (
+                nxt is not None
+                and nxt.word
+                and (nxt.low.endswith("s") or nxt.low.endswith("ing") or has(nxt, C["artifacts"]))
             ):
                 add(i, i + 1, "it asks for more without saying which or how many.", "better")
-        elif has(t, C["undefined_values"]) and not has_number and t.low not in ("more", "less", "fewer", "required", "needed", "necessary", "relevant", "certain", "some", "right", "correct", "good", "better"):
+        elif (
+            has(t, C["undefined_values"])
+            and not has_number
+            and t.low
+            not in (
+                "more",
+                "less",
+                "fewer",
+                "required",
+                "needed",
+                "necessary",
+                "relevant",
+                "certain",
+                "some",
+                "right",
+                "correct",
+                "good",
+                "better",
+            )
+        ):
             for k in range(i + 1, min(len(toks), i + 4)):
                 if has(toks[k], C["value_nouns"]):
                     add(i, k, "the value is left undefined.", "undefined")
@@ -346,9 +449,13 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
             return out
     if not number:
         for i, t in enumerate(toks):
-            if t.word and has(t, C["unmeasurable"]) and not (
-                t.low in ("more", "less", "fewer", "never", "again", "anymore", "look", "looks")
-                and not _no_more(toks, i)
+            if (
+                t.word
+                and has(t, C["unmeasurable"])
+                and not (
+                    t.low in ("more", "less", "fewer", "never", "again", "anymore", "look", "looks")
+                    and not _no_more(toks, i)
+                )
             ):
                 if t.low in ("look", "looks", "feel", "feels", "seem", "seems") and not any(
                     has(x, C["unmeasurable"] - {"look", "looks", "feel", "feels", "seem", "seems"})
@@ -624,4 +731,3 @@ def check_action_item(
             )
         )
     return out
-

@@ -115,10 +115,14 @@ def tokenize(text: str) -> list[Token]:
         is_word = first.isalnum()
         low = fold(raw)
         poss = False
-        if is_word and len(low) > 2 and (low.endswith("'s") or low.endswith("s'")):
-            if low not in LEX.contractions:
-                poss = True
-                low = low[:-2] if low.endswith("'s") else low[:-1]
+        if (
+            is_word
+            and len(low) > 2
+            and (low.endswith("'s") or low.endswith("s'"))
+            and low not in LEX.contractions
+        ):
+            poss = True
+            low = low[:-2] if low.endswith("'s") else low[:-1]
         letters = [c for c in raw if c.isalpha()]
         out.append(
             Token(
@@ -185,7 +189,11 @@ def split(text: str) -> list[Sentence]:
 
     previous_end = 0
     for i, tok in enumerate(tokens):
-        if current and "\n" in text[previous_end : tok.start] and _line_break_ends(text, previous_end, tok):
+        if (
+            current
+            and "\n" in text[previous_end : tok.start]
+            and _line_break_ends(text, previous_end, tok)
+        ):
             close()
             clause += 1
         tok.sentence = len(sentences)
