@@ -140,6 +140,10 @@ def _compile() -> PatternSet:
     patterns: list[Pattern] = []
     for entry in _RAW["patterns"]:
         info = {k: v for k, v in entry.items() if k not in ("name", "pattern")}
+        # Judgements and omissions are rejected by a negation before them ("nobody was
+        # careless", "not a lazy review") unless the pattern is itself a negation.
+        if info["family"] in ("judgement", "omission") and not info.get("needs_negation"):
+            info.setdefault("negatable", True)
         patterns.append(compile_pattern(entry["name"], entry["pattern"], C, **info))
     return PatternSet(patterns)
 
@@ -279,30 +283,43 @@ def lint_text(text: str, responders: Sequence[str] = (), field: str | None = Non
         return []
     known = names(names_key(responders))
     hits: list[_Hit] = []
+    praise: tuple[int, int] | None = None  # a "Nice one, Lars." sentence just before
     for sent in split(text):
-        if sent.words:
-            hits.extend(_sentence(sent, known))
+        if not sent.words:
+            continue
+        hits.extend(_sentence(sent, known))
+        if praise is not None and _failure_event(sent):
+            hits.append(_Hit(praise[0], praise[1], "sarcasm"))
+        praise = _praise_alone(sent, known)
     return [_finding(h, text, field) for h in select(hits, len(text))]
 
 
 def select(hits: Sequence[_Hit], length: int) -> list[_Hit]:
-    """Non-overlapping hits, the most specific family first, then the longest span.
+    """Non-overlapping findings: overlapping hits merge into one whose span is their union and
+    whose family is the most specific of them ("The DBA forgot" and "forgot to" read as one
+    "The DBA forgot to", with the omission's message).
 
-    Linear in the hits and their lengths (an occupancy map of the text, not pairwise tests), so a
-    text of thousands of trigger words stays fast.
+    One sort and one sweep (no pairwise tests), so a text of thousands of trigger words stays fast;
+    ``length`` bounds the offsets.
     """
-    ordered = sorted(
-        hits, key=lambda h: (FAMILIES[h.family].rank + h.rank_bonus, -(h.end - h.start), h.start)
-    )
-    taken = bytearray(length + 1)
+    ordered = sorted(hits, key=lambda h: (h.start, h.end))
     kept: list[_Hit] = []
     for h in ordered:
-        if taken.find(1, h.start, h.end) != -1:
+        if h.end <= h.start or h.end > length:
             continue
-        taken[h.start : h.end] = b"\x01" * (h.end - h.start)
-        kept.append(h)
-    kept.sort(key=lambda h: (h.start, h.end))
+        last = kept[-1] if kept else None
+        if last is not None and h.start < last.end:
+            last.end = max(last.end, h.end)
+            if _rank(h) < _rank(last):
+                last.family, last.rank_bonus = h.family, h.rank_bonus
+            last.name = last.name or h.name
+            continue
+        kept.append(_Hit(h.start, h.end, h.family, h.name, h.rank_bonus))
     return kept
+
+
+def _rank(hit: _Hit) -> int:
+    return FAMILIES[hit.family].rank + hit.rank_bonus
 
 
 def _finding(hit: _Hit, text: str, field: str | None) -> Finding:
@@ -337,8 +354,10 @@ def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
             if pattern.info.get("extend_to_negation"):
                 i = _negation_start(sent, i)
             out.append(_Hit(toks[i].start, toks[j].end, str(pattern.info["family"])))
-    out.extend(_agents(sent, known))
-    out.extend(_counterfactuals(sent, known))
+    framed = _agents(sent, known) + _counterfactuals(sent, known)
+    if framed:
+        at = {t.start: t.index for t in toks}
+        out.extend(h for h in framed if not _framed_rejection(sent, at.get(h.start, 0)))
     return [h for h in out if not _quoted(sent, h)]
 
 
@@ -392,13 +411,27 @@ def _phrase_holds(
         has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"]) for t in toks
     ):
         return False
-    if info.get("needs_sarcasm") and not _sarcastic(sent, i, j, others):
+    if info.get("needs_agent_subject") and not _agent_subject(sent, i, known):
+        return False
+    if info.get("needs_sarcasm") and not _sarcastic(sent, i, j, people):
         return False
     if info.get("needs_negation") and not _negated_before(
         sent, i, int(str(info.get("negation_window", 4)))
     ):
         return False
     return not (info.get("negatable") and _rejected(sent, i, j))
+
+
+def _agent_subject(sent: Sentence, i: int, known: Names) -> bool:
+    """An active verb whose subject is not a system ("the backup job forgot to…" is no blame);
+    a passive ("the step was forgotten") or a bare verb ("Forgot to renew the cert") counts."""
+    toks = sent.tokens
+    if i > 0 and toks[i - 1].low in _PASSIVE_AUX:
+        return True
+    return subject_of(sent, i, known).kind != "system"
+
+
+_PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "got", "get", "gets"})
 
 
 def _but_then_person(sent: Sentence, j: int, people: list[Mention]) -> bool:
@@ -424,6 +457,32 @@ def _sarcastic(sent: Sentence, i: int, j: int, others: list[Mention]) -> bool:
         t.low in ("another", "again", "yet", "usual", "friday", "fridays") for t in toks
     )
     return strong_event or not any(has(t, _CREDIT) for t in toks)
+
+
+def _praise_alone(sent: Sentence, known: Names) -> tuple[int, int] | None:
+    """A short sentence of praise for a person or team ("Nice one, Lars.", "Great job, ops!").
+
+    On its own it is credit; followed by a failure ("Production is down.") it is sarcasm.
+    """
+    words = sent.words
+    if not 2 <= len(words) <= 6 or not has(words[0], C["praise"]):
+        return None
+    if any(has(t, _CREDIT) for t in words):
+        return None
+    people = mentions(sent, known)
+    if not people and not any(t.low in ("you", "guys", "folks", "all", "everyone") for t in words):
+        return None
+    return sent.start, sent.end
+
+
+def _failure_event(sent: Sentence) -> bool:
+    """A sentence that reports a failure and no recovery ("Production is down again.")."""
+    toks = sent.tokens
+    if any(has(t, _CREDIT) for t in toks):
+        return False
+    return any(
+        has(t, C["sarcasm_events"]) or has(t, C["cause_objects"]) or t.low == "down" for t in toks
+    )
 
 
 def _negation_start(sent: Sentence, i: int) -> int:
@@ -471,24 +530,109 @@ def _rejected(sent: Sentence, i: int, j: int) -> bool:
             return True
         k -= 1
         steps += 1
-    end = min(len(toks), j + 7)
-    for k in range(j + 1, end):
+    return _rejected_after(toks, j)
+
+
+_REJECT_AFTER = frozenset(
+    {
+        "miss",
+        "misses",
+        "missed",
+        "unhelpful",
+        "misleading",
+        "cop-out",
+        "lazy",
+        "unfair",
+        "wrong",
+        "inaccurate",
+        "incorrect",
+        "simplistic",
+        "oversimplification",
+        "reductive",
+    }
+)
+_EXPLAIN_NOTHING = frozenset({"nothing", "little", "none"})
+_CAUSE_WORDS = frozenset(
+    {
+        "cause",
+        "reason",
+        "explanation",
+        "answer",
+        "story",
+        "problem",
+        "issue",
+        "root",
+        "why",
+        "what",
+        "it",
+        "here",
+        "culprit",
+        "point",
+        "factor",
+        "whole",
+    }
+)
+_BE = frozenset({"is", "was", "are", "were", "be", "been", "'s"})
+
+
+def _rejected_after(toks: Sequence[Token], j: int) -> bool:
+    """ "… is not the cause", "… misses the point", "… explains nothing", "… is misleading"."""
+    n = len(toks)
+    for k in range(j + 1, min(n, j + 7)):
         t = toks[k]
-        if t.clause != toks[j].clause and t.low not in ("but",):
-            break
-        if has(t, C["negators"]) or t.low in (
-            "miss",
-            "misses",
-            "missed",
-            "explains",
-            "unhelpful",
-            "wrong",
-            "misleading",
-            "cop-out",
-            "lazy",
+        if t.clause != toks[j].clause and t.low != "but":
+            return False
+        if t.low in _REJECT_AFTER:
+            return True
+        if t.low in ("explains", "explain", "explained") and k + 1 < n:
+            return toks[k + 1].low in _EXPLAIN_NOTHING or (
+                k + 2 < n and toks[k + 1].low == "very" and toks[k + 2].low == "little"
+            )
+        negated_be = t.low in ("isn't", "wasn't", "aren't", "weren't", "isnt", "wasnt") or (
+            t.low == "not" and k > 0 and toks[k - 1].low in _BE
+        )
+        if negated_be:
+            rest = [x for x in toks[k + 1 : k + 4] if x.word]
+            return not rest or any(x.low in _CAUSE_WORDS for x in rest)
+    return False
+
+
+def _framed_rejection(sent: Sentence, i: int) -> bool:
+    """A counterfactual introduced as what not to say: "it is tempting to say…", "rather than"."""
+    toks = sent.tokens
+    clause = toks[i].clause
+    for k in range(i - 1, max(-1, i - 12), -1):
+        t = toks[k]
+        if t.clause != clause and t.text not in (",",):
+            return False
+        if t.low in _FRAMES:
+            return True
+        if (
+            t.low in ("not", "n't", "never", "nobody")
+            and k + 1 < len(toks)
+            and has(
+                toks[k + 1], C["reject_frames"] | frozenset({"say", "claim", "suggest", "imply"})
+            )
         ):
             return True
     return False
+
+
+_FRAMES = frozenset(
+    {
+        "tempting",
+        "easy",
+        "rather",
+        "instead",
+        "unfair",
+        "wrong",
+        "misleading",
+        "avoid",
+        "resist",
+        "refuse",
+        "hindsight-bias",
+    }
+)
 
 
 # --- agents of failure -------------------------------------------------------------------------
@@ -506,6 +650,10 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
             passive = _passive_strong(sent, i, known)
             if passive is not None:
                 out.append(passive)
+                continue
+            loaded = _loaded_agent(sent, i, known)
+            if loaded is not None:
+                out.append(loaded)
             continue
         subject = subject_of(sent, i, known)
         hit = _agent_hit(sent, subject, i, pred_end)
@@ -531,6 +679,61 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_passive_weak(sent, known))
     out.extend(_possessive_nouns(sent, known))
     return out
+
+
+def _loaded_agent(sent: Sentence, i: int, known: Names) -> _Hit | None:
+    """An ordinary action that reads as blame because of who or what did it.
+
+    A person's change that destroyed something ("Oksana's migration dropped the index"); an
+    inexperienced role ("the new hire ran the cleanup script against production", "our intern
+    deleted the namespace") or an unnamed someone ("someone turned off the alert") doing a
+    destructive or risky action. A named person doing the same is a fact of the timeline ("Kenji
+    deleted the stale pods"), so names do not count here.
+    """
+    toks = sent.tokens
+    tok = toks[i]
+    if not (has(tok, C["weak_fail"]) or has(tok, C["destructive"])):
+        return None
+    if i > 0 and (toks[i - 1].low in _PASSIVE_AUX or has(toks[i - 1], C["did_not"])):
+        return None
+    destructive = has(tok, C["destructive"]) or _switched_off(toks, i)
+    subject = subject_of(sent, i, known)
+    words = [t for t in toks[subject.start : subject.end + 1] if t.word]
+    if subject.kind == "change" and destructive:
+        start = subject.start
+    elif subject.kind == "person" and any(has(t, C["loaded_roles"]) for t in words):
+        start = subject.start
+    elif destructive and subject.kind in ("person", "system") and _someone_before(toks, subject):
+        start = max(0, subject.start - 3)
+        while toks[start].low not in _SOMEONE:
+            start += 1
+    else:
+        return None
+    while start < subject.end and toks[start].low in ("the", "a", "an", "our", "then"):
+        start += 1
+    end = i + 1 if i + 1 < len(toks) and toks[i + 1].low in C["down_particles"] else i
+    return _Hit(toks[start].start, toks[end].end, "agent", subject.name)
+
+
+_SOMEONE = frozenset({"someone", "somebody", "somone", "sb"})
+
+
+def _someone_before(toks: Sequence[Token], subject: Phrase) -> bool:
+    """ "someone", or "someone on the platform team" (read over "on/from/in/of")."""
+    words = toks[max(0, subject.start - 3) : subject.end + 1]
+    return any(t.low in _SOMEONE for t in words)
+
+
+def _switched_off(toks: Sequence[Token], i: int) -> bool:
+    """ "turned off the alert", "switched the alarm off", "shut down the replica"."""
+    if toks[i].low not in _SWITCH:
+        return False
+    return any(t.low in ("off", "down") for t in toks[i + 1 : i + 4])
+
+
+_SWITCH = frozenset(
+    {"turn", "turned", "turns", "turning", "switch", "switched", "switches", "shut", "shuts"}
+)
 
 
 def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:

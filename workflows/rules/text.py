@@ -20,8 +20,11 @@ from functools import lru_cache
 from workflows.rules.lexicon import LEX
 
 # A word: letters and digits, with inner hyphens, apostrophes or dots ("on-call", "didn't",
-# "search-3", "node.js"); anything else that is not space is one punctuation token.
-_TOKEN = re.compile(r"[^\W_]+(?:[-'\u2019.][^\W_]+)*(?:['\u2019](?=\s|$))?|[^\w\s]|_+")
+# "search-3", "node.js"), and "w/o" (read as "without"); anything else that is not space is one
+# punctuation token.
+_TOKEN = re.compile(
+    r"(?<![^\W_])[wW]/[oO](?![^\W_])|[^\W_]+(?:[-'\u2019.][^\W_]+)*(?:['\u2019](?=\s|$))?|[^\w\s]|_+"
+)
 
 _SENTENCE_END = frozenset({".", "!", "?", "\u2026"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "\u2014", "\u2013", "-", "/"})
@@ -114,6 +117,8 @@ def tokenize(text: str) -> list[Token]:
         first = raw[0]
         is_word = first.isalnum()
         low = fold(raw)
+        if low == "w/o":
+            low = "without"
         poss = False
         if (
             is_word
