@@ -699,9 +699,8 @@ def _loaded_agent(sent: Sentence, i: int, known: Names) -> _Hit | None:
     destructive = has(tok, C["destructive"]) or _switched_off(toks, i)
     subject = subject_of(sent, i, known)
     words = [t for t in toks[subject.start : subject.end + 1] if t.word]
-    if subject.kind == "change" and destructive:
-        start = subject.start
-    elif subject.kind == "person" and any(has(t, C["loaded_roles"]) for t in words):
+    loaded = subject.kind == "person" and any(has(t, C["loaded_roles"]) for t in words)
+    if (subject.kind == "change" and destructive) or loaded:
         start = subject.start
     elif destructive and subject.kind in ("person", "system") and _someone_before(toks, subject):
         start = max(0, subject.start - 3)
