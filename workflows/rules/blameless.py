@@ -20,6 +20,7 @@ discussion. Findings never overlap; where two would, the more specific one is ke
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,8 +29,8 @@ from workflows.review import Finding
 from workflows.rules.lexicon import read_json
 from workflows.rules.match import Pattern, PatternSet, compile_pattern
 from workflows.rules.people import (
+    SYSTEMS,
     C,
-    Mention,
     Names,
     Phrase,
     agent_after,
@@ -41,7 +42,7 @@ from workflows.rules.people import (
     person_word,
     subject_of,
 )
-from workflows.rules.text import Sentence, Token, has, split, squash
+from workflows.rules.text import Sentence, Token, fold, has, split, squash
 
 ONE_MORE_WHY = "Ask one more why: what made the error possible or likely?"
 _LOOK_RIGHT = "what conditions made this decision look right at the time?"
@@ -345,30 +346,77 @@ def _finding(hit: _Hit, text: str, field: str | None) -> Finding:
 # --- one sentence ------------------------------------------------------------------------------
 
 
+class _Context:
+    """Facts about one sentence that the phrase conditions ask, computed once.
+
+    A condition such as "a person elsewhere in the sentence" or "a failure word after the phrase"
+    is answered from these tables in constant time, so a sentence made of thousands of trigger
+    words still costs time linear in its length.
+    """
+
+    def __init__(self, sent: Sentence, known: Names) -> None:
+        toks = sent.tokens
+        n = len(toks)
+        self.people = mentions(sent, known)
+        self.first_end = min((m.end for m in self.people), default=n)
+        self.last_start = max((m.start for m in self.people), default=-1)
+        self.any_poss = any(t.poss for t in toks)
+        self.any_self = any(t.low in C["self_subjects"] for t in toks)
+        self.any_failure = any(
+            has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"])
+            for t in toks
+        )
+        self.any_credit = any(has(t, _CREDIT) for t in toks)
+        self.strong_event = any(t.low in _STRONG_EVENTS for t in toks)
+        self.events_after = _suffix([has(t, C["sarcasm_events"]) for t in toks])
+        self.strong_fail_after = _suffix([has(t, C["strong_fail"]) for t in toks])
+        self.next_but = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.next_but[k] = k if toks[k].low in _BUT else self.next_but[k + 1]
+        self.index = {t.start: k for k, t in enumerate(toks)}
+        self.starts = [t.start for t in toks]
+        quoted = [0] * (n + 1)
+        for k, t in enumerate(toks):
+            quoted[k + 1] = quoted[k] + (1 if t.word and t.quoted else 0)
+        self.quoted = quoted
+
+    def person_outside(self, i: int, j: int) -> bool:
+        """A person mentioned before token ``i`` or after token ``j``."""
+        return self.first_end < i or self.last_start > j
+
+    def quoted_within(self, start: int, end: int) -> bool:
+        """A quoted word starts inside the character span ``start..end``."""
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.starts, end)
+        return self.quoted[last] > self.quoted[first]
+
+
+_STRONG_EVENTS = frozenset({"another", "again", "yet", "usual", "friday", "fridays"})
+
+
+def _suffix(flags: Sequence[bool]) -> list[bool]:
+    """``out[k]``: some flag at ``k`` or after."""
+    out = [False] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        out[k] = flags[k] or out[k + 1]
+    return out
+
+
 def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
     toks = sent.tokens
-    people = mentions(sent, known)
+    ctx = _Context(sent, known)
     out: list[_Hit] = []
     for pattern, i, j in _PATTERNS.scan(toks):
-        if _phrase_holds(pattern, sent, i, j, people, known):
+        if _phrase_holds(pattern, sent, i, j, ctx, known):
             if pattern.info.get("extend_to_negation"):
                 i = _negation_start(sent, i)
             out.append(_Hit(toks[i].start, toks[j].end, str(pattern.info["family"])))
     framed = _agents(sent, known) + _counterfactuals(sent, known)
-    if framed:
-        at = {t.start: t.index for t in toks}
-        out.extend(h for h in framed if not _framed_rejection(sent, at.get(h.start, 0)))
-    return [h for h in out if not _quoted(sent, h)]
+    out.extend(h for h in framed if not _framed_rejection(sent, ctx.index.get(h.start, 0)))
+    return [h for h in out if not ctx.quoted_within(h.start, h.end)]
 
 
-def _quoted(sent: Sentence, hit: _Hit) -> bool:
-    inside = [t for t in sent.tokens if t.word and hit.start <= t.start < hit.end]
-    return bool(inside) and any(t.quoted for t in inside)
-
-
-def _phrase_holds(
-    p: Pattern, sent: Sentence, i: int, j: int, people: list[Mention], known: Names
-) -> bool:
+def _phrase_holds(p: Pattern, sent: Sentence, i: int, j: int, ctx: _Context, known: Names) -> bool:
     toks = sent.tokens
     info = p.info
     prev = toks[i - 1] if i > 0 else None
@@ -396,24 +444,22 @@ def _phrase_holds(
         return False
     if info.get("needs_end_or_punct") and nxt is not None and nxt.word:
         return False
-    others = [m for m in people if m.end < i or m.start > j]
+    others = ctx.person_outside(i, j)
     if info.get("needs_person") and not others:
         return False
-    if info.get("needs_person_or_poss") and not others and not any(t.poss for t in toks):
+    if info.get("needs_person_or_poss") and not others and not ctx.any_poss:
         return False
-    if info.get("needs_self") and not any(t.low in C["self_subjects"] for t in toks):
+    if info.get("needs_self") and not ctx.any_self:
         return False
-    if info.get("needs_person_after") and not any(m.start > j for m in people):
+    if info.get("needs_person_after") and not ctx.last_start > j:
         return False
-    if info.get("needs_but_person") and not _but_then_person(sent, j, people):
+    if info.get("needs_but_person") and not _but_then_person(ctx, j):
         return False
-    if info.get("needs_failure_word") and not any(
-        has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"]) for t in toks
-    ):
+    if info.get("needs_failure_word") and not ctx.any_failure:
         return False
     if info.get("needs_agent_subject") and not _agent_subject(sent, i, known):
         return False
-    if info.get("needs_sarcasm") and not _sarcastic(sent, i, j, people):
+    if info.get("needs_sarcasm") and not _sarcastic(ctx, j):
         return False
     if info.get("needs_negation") and not _negated_before(
         sent, i, int(str(info.get("negation_window", 4)))
@@ -428,35 +474,30 @@ def _agent_subject(sent: Sentence, i: int, known: Names) -> bool:
     toks = sent.tokens
     if i > 0 and toks[i - 1].low in _PASSIVE_AUX:
         return True
-    return subject_of(sent, i, known).kind != "system"
+    subject = subject_of(sent, i, known)
+    if subject.kind != "system":
+        return True
+    # A lone capitalised word that is no known system ("Bobby forgot to…") is likely a name.
+    head = toks[subject.end]
+    return subject.start == subject.end and head.cap and not head.upper and head.low not in SYSTEMS
 
 
 _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "got", "get", "gets"})
 
 
-def _but_then_person(sent: Sentence, j: int, people: list[Mention]) -> bool:
-    toks = sent.tokens
-    for k in range(j + 1, len(toks)):
-        if toks[k].low in _BUT:
-            return any(m.start > k for m in people) or any(
-                has(t, C["strong_fail"]) for t in toks[k + 1 :]
-            )
-    return False
+def _but_then_person(ctx: _Context, j: int) -> bool:
+    """After the phrase, a "but" followed by a person or a failure ("…, but the DBA ran it")."""
+    k = ctx.next_but[min(j + 1, len(ctx.next_but) - 1)]
+    if k >= len(ctx.next_but) - 1:
+        return False
+    return ctx.last_start > k or ctx.strong_fail_after[k + 1]
 
 
-def _sarcastic(sent: Sentence, i: int, j: int, others: list[Mention]) -> bool:
+def _sarcastic(ctx: _Context, j: int) -> bool:
     """Praise aimed at a person or team, for a failure ("kudos to infra for yet another outage")."""
-    toks = sent.tokens
-    if not others:
+    if not ctx.people or not ctx.events_after[j + 1]:
         return False
-    after = toks[j + 1 :]
-    events = [t for t in after if has(t, C["sarcasm_events"])]
-    if not events:
-        return False
-    strong_event = any(
-        t.low in ("another", "again", "yet", "usual", "friday", "fridays") for t in toks
-    )
-    return strong_event or not any(has(t, _CREDIT) for t in toks)
+    return ctx.strong_event or not ctx.any_credit
 
 
 def _praise_alone(sent: Sentence, known: Names) -> tuple[int, int] | None:
@@ -764,20 +805,34 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
         return None
     if kind not in ("person", "change", "guess"):
         return None
-    start = subject.start
-    # "The" is not part of the span people read: start at the phrase's first content word,
-    # except for a name, which starts where the name starts.
-    while start < subject.end and toks[start].low in ("the", "a", "an", "then"):
-        start += 1
+    start = _span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
-    if family == "agent" and toks[start].low in ("the",):
+    return _Hit(toks[start].start, toks[end].end, family, subject.name)
+
+
+_LEADING = frozenset({"the", "a", "an", "then", "our", "so", "and"})
+
+
+def _span_start(toks: Sequence[Token], subject: Phrase) -> int:
+    """Where the span people read starts: the phrase's first content word ("The" is left out),
+    and back over a name written family name first ("Petrenko, Oksana")."""
+    start = subject.start
+    while start < subject.end and toks[start].low in _LEADING:
         start += 1
-    return _Hit(
-        toks[start].start if family == "person" else toks[subject.start].start,
-        toks[end].end,
-        family,
-        subject.name,
-    )
+    if (
+        subject.name
+        and start >= 2
+        and toks[start - 1].text == ","
+        and toks[start - 2].word
+        and toks[start - 2].cap
+        and fold_name(toks[start - 2].low) in fold_name(subject.name)
+    ):
+        start -= 2
+    return start
+
+
+def fold_name(name: str) -> str:
+    return fold(name).replace(".", "")
 
 
 def _omission_at(sent: Sentence, i: int) -> bool:
@@ -857,7 +912,7 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             ):
                 return k
             if has(t, C["cause_objects"]):
-                return i
+                return k  # "caused the outage": the span reaches the object
             if not t.word:
                 break
         return None

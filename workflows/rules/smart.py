@@ -156,21 +156,52 @@ def _identifier(tok: Token) -> bool:
     return inner_caps >= 1 and any(c.islower() for c in t)
 
 
+def _concrete_token(t: Token) -> bool:
+    return _numeric(t) or _identifier(t) or t.quoted or (t.word and has(t, C["artifacts"]))
+
+
 def _concrete(toks: Sequence[Token]) -> bool:
-    return any(
-        _numeric(t) or _identifier(t) or t.quoted or (t.word and has(t, C["artifacts"]))
-        for t in toks
-    )
+    return any(_concrete_token(t) for t in toks)
 
 
 def _threshold(toks: Sequence[Token]) -> bool:
     return any(_numeric(t) for t in toks)
 
 
-def _mechanism(toks: Sequence[Token], head: int) -> bool:
-    """A concrete way after the head verb: "by capturing…", ": page at 90%", "and add an alert"."""
-    n = len(toks)
-    for k in range(head + 1, n):
+_GOAL_NOUN_STARTS = frozenset(
+    {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
+)
+_ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
+
+
+def _suffix(flags: Sequence[bool]) -> list[bool]:
+    """``out[k]``: some flag at ``k`` or after (``out[len]`` is False)."""
+    out = [False] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        out[k] = flags[k] or out[k + 1]
+    return out
+
+
+class _Facts:
+    """What lies after each token of a title, computed once so every question is O(1).
+
+    A title is read clause by clause, and each vague verb asks whether a concrete mechanism, a
+    number, an artifact or an output follows it. Asking by scanning the rest of the title would
+    cost the square of its length; these suffix tables keep the check linear.
+    """
+
+    def __init__(self, toks: Sequence[Token]) -> None:
+        self.toks = toks
+        self.number = _suffix([_numeric(t) for t in toks])
+        self.concrete = _suffix([_concrete_token(t) for t in toks])
+        self.alerting = _suffix([t.word and has(t, _ALERTING) for t in toks])
+        self.outputs = _suffix([t.word and has(t, C["outputs"]) for t in toks])
+        self.mechanism = _suffix([self._mechanism_at(k) for k in range(len(toks))])
+
+    def _mechanism_at(self, k: int) -> bool:
+        """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert"."""
+        toks = self.toks
+        n = len(toks)
         t = toks[k]
         if t.low in _MECHANISM_PREPS and k + 1 < n:
             nxt = toks[k + 1]
@@ -179,17 +210,29 @@ def _mechanism(toks: Sequence[Token], head: int) -> bool:
             if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
                 return t.low != "with" or _concrete(toks[k + 1 : k + 5])
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
-            rest = toks[k + 1 :]
-            if any(has(r, C["action_verbs"]) for r in rest[:3]) or _threshold(rest):
+            if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
-        if (
+            if k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
+                return True
+        return (
             t.low in ("and", "then", "so")
             and k + 1 < n
             and has(toks[k + 1], C["action_verbs"])
             and not has(toks[k + 1], C["vague_start"])
-        ):
-            return True
-    return False
+        )
+
+    def mechanism_after(self, head: int) -> bool:
+        return self.mechanism[min(head + 1, len(self.toks))]
+
+    def rescued(self, kind: str, j: int) -> bool:
+        """Whether a vague action ending at ``j`` is followed by a concrete change and a check."""
+        after = min(j + 1, len(self.toks))
+        mechanism = self.mechanism[after]
+        if kind == "monitor":
+            return self.number[after] and (self.alerting[after] or mechanism)
+        if kind == "discussion":
+            return (mechanism and self.concrete[after]) or self.outputs[after]
+        return mechanism and self.concrete[after]
 
 
 def _heads(toks: Sequence[Token]) -> list[int]:
@@ -217,9 +260,17 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         return []
     out: list[_Vague] = []
     heads = _heads(toks)
-    has_number = _threshold(toks)
+    facts = _Facts(toks)
+    has_number = facts.number[0]
     covered: set[int] = set()
     first_head = heads[0] if heads else -1
+    # concrete_before[i]: a concrete action verb heads a clause before token i.
+    concrete_before = [False] * (len(toks) + 1)
+    head_set = set(heads)
+    for k, t in enumerate(toks):
+        concrete_before[k + 1] = concrete_before[k] or (
+            k in head_set and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
+        )
 
     def add(i: int, j: int, message: str, key: str) -> None:
         if any(k in covered for k in range(i, j + 1)):
@@ -249,20 +300,19 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
                 continue
             add(i, j, "it hedges instead of committing.", _key(p.name, "as needed"))
             continue
-        at_head = (
-            i in heads
-            or i <= first_head
-            or not any(
-                has(toks[h], C["action_verbs"]) and not has(toks[h], C["vague_start"])
-                for h in heads
-                if h < i
-            )
-        )
+        at_head = i in head_set or i <= first_head or not concrete_before[i]
         if not at_head:
             continue
-        if kind in ("investigate", "monitor") and _rescued(kind, toks, i, j):
+        if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
         add(i, j, _KIND_MESSAGES.get(kind, "it names no concrete change."), _key(p.name, kind))
+
+    # A goal stated as a noun phrase, with no verb at all: "Fewer pages per week", "Zero
+    # incidents caused by config changes".
+    if heads and toks[heads[0]].low in _GOAL_NOUN_STARTS and not concrete_before[len(toks)]:
+        h = heads[0]
+        if any(has(x, C["goal_metrics"]) for x in toks[h + 1 : h + 6]):
+            add(h, h, "it states a goal, not the change that will reach it.", "goal")
 
     for h in heads:
         t = toks[h]
@@ -271,24 +321,24 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         ):
             continue
         kind = _verb_kind(t)
-        clause = [x for x in toks[h:] if x.clause == t.clause or x.index > h]
+        window = toks[h + 1 : h + 12]  # the clause the verb heads, as far as it matters
         if kind == "goal":
-            metric = any(has(x, C["goal_metrics"]) for x in clause[1:8])
-            if metric and not _mechanism(toks, h):
+            metric = any(has(x, C["goal_metrics"]) for x in window[:7])
+            if metric and not facts.mechanism_after(h):
                 add(h, h, "it states a goal, not the change that will reach it.", "goal")
             elif (
                 not metric
                 and has(t, C["vague_start"])
-                and not _mechanism(toks, h)
+                and not facts.mechanism_after(h)
                 and not has_number
             ):
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
-            if any(has(x, C["vague_modifiers"]) for x in clause[1:]) and not has_number:
+            if any(has(x, C["vague_modifiers"]) for x in window) and not has_number:
                 add(h, h, "it asks for an improvement without saying what changes.", "improve")
             continue
-        if _rescued(kind, toks, h, h):
+        if facts.rescued(kind, h):
             continue
         end = h
         if kind == "discussion":
@@ -389,19 +439,6 @@ def _verb_kind(t: Token) -> str:
     if has(t, {"improve"}):
         return "goal"
     return "vague"
-
-
-def _rescued(kind: str, toks: Sequence[Token], i: int, j: int) -> bool:
-    """Whether a vague action is followed by a concrete change and a check."""
-    rest = toks[j + 1 :]
-    if kind == "monitor":
-        alerting = any(has(t, {"page", "alert", "alarm", "notify", "ticket"}) for t in rest)
-        return _threshold(rest) and (alerting or _mechanism(toks, j))
-    if kind == "investigate":
-        return _mechanism(toks, j) and _concrete(rest)
-    if kind == "discussion":
-        return (_mechanism(toks, j) and _concrete(rest)) or any(has(t, C["outputs"]) for t in rest)
-    return _mechanism(toks, j) and _concrete(rest)
 
 
 def _default_suggestion(span: str) -> str:
