@@ -648,15 +648,15 @@ def _framed_rejection(sent: Sentence, i: int) -> bool:
             return False
         if t.low in _FRAMES:
             return True
-        if (
-            t.low in ("not", "n't", "never", "nobody")
-            and k + 1 < len(toks)
-            and has(
-                toks[k + 1], C["reject_frames"] | frozenset({"say", "claim", "suggest", "imply"})
-            )
-        ):
-            return True
+        if t.low in _DENIERS and any(has(x, _SAYING) for x in toks[k + 1 : min(i, k + 4)]):
+            return True  # "we chose not to say that…", "nobody here thinks…"
     return False
+
+
+_DENIERS = frozenset({"not", "n't", "never", "nobody", "no-one", "none"})
+_SAYING = C["reject_frames"] | frozenset(
+    {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
+)
 
 
 _FRAMES = frozenset(

@@ -38,6 +38,11 @@ _NEGATED = re.compile(
     r"(?<!\w)(?:not|no|never|rather\s+than|instead\s+of|without|isn't|wasn't)(?!\w)[^,;:.]*$",
     re.IGNORECASE,
 )
+# A denial right after the phrase: "human error is not the cause", "operator error wasn't it".
+_DENIED_AFTER = re.compile(
+    r"\s*(?:(?:is|was|were|are)\s+(?:not|never)|isn['\u2019]?t|wasn['\u2019]?t|weren['\u2019]?t)(?!\w)",
+    re.IGNORECASE,
+)
 _BARE_HUMAN_CAUSES = frozenset(
     {
         "mistake",
@@ -64,8 +69,11 @@ def _is_human_error(statement: str) -> bool:
     if normalise(statement) in _BARE_HUMAN_CAUSES:
         return True
     for m in _ROOT_CAUSE_HUMAN.finditer(statement):
-        if not _NEGATED.search(statement[max(0, m.start() - 80) : m.start()]):
-            return True
+        if _NEGATED.search(statement[max(0, m.start() - 80) : m.start()]):
+            continue
+        if _DENIED_AFTER.match(statement, m.end()):
+            continue  # "human error was not the cause"
+        return True
     return any(f.code == Code.BLAME_HUMAN_ERROR for f in lint_text(statement))
 
 

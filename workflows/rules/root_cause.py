@@ -247,6 +247,13 @@ def _gap(toks: Sequence[Token]) -> bool:
     for i, t in enumerate(toks):
         if not t.word:
             continue
+        if (
+            t.low in ("out", "end")
+            and i + 2 < n
+            and toks[i + 1].low == "of"
+            and toks[i + 2].low in ("date", "life", "support")
+        ):
+            return True  # "out of date", "end of life"
         if t.low in _ABSENCE:
             # "no alert for", "without validating", "lack of tests" — not "no longer".
             if i + 1 < n and toks[i + 1].low in ("longer", "one", "more"):

@@ -20,10 +20,10 @@ from functools import lru_cache
 from workflows.rules.lexicon import LEX
 
 # A word: letters and digits, with inner hyphens, apostrophes or dots ("on-call", "didn't",
-# "search-3", "node.js"), and "w/o" (read as "without"); anything else that is not space is one
-# punctuation token.
+# "search-3", "node.js"), a time of day ("14:02"), and "w/o" (read as "without"); anything else
+# that is not space is one punctuation token.
 _TOKEN = re.compile(
-    r"(?<![^\W_])[wW]/[oO](?![^\W_])|[^\W_]+(?:[-'\u2019.][^\W_]+)*(?:['\u2019](?=\s|$))?|[^\w\s]|_+"
+    r"(?<![^\W_])[wW]/[oO](?![^\W_])|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)|[^\W_]+(?:[-'\u2019.][^\W_]+)*(?:(?<=[sSzZ])['\u2019](?=\s|$))?|[^\w\s]|_+"
 )
 
 _SENTENCE_END = frozenset({".", "!", "?", "\u2026"})
@@ -215,6 +215,9 @@ def split(text: str) -> list[Sentence]:
                 continue  # "v1.2", "x.y" without a space
             if nxt is not None and nxt.text in _SENTENCE_END:
                 continue  # "?!" or "..."
+            trailing = tok.text == "\u2026" or (i > 0 and tokens[i - 1].text == "." == tok.text)
+            if trailing and nxt is not None and nxt.word and nxt.text[0].islower():
+                continue  # "Wait... then it crashed": the dots trail off, the sentence goes on
             close()
             clause += 1
         elif tok.text == ";":
