@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workflows.codes import Code
 from workflows.review import Finding
@@ -282,7 +283,19 @@ def lint_text(text: str, responders: Sequence[str] = (), field: str | None = Non
     """
     if not text or not text.strip():
         return []
-    known = names(names_key(responders))
+    key = names_key(responders)
+    return [_finding(h, text, field, h.name in key) for h in _hits(text, key)]
+
+
+@lru_cache(maxsize=256)
+def _hits(text: str, responders: tuple[str, ...]) -> tuple[_Hit, ...]:
+    """The selected hits of a text, remembered for the texts checked last.
+
+    A review is checked field by field on every ``status`` query and every validator, and the
+    root-cause check reads its statement's blame: the same texts come back again and again. The
+    result depends on nothing but the arguments, so remembering it changes no answer.
+    """
+    known = names(responders)
     hits: list[_Hit] = []
     praise: tuple[int, int] | None = None  # a "Nice one, Lars." sentence just before
     for sent in split(text):
@@ -292,7 +305,7 @@ def lint_text(text: str, responders: Sequence[str] = (), field: str | None = Non
         if praise is not None and _failure_event(sent):
             hits.append(_Hit(praise[0], praise[1], "sarcasm"))
         praise = _praise_alone(sent, known)
-    return [_finding(h, text, field) for h in select(hits, len(text))]
+    return tuple(select(hits, len(text)))
 
 
 def select(hits: Sequence[_Hit], length: int) -> list[_Hit]:
@@ -323,14 +336,15 @@ def _rank(hit: _Hit) -> int:
     return FAMILIES[hit.family].rank + hit.rank_bonus
 
 
-def _finding(hit: _Hit, text: str, field: str | None) -> Finding:
+def _finding(hit: _Hit, text: str, field: str | None, responder: bool) -> Finding:
     family = FAMILIES[hit.family]
     span = text[hit.start : hit.end]
     message = family.message.format(span=squash(span))
     if hit.name and hit.family == "person":
-        message = (
-            f'"{squash(span)}" makes {squash(hit.name)}, a responder, the subject of a failure.'
-        )
+        who = f"{squash(hit.name)}, a responder," if responder else squash(hit.name)
+        message = f'"{squash(span)}" makes {who} the subject of a failure.'
+    elif hit.name and responder:
+        message += f" It names {squash(hit.name)}, a responder."
     return Finding(
         code=family.code.value,
         kind="blame",

@@ -160,13 +160,21 @@ def _is_abbreviation(tokens: list[Token], i: int) -> bool:
     return len(before.text) == 1 and before.text.isupper()
 
 
-def split(text: str) -> list[Sentence]:
+@lru_cache(maxsize=64)
+def split(text: str) -> tuple[Sentence, ...]:
     """The text's sentences, with clause numbers and quotation marks set on every token.
 
     A sentence ends at ".", "!", "?" or "…" (not after an abbreviation or inside a number), at a
     semicolon, and at a line break. Clauses end at commas, colons, dashes, brackets and the
     conjunctions of :data:`LEX.clause_words` ("but", "because", "although"…).
+
+    The checks of one field read the same text several times (blame, then vagueness or the root
+    cause), so the last texts' sentences are remembered; nothing changes a token after this.
     """
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[Sentence]:
     tokens = tokenize(text)
     _mark_quotes(text, tokens)
     sentences: list[Sentence] = []
