@@ -159,7 +159,7 @@ _SHOULD = frozenset(_RAW["should_forms"])
 _HAVE = frozenset(_RAW["have_forms"])
 _BARE_SHOULD_HAVE = frozenset(_RAW["bare_should_have"])
 _WOULD = frozenset(_RAW["would_forms"])
-_PERCEIVE = frozenset(_RAW["perception_verbs"])
+_PERCEIVE = frozenset(_RAW["perception_verbs"]) | C["omission_verbs"]
 _POSSESSION_NEXT = frozenset(
     {
         "a",
@@ -220,45 +220,7 @@ _POSSESSION_NEXT = frozenset(
         "sufficient",
     }
 )
-_CREDIT = frozenset(
-    {
-        "restore",
-        "fix",
-        "recover",
-        "mitigate",
-        "save",
-        "rescue",
-        "resolve",
-        "heal",
-        "help",
-        "quick",
-        "quickly",
-        "fast",
-        "calm",
-        "clear",
-        "detailed",
-        "thorough",
-        "careful",
-        "spot",
-        "catch",
-        "rollback",
-        "notice",
-        "escalate",
-        "find",
-        "document",
-        "write",
-        "lead",
-        "coordinate",
-        "investigation",
-        "diagnosis",
-        "debug",
-        "patience",
-        "hard",
-        "work",
-        "effort",
-        "support",
-    }
-)
+_CREDIT = C["credit"]
 _BUT = frozenset({"but", "however", "though", "although", "yet", "still"})
 _BY = frozenset({"by"})
 _BE = frozenset({"be", "get"})
@@ -380,9 +342,11 @@ class _Context:
             has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"])
             for t in toks
         )
-        self.any_credit = any(has(t, _CREDIT) for t in toks)
+        self.credit = _prefix([has(t, _CREDIT) for t in toks])
         self.strong_event = any(t.low in _STRONG_EVENTS for t in toks)
-        self.events_after = _suffix([has(t, C["sarcasm_events"]) for t in toks])
+        events = [has(t, C["sarcasm_events"]) for t in toks]
+        self.events_after = _suffix(events)
+        self.events = _prefix(events)
         self.strong_fail_after = _suffix([has(t, C["strong_fail"]) for t in toks])
         self.next_but = [n] * (n + 1)
         for k in range(n - 1, -1, -1):
@@ -393,6 +357,14 @@ class _Context:
         for k, t in enumerate(toks):
             quoted[k + 1] = quoted[k] + (1 if t.word and t.quoted else 0)
         self.quoted = quoted
+
+    def credit_outside(self, i: int, j: int) -> bool:
+        """A word of credit ("fixed", "quickly", "help") outside tokens ``i..j``."""
+        return self.credit[-1] - (self.credit[j + 1] - self.credit[i]) > 0
+
+    def event_outside(self, i: int) -> bool:
+        """A failure or risk word ("outage", "Friday", "deploy") other than token ``i``."""
+        return self.events[-1] - (self.events[i + 1] - self.events[i]) > 0
 
     def person_outside(self, i: int, j: int) -> bool:
         """A person mentioned before token ``i`` or after token ``j``."""
@@ -406,6 +378,14 @@ class _Context:
 
 
 _STRONG_EVENTS = frozenset({"another", "again", "yet", "usual", "friday", "fridays"})
+
+
+def _prefix(flags: Sequence[bool]) -> list[int]:
+    """``out[k]``: how many flags before ``k``."""
+    out = [0] * (len(flags) + 1)
+    for k, flag in enumerate(flags):
+        out[k + 1] = out[k] + (1 if flag else 0)
+    return out
 
 
 def _suffix(flags: Sequence[bool]) -> list[bool]:
@@ -473,7 +453,7 @@ def _phrase_holds(p: Pattern, sent: Sentence, i: int, j: int, ctx: _Context, kno
         return False
     if info.get("needs_agent_subject") and not _agent_subject(sent, i, known):
         return False
-    if info.get("needs_sarcasm") and not _sarcastic(ctx, j):
+    if info.get("needs_sarcasm") and not _sarcastic(ctx, i, j):
         return False
     if info.get("needs_negation") and not _negated_before(
         sent, i, int(str(info.get("negation_window", 4)))
@@ -507,11 +487,15 @@ def _but_then_person(ctx: _Context, j: int) -> bool:
     return ctx.last_start > k or ctx.strong_fail_after[k + 1]
 
 
-def _sarcastic(ctx: _Context, j: int) -> bool:
-    """Praise aimed at a person or team, for a failure ("kudos to infra for yet another outage")."""
-    if not ctx.people or not ctx.events_after[j + 1]:
+def _sarcastic(ctx: _Context, i: int, j: int) -> bool:
+    """Praise aimed at a person or team, for a failure ("kudos to infra for yet another outage",
+    "another brilliant Friday deploy by the platform team"), not for a recovery ("great job
+    restoring the backups")."""
+    if not ctx.people:
         return False
-    return ctx.strong_event or not ctx.any_credit
+    if ctx.strong_event and ctx.event_outside(i):
+        return True
+    return ctx.events_after[j + 1] and not ctx.credit_outside(i, j)
 
 
 def _praise_alone(sent: Sentence, known: Names) -> tuple[int, int] | None:
@@ -733,6 +717,30 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
                 )
     out.extend(_passive_weak(sent, known))
     out.extend(_possessive_nouns(sent, known))
+    out.extend(_without_doing(sent, known))
+    return out
+
+
+def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person who acted "without" a step: "went to bed without acknowledging the page",
+    "deployed without running the tests" (the verb need not be a failure verb)."""
+    toks = sent.tokens
+    out: list[_Hit] = []
+    for k, t in enumerate(toks):
+        if t.low != "without" or k + 1 >= len(toks):
+            continue
+        step = toks[k + 1]
+        if not (step.low.endswith("ing") and has(step, C["omission_verbs"])):
+            continue
+        # The acting verb: the first word of the clause's predicate, a few words back.
+        for v in range(k - 1, max(-1, k - 7), -1):
+            if not toks[v].word or toks[v].clause != t.clause:
+                break
+            subject = subject_of(sent, v, known)
+            if subject.kind in ("person", "change") and subject.end < v:
+                start = _span_start(toks, subject)
+                out.append(_Hit(toks[start].start, step.end, "agent", subject.name))
+                break
     return out
 
 
@@ -795,10 +803,14 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     toks = sent.tokens
     tok = toks[i]
     n = len(toks)
-    if not (
-        has(tok, C["strong_fail"] | C["cause_verbs"]) and i + 2 < n and toks[i + 1].low == "by"
-    ):
+    if not (i + 2 < n and toks[i + 1].low == "by"):
         return None
+    negated = (
+        i > 0 and toks[i - 1].low in ("not", "never") or (i > 0 and toks[i - 1].low in ("n't",))
+    )
+    harmful = has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
+    if not harmful:
+        return None  # "the runbook was not followed by the responder" is harmful too
     if not tok.low.endswith(("ed", "en", "t")) and tok.low not in ("broke", "took", "brought"):
         return None
     agent = agent_after(sent, i + 2, known)
@@ -807,6 +819,9 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     ):
         return None
     return _Hit(tok.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
+
+
+_PASSIVE_BLAME = C["strong_fail"] | C["cause_verbs"] | C["destructive"] | C["harm_verbs"]
 
 
 def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None:
@@ -866,6 +881,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     n = len(toks)
     tok = toks[i]
     # omissions
+    if tok.low == "not" and not (i > 0 and toks[i - 1].low in _PAST_AUX):
+        return None  # "we are not calling this…", "chose not to page": no omission
     if has(tok, C["did_not"]) or tok.low in ("did", "fail", "failed", "fails", "failing"):
         k = i + 1
         if tok.low == "did":
@@ -935,25 +952,37 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     return None
 
 
+_REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
+_PAST_AUX = frozenset(
+    {"did", "does", "do", "had", "has", "have", "was", "were", "could", "would", "might"}
+)
+
+
 def _has_object(sent: Sentence, i: int) -> bool:
     toks = sent.tokens
     return i + 1 < len(toks) and toks[i + 1].word and toks[i + 1].low not in ("out", "by")
 
 
 def _done_wrongly(sent: Sentence, i: int) -> int | None:
+    """End of an ordinary action done wrongly: "accidentally deleted", "pushed a bad config",
+    "ran the script on the wrong cluster", "deployed without running the tests", "merged it
+    despite the red canary", "ran it against prod by mistake"."""
     toks = sent.tokens
     n = len(toks)
     if i > 0 and has(toks[i - 1], C["accident_adverbs"]):
         return i
     if i > 1 and has(toks[i - 2], C["accident_adverbs"]) and toks[i - 1].word:
         return i
-    for k in range(i + 1, min(n, i + 5)):
+    clause = toks[i].clause
+    for k in range(i + 1, min(n, i + 9)):
         t = toks[k]
-        if not t.word:
-            break
+        if not t.word or t.clause != clause or t.low in _REPORTING:
+            break  # "chose not to say that the operator was careless": another clause's words
         if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
             return k
         if t.low == "without" and k + 1 < n:
+            return k + 1
+        if t.low in ("despite", "ignoring", "regardless") and k + 1 < n:
             return k + 1
         if t.low == "by" and k + 1 < n and toks[k + 1].low in ("mistake", "accident"):
             return k + 1

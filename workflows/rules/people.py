@@ -309,7 +309,29 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         inner = phrase_before(sent, j - 2, known)
         if inner.kind in ("person", "guess", "system"):
             return Phrase(inner.start, j, "person")
-    return phrase_before(sent, j, known)
+    phrase = phrase_before(sent, j, known)
+    if phrase.kind == "system":
+        return _relative_subject(sent, phrase, known) or phrase
+    return phrase
+
+
+def _relative_subject(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:
+    """The person a relative clause hangs on: "the developer who wrote the migration didn't…"
+    reads "the migration" first, then finds "who" and the developer before it; "whoever
+    approved this should have…" is a person too."""
+    toks = sent.tokens
+    for k in range(phrase.end - 1, max(-1, phrase.start - 6), -1):
+        t = toks[k]
+        if t.low in ("whoever", "whomever"):
+            return Phrase(k, k, "person")
+        if k >= phrase.start:
+            continue
+        if t.low == "who" and k > 0:
+            before = phrase_before(sent, k - 1, known)
+            return before if before.kind in ("person", "guess") else None
+        if not t.word:
+            return None
+    return None
 
 
 def agent_after(sent: Sentence, k: int, known: Names) -> Phrase:

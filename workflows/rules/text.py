@@ -160,7 +160,7 @@ def _is_abbreviation(tokens: list[Token], i: int) -> bool:
     return len(before.text) == 1 and before.text.isupper()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def split(text: str) -> tuple[Sentence, ...]:
     """The text's sentences, with clause numbers and quotation marks set on every token.
 
