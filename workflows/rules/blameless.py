@@ -805,8 +805,7 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     n = len(toks)
     if not (i + 2 < n and toks[i + 1].low == "by"):
         return None
-    negated = (
-        i > 0 and toks[i - 1].low in ("not", "never") or (i > 0 and toks[i - 1].low in ("n't",))
+    negated = i > 0 and toks[i - 1].low in ("not", "never", "n't")
     )
     harmful = has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
     if not harmful:
