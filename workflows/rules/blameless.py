@@ -806,7 +806,6 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     if not (i + 2 < n and toks[i + 1].low == "by"):
         return None
     negated = i > 0 and toks[i - 1].low in ("not", "never", "n't")
-    )
     harmful = has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
     if not harmful:
         return None  # "the runbook was not followed by the responder" is harmful too
