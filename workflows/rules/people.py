@@ -312,6 +312,10 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     phrase = phrase_before(sent, j, known)
     if phrase.kind == "system":
         return _relative_subject(sent, phrase, known) or phrase
+    if phrase.start > 0 and toks[phrase.start - 1].low in C["permissive"]:
+        # "the console lets anyone delete…", "the runbook told the on-call to restart…": the
+        # person acts inside a condition the system sets; that condition is the subject.
+        return Phrase(phrase.start, phrase.end, "system")
     return phrase
 
 

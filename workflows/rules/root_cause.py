@@ -264,6 +264,8 @@ def _gap(toks: Sequence[Token]) -> bool:
         if t.low in _NEG_FOR_GAP:
             if i > 0 and toks[i - 1].low in _COULD:
                 continue
+            if i + 1 < n and toks[i + 1].low in C["negated_effects"]:
+                continue  # "emails were not delivered": an effect, not a missing safeguard
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
                     return True
@@ -376,7 +378,10 @@ def _trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
 
 
 def _effect(toks: Sequence[Token]) -> Token | None:
-    for t in toks:
+    """The word that reports an observed effect: "crashed", "timed out", "were not delivered"."""
+    for k, t in enumerate(toks):
         if t.word and has(t, C["effect_verbs"]):
+            return t
+        if k > 0 and t.low in C["negated_effects"] and toks[k - 1].low in _NEG_FOR_GAP:
             return t
     return None

@@ -142,7 +142,8 @@ def _words(text: str) -> list[Token]:
 
 
 def _numeric(tok: Token) -> bool:
-    return any(c.isdigit() for c in tok.text)
+    """A number, in digits or in words ("two approvals", "once a week")."""
+    return any(c.isdigit() for c in tok.text) or tok.low in C["number_words"]
 
 
 def _identifier(tok: Token) -> bool:
@@ -324,6 +325,8 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         window = toks[h + 1 : h + 12]  # the clause the verb heads, as far as it matters
         if kind == "goal":
             metric = any(has(x, C["goal_metrics"]) for x in window[:7])
+            if _sets_a_value(window):
+                continue  # "lower the CPU alert to 80%": a setting changed, not a goal
             if metric and not facts.mechanism_after(h):
                 add(h, h, "it states a goal, not the change that will reach it.", "goal")
             elif (
@@ -501,16 +504,29 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
                     continue
                 add(i, i, "nobody could check it.")
                 return out
-    # Restates the title: every content word of the done-when is already in the title.
+    # Restates the title: every content word of the done-when is already in the title, and no
+    # event someone could observe is named ("VPN hardened" for "Harden the VPN config"; not "a
+    # schema change without a migration fails the build" for "Improve the deploy check by
+    # failing builds…", which names the failure to watch for).
     content = _content(toks)
+    title_toks = _words(title)
     title_lemmas: set[str] = set()
-    for t in _content(_words(title)):
-        title_lemmas |= t.lem
+    for t in _content(title_toks):
+        title_lemmas |= _with_synonyms(t.lem)
+    head = next((t for t in title_toks if t.word and t.low not in _LEAD_INS), None)
     if (
         content
         and not number
-        and all(not t.lem.isdisjoint(title_lemmas) or t.low in C["generic_done"] for t in content)
+        and all(
+            not _with_synonyms(t.lem).isdisjoint(title_lemmas) or t.low in C["generic_done"]
+            for t in content
+        )
         and not any(t.quoted or _identifier(t) for t in toks)
+        and not any(
+            has(t, C["outcome_verbs"]) and not (head is not None and not t.lem.isdisjoint(head.lem))
+            for t in toks
+            if t.word
+        )
     ):
         add(first, last, "it only restates the title.")
         return out
@@ -522,6 +538,34 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
     if not observable:
         add(first, last, "it names no observable check.")
     return out
+
+
+def _sets_a_value(window: Sequence[Token]) -> bool:
+    """ "<a setting> to|at|below <number>": the timeout, the pool size, an alert's threshold.
+
+    "Reduce MTTR to 30 minutes" or "cut alerts to 10 a week" name an outcome, not a setting: the
+    word before "to" must be a thing one configures (singular: "alerts" counts pages)."""
+    for k in range(1, len(window) - 1):
+        t = window[k]
+        if t.low not in ("to", "at", "below", "under", "above", "from") or not _numeric(
+            window[k + 1]
+        ):
+            continue
+        before = window[k - 1]
+        if has(before, C["value_nouns"]) or (
+            has(before, C["artifacts"]) and not before.low.endswith("s")
+        ):
+            return True
+    return False
+
+
+_SYNONYMS: dict[str, str] = {k.casefold(): v.casefold() for k, v in _RAW["synonyms"].items()}
+
+
+def _with_synonyms(lem: frozenset[str]) -> frozenset[str]:
+    """A word's lemmas and the long forms of its abbreviations ("docs" -> "documentation")."""
+    extra = {_SYNONYMS[x] for x in lem if x in _SYNONYMS}
+    return lem | extra if extra else lem
 
 
 def _no_more(toks: Sequence[Token], i: int) -> bool:
