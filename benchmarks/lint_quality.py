@@ -60,6 +60,7 @@ class Case:
     symptom: str | None = None
     responders: list[str] = field(default_factory=list)
     source: str = ""
+    hard: bool = False
 
 
 def corpus_dir(option: str | None, split: str) -> Path:
@@ -175,17 +176,59 @@ FILES = {
 
 
 def load(folder: Path) -> list[Case]:
-    """Every case of the split, read with the corpus's loader when it has one."""
+    """Every case of the split: through the corpus's own loader (``load_split``, which validates
+    every line) when it sits beside the corpus, else straight from the JSON Lines files."""
     loader = _loader(folder)
+    load_split = getattr(loader, "load_split", None) if loader is not None else None
+    if callable(load_split):
+        return _from_loader(load_split(folder.name, folder.parent))
     cases: list[Case] = []
     for check, name in FILES.items():
-        rows: Iterable[dict[str, Any]]
-        reader = getattr(loader, "read_rows", None) if loader is not None else None
-        if callable(reader):
-            rows = [dict(r) for r in reader(folder / name)]
-        else:
-            rows = _rows(folder / name)
-        cases.extend(_case(check, row) for row in rows)
+        cases.extend(_case(check, row) for row in _rows(folder / name))
+    return cases
+
+
+def _from_loader(corpus: Any) -> list[Case]:
+    cases = [
+        Case(
+            "blame",
+            c.text,
+            c.label == "blame",
+            c.family,
+            responders=list(c.responders),
+            source=c.source,
+            hard=c.hard,
+        )
+        for c in corpus.blame
+    ]
+    cases += [
+        Case(
+            "vague",
+            c.title,
+            c.label == "vague",
+            c.family,
+            done_when=c.done_when or None,
+            source=c.source,
+            hard=c.hard,
+        )
+        for c in corpus.action_items
+    ]
+    cases += [
+        Case(
+            "symptom",
+            c.statement,
+            c.label == "symptom",
+            c.family,
+            symptom=c.symptom,
+            source=c.source,
+            hard=c.hard,
+        )
+        for c in corpus.root_causes
+    ]
+    cases += [
+        Case("prose", c.text, c.label == "blame", f"prose_{c.label}", source=c.source)
+        for c in corpus.prose
+    ]
     return cases
 
 
@@ -253,8 +296,8 @@ def quality(cases: Sequence[Case], show_errors: bool) -> dict[str, Any]:
     per_check: dict[str, Tally] = defaultdict(Tally)
     per_family: dict[tuple[str, str], Tally] = defaultdict(Tally)
     errors: list[tuple[Case, bool]] = []
-    for case in cases:
-        predicted = flagged(case)
+    predictions = [flagged(case) for case in cases]
+    for case, predicted in zip(cases, predictions, strict=True):
         per_check[case.check].add(case.positive, predicted)
         per_family[(case.check, case.family)].add(case.positive, predicted)
         if predicted != case.positive:
@@ -284,6 +327,23 @@ def quality(cases: Sequence[Case], show_errors: bool) -> dict[str, Any]:
             f"  {check:<8} {family[:40]:<40} {t.n:4d}  {_f(score)}{extra}"
             f"{_mark(score, TARGET_FAMILY)}"
         )
+    print("\nby hardness and origin (hard: ordinary text where trigger words mislead)")
+    for check in ("blame", "vague", "symptom"):
+        for label, keep in (
+            ("hard", lambda c: c.hard),
+            ("not hard", lambda c: not c.hard),
+            ("verbatim", lambda c: c.source not in ("", "written")),
+            ("written", lambda c: c.source == "written"),
+        ):
+            t = Tally()
+            for case, predicted in zip(cases, predictions, strict=True):
+                if case.check == check and keep(case):
+                    t.add(case.positive, predicted)
+            if t.n:
+                print(
+                    f"  {check:<8} {label:<9} n={t.n:4d}  P={_f(t.precision())} "
+                    f"R={_f(t.recall())} F1={_f(t.f1())}"
+                )
     prose = per_check.get("prose", Tally())
     rate = (prose.fp / (prose.fp + prose.tn)) if prose.fp + prose.tn else None
     print(
@@ -291,6 +351,8 @@ def quality(cases: Sequence[Case], show_errors: bool) -> dict[str, Any]:
         f"{prose.fp}/{prose.fp + prose.tn} = {_f(rate)}"
         f"{'' if rate is None or rate <= TARGET_PROSE else '  > target 0.03'}"
     )
+    if prose.tp + prose.fn:
+        print(f"blaming sentences in that prose caught: {prose.tp}/{prose.tp + prose.fn}")
     if show_errors:
         print("\nerrors (expected -> got)")
         for case, predicted in errors:
