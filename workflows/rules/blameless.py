@@ -406,7 +406,10 @@ def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
                 i = _negation_start(sent, i)
             out.append(_Hit(toks[i].start, toks[j].end, str(pattern.info["family"])))
     framed = _agents(sent, known) + _counterfactuals(sent, known)
-    out.extend(h for h in framed if not _framed_rejection(sent, ctx.index.get(h.start, 0)))
+    for h in framed:
+        at = ctx.index.get(h.start, 0)
+        if not _framed_rejection(sent, at) and not _denied_before(sent, at):
+            out.append(h)
     return [h for h in out if not ctx.quoted_within(h.start, h.end)]
 
 
@@ -588,6 +591,16 @@ _REJECT_AFTER = frozenset(
         "simplistic",
         "oversimplification",
         "reductive",
+        "hide",
+        "hides",
+        "obscure",
+        "obscures",
+        "conceal",
+        "conceals",
+        "distract",
+        "distracts",
+        "ignores",
+        "overlooks",
     }
 )
 _EXPLAIN_NOTHING = frozenset({"nothing", "little", "none"})
@@ -634,6 +647,40 @@ def _rejected_after(toks: Sequence[Token], j: int) -> bool:
             rest = [x for x in toks[k + 1 : k + 4] if x.word]
             return not rest or any(x.low in _CAUSE_WORDS for x in rest)
     return False
+
+
+def _denied_before(sent: Sentence, i: int) -> bool:
+    """A denial just before a person's failure: "it was not the on-call's fault", "this wasn't
+    a case of someone forgetting a step", "nobody thinks the DBA forgot"."""
+    toks = sent.tokens
+    clause = toks[i].clause if i < len(toks) else -1
+    for k in range(i - 1, max(-1, i - 6), -1):
+        t = toks[k]
+        if t.clause != clause:
+            return False
+        if t.low in _DENIALS:
+            return True
+    return False
+
+
+_DENIALS = frozenset(
+    {
+        "not",
+        "n't",
+        "wasn't",
+        "isn't",
+        "wasnt",
+        "isnt",
+        "weren't",
+        "aren't",
+        "nobody",
+        "no-one",
+        "none",
+        "never",
+        "rather",
+        "instead",
+    }
+)
 
 
 def _framed_rejection(sent: Sentence, i: int) -> bool:
@@ -762,7 +809,13 @@ def _loaded_agent(sent: Sentence, i: int, known: Names) -> _Hit | None:
     destructive = has(tok, C["destructive"]) or _switched_off(toks, i)
     subject = subject_of(sent, i, known)
     words = [t for t in toks[subject.start : subject.end + 1] if t.word]
-    loaded = subject.kind == "person" and any(has(t, C["loaded_roles"]) for t in words)
+    loaded = subject.kind == "person" and (
+        any(has(t, C["loaded_roles"]) for t in words)
+        or any(
+            t.low in C["new_modifiers"] and k + 1 < len(words) and person_word(words[k + 1])
+            for k, t in enumerate(words)
+        )
+    )
     if (subject.kind == "change" and destructive) or loaded:
         start = subject.start
     elif destructive and subject.kind in ("person", "system") and _someone_before(toks, subject):
@@ -806,19 +859,29 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     if not (i + 2 < n and toks[i + 1].low == "by"):
         return None
     negated = i > 0 and toks[i - 1].low in ("not", "never", "n't")
-    harmful = has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
+    worse = tok.low in _WORSE and i > 0 and toks[i - 1].low in ("made", "was", "got")
+    harmful = worse or has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
     if not harmful:
         return None  # "the runbook was not followed by the responder" is harmful too
-    if not tok.low.endswith(("ed", "en", "t")) and tok.low not in ("broke", "took", "brought"):
+    if (
+        not tok.low.endswith(("ed", "en", "t"))
+        and tok.low not in ("broke", "took", "brought")
+        and not worse
+    ):
         return None
     agent = agent_after(sent, i + 2, known)
     if agent.kind not in ("person", "change") and not (
         agent.kind == "guess" and has(tok, C["human_only"])
     ):
         return None
-    return _Hit(tok.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
+    first = toks[i - 1] if negated else tok  # "not followed by the responder"
+    return _Hit(first.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
 
 
+_TAKE_FAMILY = frozenset(
+    {"take", "took", "taken", "takes", "bring", "brought", "brings", "knock", "knocked"}
+)
+_WORSE = frozenset({"worse", "longer", "harder", "slower", "messier"})
 _PASSIVE_BLAME = C["strong_fail"] | C["cause_verbs"] | C["destructive"] | C["harm_verbs"]
 
 
@@ -881,7 +944,13 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     # omissions
     if tok.low == "not" and not (i > 0 and toks[i - 1].low in _PAST_AUX):
         return None  # "we are not calling this…", "chose not to page": no omission
-    if has(tok, C["did_not"]) or tok.low in ("did", "fail", "failed", "fails", "failing"):
+    if (
+        has(tok, C["past_negators"])
+        or tok.low in ("did", "fail", "failed", "fails", "failing")
+        or (has(tok, C["did_not"]) and _habitual_slight(sent, i))
+    ):
+        # Past negations only: "didn't check" is an omission, "we don't think" is an opinion
+        # and "the on-call can't see the lag" a condition.
         k = i + 1
         if tok.low == "did":
             if k < n and toks[k].low == "not":
@@ -938,9 +1007,14 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             if (
                 tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked")
                 and t.low in C["down_particles"]
+                and not (t.low == "over" and tok.low in ("take", "took", "taken"))
             ):
-                return k
-            if has(t, C["cause_objects"]):
+                return k  # "took down", "knocked over"; "took over" is taking charge
+            if tok.low in _TAKE_FAMILY:
+                continue  # "took the incident call": taking causes nothing without "down"
+            if has(t, C["cause_objects"]) and not (
+                k + 1 < n and toks[k + 1].low in ("commander", "channel", "call", "review")
+            ):
                 return k  # "caused the outage": the span reaches the object
             if not t.word:
                 break
@@ -951,6 +1025,33 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
 
 
 _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
+
+
+def _habitual_slight(sent: Sentence, i: int) -> bool:
+    """A present negation that slights people: "some engineers apparently cannot read a
+    runbook", "some people clearly don't read it" (not "engineers can't see the lag")."""
+    toks = sent.tokens
+    before = toks[max(0, i - 5) : i]
+    return any(t.low in _INTENSIFIERS for t in before) and any(
+        t.low in ("some", "certain", "these", "those") for t in before
+    )
+
+
+_INTENSIFIERS = frozenset(
+    {
+        "apparently",
+        "clearly",
+        "obviously",
+        "evidently",
+        "simply",
+        "just",
+        "still",
+        "never",
+        "seemingly",
+        "really",
+        "honestly",
+    }
+)
 _PAST_AUX = frozenset(
     {"did", "does", "do", "had", "has", "have", "was", "were", "could", "would", "might"}
 )
@@ -1142,6 +1243,16 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             ):
                 continue
             subject = subject_of(sent, i, known)
+            receiving = after < n and (
+                has(toks[after], C["receiving_active"])
+                or (
+                    toks[after].low == "been"
+                    and after + 1 < n
+                    and has(toks[after + 1], C["receiving"])
+                )
+            )
+            if receiving:
+                continue  # "the team should have received an alert", "…should have been paged"
             if subject.kind in ("person", "change", "guess") or (
                 subject.kind == "none" and not (after < n and toks[after].low == "been")
             ):
@@ -1183,7 +1294,16 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 "bothered",
                 "to",
                 "not",
+                "more",
+                "a",
+                "bit",
+                "little",
             ):
+                if toks[v].low == "been" and v + 1 < n:
+                    care = next((x for x in toks[v + 1 : v + 4] if has(x, C["care_words"])), None)
+                    if care is not None:  # "had the engineer been more careful"
+                        out.append(_Hit(tok.start, care.end, "counterfactual"))
+                        break
                 v += 1
             if (
                 v < n
@@ -1195,8 +1315,15 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                     continue
                 out.append(_Hit(tok.start, toks[v].end, "counterfactual"))
             continue
-        # "X could have prevented this", "a person would have spotted it"
-        if low in _WOULD and i + 1 < n and (toks[i + 1].low in _HAVE or low.endswith("'ve")):
+        # "X could have prevented this", "a person would have spotted it" — not the main clause
+        # of a condition about the system ("if the dashboard had shown the lag, the on-call
+        # would have waited": the person is fine, the dashboard is the point).
+        if (
+            low in _WOULD
+            and i + 1 < n
+            and (toks[i + 1].low in _HAVE or low.endswith("'ve"))
+            and not _after_condition(toks, i)
+        ):
             v = i + 2 if toks[i + 1].low in _HAVE else i + 1
             if v < n and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
                 subject = subject_of(sent, i, known)
@@ -1209,6 +1336,17 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 ):
                     out.append(_Hit(toks[subject.start].start, toks[v].end, "counterfactual"))
     return out
+
+
+def _after_condition(toks: Sequence[Token], i: int) -> bool:
+    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause."""
+    for k in range(i - 1, -1, -1):
+        t = toks[k]
+        if t.low in ("if", "unless") or (k == 0 and t.low in ("had", "with", "without", "given")):
+            return True
+        if t.text in (".", ";"):
+            return False
+    return False
 
 
 def _should_have_end(toks: list[Token], i: int) -> int | None:

@@ -286,6 +286,10 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         skipped += 1
     if j < 0:
         return Phrase(pred, pred, "none")
+    if toks[j].low in ("and", "but", "then", "yet"):
+        # "Lars had disabled the alert and never turned it back on": the coordinated verb
+        # shares the subject of the clause before.
+        return _coordinated_subject(sent, j, known)
     if (
         toks[j].text == "."
         and j > 0
@@ -317,6 +321,23 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         # person acts inside a condition the system sets; that condition is the subject.
         return Phrase(phrase.start, phrase.end, "system")
     return phrase
+
+
+def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
+    """The subject of the clause before a conjunction: its first noun phrase, if it is one."""
+    toks = sent.tokens
+    start = conj - 1
+    while start > 0 and conj - start < 12 and toks[start - 1].word:
+        if toks[start - 1].low in ("and", "but", "because", "so", "when", "while", "if"):
+            break
+        start -= 1
+    for head in range(start, min(conj, start + 5)):
+        if not toks[head].word:
+            break
+        phrase = classify(sent, start, head, known)
+        if phrase.kind in ("person", "guess"):
+            return phrase
+    return Phrase(conj, conj, "none")
 
 
 def _relative_subject(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:
