@@ -72,7 +72,7 @@ JUDGEMENT = {
     "half-baked": case("It was a half-baked rollout.", "half-baked"),
     "negligent": case("The operator was negligent.", "negligent"),
     "lazy": case("That was a lazy review.", "lazy"),
-    "recklessly": case("The on-call acted recklessly.", "recklessly"),
+    "recklessly": case("The on-call acted recklessly.", "on-call acted recklessly"),
     "sloppy": case("Sloppy work by the deploy team caused this.", None),
     "careless": case("The engineer was careless with the credentials.", "careless"),
     "amateurish": case("It was an amateurish mistake.", None),

@@ -727,7 +727,6 @@ _FRAMES = frozenset(
 def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     toks = sent.tokens
     out: list[_Hit] = []
-    n = len(toks)
     for i, tok in enumerate(toks):
         if not tok.word:
             continue
@@ -747,24 +746,67 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
             out.append(hit)
             continue
         # Passive with an agent: "was overlooked by the release crew", "caused by Dave".
-        if i + 1 < n and has(toks[i + 1], _BY) and i + 2 < n:
-            agent = agent_after(sent, i + 2, known)
-            if agent.kind in ("person", "change") or (
-                agent.kind == "guess" and has(tok, C["strong_fail"])
-            ):
-                start = _bad_before(sent, i)
-                end_tok = agent.end
-                out.append(
-                    _Hit(
-                        toks[start].start,
-                        toks[end_tok].end,
-                        "person" if agent.name else "agent",
-                        agent.name,
-                    )
-                )
+        passive = _passive_strong(sent, i, known)
+        if passive is not None:
+            passive.start = (
+                toks[_bad_before(sent, i)].start if passive.start == tok.start else (passive.start)
+            )
+            out.append(passive)
     out.extend(_passive_weak(sent, known))
     out.extend(_possessive_nouns(sent, known))
     out.extend(_without_doing(sent, known))
+    out.extend(_wrongly_done(sent, known))
+    out.extend(_person_caused(sent, known))
+    return out
+
+
+def _wrongly_done(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person who did anything "wrongly", "mistakenly", "carelessly": "we wrongly assumed the
+    chart set limits" (the adverb judges the act whatever the verb)."""
+    toks = sent.tokens
+    out: list[_Hit] = []
+    for k, t in enumerate(toks):
+        if not (t.word and has(t, C["accident_adverbs"])):
+            continue
+        verb = k + 1 if k + 1 < len(toks) and toks[k + 1].word else k - 1
+        if verb < 0 or not toks[verb].word:
+            continue
+        subject = subject_of(sent, min(k, verb), known)
+        if subject.kind in ("person", "change"):
+            start = _span_start(toks, subject)
+            out.append(_Hit(toks[start].start, toks[max(k, verb)].end, "agent", subject.name))
+    return out
+
+
+def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person's act given as what set a failure off: "the outage started when Lars pushed the
+    rules", "checkout broke because of Kenji's change", "errors began after the DBA ran it"."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for k, t in enumerate(toks):
+        if t.low not in C["causal_links"] or k == 0:
+            continue
+        before = toks[max(0, k - 8) : k]
+        if not any(has(x, C["failure_events"]) for x in before) or any(
+            has(x, C["recovery_words"]) for x in before
+        ):
+            continue
+        nxt = k + 2 if t.low == "because" and k + 1 < n and toks[k + 1].low == "of" else k + 1
+        if nxt >= n:
+            continue
+        agent = agent_after(sent, nxt, known)
+        if agent.kind == "change":
+            out.append(_Hit(toks[nxt].start, toks[agent.end].end, "person", agent.name))
+            continue
+        if agent.kind != "person" or agent.end + 1 >= n:
+            continue
+        verb = agent.end + 1
+        while verb < n and toks[verb].low in ("had", "has", "just", "then", "accidentally"):
+            verb += 1
+        if verb < n and (has(toks[verb], C["weak_fail"]) or has(toks[verb], C["destructive"])):
+            start = _span_start(toks, agent)
+            out.append(_Hit(toks[start].start, toks[verb].end, "agent", agent.name))
     return out
 
 
@@ -855,8 +897,8 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     """ "The outage was caused by Dave", "the warning was overlooked by the release crew"."""
     toks = sent.tokens
     tok = toks[i]
-    n = len(toks)
-    if not (i + 2 < n and toks[i + 1].low == "by"):
+    by = _by_after(toks, i)
+    if by is None:
         return None
     negated = i > 0 and toks[i - 1].low in ("not", "never", "n't")
     worse = tok.low in _WORSE and i > 0 and toks[i - 1].low in ("made", "was", "got")
@@ -869,7 +911,9 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
         and not worse
     ):
         return None
-    agent = agent_after(sent, i + 2, known)
+    if has(tok, C["destructive"]) and not worse and _ephemeral_subject(toks, i):
+        return None  # "the pod was killed by us": operations on running things are facts
+    agent = agent_after(sent, by + 1, known)
     if agent.kind not in ("person", "change") and not (
         agent.kind == "guess" and has(tok, C["human_only"])
     ):
@@ -881,6 +925,30 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
 _TAKE_FAMILY = frozenset(
     {"take", "took", "taken", "takes", "bring", "brought", "brings", "knock", "knocked"}
 )
+
+
+def _by_after(toks: Sequence[Token], i: int) -> int | None:
+    """The "by" of a passive: right after the participle or a few words on ("was rushed
+    through review by the backend team")."""
+    for k in range(i + 1, min(len(toks) - 1, i + 5)):
+        t = toks[k]
+        if t.low == "by":
+            return k
+        if not t.word or t.low in ("and", "but", "because", "so", "which", "that"):
+            return None
+    return None
+
+
+def _ephemeral_subject(toks: Sequence[Token], i: int) -> bool:
+    """The passive's subject is a running thing (a pod, a process, a session)."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if toks[k].low in C["ephemeral_objects"]:
+            return True
+        if not toks[k].word:
+            return False
+    return False
+
+
 _WORSE = frozenset({"worse", "longer", "harder", "slower", "messier"})
 _PASSIVE_BLAME = C["strong_fail"] | C["cause_verbs"] | C["destructive"] | C["harm_verbs"]
 
@@ -1261,7 +1329,11 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 subject.kind == "none"
                 or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that"))
             ) and (after < n and toks[after].low == "been"):
-                # "This should have been caught by the reviewer": blame only with a human agent.
+                # "This should have been caught by the reviewer": blame only with a human agent,
+                # or with a participle only people do ("shouldn't have been rushed").
+                if after + 1 < n and has(toks[after + 1], C["human_only"]):
+                    out.append(_Hit(tok.start, toks[after + 1].end, "counterfactual"))
+                    continue
                 agent = None
                 for k in range(after + 1, min(n, after + 5)):
                     if toks[k].low == "by" and k + 1 < n:
