@@ -157,6 +157,16 @@ def _identifier(tok: Token) -> bool:
     return inner_caps >= 1 and any(c.islower() for c in t)
 
 
+def _quantity(toks: Sequence[Token], k: int) -> bool:
+    """A number that sets a value: not a ticket reference ("#4669") or a version ("v2")."""
+    t = toks[k]
+    if not _numeric(t):
+        return False
+    if k > 0 and toks[k - 1].text == "#":
+        return False
+    return not (t.low[:1] == "v" and t.low[1:2].isdigit())
+
+
 def _concrete_token(t: Token) -> bool:
     return _numeric(t) or _identifier(t) or t.quoted or (t.word and has(t, C["artifacts"]))
 
@@ -169,6 +179,9 @@ def _threshold(toks: Sequence[Token]) -> bool:
     return any(_numeric(t) for t in toks)
 
 
+_NOT_MORE_OF = frozenset(
+    {"than", "of", "and", "or", "with", "to", "like", "in", "on", "for", "at", "about", "closely"}
+)
 _GOAL_NOUN_STARTS = frozenset(
     {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
 )
@@ -193,17 +206,43 @@ class _Facts:
 
     def __init__(self, toks: Sequence[Token]) -> None:
         self.toks = toks
-        self.number = _suffix([_numeric(t) for t in toks])
+        self.number = _suffix([_quantity(toks, k) for k in range(len(toks))])
         self.concrete = _suffix([_concrete_token(t) for t in toks])
         self.alerting = _suffix([t.word and has(t, _ALERTING) for t in toks])
         self.outputs = _suffix([t.word and has(t, C["outputs"]) for t in toks])
         self.mechanism = _suffix([self._mechanism_at(k) for k in range(len(toks))])
+        self.coordinated = _suffix(
+            [
+                t.low in ("and", "then")
+                and k + 1 < len(toks)
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                for k, t in enumerate(toks)
+            ]
+        )
+        self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
+        depth = 0
+        self.parenthetical: list[bool] = []
+        for t in toks:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            self.parenthetical.append(depth > 0)
 
-    def _mechanism_at(self, k: int) -> bool:
-        """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert"."""
+    def _mechanism_at(self, k: int, strong: bool = False) -> bool:
+        """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert",
+        "is configured to broadcast…". A strong one is a step to take, not just a number."""
         toks = self.toks
         n = len(toks)
         t = toks[k]
+        if (
+            t.low in ("is", "are", "be", "gets", "get")
+            and k + 1 < n
+            and toks[k + 1].low.endswith("ed")
+            and has(toks[k + 1], C["action_verbs"])
+        ):
+            return True
         if t.low in _MECHANISM_PREPS and k + 1 < n:
             nxt = toks[k + 1]
             if nxt.low.endswith("ing") and nxt.word:
@@ -213,7 +252,7 @@ class _Facts:
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
-            if k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
+            if not strong and k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
                 return True
         return (
             t.low in ("and", "then", "so")
@@ -232,7 +271,10 @@ class _Facts:
         if kind == "monitor":
             return self.number[after] and (self.alerting[after] or mechanism)
         if kind == "discussion":
-            return (mechanism and self.concrete[after]) or self.outputs[after]
+            # Talk is rescued only by what it produces or a change it goes on to make.
+            return self.outputs[after] or self.coordinated[after]
+        if kind == "investigate":
+            return self.strong[after] and self.concrete[after]
         return mechanism and self.concrete[after]
 
 
@@ -296,6 +338,8 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         if nxt is not None and nxt.low in p.info.get("veto_next", []):  # type: ignore[operator]
             continue
+        if kind == "weasel" and facts.parenthetical[i]:
+            continue  # "(inc the support step if required)": a hedge on one detail
         if kind in ("weasel", "vague_object"):
             if kind == "vague_object" and has_number:
                 continue
@@ -307,6 +351,28 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
         add(i, j, _KIND_MESSAGES.get(kind, "it names no concrete change."), _key(p.name, kind))
+
+    # A process, guidelines or a way of doing something, with nothing said about what it holds:
+    # "Implement rules and guidelines for repository contribution", "Create a learning path".
+    for h in heads:
+        t = toks[h]
+        if h in covered or not has(t, C["creation_verbs"]):
+            continue
+        objects = [x for x in toks[h + 1 : h + 6] if x.word]
+        abstract = next((x for x in objects if has(x, C["abstract_objects"])), None)
+        if abstract is not None and not facts.strong[h + 1] and not _says_what(toks, abstract):
+            add(
+                h,
+                abstract.index - toks[0].index,
+                "it names a process or guideline, not its content.",
+                "improve",
+            )
+    # A terse order on generic things: "Sanitize parameters and inputs", "Fix issues".
+    words = [t for t in toks if t.word]
+    if heads and len(words) <= 5 and not has_number and first_head >= 0:
+        rest = [t for t in words[1:] if t.low not in C["stop"]]
+        if rest and all(t.low in C["generic_objects"] for t in rest):
+            add(first_head, first_head, "it names no concrete object.", "improve")
 
     # A goal stated as a noun phrase, with no verb at all: "Fewer pages per week", "Zero
     # incidents caused by config changes".
@@ -370,31 +436,10 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
             add(i, i, "it says how it should be, not what changes.", "better")
         elif t.low in ("more", "additional", "extra") and not has_number:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if (
-                nxt is not None
-                and nxt.word
-                and (nxt.low.endswith("s") or nxt.low.endswith("ing") or has(nxt, C["artifacts"]))
-            ):
+            if nxt is not None and nxt.word and nxt.low not in _NOT_MORE_OF:
                 add(i, i + 1, "it asks for more without saying which or how many.", "better")
         elif (
-            has(t, C["undefined_values"])
-            and not has_number
-            and t.low
-            not in (
-                "more",
-                "less",
-                "fewer",
-                "required",
-                "needed",
-                "necessary",
-                "relevant",
-                "certain",
-                "some",
-                "right",
-                "correct",
-                "good",
-                "better",
-            )
+            has(t, C["undefined_values"]) and not has_number and t.low not in C["undefined_exempt"]
         ):
             for k in range(i + 1, min(len(toks), i + 4)):
                 if has(toks[k], C["value_nouns"]):
@@ -538,6 +583,12 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
     if not observable:
         add(first, last, "it names no observable check.")
     return out
+
+
+def _says_what(toks: Sequence[Token], noun: Token) -> bool:
+    """A process or guideline whose content follows: "a process that removes the IPs"."""
+    k = noun.index - toks[0].index
+    return any(t.low in ("that", "which", "where", ":") for t in toks[k + 1 : k + 3])
 
 
 def _sets_a_value(window: Sequence[Token]) -> bool:
