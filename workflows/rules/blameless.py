@@ -913,6 +913,8 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
         return None
     if has(tok, C["destructive"]) and not worse and _ephemeral_subject(toks, i):
         return None  # "the pod was killed by us": operations on running things are facts
+    if negated and by + 1 < len(toks) and toks[by + 1].low in ("a", "an", "another", "any"):
+        return None  # "the pull request was not reviewed by another developer": a missing step
     agent = agent_after(sent, by + 1, known)
     if agent.kind not in ("person", "change") and not (
         agent.kind == "guess" and has(tok, C["human_only"])
@@ -1045,6 +1047,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             "ever",
         ):
             k += 1
+        if k < n and i > 0 and toks[i - 1].low in ("was", "were") and has(toks[k], C["receiving"]):
+            return None  # "support was not told": the person is who was let down
         if (
             k < n
             and toks[k].word
@@ -1062,6 +1066,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     ):
         return None
     if has(tok, C["strong_fail"]):
+        if tok.low == "missing" and i > 0 and toks[i - 1].low in ("are", "is", "am", "'re", "'s"):
+            return None  # "we are missing alerting for…": a lack, not a miss
         if tok.low in ("mess", "messed", "screw", "screwed", "blow", "blew") and not (
             i + 1 < n and toks[i + 1].low in ("up", "it")
         ):
