@@ -348,6 +348,12 @@ class _Context:
         self.events_after = _suffix(events)
         self.events = _prefix(events)
         self.strong_fail_after = _suffix([has(t, C["strong_fail"]) for t in toks])
+        self.failure_after = _suffix(
+            [
+                has(t, C["strong_fail"]) or has(t, C["destructive"]) or has(t, C["cause_objects"])
+                for t in toks
+            ]
+        )
         self.next_but = [n] * (n + 1)
         for k in range(n - 1, -1, -1):
             self.next_but[k] = k if toks[k].low in _BUT else self.next_but[k + 1]
@@ -453,6 +459,14 @@ def _phrase_holds(p: Pattern, sent: Sentence, i: int, j: int, ctx: _Context, kno
     if info.get("needs_but_person") and not _but_then_person(ctx, j):
         return False
     if info.get("needs_failure_word") and not ctx.any_failure:
+        return False
+    if info.get("needs_failure_or_event") and not (ctx.any_failure or ctx.event_outside(i)):
+        return False
+    if info.get("needs_failure_or_person") and not (
+        ctx.any_failure or ctx.any_poss or ctx.person_outside(i, j)
+    ):
+        return False
+    if info.get("needs_failure_after") and not ctx.failure_after[min(j + 1, len(toks))]:
         return False
     if info.get("needs_agent_subject") and not _agent_subject(sent, i, known):
         return False
@@ -772,7 +786,9 @@ def _wrongly_done(sent: Sentence, known: Names) -> list[_Hit]:
         if verb < 0 or not toks[verb].word:
             continue
         subject = subject_of(sent, min(k, verb), known)
-        if subject.kind in ("person", "change"):
+        if subject.kind in ("person", "change") and not (
+            toks[subject.end].low in C["not_agents"] and not subject.name
+        ):
             start = _span_start(toks, subject)
             out.append(_Hit(toks[start].start, toks[max(k, verb)].end, "agent", subject.name))
     return out
@@ -821,6 +837,8 @@ def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
         step = toks[k + 1]
         if not (step.low.endswith("ing") and has(step, C["omission_verbs"])):
             continue
+        if any(x.low in C["deciding"] for x in toks[max(0, k - 8) : k] if x.clause == t.clause):
+            continue  # "we were hesitant to deploy without announcing it": a decision
         # The acting verb: the first word of the clause's predicate, a few words back.
         for v in range(k - 1, max(-1, k - 7), -1):
             if not toks[v].word or toks[v].clause != t.clause:
@@ -965,6 +983,18 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
         return None
     if kind not in ("person", "change", "guess"):
         return None
+    head = toks[subject.end]
+    if (
+        head.low in C["not_agents"]
+        and not subject.name
+        and not any(
+            t.low in ("some", "certain", "these", "those")
+            for t in toks[subject.start : subject.end]
+        )
+    ):
+        return None  # "people that had not updated": users, customers, not responders
+    if head.low in ("nobody", "no-one", "noone") and has(tok, C["strong_fail"]):
+        return None  # "nobody ignored the alert" denies the failure
     start = _span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     return _Hit(toks[start].start, toks[end].end, family, subject.name)
@@ -1052,7 +1082,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
         if (
             k < n
             and toks[k].word
-            and has(toks[k], C["omission_verbs"] | C["strong_fail"] - {"break"})
+            and has(toks[k], C["omission_verbs"])
+            and not has(toks[k], C["strong_fail"])
         ):
             # "did not have" is a fact, "never check" a habit: both are fine only for systems.
             return i + 1 if tok.low.startswith("fail") else k
@@ -1126,9 +1157,7 @@ _INTENSIFIERS = frozenset(
         "honestly",
     }
 )
-_PAST_AUX = frozenset(
-    {"did", "does", "do", "had", "has", "have", "was", "were", "could", "would", "might"}
-)
+_PAST_AUX = frozenset({"did", "had", "has", "have", "was", "were", "could", "would", "might"})
 
 
 def _has_object(sent: Sentence, i: int) -> bool:
@@ -1181,46 +1210,102 @@ def _bad_before(sent: Sentence, i: int) -> int:
 
 
 def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
-    """ "The bad config was deployed by Erin", "the change deployed by Erin broke checkout"."""
+    """A person as the agent of a passive whose act went wrong.
+
+    "The bad config was deployed by Erin", "the change deployed by Erin broke checkout", "the
+    ticket was closed by Dolores before the fix had shipped", "the release was signed off by QA
+    despite the failing smoke test", "rollback instructions were never read by the deploying
+    engineer", "the schema change was pushed to prod by Yevgenia". Not a plain fact of the
+    timeline: "the fix was deployed by Tomas at 15:10", "the migration was run by Priya as
+    planned".
+    """
     toks = sent.tokens
     n = len(toks)
     out: list[_Hit] = []
-    for i, tok in enumerate(toks):
-        if not (
-            tok.word and has(tok, C["weak_fail"]) and tok.low.endswith(("ed", "en", "un", "t"))
+    for k, by in enumerate(toks):
+        if by.low != "by" or k + 1 >= n or k == 0:
+            continue
+        verb = _participle_before(toks, k)
+        if verb is None:
+            continue
+        agent = agent_after(sent, k + 1, known)
+        if agent.kind not in ("person", "change", "guess"):
+            continue
+        if agent.kind == "guess" and not (k + 1 < n and toks[k + 1].cap):
+            continue
+        v = toks[verb]
+        if has(v, _PASSIVE_BLAME):
+            continue  # _passive_strong reads these
+        negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
+        clause = v.clause
+        rest = [t for t in toks[max(0, verb - 6) : min(n, agent.end + 8)] if t.clause == clause]
+        if any(t.low in C["as_planned"] for t in rest) or any(
+            t.low in C["fix_nouns"] for t in toks[max(0, verb - 5) : verb]
         ):
+            continue  # "as planned", "the fix was deployed by…"
+        wrong = negated and not has(v, C["receiving"])
+        wrong = wrong or any(t.low in C["wrongness"] or has(t, C["bad"]) for t in rest)
+        change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
+        if not (wrong or (change and has(v, C["weak_fail"]))):
             continue
-        if not (i + 2 < n and toks[i + 1].low == "by"):
-            continue
-        agent = agent_after(sent, i + 2, known)
-        if agent.kind not in ("person", "change") and agent.kind != "guess":
-            continue
-        bad = _bad_before(sent, i)
-        start, end = (bad, agent.end) if bad != i else (i, agent.end)
-        if bad == i:
-            # "deployed by Erin broke checkout": the change broke something.
-            k = agent.end + 1
-            broke = None
-            for m in range(k, min(n, k + 4)):
-                if has(toks[m], C["strong_fail"] | C["cause_verbs"]) or has(
-                    toks[m], frozenset({"fail"})
-                ):
-                    broke = m
-                    if m + 1 < n and toks[m + 1].low in C["down_particles"]:
-                        broke = m + 1
-                    break
-            if broke is None:
-                if _done_wrongly(sent, i) is None:
-                    continue
-                end = agent.end
-            else:
-                end = broke
-        if agent.kind == "guess" and bad == i:
-            continue
+        start = _bad_before(sent, verb)
+        start = verb - 1 if negated and start == verb else start
         out.append(
-            _Hit(toks[start].start, toks[end].end, "person" if agent.name else "agent", agent.name)
+            _Hit(
+                toks[start].start,
+                toks[agent.end].end,
+                "person" if agent.name else "agent",
+                agent.name,
+            )
         )
     return out
+
+
+def _participle_before(toks: Sequence[Token], by: int) -> int | None:
+    """The participle of a passive ending at "by": "was closed by", "had been left uninstalled by",
+    "was pushed to prod by", "were never read by"."""
+    for v in range(by - 1, max(-1, by - 5), -1):
+        t = toks[v]
+        if not t.word:
+            return None
+        if t.low.endswith(("ed", "en", "wn", "ne")) or t.low in _IRREGULAR_PARTICIPLES:
+            for a in range(v - 1, max(-1, v - 4), -1):
+                if toks[a].low in _PASSIVE_AUX or toks[a].low in ("been", "being"):
+                    return v
+                if not toks[a].word:
+                    break
+            # "the change deployed by Erin broke checkout": a reduced relative clause
+            if v > 0 and has(toks[v - 1], C["change_nouns"]):
+                return v
+    return None
+
+
+_IRREGULAR_PARTICIPLES = frozenset(
+    {
+        "left",
+        "run",
+        "read",
+        "set",
+        "put",
+        "shut",
+        "cut",
+        "hit",
+        "kept",
+        "sent",
+        "made",
+        "built",
+        "signed",
+        "waved",
+        "pushed",
+        "told",
+        "held",
+        "let",
+        "spent",
+        "brought",
+        "bought",
+        "caught",
+    }
+)
 
 
 def _possessive_nouns(sent: Sentence, known: Names) -> list[_Hit]:

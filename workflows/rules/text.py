@@ -47,9 +47,14 @@ def lemmas(word: str) -> frozenset[str]:
     irregular = LEX.irregular.get(word)
     if irregular:
         out.add(irregular)
+    if "-" in word and word.count("-") <= 3:
+        # "double-checked" -> "double-check": inflect the last part, keep the rest.
+        out.add(word.replace("-", ""))
+        head, _, last = word.rpartition("-")
+        if last.isalpha() and len(last) > 3:
+            out |= {f"{head}-{x}" for x in lemmas(last) if x != last}
+        return frozenset(out)
     if len(word) <= 3 or not word.isalpha():
-        if "-" in word:
-            out.add(word.replace("-", ""))
         return frozenset(out)
     for suffix, replacements in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
