@@ -1237,13 +1237,13 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
         if has(v, _PASSIVE_BLAME):
             continue  # _passive_strong reads these
         negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
-        clause = v.clause
-        rest = [t for t in toks[max(0, verb - 6) : min(n, agent.end + 8)] if t.clause == clause]
-        if any(t.low in C["as_planned"] for t in rest) or any(
-            t.low in C["fix_nouns"] for t in toks[max(0, verb - 5) : verb]
+        rest = _window(toks, max(0, verb - 6), min(n, agent.end + 8))
+        head = _subject_head(toks, verb)
+        if any(t.low in C["as_planned"] for t in rest) or (
+            head is not None and has(head, C["fix_nouns"])
         ):
             continue  # "as planned", "the fix was deployed by…"
-        wrong = negated and not has(v, C["receiving"])
+        wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
         wrong = wrong or any(t.low in C["wrongness"] or has(t, C["bad"]) for t in rest)
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
         if not (wrong or (change and has(v, C["weak_fail"]))):
@@ -1261,6 +1261,28 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
     return out
 
 
+def _window(toks: Sequence[Token], start: int, end: int) -> list[Token]:
+    """The words from ``start`` to ``end``, up to the first comma, colon or semicolon after the
+    passive's agent: what the passive's circumstances can be read from."""
+    out: list[Token] = []
+    for k in range(start, end):
+        t = toks[k]
+        if t.text in (";", ":", ",") and k > start + 4:
+            break
+        out.append(t)
+    return out
+
+
+def _subject_head(toks: Sequence[Token], verb: int) -> Token | None:
+    """The last word before the auxiliary of the passive ending at ``verb``."""
+    for a in range(verb - 1, max(-1, verb - 5), -1):
+        if toks[a].low in _PASSIVE_AUX or toks[a].low in ("been", "being", "had", "has", "have"):
+            continue
+        if (toks[a].word and a < verb - 1) or (toks[a].word and toks[a].low not in ("never", "not")):
+            return toks[a] if a < verb else None
+    return None
+
+
 def _participle_before(toks: Sequence[Token], by: int) -> int | None:
     """The participle of a passive ending at "by": "was closed by", "had been left uninstalled by",
     "was pushed to prod by", "were never read by"."""
@@ -1270,7 +1292,8 @@ def _participle_before(toks: Sequence[Token], by: int) -> int | None:
             return None
         if t.low.endswith(("ed", "en", "wn", "ne")) or t.low in _IRREGULAR_PARTICIPLES:
             for a in range(v - 1, max(-1, v - 4), -1):
-                if toks[a].low in _PASSIVE_AUX or toks[a].low in ("been", "being"):
+                # Past passives only: "are owned by teams" states how things are done.
+                if toks[a].low in ("was", "were", "been", "being", "got"):
                     return v
                 if not toks[a].word:
                     break
@@ -1434,7 +1457,12 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                     out.append(_Hit(tok.start, toks[end].end, "counterfactual"))
             continue
         # "if Lars had read the alert", "had the on-call checked", "if only they had waited"
-        if low in ("if", "had") and (low == "if" or tok.first or (i > 0 and not toks[i - 1].word)):
+        if low in ("if", "had") and (
+            low == "if"
+            or tok.first
+            or (i > 0 and not toks[i - 1].word)
+            or (i + 1 < n and toks[i + 1].low in C["inverted_subjects"])
+        ):
             k = i + 1
             if low == "if" and k < n and toks[k].low == "only":
                 k += 1
@@ -1444,10 +1472,24 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             if agent.kind not in ("person", "guess"):
                 continue
             v = agent.end + 1
+            if (
+                v + 1 < n
+                and toks[v].low in ("on", "in", "at")
+                and toks[v + 1].low in ("call", "duty", "charge", "shift", "the")
+            ):
+                v += 2  # "if the engineer on call had…"
             if low == "if":
                 if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
                     continue
                 v += 1
+            elif (
+                v < n
+                and toks[v].low == "been"
+                and not (v + 1 < n and has(toks[v + 1], C["receiving"]))
+            ):
+                # "Had Ngozi been on the bridge call", "had he been paying attention"
+                out.append(_Hit(tok.start, toks[v].end, "counterfactual"))
+                continue
             while v < n and toks[v].low in (
                 "just",
                 "only",
@@ -1471,8 +1513,15 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             if (
                 v < n
                 and toks[v].word
-                and has(toks[v], _PERCEIVE)
+                and (
+                    has(toks[v], _PERCEIVE)
+                    or has(toks[v], C["strong_fail"])
+                    # Any act of someone else ("if Aleksander had restarted…"); for "we" and "I"
+                    # only a missed check: "if we had deployed sooner" is about a practice.
+                    or (toks[v].low.endswith("ed") and toks[agent.end].low not in ("we", "i"))
+                )
                 and toks[v].low not in _POSSESSION_NEXT
+                and not has(toks[v], C["receiving"])
             ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue

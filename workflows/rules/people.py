@@ -84,6 +84,9 @@ _VERBISH = (
 )
 
 
+_HONORIFICS = C["honorifics"]
+
+
 @dataclass(frozen=True)
 class Names:
     """Responders' names, folded, each part mapped to the name as given."""
@@ -91,7 +94,13 @@ class Names:
     parts: dict[str, str]
 
     def lookup(self, tok: Token) -> str | None:
-        return self.parts.get(tok.low) or self.parts.get(tok.low.rstrip("."))
+        found = self.parts.get(tok.low) or self.parts.get(tok.low.rstrip("."))
+        if found is None and "-" in tok.low:
+            # "Tanaka-san", "Hana-ssi": a name with an honorific suffix
+            head, _, suffix = tok.low.rpartition("-")
+            if suffix in _HONORIFICS:
+                found = self.parts.get(head)
+        return found
 
 
 @lru_cache(maxsize=256)
