@@ -1233,6 +1233,8 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
             continue
         if agent.kind == "guess" and not (k + 1 < n and toks[k + 1].cap):
             continue
+        if toks[k + 1].low in ("a", "an", "another", "any"):
+            continue  # "was not reviewed by another developer": a missing step, nobody's act
         v = toks[verb]
         if has(v, _PASSIVE_BLAME):
             continue  # _passive_strong reads these
@@ -1278,7 +1280,9 @@ def _subject_head(toks: Sequence[Token], verb: int) -> Token | None:
     for a in range(verb - 1, max(-1, verb - 5), -1):
         if toks[a].low in _PASSIVE_AUX or toks[a].low in ("been", "being", "had", "has", "have"):
             continue
-        if (toks[a].word and a < verb - 1) or (toks[a].word and toks[a].low not in ("never", "not")):
+        if (toks[a].word and a < verb - 1) or (
+            toks[a].word and toks[a].low not in ("never", "not")
+        ):
             return toks[a] if a < verb else None
     return None
 

@@ -593,7 +593,28 @@ def _gap(toks: Sequence[Token], start: int = 0) -> bool:
             ):
                 continue
             return True
-        if t.low == "not" and i + 1 < n and toks[i + 1].low in ("for", "covered", "cover"):
+        if (
+            t.low == "not"
+            and i + 1 < n
+            and toks[i + 1].low
+            in (
+                "for",
+                "covered",
+                "cover",
+                "on",
+                "in",
+                "part",
+                "included",
+                "tracked",
+                "listed",
+                "prioritised",
+                "prioritized",
+                "scheduled",
+                "planned",
+                "owned",
+                "assigned",
+            )
+        ):
             return True  # "works for X, however, not for null_resources"
         if (
             t.low in ("1", "one", "a")

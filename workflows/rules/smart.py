@@ -35,7 +35,12 @@ C = classes(_RAW)
 _PHRASES = PatternSet(
     [
         compile_pattern(
-            p["name"], p["pattern"], C, kind=p["kind"], veto_next=p.get("veto_next", [])
+            p["name"],
+            p["pattern"],
+            C,
+            kind=p["kind"],
+            veto_next=p.get("veto_next", []),
+            veto_prev=p.get("veto_prev", []),
         )
         for p in _RAW["phrases"]
     ]
@@ -164,6 +169,8 @@ def _quantity(toks: Sequence[Token], k: int) -> bool:
         return False
     if k > 0 and toks[k - 1].text == "#":
         return False
+    if t.low.endswith("xx") or (t.low.endswith("s") and t.low[:-1].isdigit()):
+        return False  # "5xx", "500s": a class of responses, not a value
     return not (t.low[:1] == "v" and t.low[1:2].isdigit())
 
 
@@ -338,6 +345,8 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         if nxt is not None and nxt.low in p.info.get("veto_next", []):  # type: ignore[operator]
             continue
+        if toks[i].quoted:
+            continue  # "the 'Maybe Later' backlog": a name, not a hedge
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
         if kind in ("weasel", "vague_object"):
@@ -529,7 +538,10 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
         return out
     number = _threshold(toks)
     for p, i, j in _PHRASES.scan(toks):
-        if p.info["kind"] == "weasel":
+        veto = p.info.get("veto_prev", [])
+        if any(x.low in veto for x in toks[max(0, i - 3) : i]):  # type: ignore[operator]
+            continue  # "shows secret-scan as required": a status, not a hedge
+        if p.info["kind"] == "weasel" and not toks[i].quoted:
             add(i, j, "it hedges.")
             return out
     if not number:
@@ -603,9 +615,7 @@ def _sets_a_value(window: Sequence[Token]) -> bool:
         ):
             continue
         before = window[k - 1]
-        if has(before, C["value_nouns"]) or (
-            has(before, C["artifacts"]) and not before.low.endswith("s")
-        ):
+        if has(before, C["setting_nouns"]) and not has(before, C["goal_metrics"] - {"alert"}):
             return True
     return False
 
