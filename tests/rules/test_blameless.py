@@ -111,6 +111,9 @@ COUNTERFACTUAL = {
         "A careful reviewer would have noticed the missing WHERE clause.", None
     ),
     "had he just": case("Had he just read the runbook, nothing would break", "Had he just read"),
+    "any act": case("If Oksana had restarted the replica first, no writes would be lost.", None),
+    "had X been": case("Had Lars been on the call, we would have rolled back sooner.", None),
+    "inverted mid-sentence": case("Dave would have seen it had he been watching the graphs.", None),
 }
 
 PASSIVE = {
@@ -123,6 +126,10 @@ PASSIVE = {
     "skipped by": case("The runbook step was skipped by the operator.", None),
     "deployed by": case("The bad config was deployed by Erin", "bad config was deployed by Erin"),
     "approved by": case("The bad migration was approved by Tomas without reading it.", None),
+    "despite": case("The rollout was approved by the change board despite the red canary.", None),
+    "never read by": case("The upgrade notes were never read by the on-call engineer.", None),
+    "a change pushed by": case("The firewall change was pushed to prod by Dave at 02:00.", None),
+    "made worse by": case("The outage was made worse by the incident commander.", None),
 }
 
 HUMAN_ERROR = {
@@ -273,6 +280,9 @@ def test_insinuation_is_blame(text: str, span: str | None) -> None:
 # --- negative families: sound sentences that share words with blame ----------------------------
 
 FACTS_ABOUT_PEOPLE = [
+    "The fix was deployed by Tomas at 15:10.",
+    "The migration was run by Oksana as planned.",
+    "The pods were deleted by us at 14:12 to force a reschedule.",
     "Lars paged Oksana at 14:02.",
     "Tomas rolled back the deploy at 14:10.",
     "The on-call engineer acknowledged the page within two minutes.",
@@ -316,6 +326,8 @@ SHOULD_AS_PLAN_OR_SYSTEM = [
 ]
 
 COUNTERFACTUAL_ABOUT_SYSTEMS = [
+    "If we had deployed the change sooner, the cache would have been warm.",
+    "If the on-call had been paged, the rollback would have started earlier.",
     "If the alert had fired earlier, we would have caught it sooner.",
     "With a canary stage, the bad config would have been caught.",
     "Had the health check tested the application, the node would have been drained.",
@@ -327,6 +339,8 @@ COUNTERFACTUAL_ABOUT_SYSTEMS = [
 ]
 
 REJECTED_OR_QUOTED = [
+    "Nobody ignored the alert; it went to an archived channel.",
+    "The on-call engineer did not skip the step: the runbook had no such step.",
     "We chose not to call this a mistake by the operator; the console had no confirmation step.",
     "This was not human error: the tool accepted an invalid config.",
     'Calling this "operator error" misses the point.',

@@ -20,6 +20,9 @@ def verdict(statement: str, symptom: str = SYMPTOM) -> str | None:
 # --- positive families ------------------------------------------------------------------------
 
 OBSERVABLE_EFFECTS = [
+    "The API is down",
+    "Exports did not run on time",
+    "The root cause was high latency on the orders service",
     "The payment system crashed",
     "The database ran out of connections",
     "Users could not log in",
@@ -39,6 +42,8 @@ RESTATED_SYMPTOMS = [
 ]
 
 PROXIMATE_TRIGGERS = [
+    "A misconfiguration did not allow the header through",
+    "Occurred right after the 14:02 deploy",
     "A buggy job",
     "A bad deploy",
     "The config push",
@@ -48,6 +53,8 @@ PROXIMATE_TRIGGERS = [
 ]
 
 STOPS_AT_A_PERSON = [
+    "Did not roll back despite the red canary",
+    "Nobody read the upgrade notes",
     "The DBA didn't check the replica",
     "Human error",
     "Operator error during the failover",
@@ -98,6 +105,9 @@ GAPS = {
     "check": "The load balancer health check only tests TCP, not the application",
     "configuration": "Log rotation was not configured on the ledger hosts",
     "default": "The client library defaults to an unbounded retry budget",
+    "standing condition": "The failover script says to stop the primary before the replica",
+    "present-tense practice": "Releases ship on Thursday nights because the train has one slot",
+    "lead-in and consequence": "The root cause was that the pool has no cap, causing timeouts",
 }
 
 

@@ -62,6 +62,7 @@ ONLY_TALK = [
 ]
 
 GOAL_WITHOUT_ACTION = [
+    item("Improve deploy success rate to 99%", DONE),
     item("Halve the pages per week", DONE),
     item("Reduce alert noise", DONE),
     item("Cut checkout latency by half", DONE),
@@ -83,6 +84,7 @@ INVESTIGATE_WITHOUT_STEP = [
 ]
 
 UNDEFINED_VALUE = [
+    item("Alert on too many 5xx from the load balancer", DONE),
     item("Raise the pool size to a reasonable number", DONE),
     item("Set the timeout to an appropriate value", DONE),
     item("Increase the disk size to something sensible", DONE),
@@ -135,6 +137,8 @@ def test_a_target_with_an_undefined_value_is_vague(title: str, done_when: str) -
 # --- negative families ------------------------------------------------------------------------
 
 TRIGGER_THEN_CONCRETE = [
+    item("Set the client retry timeout to 2 s", DONE),
+    item("Lower the CPU alert threshold to 80%", DONE),
     item(
         "Monitor disk use on the ledger hosts: page at 90% for 10 minutes",
         "A staging fill test pages the on-call",
@@ -160,6 +164,10 @@ TRIGGER_THEN_CONCRETE = [
 
 QUOTED_AND_REQUIRED = [
     item(
+        "Make the lint job a required status check on every repository",
+        "The org ruleset shows lint as required for all repositories",
+    ),
+    item(
         'Add a "Needs review" status to the change workflow',
         'Changes in "Needs review" cannot be deployed',
     ),
@@ -174,6 +182,8 @@ QUOTED_AND_REQUIRED = [
 ]
 
 CONCRETE = [
+    item("Set the client retry timeout to 2 s", DONE),
+    item("Lower the CPU alert threshold to 80%", DONE),
     item(
         "Add a canary stage to the payments deploy pipeline",
         "A deploy with 5xx over 1% in canary is rolled back automatically in staging",

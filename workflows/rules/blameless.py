@@ -1241,14 +1241,15 @@ def _passive_weak(sent: Sentence, known: Names) -> list[_Hit]:
         negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
         rest = _window(toks, max(0, verb - 6), min(n, agent.end + 8))
         head = _subject_head(toks, verb)
-        if any(t.low in C["as_planned"] for t in rest) or (
+        after = toks[agent.end + 1 : agent.end + 7]
+        if any(t.low in C["as_planned"] for t in rest + after) or (
             head is not None and has(head, C["fix_nouns"])
         ):
             continue  # "as planned", "the fix was deployed by…"
         wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
         wrong = wrong or any(t.low in C["wrongness"] or has(t, C["bad"]) for t in rest)
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
-        if not (wrong or (change and has(v, C["weak_fail"]))):
+        if not (wrong or (change and has(v, _SHIPPING))):
             continue
         start = _bad_before(sent, verb)
         start = verb - 1 if negated and start == verb else start
@@ -1285,6 +1286,12 @@ def _subject_head(toks: Sequence[Token], verb: int) -> Token | None:
         ):
             return toks[a] if a < verb else None
     return None
+
+
+# What takes a change to production: "the schema change was pushed to prod by Yevgenia".
+_SHIPPING = frozenset(
+    {"push", "deploy", "merge", "apply", "run", "ship", "roll", "release", "execute", "launch"}
+)
 
 
 def _participle_before(toks: Sequence[Token], by: int) -> int | None:

@@ -181,7 +181,11 @@ def guessed_name(sent: Sentence, i: int) -> bool:
 
 def person_word(tok: Token) -> bool:
     """A role, group or pronoun word ("engineer", "team", "they")."""
-    return has(tok, C["person_nouns"]) or tok.low in C["team_names"]
+    return (
+        has(tok, C["person_nouns"])
+        or tok.low in C["team_names"]
+        or (has(tok, C["group_heads"]) and tok.low not in ("shift", "rotation"))
+    )
 
 
 @dataclass(frozen=True)
