@@ -750,7 +750,7 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
             if passive is not None:
                 out.append(passive)
                 continue
-            loaded = _loaded_agent(sent, i, known)
+            loaded = _loaded_agent(sent, i, known) or _shouted_act(sent, i, known)
             if loaded is not None:
                 out.append(loaded)
             continue
@@ -801,7 +801,10 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
     n = len(toks)
     out: list[_Hit] = []
     for k, t in enumerate(toks):
-        if t.low not in C["causal_links"] or k == 0:
+        if k == 0 or not (
+            t.low in C["causal_links"]
+            or (t.low == "with" and toks[k - 1].low in ("began", "started", "begun", "starts"))
+        ):
             continue
         before = toks[max(0, k - 8) : k]
         if not any(has(x, C["failure_events"]) for x in before) or any(
@@ -820,7 +823,12 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
         verb = agent.end + 1
         while verb < n and toks[verb].low in ("had", "has", "just", "then", "accidentally"):
             verb += 1
-        if verb < n and (has(toks[verb], C["weak_fail"]) or has(toks[verb], C["destructive"])):
+        if (
+            verb < n
+            and toks[verb].word
+            and not has(toks[verb], _CREDIT_ACTS)
+            and not has(toks[verb], C["receiving"])
+        ):
             start = _span_start(toks, agent)
             out.append(_Hit(toks[start].start, toks[verb].end, "agent", agent.name))
     return out
@@ -899,6 +907,18 @@ def _someone_before(toks: Sequence[Token], subject: Phrase) -> bool:
     return any(t.low in _SOMEONE for t in words)
 
 
+def _shouted_act(sent: Sentence, i: int, known: Names) -> _Hit | None:
+    """A terse upper-case cause field whose subject is a named person: "ŁUKASZ RAN TERRAFORM
+    APPLY ON LIVE". Written like that, the act is offered as the cause."""
+    if not sent.shouted or not has(sent.tokens[i], C["weak_fail"]):
+        return None
+    subject = subject_of(sent, i, known)
+    if subject.kind != "person" or subject.name is None:
+        return None
+    toks = sent.tokens
+    return _Hit(toks[subject.start].start, toks[i].end, "person", subject.name)
+
+
 def _switched_off(toks: Sequence[Token], i: int) -> bool:
     """ "turned off the alert", "switched the alarm off", "shut down the replica"."""
     if toks[i].low not in _SWITCH:
@@ -942,6 +962,29 @@ def _passive_strong(sent: Sentence, i: int, known: Names) -> _Hit | None:
     return _Hit(first.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
 
 
+# Acts that end a failure rather than start it: "the outage ended when Lars rolled back".
+_CREDIT_ACTS = frozenset(
+    {
+        "roll",
+        "revert",
+        "restore",
+        "fix",
+        "recover",
+        "mitigate",
+        "resolve",
+        "page",
+        "escalate",
+        "notice",
+        "spot",
+        "detect",
+        "join",
+        "declare",
+        "open",
+        "acknowledge",
+        "ack",
+        "investigate",
+    }
+)
 _TAKE_FAMILY = frozenset(
     {"take", "took", "taken", "takes", "bring", "brought", "brings", "knock", "knocked"}
 )
@@ -1515,6 +1558,9 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 "bit",
                 "little",
             ):
+                if toks[v].low == "bothered" and v + 2 < n and toks[v + 1].low == "to":
+                    out.append(_Hit(tok.start, toks[v + 2].end, "counterfactual"))
+                    break  # "if sven had bothered to open the runbook"
                 if toks[v].low == "been" and v + 1 < n:
                     care = next((x for x in toks[v + 1 : v + 4] if has(x, C["care_words"])), None)
                     if care is not None:  # "had the engineer been more careful"

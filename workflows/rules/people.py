@@ -311,6 +311,9 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     ):
         j -= 1  # "J.R. forgot": the initials' last dot
     tok = toks[j]
+    if tok.low == "what" and j > 1 and toks[j - 1].low in ("is", "was", "'s"):
+        # "Bogdan's reindex job is what saturated the disks"
+        return phrase_before(sent, j - 2, known)
     if tok.low == "who":
         return Phrase(j, j, "person")
     if tok.low in ("that", "which") and j > 0:
@@ -376,11 +379,26 @@ def agent_after(sent: Sentence, k: int, known: Names) -> Phrase:
     """The phrase starting at token ``k`` (after "by", "if", "had"), up to 5 words."""
     toks = sent.tokens
     end = k
-    while end < len(toks) and toks[end].word and end - k < 5:
+    if (
+        k + 2 < len(toks)
+        and toks[k].low in ("one", "some", "several", "two", "any", "none")
+        and toks[k + 1].low == "of"
+    ):
+        end = k + 2  # "one of the contractors"
+        if toks[end].low in ("the", "our", "their", "those"):
+            end += 1
+    while end < len(toks) and toks[end].word and end - k < 7:
         t = toks[end]
         if name_at(sent, end, known) or person_word(t) or guessed_name(sent, end):
             m = name_at(sent, end, known)
             last = m.end if m else end
+            while (
+                m is None
+                and last + 1 < len(toks)
+                and toks[last + 1].word
+                and (person_word(toks[last + 1]) or has(toks[last + 1], C["group_heads"]))
+            ):
+                last += 1  # "the support agent", "the QA lead", "the data team"
             if t.poss and last + 1 < len(toks) and has(toks[last + 1], C["change_nouns"]):
                 return Phrase(k, last + 1, "change", m.name if m else t.text)
             kind = "person" if (m or person_word(t)) else "guess"
