@@ -201,18 +201,27 @@ def _from_loader(corpus: Any) -> list[Case]:
         )
         for c in corpus.blame
     ]
+    # The corpus README: "a quoted action item keeps its title; the sources give no done-when, so
+    # done_when is "" and the label judges the title alone". Some quoted lines carry their note in
+    # done_when; the title alone is judged for them too, and the count is printed.
     cases += [
         Case(
             "vague",
             c.title,
             c.label == "vague",
             c.family,
-            done_when=c.done_when or None,
+            done_when=(c.done_when or None) if c.source == "written" else None,
             source=c.source,
             hard=c.hard,
         )
         for c in corpus.action_items
     ]
+    ignored = sum(1 for c in corpus.action_items if c.source != "written" and c.done_when)
+    if ignored:
+        print(
+            f"note: {ignored} quoted action items have a done_when, which the corpus README says "
+            "they lack; their title alone is judged"
+        )
     cases += [
         Case(
             "symptom",

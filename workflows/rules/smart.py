@@ -295,8 +295,12 @@ def _heads(toks: Sequence[Token]) -> list[int]:
                 expect = True
             continue
         if expect:
-            if t.low in _LEAD_INS or t.low in ("and",):
-                continue
+            if (
+                t.low in _LEAD_INS
+                or t.low == "and"
+                or (t.upper and t.low in C["priority_prefixes"])
+            ):
+                continue  # "MEDIUM Develop rules…": a priority, not the verb
             out.append(i)
             expect = False
         if t.low in ("and", "then"):
@@ -382,6 +386,30 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
         rest = [t for t in words[1:] if t.low not in C["stop"]]
         if rest and all(t.low in C["generic_objects"] for t in rest):
             add(first_head, first_head, "it names no concrete object.", "improve")
+
+    # A question ("Can we use ACM instead of Let's Encrypt?") asks for a discussion.
+    words = [t for t in toks if t.word]
+    if toks[-1].text == "?" and words:
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it asks a question instead of naming a change.",
+            "discussion",
+        )
+    # A noun phrase with no verb names no change: "Break glass access for team members",
+    # "High priority alerts for Elasticsearch" (a document, a number or a name is concrete).
+    elif (
+        words
+        and not has_number
+        and not _has_verb(words)
+        and not any(has(t, C["documents"]) or t.quoted or _identifier(t) for t in words)
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names no change: there is no verb.",
+            "improve",
+        )
 
     # A goal stated as a noun phrase, with no verb at all: "Fewer pages per week", "Zero
     # incidents caused by config changes".
@@ -597,10 +625,31 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
     return out
 
 
+_VERBS = (
+    C["action_verbs"]
+    | C["vague_start"]
+    | C["discussion_verbs"]
+    | C["investigate_verbs"]
+    | C["goal_verbs"]
+    | C["monitor_verbs"]
+    | C["creation_verbs"]
+)
+
+
+def _has_verb(words: Sequence[Token]) -> bool:
+    """Whether a title has a verb: a known one, an auxiliary, or an -ed/-ing form."""
+    return any(
+        has(t, _VERBS)
+        or t.low in C["aux_words"]
+        or (len(t.low) > 4 and t.low.endswith(("ed", "ing")))
+        for t in words
+    )
+
+
 def _says_what(toks: Sequence[Token], noun: Token) -> bool:
     """A process or guideline whose content follows: "a process that removes the IPs"."""
     k = noun.index - toks[0].index
-    return any(t.low in ("that", "which", "where", ":") for t in toks[k + 1 : k + 3])
+    return any(t.low in ("that", "which", "where", ":") for t in toks[k + 1 : k + 2])
 
 
 def _sets_a_value(window: Sequence[Token]) -> bool:
