@@ -411,6 +411,17 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
             "improve",
         )
 
+    # A state to reach, with no action: "All runbooks reviewed within 12 months", "Have every
+    # service owner on call once a quarter", "Make the nightly batch finish before 06:00".
+    state = _stated_state(words)
+    if state is not None:
+        add(
+            state[0].index - toks[0].index,
+            state[1].index - toks[0].index,
+            "it states a goal, not the change that will reach it.",
+            "goal",
+        )
+
     # A goal stated as a noun phrase, with no verb at all: "Fewer pages per week", "Zero
     # incidents caused by config changes".
     if heads and toks[heads[0]].low in _GOAL_NOUN_STARTS and not concrete_before[len(toks)]:
@@ -634,6 +645,34 @@ _VERBS = (
     | C["monitor_verbs"]
     | C["creation_verbs"]
 )
+
+
+_QUANTIFIERS = frozenset({"all", "every", "each", "no", "zero"})
+_OUTCOME_VERBS = frozenset(
+    {"finish", "complete", "succeed", "run", "happen", "recover", "respond", "load", "stay", "pass"}
+)
+
+
+def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
+    """The span of a title that only states how things should end up."""
+    if len(words) < 3:
+        return None
+    first, second = words[0], words[1]
+    if first.low in _QUANTIFIERS and any(
+        (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
+        for t in words[2:5]
+    ):
+        return first, words[min(3, len(words) - 1)]
+    if first.low == "have" and second.low in _QUANTIFIERS:
+        return first, words[2]
+    if first.low in ("make", "get", "keep") and any(
+        has(t, _OUTCOME_VERBS)
+        and k + 1 < len(words)
+        and words[k + 1].low in ("before", "within", "under", "in", "by")
+        for k, t in enumerate(words[2:6], start=2)
+    ):
+        return first, words[min(3, len(words) - 1)]
+    return None
 
 
 def _has_verb(words: Sequence[Token]) -> bool:
