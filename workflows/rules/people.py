@@ -147,6 +147,17 @@ def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
         while end + 1 < len(toks) and known.lookup(toks[end + 1]) == responder:
             end += 1
         return Mention(i, end, responder, True)
+    if (
+        tok.first
+        and not tok.cap
+        and tok.low in FIRST_NAMES
+        and tok.low not in ORDINARY_NAMES
+        and nxt is not None
+        and nxt.word
+        and len(nxt.low) > 4
+        and nxt.low.endswith("ed")
+    ):
+        return Mention(i, i, tok.text, True)  # "aisha merged without review": a terse note
     if sent.shouted or not tok.cap or tok.upper or tok.low in SYSTEMS:
         return None
     if tok.low in FIRST_NAMES or ordinary:

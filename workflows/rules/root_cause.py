@@ -23,6 +23,8 @@ from workflows.codes import Code
 from workflows.review import Finding
 from workflows.rules.blameless import lint_text
 from workflows.rules.lexicon import classes, read_json
+from workflows.rules.people import FIRST_NAMES as _FIRST_NAMES
+from workflows.rules.people import ORDINARY_NAMES as _ORDINARY
 from workflows.rules.people import C as PEOPLE
 from workflows.rules.text import Token, has, split, squash
 
@@ -264,7 +266,14 @@ def _bare_omission(toks: Sequence[Token]) -> tuple[int, int] | None:
             "heard",
         ):
             return k0, words[1][0]
-    for idx, (k, t) in enumerate(words[:6]):
+    for idx, (k, t) in enumerate(words[:8]):
+        if (
+            t.low in ("experience", "knowledge", "skill", "skills", "training", "attention", "care")
+            and idx + 2 < len(words)
+            and words[idx + 1][1].low in ("of", "by", "from")
+            and any(has(x, PEOPLE["person_nouns"]) for _, x in words[idx + 2 : idx + 6])
+        ):
+            return k, words[min(idx + 5, len(words) - 1)][0]  # "experience of the new member"
         if (
             t.low in ("aware", "realising", "realizing", "knowing", "noticing")
             and idx > 0
@@ -512,6 +521,19 @@ def _person_at_the_end(toks: Sequence[Token], responders: Sequence[str]) -> tupl
     if not words:
         return None
     k0, first = words[0]
+    if len(words) > 1:
+        # "oksana approved her own change", "The reviewer approved it without reading it": a
+        # person's past act as the whole explanation.
+        subject_end = 0
+        if first.low in ("the", "a", "an", "our") and len(words) > 2:
+            subject_end = 1
+        head = words[subject_end][1]
+        verb = words[subject_end + 1][1] if subject_end + 1 < len(words) else None
+        person = has(head, PEOPLE["person_nouns"]) or (
+            head.low in _FIRST_NAMES and head.low not in _ORDINARY
+        )
+        if person and verb is not None and verb.low.endswith("ed") and len(verb.low) > 4:
+            return words[subject_end][0], words[subject_end + 1][0]
     if first.low in (
         "did",
         "didn't",
