@@ -445,8 +445,10 @@ def latency(cases: Sequence[Case], n: int) -> None:
     names = ["Alice Example", "Oksana Petrenko", "Lars Nilsson"]
     checks: dict[str, Callable[[str], object]] = {
         "blame (free text)": lambda t: rules.lint(t, names),
-        "action item (title = done-when)": lambda t: rules.lint(t, names, "action_item", t),
-        "root cause (with symptom)": lambda t: rules.lint(t, names, "root_cause", symptom=t),
+        "action item (title and done-when each)": lambda t: rules.lint(t, names, "action_item", t),
+        "root cause (symptom of same size)": lambda t: rules.lint(
+            t, names, "root_cause", symptom=t
+        ),
     }
     for check in checks.values():  # warm the caches
         check(HOSTILE)

@@ -696,7 +696,7 @@ _SINGLE_THINGS = frozenset(
 
 
 def _numeric(t: Token) -> bool:
-    return any(c.isdigit() for c in t.text)
+    return t.digit
 
 
 def _design_context(toks: Sequence[Token], i: int) -> bool:

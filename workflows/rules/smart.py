@@ -148,7 +148,7 @@ def _words(text: str) -> list[Token]:
 
 def _numeric(tok: Token) -> bool:
     """A number, in digits or in words ("two approvals", "once a week")."""
-    return any(c.isdigit() for c in tok.text) or tok.low in C["number_words"]
+    return tok.digit or tok.low in C["number_words"]
 
 
 def _identifier(tok: Token) -> bool:

@@ -26,6 +26,7 @@ _TOKEN = re.compile(
     r"(?<![^\W_])[wW]/[oO](?![^\W_])|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)|[^\W_]+(?:[-'\u2019.][^\W_]+)*(?:(?<=[sSzZ])['\u2019](?=\s|$))?|[^\w\s]|_+"
 )
 
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = frozenset({".", "!", "?", "\u2026"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "\u2014", "\u2013", "-", "/"})
 _DOUBLE_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d", "\u00ab": "\u00bb", "`": "`"}
@@ -101,6 +102,7 @@ class Token:
     clause: int = 0
     first: bool = False  # first word of its sentence
     quoted: bool = False
+    digit: bool = False  # has a digit ("30", "search-3", "5xx")
 
 
 @dataclass(slots=True)
@@ -146,6 +148,7 @@ def tokenize(text: str) -> list[Token]:
                 upper=len(letters) > 1 and all(c.isupper() for c in letters),
                 poss=poss,
                 lem=lemmas(low) if is_word else frozenset((low,)),
+                digit=is_word and not raw.isalpha() and _DIGIT.search(raw) is not None,
             )
         )
     return out
