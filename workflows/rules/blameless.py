@@ -339,7 +339,9 @@ class _Context:
         self.any_poss = any(t.poss for t in toks)
         self.any_self = any(t.low in C["self_subjects"] for t in toks)
         self.any_failure = any(
-            has(t, C["strong_fail"]) or has(t, C["cause_objects"]) or has(t, C["did_not"])
+            has(t, C["strong_fail"])
+            or has(t, C["cause_objects"])
+            or (has(t, C["did_not"]) and t.low != "not")
             for t in toks
         )
         self.credit = _prefix([has(t, _CREDIT) for t in toks])
@@ -818,8 +820,10 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
         if agent.kind == "change":
             out.append(_Hit(toks[nxt].start, toks[agent.end].end, "person", agent.name))
             continue
-        if agent.kind != "person" or agent.end + 1 >= n:
+        if agent.kind not in ("person", "guess") or agent.end + 1 >= n:
             continue
+        if agent.kind == "guess" and not toks[agent.end + 1].low.endswith("ed"):
+            continue  # "after Mina flipped the flag": a capitalised word acting is a name
         verb = agent.end + 1
         while verb < n and toks[verb].low in ("had", "has", "just", "then", "accidentally"):
             verb += 1
