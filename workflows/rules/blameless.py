@@ -8,14 +8,27 @@ a finding, each with its span and its reason:
   insinuation — kept only where their conditions hold (a person in the sentence for sarcasm, no
   technical sense such as "segmentation fault", not inside a negation that rejects them: "we
   chose not to call this a mistake by the operator");
-* **agents**: a person, role, team, responder or pronoun as the subject of a failure verb ("the
-  DBA didn't check the replica", "Oksana's migration dropped the index"), or as the agent of a
-  passive one ("the warning was overlooked by the release crew"); systems as subjects are fine;
+* **agents**: a person, role, team, responder or pronoun as the subject of a failure ("the DBA
+  didn't check the replica", "Oksana's migration dropped the index", "we wrongly assumed…", "the
+  outage started when Lars pushed the rules", "deployed without running the tests"), or as the
+  agent of a passive whose act went wrong ("the warning was overlooked by the release crew", "the
+  release was signed off by QA despite the failing smoke test"); systems as subjects, people
+  acting inside a condition the system set ("the console lets anyone delete a cluster"), users
+  and customers, and plain facts of the timeline ("the fix was deployed by Tomas") are fine;
 * **counterfactuals** about people: "should have" whose subject is a person (not "the replica
-  should have taken over"), "if Lars had read the alert", "had the on-call checked".
+  should have taken over", not "the team should have received an alert"), "if Lars had read the
+  alert", "had Ngozi been on the call", "a more experienced engineer would have…" — but not a
+  condition about a tool or a practice ("if the dashboard had shown the lag, the on-call would
+  have waited").
 
 Nothing inside quotation marks counts: a quoted phrase is reported speech or a term under
-discussion. Findings never overlap; where two would, the more specific one is kept.
+discussion; a denial or a framing before the evidence ("nobody ignored…", "it is tempting to
+say…") takes it back. Overlapping evidence makes one finding over the union of the spans, with
+the message of the most specific family.
+
+Cost: every condition a phrase asks of its sentence is answered from tables built once per
+sentence (:class:`_Context`), every look-around is bounded, and the last texts' hits are
+remembered, so a text costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -1024,8 +1037,7 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
     toks = sent.tokens
     tok = toks[i]
     kind = subject.kind
-    if kind == "change" and not _destructive(sent, i, end):
-        return None
+
     if kind == "guess" and not (has(tok, C["human_only"]) or _omission_at(sent, i)):
         return None
     if kind not in ("person", "change", "guess"):
@@ -1238,11 +1250,6 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
         if t.low == "in" and k + 1 < n and toks[k + 1].low == "error":
             return k + 1
     return None
-
-
-def _destructive(sent: Sentence, i: int, end: int) -> bool:
-    """A person's change as the subject: any failure or destructive verb counts."""
-    return True
 
 
 def _bad_before(sent: Sentence, i: int) -> int:

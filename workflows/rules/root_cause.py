@@ -10,8 +10,11 @@ data"). A statement is flagged (``kind="symptom"``) when it
 * stops at a person ("the DBA didn't check the replica", "human error"),
 
 unless it names a gap in a process, tool, test, limit, documentation, role or environment ("has
-no", "does not require", "is not documented", "allows", "relies on", "untested", "no owner"). The
-hint is always the same question: ask why once more.
+no", "does not require", "is not documented", "allows", "relies on", "untested", "no owner") or
+states a standing condition in the present tense ("the runbook says to restart the primary",
+"canary hosts run newer kernels"). The statement is read without its lead-in ("The root cause
+was…", "As a result,") and without the consequences it goes on to list ("…, causing health check
+failures"). The hint is always the same question: ask why once more.
 """
 
 from __future__ import annotations
