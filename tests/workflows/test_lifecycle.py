@@ -82,7 +82,7 @@ async def test_six_week_review_runs_from_resolution_to_close(
     }
 
     doc = Path(settings.documents_dir / document_name("PLIFE01")).read_text()
-    assert "**Closed**" in doc and "done_late" in doc
+    assert "**Closed**" in doc and "done\\_late" in doc  # the Markdown escapes its _
     report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))
     print(f"\nlifecycle: {report}")
