@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, webhooks
+from api.body_limit import BodyLimit
 from api.metrics import API_CALLS, REGISTRY
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def _timing(

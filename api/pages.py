@@ -12,6 +12,7 @@ review link from an email, which grants that review only. Every form carries a C
 
 from __future__ import annotations
 
+import asyncio
 import email.policy
 import re
 from collections.abc import Mapping
@@ -473,13 +474,13 @@ async def _review_page(
     drafting = review["phase"] == Phase.DRAFTING.value
     if five is not None:
         findings = {k: v for k, v in findings.items() if not k.startswith("five_whys.")}
-        findings.update(five.findings(responders))
+        findings.update(await asyncio.to_thread(five.findings, responders))
     else:
         five = FiveWhysForm.from_review(review)
         five = five.padded() if drafting else five
     item_values = new_item or {"priority": "medium"}
     if new_item is not None:
-        findings.update(item_findings(new_item, responders, "new_item."))
+        findings.update(await asyncio.to_thread(item_findings, new_item, responders, "new_item."))
     saved = request.query_params.get("saved", "")
     return render(
         request,

@@ -28,6 +28,7 @@ from workflows.review import (
     FiveWhys,
     FollowUpRecord,
     Phase,
+    Priority,
     PublishRequest,
     RemoveActionItem,
     ReplanRequest,
@@ -171,7 +172,7 @@ class ItemPatch(BaseModel):
     due: str | None = None
     done_when: str | None = None
     root_cause: str | None = None
-    priority: str | None = None
+    priority: Priority | None = None
     reason: str | None = Field(default=None, description="Why the due date moved (after publish).")
 
 
@@ -339,5 +340,8 @@ async def lint(body: LintRequest) -> dict[str, Any]:
                 422, Code.TOO_LONG, message, field=name, hint="Check the text in smaller parts."
             )
     responders = [r[:200] for r in body.responders]
-    findings = rules.lint(body.text, responders, body.kind, body.done_when, body.symptom)
+    # In a worker thread: a long text must not hold the event loop (webhooks, other pages).
+    findings = await asyncio.to_thread(
+        rules.lint, body.text, responders, body.kind, body.done_when, body.symptom
+    )
     return {"findings": [f.model_dump(mode="json") for f in findings]}

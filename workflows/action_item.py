@@ -19,7 +19,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, rules
+    from workflows import calls, limits, rules
     from workflows.messages import MailKind
     from workflows.review import (
         ActionItem,
@@ -399,6 +399,10 @@ class ActionItemWorkflow:
     def _validate_replan(self, request: ReplanRequest) -> None:
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("re-plan a dropped item", self.item.status.value)
+        if oversized := limits.oversize(request) + limits.room_for(
+            "replans", len(self.item.replans), limits.REPLANS
+        ):
+            raise calls.rules_rejected(oversized)
         draft = ActionItemDraft(
             **{
                 **self.item.model_dump(include=set(ActionItemDraft.model_fields)),
@@ -425,6 +429,8 @@ class ActionItemWorkflow:
     def _validate_drop(self, request: DropRequest) -> None:
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("drop an item", "dropped")
+        if oversized := limits.oversize(request):
+            raise calls.rules_rejected(oversized)
 
     @workflow.query
     def current(self) -> ActionItem:

@@ -90,6 +90,9 @@ class Code(StrEnum):
     TEMPORAL_UNAVAILABLE = "temporal_unavailable"
     CSRF_INVALID = "csrf_invalid"
     TOO_LONG = "too_long"
+    TOO_MANY = "too_many"
+    TITLE_MULTILINE = "title_multiline"
+    TICKET_MISMATCH = "ticket_mismatch"
 
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.

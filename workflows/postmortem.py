@@ -22,7 +22,7 @@ from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadySt
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, rules
+    from workflows import calls, limits, rules
     from workflows.action_item import ActionItemWorkflow
     from workflows.codes import OVERRIDABLE_CODES
     from workflows.messages import Invitation, MailKind
@@ -468,7 +468,12 @@ class PostmortemWorkflow:
     @submit_five_whys.validator
     def _validate_five_whys(self, five_whys: FiveWhys) -> None:
         self._require_drafting("change the five whys")
-        violations = rules.check_five_whys(five_whys, self._responders())
+        state = self.state
+        violations = (
+            limits.oversize(five_whys)
+            or limits.review_text(five_whys, state.went_well, state.action_items)
+            or rules.check_five_whys(five_whys, self._responders())
+        )
         if violations:
             raise calls.rules_rejected(violations)
 
@@ -489,8 +494,12 @@ class PostmortemWorkflow:
     def _validate_add(self, draft: ActionItemDraft) -> None:
         if self.state.phase == Phase.CLOSED:
             raise calls.wrong_phase("add an action item", self.state.phase.value)
-        violations = rules.check_action_item(
-            draft, self._root_cause_ids(), workflow.now(), self.policy
+        state = self.state
+        violations = (
+            limits.oversize(draft)
+            + limits.room_for("action_items", len(state.action_items), limits.ACTION_ITEMS)
+            or limits.review_text(state.five_whys, state.went_well, [*state.action_items, draft])
+            or rules.check_action_item(draft, self._root_cause_ids(), workflow.now(), self.policy)
         )
         if violations:
             raise calls.rules_rejected(violations)
@@ -511,15 +520,18 @@ class PostmortemWorkflow:
         item = self.state.item(change.id)
         if item is None:
             raise calls.rules_rejected([calls.unknown_item(change.id)])
+        if oversized := limits.oversize(change):
+            raise calls.rules_rejected(oversized)
         merged = ActionItemDraft(
             **{
                 **item.model_dump(include=set(ActionItemDraft.model_fields)),
                 **change.model_dump(exclude={"id"}, exclude_none=True),
             }
         )
-        violations = rules.check_action_item(
-            merged, self._root_cause_ids(), workflow.now(), self.policy
-        )
+        others = [i for i in self.state.action_items if i.id != change.id]
+        violations = limits.review_text(
+            self.state.five_whys, self.state.went_well, [*others, merged]
+        ) or rules.check_action_item(merged, self._root_cause_ids(), workflow.now(), self.policy)
         if violations:
             raise calls.rules_rejected(violations)
 
@@ -547,6 +559,12 @@ class PostmortemWorkflow:
             raise calls.wrong_phase("add what went well", self.state.phase.value)
         if not entry.text.strip():
             raise calls.rules_rejected([calls.went_well_empty()])
+        state = self.state
+        violations = limits.oversize(entry) + limits.room_for(
+            "went_well", len(state.went_well), limits.WENT_WELL
+        ) or limits.review_text(state.five_whys, [*state.went_well, entry], state.action_items)
+        if violations:
+            raise calls.rules_rejected(violations)
 
     @workflow.update
     def publish(self, request: PublishRequest) -> ReviewState:
@@ -560,7 +578,7 @@ class PostmortemWorkflow:
     @publish.validator
     def _validate_publish(self, request: PublishRequest) -> None:
         self._require_drafting("publish")
-        violations = rules.check_publish(
+        violations = limits.oversize(request) or rules.check_publish(
             self.state, workflow.now(), self.policy, request.blame_override
         )
         if violations:
@@ -613,7 +631,9 @@ class PostmortemWorkflow:
 
     @record_follow_up.validator
     def _validate_follow_up(self, record: FollowUpRecord) -> None:
-        violations = rules.check_follow_up(self.state, record, workflow.now(), self.policy)
+        violations = limits.oversize(record) or rules.check_follow_up(
+            self.state, record, workflow.now(), self.policy
+        )
         if violations:
             raise calls.rules_rejected(violations)
 
