@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewState,
         ReviewStatus,
         TicketEvent,
+        UpdateResult,
         WentWell,
         follow_up_start,
         parse_due,
@@ -130,6 +131,12 @@ class PostmortemWorkflow:
 
     def _changed(self) -> None:
         self.state.revision += 1
+
+    def _accepted(self, changed: str) -> UpdateResult:
+        # Replay: an update's result is recorded but never compared, so answering with this
+        # instead of the whole state (0.1.0) changes no command of a recorded history.
+        self._changed()
+        return UpdateResult(revision=self.state.revision, phase=self.state.phase, changed=changed)
 
     @property
     def _draft_deadline(self) -> datetime:
@@ -218,12 +225,17 @@ class PostmortemWorkflow:
             ),
             None,
         )
+        incident = state.incident
+        # Replay: a child's input is recorded but never compared, so a recorded start stays valid;
+        # the marker only says which reviews started their items without the timeline.
+        if workflow.patched("item-input-without-timeline"):
+            incident = incident.model_copy(update={"timeline": [], "timeline_total": None})
         try:
             await workflow.start_child_workflow(
                 ActionItemWorkflow.run,
                 ActionItemInput(
                     parent_workflow_id=workflow.info().workflow_id,
-                    incident=state.incident,
+                    incident=incident,
                     item=item,
                     root_cause=root,
                     facilitator=state.facilitator,
@@ -459,11 +471,10 @@ class PostmortemWorkflow:
         return [p.name for p in self.state.incident.responders]
 
     @workflow.update
-    def submit_five_whys(self, five_whys: FiveWhys) -> ReviewState:
+    def submit_five_whys(self, five_whys: FiveWhys) -> UpdateResult:
         """Replace the symptom, whys and root causes. Blaming language becomes a finding."""
         self.state.five_whys = five_whys
-        self._changed()
-        return self.state
+        return self._accepted("five_whys")
 
     @submit_five_whys.validator
     def _validate_five_whys(self, five_whys: FiveWhys) -> None:
@@ -536,10 +547,9 @@ class PostmortemWorkflow:
             raise calls.rules_rejected(violations)
 
     @workflow.update
-    def remove_action_item(self, request: RemoveActionItem) -> ReviewState:
+    def remove_action_item(self, request: RemoveActionItem) -> UpdateResult:
         self.state.action_items = [i for i in self.state.action_items if i.id != request.id]
-        self._changed()
-        return self.state
+        return self._accepted(f"action_items.{request.id}")
 
     @remove_action_item.validator
     def _validate_remove(self, request: RemoveActionItem) -> None:
@@ -548,10 +558,9 @@ class PostmortemWorkflow:
             raise calls.rules_rejected([calls.unknown_item(request.id)])
 
     @workflow.update
-    def add_went_well(self, entry: WentWell) -> ReviewState:
+    def add_went_well(self, entry: WentWell) -> UpdateResult:
         self.state.went_well.append(WentWell(text=entry.text.strip()))
-        self._changed()
-        return self.state
+        return self._accepted(f"went_well.{len(self.state.went_well) - 1}")
 
     @add_went_well.validator
     def _validate_went_well(self, entry: WentWell) -> None:
@@ -567,13 +576,12 @@ class PostmortemWorkflow:
             raise calls.rules_rejected(violations)
 
     @workflow.update
-    def publish(self, request: PublishRequest) -> ReviewState:
+    def publish(self, request: PublishRequest) -> UpdateResult:
         """Publish: the items become tickets and tracking starts."""
         self.state.blame_override = (request.blame_override or "").strip() or None
         self.state.phase = Phase.TRACKING
         self.state.published_at = workflow.now()
-        self._changed()
-        return self.state
+        return self._accepted("phase")
 
     @publish.validator
     def _validate_publish(self, request: PublishRequest) -> None:
@@ -587,7 +595,7 @@ class PostmortemWorkflow:
     # --- updates: follow-up --------------------------------------------------------------------
 
     @workflow.update
-    async def record_follow_up(self, record: FollowUpRecord) -> ReviewState:
+    async def record_follow_up(self, record: FollowUpRecord) -> UpdateResult:
         """Record the meeting's decision per item; re-planned and dropped items tell their workflow."""
         async with self._lock:
             incident_id = self.state.incident.id
@@ -626,8 +634,7 @@ class PostmortemWorkflow:
             self.state.follow_up = record.model_copy(update={"recorded_at": workflow.now()})
             if self.state.phase == Phase.TRACKING:
                 self.state.phase = Phase.FOLLOW_UP
-            self._changed()
-            return self.state
+            return self._accepted("follow_up")
 
     @record_follow_up.validator
     def _validate_follow_up(self, record: FollowUpRecord) -> None:

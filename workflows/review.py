@@ -61,6 +61,9 @@ class Incident(Model):
     timeline: list[TimelineEntry] = Field(
         default_factory=list, description="Log entries and notes, oldest first."
     )
+    timeline_total: int | None = Field(
+        default=None, description="Entries PagerDuty has, when more than the timeline keeps."
+    )
     details_source: Literal["webhook", "pagerduty", "manual"] = Field(
         default="webhook", description="Where the details came from."
     )
@@ -304,6 +307,18 @@ class ReviewState(Model):
     @property
     def all_items_settled(self) -> bool:
         return all(i.status != ItemStatus.OPEN for i in self.action_items)
+
+
+class UpdateResult(Model):
+    """What an accepted review update answers: small, since Temporal records it in the history.
+
+    The whole state is one ``status`` query away; an update that answered with it would copy the
+    review into the history on every change.
+    """
+
+    revision: int = Field(description="The review's revision after the change.")
+    phase: Phase = Field(description="The review's phase after the change.")
+    changed: str = Field(description="What changed, as a field path, e.g. went_well.2.")
 
 
 class ReviewStatus(Model):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from workflows import limits
 from workflows.review import ActionItem, Incident, Model, ReviewState
 
 
@@ -13,6 +14,12 @@ class FetchIncident(Model):
     """Ask for the incident's details; ``incident`` is what the webhook already knew."""
 
     incident: Incident
+    max_timeline: int = Field(
+        default=limits.TIMELINE, description="Timeline entries to keep (the oldest)."
+    )
+    max_summary: int = Field(
+        default=limits.SUMMARY, description="Characters kept of each entry's summary."
+    )
 
 
 class WriteReviewDoc(Model):

@@ -182,3 +182,10 @@ def test_escaping_twice_changes_nothing() -> None:
     once = md_text(ATTACK)
 
     assert md_text(once) == once
+
+
+def test_a_cut_timeline_says_how_many_entries_pagerduty_has_beyond_it(tmp_path: Path) -> None:
+    data = review("Paged the on-call")
+    data["incident"]["timeline_total"] = 1235
+    text = write(tmp_path, data)
+    assert "And 1,234 more in PagerDuty." in text
