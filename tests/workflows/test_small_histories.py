@@ -7,9 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from connectors.settings import Settings
 from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
 from workflows.action_item import ActionItemWorkflow
 from workflows.postmortem import PostmortemWorkflow, child_id
@@ -17,10 +19,29 @@ from workflows.review import (
     ActionItemInput,
     PostmortemInput,
     PublishRequest,
+    ReviewOutcome,
     TimelineEntry,
     UpdateResult,
     WentWell,
 )
+
+
+async def drafting(
+    env: WorkflowEnvironment, settings: Settings, incident_id: str, timeline: list[TimelineEntry]
+) -> WorkflowHandle[PostmortemWorkflow, ReviewOutcome]:
+    """A review of an incident with ``timeline``, its five whys submitted."""
+    now = await env.get_current_time()
+    handle = await env.client.start_workflow(
+        PostmortemWorkflow.run,
+        PostmortemInput(
+            incident=incident(incident_id, now, timeline=timeline),
+            review_url=f"http://review.test/reviews/{incident_id}",
+        ),
+        id=f"postmortem-{incident_id}",
+        task_queue=settings.task_queue,
+    )
+    await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    return handle
 
 
 async def test_accepted_updates_record_a_small_result_not_the_review(
@@ -33,16 +54,7 @@ async def test_accepted_updates_record_a_small_result_not_the_review(
             TimelineEntry(at=now - timedelta(minutes=n), kind="note", summary="x" * 1_000)
             for n in range(20)
         ]
-        handle = await time_env.client.start_workflow(
-            PostmortemWorkflow.run,
-            PostmortemInput(
-                incident=incident("PSMALL1", now, timeline=timeline),
-                review_url="http://review.test/reviews/PSMALL1",
-            ),
-            id="postmortem-PSMALL1",
-            task_queue=settings.task_queue,
-        )
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        handle = await drafting(time_env, settings, "PSMALL1", timeline)
         result = await handle.execute_update(
             PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
         )
@@ -64,16 +76,7 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
     async with local_worker(time_env.client, settings):
         now = await time_env.get_current_time()
         timeline = [TimelineEntry(at=now, kind="trigger", summary="Checkout 503s")]
-        handle = await time_env.client.start_workflow(
-            PostmortemWorkflow.run,
-            PostmortemInput(
-                incident=incident("PSMALL2", now, timeline=timeline),
-                review_url="http://review.test/reviews/PSMALL2",
-            ),
-            id="postmortem-PSMALL2",
-            task_queue=settings.task_queue,
-        )
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        handle = await drafting(time_env, settings, "PSMALL2", timeline)
         for rc in ("rc1", "rc2"):
             draft = item(
                 "Cap pool size at 20 in the template",
