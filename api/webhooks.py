@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, temporal_unavailable
@@ -23,7 +24,7 @@ from connectors.tracker import parse_item_label
 from workflows.action_item import ActionItemWorkflow
 from workflows.codes import Code
 from workflows.postmortem import child_id
-from workflows.review import Incident, Person, TicketEvent, needs_review
+from workflows.review import ActionItem, Incident, Person, TicketEvent, needs_review
 
 MAX_BODY = 256 * 1024
 SIGNAL_TIMEOUT_SECONDS = 3.0
@@ -138,6 +139,20 @@ async def pagerduty(request: Request) -> JSONResponse:
     return _answer(202 if result["started"] else 200, outcome, **result)
 
 
+#: Seconds to wait for the item's workflow to say which ticket it has (a worker answers it).
+QUERY_TIMEOUT = 10.0
+
+
+def _not_the_ticket(item: ActionItem, change: jira_webhook.TicketChange) -> str | None:
+    """Why ``change`` is not about ``item``'s recorded ticket, or None when it is."""
+    ticket = item.ticket
+    if ticket is None:
+        return f"action item {item.id} has no ticket yet"
+    if change.key != ticket.key or (ticket.id and change.issue_id and change.issue_id != ticket.id):
+        return f"{change.key} is not the ticket of action item {item.id}"
+    return None
+
+
 @router.post("/jira")
 async def jira(request: Request) -> JSONResponse:
     """Owners closing, reopening or deleting tickets move their action items."""
@@ -173,11 +188,19 @@ async def jira(request: Request) -> JSONResponse:
     source_id = change.event_id or delivery
     ticket_event = TicketEvent(
         key=change.key,
+        issue_id=change.issue_id or None,
         at=change.at,
         event_id=f"{change.kind}:{source_id}" if source_id else None,
     )
     handle = request.app.state.client.get_workflow_handle(child_id(incident_id, item_id))
     try:
+        # The label only names the item; the item's recorded ticket says whether this is it.
+        item = await asyncio.wait_for(handle.query(ActionItemWorkflow.current), QUERY_TIMEOUT)
+        mismatch = _not_the_ticket(item, change)
+        if mismatch:
+            WEBHOOKS.labels("jira", "ignored").inc()
+            log.info("ticket change ignored", key=change.key, reason=mismatch)
+            return _answer(200, "ignored", reason=mismatch)
         await asyncio.wait_for(handle.signal(signal, ticket_event), SIGNAL_TIMEOUT_SECONDS)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
@@ -185,7 +208,7 @@ async def jira(request: Request) -> JSONResponse:
             return _answer(200, "ignored", reason="the action item is no longer tracked")
         WEBHOOKS.labels("jira", "unavailable").inc()
         raise temporal_unavailable() from exc
-    except TimeoutError as exc:
+    except (TimeoutError, WorkflowQueryFailedError) as exc:
         WEBHOOKS.labels("jira", "unavailable").inc()
         raise temporal_unavailable() from exc
     WEBHOOKS.labels("jira", change.kind).inc()

@@ -147,6 +147,7 @@ class Ticket(Model):
 
     key: str = Field(description="Ticket key, e.g. OPS-12 or LOCAL-3.")
     url: str = Field(description="Where a person opens it.")
+    id: str | None = Field(default=None, description="The tracker's own issue id (Jira's).")
 
 
 class Replan(Model):
@@ -360,6 +361,10 @@ class ActionItemInput(Model):
     last_reconciled_at: datetime | None = None
     ticket_attempts: int = Field(default=0, description="Failed attempts to open the ticket.")
     review_closed: bool = Field(default=False, description="The review has closed.")
+    seen_events: list[str] = Field(
+        default_factory=list,
+        description="Ticket event ids already applied, newest last (carried across CAN).",
+    )
 
 
 class ItemReport(Model):
@@ -372,6 +377,9 @@ class TicketEvent(Model):
     """Signal payload for ticket_closed / ticket_reopened / ticket_deleted."""
 
     key: str = Field(description="Ticket key.")
+    issue_id: str | None = Field(
+        default=None, description="The tracker's issue id, if it sent one."
+    )
     at: datetime | None = Field(default=None, description="When the tracker says it happened.")
     event_id: str | None = Field(default=None, description="Webhook or changelog id, for dedupe.")
 

@@ -44,6 +44,7 @@ class TicketOpened(Model):
     url: str
     created: bool = Field(description="False when a previous attempt had already opened it.")
     unassigned_reason: str | None = None
+    issue_id: str | None = Field(default=None, description="The tracker's own id (Jira's).")
 
 
 class TicketQuery(Model):
