@@ -48,10 +48,11 @@ from connectors.factory import build_connectors
 from connectors.settings import Settings, SettingsError, load_settings
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
-from workflows.digest import DIGEST_SCHEDULE_ID, DigestWorkflow
+from workflows.contracts import DigestInput
+from workflows.digest import DigestWorkflow
+from workflows.ids import DIGEST_SCHEDULE_ID, incident_id_of
 from workflows.policy import Policy, PolicyError, parse_policy
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import DigestInput
 
 WORKFLOWS = [PostmortemWorkflow, ActionItemWorkflow, DigestWorkflow]
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
@@ -71,9 +72,9 @@ def _merge_temporal_context(
         if isinstance(info, Mapping):
             if "workflow_id" in info:
                 event.setdefault("workflow_id", info["workflow_id"])
-                wf_id = str(info["workflow_id"])
-                if wf_id.startswith("postmortem-"):
-                    event.setdefault("incident_id", wf_id.removeprefix("postmortem-").split("/")[0])
+                incident_id = incident_id_of(str(info["workflow_id"]))
+                if incident_id is not None:
+                    event.setdefault("incident_id", incident_id)
             for key in ("workflow_type", "activity_type", "attempt"):
                 if key in info:
                     event.setdefault(key, info[key])

@@ -22,8 +22,9 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from api.errors import from_rpc
+from workflows.contracts import ReviewStatus
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import ActionItem, ItemStatus, Phase, ReviewStatus, parse_due
+from workflows.review import ActionItem, ItemStatus, Phase, parse_due
 
 MAX_DASHBOARD_REVIEWS = 200
 QUERIES_IN_FLIGHT = 16

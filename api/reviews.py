@@ -13,26 +13,23 @@ from temporalio.service import RPCError
 
 from api.auth import require_token
 from api.errors import ApiError, from_rpc, from_update_failure, temporal_unavailable
-from api.starter import review_workflow_id
 from connectors.local_tracker import LocalTracker
 from workflows import rules
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import REVIEW_PHASE, SERVICE
 from workflows.codes import Code
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.contracts import DropRequest, ReplanRequest, ReviewStatus, TicketEvent
+from workflows.ids import incident_id_of, item_workflow_id, review_workflow_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItem,
     ActionItemChange,
     ActionItemDraft,
-    DropRequest,
     FiveWhys,
     FollowUpRecord,
     Phase,
     PublishRequest,
     RemoveActionItem,
-    ReplanRequest,
-    ReviewStatus,
-    TicketEvent,
     WentWell,
 )
 
@@ -121,7 +118,7 @@ async def list_reviews(
             attrs = info.typed_search_attributes
             reviews.append(
                 {
-                    "incident_id": info.id.removeprefix("postmortem-"),
+                    "incident_id": incident_id_of(info.id),
                     "workflow_id": info.id,
                     "phase": attrs.get(REVIEW_PHASE),
                     "service": attrs.get(SERVICE) or None,
@@ -196,7 +193,7 @@ async def patch_action_item(
             field="due",
             hint='Send {"due": ..., "reason": ...}.',
         )
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
+    handle = _client(request).get_workflow_handle(item_workflow_id(incident_id, item_id))
     item = await _guard(
         incident_id,
         handle.execute_update(
@@ -230,7 +227,7 @@ async def delete_action_item(
             field="reason",
             hint="Send DELETE ...?reason=why",
         )
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
+    handle = _client(request).get_workflow_handle(item_workflow_id(incident_id, item_id))
     item: ActionItem = await _guard(
         incident_id, handle.execute_update(ActionItemWorkflow.drop, DropRequest(reason=reason))
     )
@@ -279,7 +276,7 @@ async def close_local_item(request: Request, incident_id: str, item_id: str) -> 
             hint="Publish the review first; tickets open within seconds.",
         )
     state = tracker.set_done(item.ticket.key, True)
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
+    handle = _client(request).get_workflow_handle(item_workflow_id(incident_id, item_id))
     await _guard(
         incident_id,
         handle.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=item.ticket.key)),

@@ -22,8 +22,9 @@ from connectors import jira_webhook, pagerduty_webhook
 from connectors.tracker import parse_item_label
 from workflows.action_item import ActionItemWorkflow
 from workflows.codes import Code
-from workflows.postmortem import child_id
-from workflows.review import Incident, Person, TicketEvent, needs_review
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id
+from workflows.review import Incident, Person, needs_review
 
 MAX_BODY = 256 * 1024
 SIGNAL_TIMEOUT_SECONDS = 3.0
@@ -176,7 +177,7 @@ async def jira(request: Request) -> JSONResponse:
         at=change.at,
         event_id=f"{change.kind}:{source_id}" if source_id else None,
     )
-    handle = request.app.state.client.get_workflow_handle(child_id(incident_id, item_id))
+    handle = request.app.state.client.get_workflow_handle(item_workflow_id(incident_id, item_id))
     try:
         await asyncio.wait_for(handle.signal(signal, ticket_event), SIGNAL_TIMEOUT_SECONDS)
     except RPCError as exc:

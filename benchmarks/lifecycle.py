@@ -35,11 +35,9 @@ from benchmarks._common import (
 )
 from tests.harness import outbox, settings_for
 from tests.scenarios import six_week_review
-from workflows.postmortem import child_id
-from workflows.review import (
-    Phase,
-    ReviewOutcome,
-)
+from workflows.contracts import ReviewOutcome
+from workflows.ids import item_workflow_id
+from workflows.review import Phase
 
 #: The policy of tests/workflows/test_lifecycle.py (daily reconcile instead of six-hourly).
 ITEMS = ("1", "2", "3")
@@ -68,7 +66,9 @@ async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -
     parent_bytes = size = len(history.to_json())
     child_events = []
     for n in ITEMS:
-        child_history = await client.get_workflow_handle(child_id(incident_id, n)).fetch_history()
+        child_history = await client.get_workflow_handle(
+            item_workflow_id(incident_id, n)
+        ).fetch_history()
         child_events.append(len(child_history.events))
         size += len(child_history.to_json())
     return Run(

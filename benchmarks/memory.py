@@ -32,7 +32,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from api.starter import review_workflow_id, start_review
+from api.starter import start_review
 from benchmarks._common import (
     CpuMeter,
     binary,
@@ -47,8 +47,9 @@ from benchmarks._common import (
 from connectors.settings import Settings
 from tests.harness import FIVE_WHYS, incident, item
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import Phase, PublishRequest, WentWell
 
 POLICY = Policy()  # the defaults: every timer is days away, so workflows stay parked
@@ -274,7 +275,7 @@ async def main() -> None:
             if status.state.phase != Phase.TRACKING or not all(i.ticket for i in items):
                 bad += 1
             n_tasks = n_activities = n_events = 0
-            for wf_id in [handle.id, *(child_id(incident_id, i.id) for i in items)]:
+            for wf_id in [handle.id, *(item_workflow_id(incident_id, i.id) for i in items)]:
                 history = await client.get_workflow_handle(wf_id).fetch_history()
                 n_events += len(history.events)
                 for event in history.events:

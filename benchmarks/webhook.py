@@ -58,6 +58,7 @@ from tests.e2e.conftest import (
     wait_until_answering,
 )
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import incident_id_of
 
 #: Like the e2e FAST_POLICY, but the draft deadline is days away: no reminder or escalation
 #: timer fires while the benchmark runs, so background work does not skew the figures.
@@ -309,9 +310,7 @@ def main() -> None:
             latencies.append(latency)
             responses.append(response)
         wall_a = time.perf_counter() - t_a
-        started_ids += [
-            r.json().get("workflow_id", "").removeprefix("postmortem-") for r in responses
-        ]
+        started_ids += [incident_id_of(r.json().get("workflow_id", "")) for r in responses]
         report("POST /webhooks/pagerduty -> 202", latencies, wall_a)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())
@@ -324,9 +323,7 @@ def main() -> None:
         latencies, responses, wall_b = run_pool(
             [partial(sender.post, p) for p in bodies], args.concurrency
         )
-        started_ids += [
-            r.json().get("workflow_id", "").removeprefix("postmortem-") for r in responses
-        ]
+        started_ids += [incident_id_of(r.json().get("workflow_id", "")) for r in responses]
         report("POST /webhooks/pagerduty -> 202", latencies, wall_b)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())

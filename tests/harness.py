@@ -21,7 +21,9 @@ from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
 from worker import build_worker
 from workflows.action_item import ActionItemWorkflow
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id, review_workflow_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemDraft,
     FiveWhys,
@@ -29,7 +31,6 @@ from workflows.review import (
     Person,
     RootCause,
     RootCauseCategory,
-    TicketEvent,
 )
 
 T = TypeVar("T")
@@ -99,13 +100,13 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 15.0) -
 async def close_ticket(client: Client, settings: Settings, incident_id: str, item_id: str) -> str:
     """What an owner closing the ticket amounts to: the local tracker says done and the webhook
     signals the item's workflow. Returns the ticket key."""
-    review = client.get_workflow_handle(f"postmortem-{incident_id}")
+    review = client.get_workflow_handle(review_workflow_id(incident_id))
     state = (await review.query(PostmortemWorkflow.status)).state
     found = state.item(item_id)
     assert found is not None
     assert found.ticket is not None, f"item {item_id} has no ticket yet"
     LocalTracker(settings.tracker_file, settings.base_url).set_done(found.ticket.key, True)
-    child = client.get_workflow_handle(child_id(incident_id, item_id))
+    child = client.get_workflow_handle(item_workflow_id(incident_id, item_id))
     await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=found.ticket.key))
     return found.ticket.key
 

@@ -15,16 +15,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from connectors.settings import Settings
 from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker
+from workflows.contracts import PostmortemInput, ReviewOutcome, ReviewStatus
+from workflows.ids import review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     FollowUpOutcome,
     FollowUpRecord,
     FollowUpStatus,
-    PostmortemInput,
     PublishRequest,
-    ReviewOutcome,
-    ReviewStatus,
     WentWell,
 )
 
@@ -57,7 +56,7 @@ async def six_week_review(
                 policy=SIX_WEEK_POLICY,
                 review_url=f"http://review.test/reviews/{incident_id}",
             ),
-            id=f"postmortem-{incident_id}",
+            id=review_workflow_id(incident_id),
             task_queue=settings.task_queue,
         )
         await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)

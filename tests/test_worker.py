@@ -19,8 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from connectors.settings import Settings
 from worker import configure_logging
+from workflows.contracts import ReviewStatus
+from workflows.ids import review_workflow_id
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import ReviewStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -137,7 +138,7 @@ def test_worker_runs_reviews_logs_json_with_ids_and_stops_on_sigterm(
             env={"FOLLOWTHROUGH_TEMPORAL_ADDRESS": address, "FOLLOWTHROUGH_TASK_QUEUE": queue},
         )
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["workflow_id"] == "postmortem-PWORKER1"
+        assert json.loads(result.stdout)["workflow_id"] == review_workflow_id("PWORKER1")
 
         def logged_with_ids() -> bool:
             lines = [json.loads(x) for x in log_path.read_text().splitlines() if x.startswith("{")]
@@ -163,7 +164,7 @@ async def test_trigger_starts_a_review_that_answers_its_status(
     address = dev_env.client.service_client.config.target_host
     result = run("trigger", "PTRIG1", env={"FOLLOWTHROUGH_TEMPORAL_ADDRESS": address})
     assert result.returncode == 0, result.stderr
-    handle = dev_env.client.get_workflow_handle("postmortem-PTRIG1")
+    handle = dev_env.client.get_workflow_handle(review_workflow_id("PTRIG1"))
     description = await handle.describe()
     assert description.workflow_type == "PostmortemWorkflow"
     await handle.terminate("test done")

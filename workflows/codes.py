@@ -55,6 +55,10 @@ class Code(StrEnum):
     FOLLOW_UP_INCOMPLETE = "follow_up_incomplete"
     FOLLOW_UP_INVALID = "follow_up_invalid"
 
+    # --- workflow failures (ApplicationError.type) --------------------------------------------
+    RULES_REJECTED = "RulesRejected"  # a validator refused an update; details list violations
+    ACTIVITY_FAILED = "ActivityFailed"  # an activity failed without a code of its own
+
     # --- integrations (ApplicationError.type of failed activities) -----------------------------
     PAGERDUTY_UNAUTHORIZED = "PagerDutyUnauthorized"
     PAGERDUTY_NOT_FOUND = "PagerDutyNotFound"

@@ -10,12 +10,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls
+    from workflows.contracts import DigestInput
     from workflows.figures import build_digest
     from workflows.messages import MailKind, MailRequest
-    from workflows.review import DigestInput
     from workflows.steps import ListReviews, ReviewRows
-
-DIGEST_SCHEDULE_ID = "followthrough-digest"
 
 
 @workflow.defn

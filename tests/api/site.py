@@ -19,6 +19,7 @@ from api.app import create_app
 from api.starter import start_review
 from connectors.settings import Settings
 from tests.harness import eventually, incident, local_worker, settings_for
+from workflows.ids import review_workflow_id
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
 
@@ -75,7 +76,7 @@ async def open_review(env: WorkflowEnvironment, settings: Settings, incident_id:
     await start_review(env.client, settings, Policy(), incident(incident_id, datetime.now(UTC)))
 
     async def opened() -> None:
-        handle = env.client.get_workflow_handle(f"postmortem-{incident_id}")
+        handle = env.client.get_workflow_handle(review_workflow_id(incident_id))
         status = await handle.query(PostmortemWorkflow.status)
         assert status.state.doc_url, "the document is not written yet"
 

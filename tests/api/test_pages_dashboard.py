@@ -12,14 +12,8 @@ from api.pages_dashboard import (
     review_rows,
     totals,
 )
-from workflows.review import (
-    ActionItem,
-    Incident,
-    ItemStatus,
-    Phase,
-    ReviewState,
-    ReviewStatus,
-)
+from workflows.contracts import ReviewStatus
+from workflows.review import ActionItem, Incident, ItemStatus, Phase, ReviewState
 
 NOW = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 

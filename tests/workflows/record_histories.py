@@ -27,12 +27,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.metadata
 import logging
 import os
 import sys
 import tempfile
 import time
+import tomllib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,24 +56,29 @@ from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker,
 from tests.scenarios import six_week_review
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.contracts import (
+    ActionItemRevision,
+    ActionItemWithdrawal,
+    DigestInput,
+    DropRequest,
+    PostmortemInput,
+    ReplanRequest,
+    ReviewOutcome,
+    TicketEvent,
+)
 from workflows.digest import DigestWorkflow
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     ActionItemDraft,
-    DigestInput,
-    DropRequest,
     FollowUpOutcome,
     FollowUpRecord,
     FollowUpStatus,
     ItemStatus,
-    PostmortemInput,
     PublishRequest,
     RemoveActionItem,
-    ReplanRequest,
-    ReviewOutcome,
-    TicketEvent,
     WentWell,
 )
 
@@ -87,8 +92,10 @@ Review = WorkflowHandle[PostmortemWorkflow, ReviewOutcome]
 
 
 def version() -> str:
-    """The Followthrough version that records (the folder name under ``histories/``)."""
-    return importlib.metadata.version("followthrough")
+    """The Followthrough version that records (the folder name under ``histories/``): the
+    checkout's ``pyproject.toml``, so an editable install never records under a stale number."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    return str(project["project"]["version"])
 
 
 # --- what a scenario gets ------------------------------------------------------------------------
@@ -158,20 +165,20 @@ class Recording:
         """The review's history and those of its ``items`` (default: every item workflow it
         started, which asks the review: its worker must still run)."""
         review = self.client.get_workflow_handle_for(
-            PostmortemWorkflow.run, f"postmortem-{incident_id}"
+            PostmortemWorkflow.run, review_workflow_id(incident_id)
         )
         if items is None:
             items = (await review.query(PostmortemWorkflow.status)).state.started_items
         await self.save(review.id, "postmortem")
         for item_id in items:
-            await self.save(child_id(incident_id, item_id), f"action-item-{item_id}")
+            await self.save(item_workflow_id(incident_id, item_id), f"action-item-{item_id}")
 
     async def start(self, incident_id: str, policy: Policy, **incident_fields: Any) -> Review:
         """Start a review (resolved now: ``t0``): as the webhook does on the dev server (search attributes set), plainly
         on the time-skipping server (which has no custom search attributes)."""
         self.t0 = await self.now()
         found = incident(incident_id, self.t0).model_copy(update=incident_fields)
-        workflow_id = f"postmortem-{incident_id}"
+        workflow_id = review_workflow_id(incident_id)
         if self.server == "time-skipping":
             return await self.client.start_workflow(
                 PostmortemWorkflow.run,
@@ -212,7 +219,7 @@ class Recording:
         return LocalTracker(self.settings.tracker_file, self.settings.base_url)
 
     def child(self, incident_id: str, item_id: str) -> WorkflowHandle[Any, Any]:
-        return self.client.get_workflow_handle(child_id(incident_id, item_id))
+        return self.client.get_workflow_handle(item_workflow_id(incident_id, item_id))
 
 
 def drafts(
@@ -402,6 +409,42 @@ async def item_dropped(rec: Recording) -> None:
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded by PR 41."))
     await child.result()
     await rec.sleep(2)
+    await rec.save_review(incident_id)
+
+
+async def item_revised_and_withdrawn(rec: Recording) -> None:
+    """Items changed and taken out through the review (the API's PATCH and DELETE): while
+    drafting one is revised and one removed; once published one is re-planned and one dropped,
+    each forwarded to the item's workflow."""
+    incident_id = "RREVISE"
+    review = await rec.start(incident_id, DAILY)
+    t0 = rec.t0
+    await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    for draft in drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20), (OWNERS[2], 20)):
+        await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await review.execute_update(
+        PostmortemWorkflow.revise_action_item,
+        ActionItemRevision(id="1", title="Cap pool size at 10 in the service template"),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.withdraw_action_item, ActionItemWithdrawal(id="3")
+    )
+    for draft in drafts(t0, DAY, (OWNERS[2], 25)):
+        await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await rec.publish(review, [])
+    await rec.ticket_key(review, "4")
+    await rec.sleep(2.5)
+    await review.execute_update(
+        PostmortemWorkflow.revise_action_item,
+        ActionItemRevision(
+            id="1", due=(t0 + 30 * DAY).isoformat(), reason="Waiting on the new base image."
+        ),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.withdraw_action_item,
+        ActionItemWithdrawal(id="4", reason="Superseded by PR 41."),
+    )
+    await rec.sleep(3)
     await rec.save_review(incident_id)
 
 
@@ -687,6 +730,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("follow-up-drop", "time-skipping", follow_up_drop),
     Scenario("item-dropped", "time-skipping", item_dropped),
     Scenario("item-replanned", "time-skipping", item_replanned),
+    Scenario("item-revised-and-withdrawn", "time-skipping", item_revised_and_withdrawn),
     Scenario("escalation-ladder", "time-skipping", escalation_ladder),
     Scenario("live-check-closed", "time-skipping", live_check_closed),
     Scenario("reconciliation-closed", "time-skipping", reconciliation_closed),

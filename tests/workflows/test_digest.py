@@ -35,23 +35,14 @@ from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, o
 from worker import ensure_digest_schedule
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
-from workflows.digest import DIGEST_SCHEDULE_ID, DigestWorkflow
+from workflows.contracts import DigestInput, DropRequest, ReviewOutcome, TicketEvent
+from workflows.digest import DigestWorkflow
 from workflows.figures import NO_TEAM, build_digest
+from workflows.ids import DIGEST_SCHEDULE_ID, incident_id_of, item_workflow_id
 from workflows.messages import DigestTeam
 from workflows.policy import ActionItemPolicy, DigestPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import (
-    ActionItem,
-    DigestInput,
-    DropRequest,
-    ItemStatus,
-    Phase,
-    PublishRequest,
-    ReviewOutcome,
-    TicketEvent,
-    WentWell,
-    parse_due,
-)
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import ActionItem, ItemStatus, Phase, PublishRequest, WentWell, parse_due
 from workflows.steps import ReviewRow
 
 DAY = timedelta(days=1)
@@ -259,7 +250,7 @@ async def close_ticket(
 
     key = await eventually(ticket)
     tracker.set_done(key, True)
-    child = client.get_workflow_handle(child_id(handle.id.removeprefix("postmortem-"), item_id))
+    child = client.get_workflow_handle(item_workflow_id(incident_id_of(handle.id), item_id))
     await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=key))
 
 
@@ -272,7 +263,7 @@ async def drop_item(
 
     await eventually(started)
     child = client.get_workflow_handle_for(
-        ActionItemWorkflow.run, child_id(handle.id.removeprefix("postmortem-"), item_id)
+        ActionItemWorkflow.run, item_workflow_id(incident_id_of(handle.id), item_id)
     )
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded."))
 

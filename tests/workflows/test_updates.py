@@ -19,15 +19,14 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     FiveWhys,
     FollowUpRecord,
-    PostmortemInput,
     PublishRequest,
     RemoveActionItem,
-    ReviewOutcome,
     WentWell,
 )
 
