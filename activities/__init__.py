@@ -12,7 +12,7 @@ from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
 from activities.tickets import TicketActivities
-from connectors.factory import Connectors
+from connectors.bundle import Connectors
 
 
 def build_activities(connectors: Connectors, client: Client) -> list[Callable[..., Any]]:

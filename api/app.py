@@ -13,7 +13,7 @@ from temporalio.client import Client
 from api import errors, pages, reviews, webhooks
 from api.metrics import API_CALLS, REGISTRY
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.policy import Policy
 
 

@@ -52,8 +52,8 @@ from connectors.documents import MarkdownDocuments
 from connectors.errors import ConnectorError
 from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
 from connectors.tracker import parse_item_label
+from followthrough.settings import Settings
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ItemStatus,
@@ -327,7 +327,7 @@ def _login_page(
     request: Request, next_path: str, *, error: str = "", status: int = 200
 ) -> Response:
     settings: Settings = request.app.state.settings
-    key = auth.signing_key(settings)
+    key = settings.signing_key
     nonce = auth.new_session().sid
     response = render(
         request,

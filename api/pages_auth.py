@@ -9,7 +9,7 @@ Both are one HttpOnly, SameSite=Lax cookie holding an itsdangerous-signed, times
 ``{"sid": <random>, "reviews": null | [ids]}``; it expires after :data:`SESSION_MAX_AGE_SECONDS`
 (checked from the signature's timestamp, not only by the browser). The CSRF token is
 ``HMAC(key, "csrf:" + sid)``: forms carry it in a hidden field and the pages' JavaScript sends it as
-``X-CSRF-Token``. The key is :func:`connectors.links.link_secret` (the session secret, or one
+``X-CSRF-Token``. The key is ``Settings.signing_key`` (the session secret, or one
 derived from the API token), so nothing here can reveal the token itself.
 """
 
@@ -25,8 +25,7 @@ from fastapi import Request, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from api.auth import bearer, token_matches
-from connectors.links import LinkSecretMissing, link_secret
-from connectors.settings import Settings
+from followthrough.settings import Settings
 
 SESSION_COOKIE = "followthrough_session"
 LOGIN_COOKIE = "followthrough_login"
@@ -55,19 +54,10 @@ class WebSession:
         return self.reviews is None or incident_id in self.reviews
 
 
-def signing_key(settings: Settings) -> str | None:
-    """The key for sessions, CSRF tokens and links; None when neither secret is configured."""
-    session_secret = settings.session_secret.get_secret_value() if settings.session_secret else None
-    api_token = settings.api_token.get_secret_value() if settings.api_token else None
-    try:
-        return link_secret(session_secret, api_token)
-    except LinkSecretMissing:
-        return None
-
-
 def request_key(request: Request) -> str | None:
+    """The key for sessions, CSRF tokens and links (:attr:`Settings.signing_key`)."""
     settings: Settings = request.app.state.settings
-    return signing_key(settings)
+    return settings.signing_key
 
 
 def _serializer(key: str, salt: str) -> URLSafeTimedSerializer:
@@ -121,7 +111,7 @@ def secure_cookies(settings: Settings) -> bool:
 
 
 def set_session_cookie(response: Response, settings: Settings, session: WebSession) -> None:
-    key = signing_key(settings)
+    key = settings.signing_key
     if key is None:  # pragma: no cover - callers only sign in when a key exists
         return
     payload = {"sid": session.sid, "reviews": list(session.reviews) if session.reviews else None}
@@ -158,7 +148,7 @@ def csrf_ok(request: Request, session: WebSession, given: str | None) -> bool:
 
 def login_nonce_cookie(response: Response, settings: Settings, nonce: str) -> None:
     """The pre-sign-in cookie whose HMAC is the login form's CSRF token."""
-    key = signing_key(settings)
+    key = settings.signing_key
     if key is None:
         return
     response.set_cookie(

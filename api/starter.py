@@ -14,7 +14,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.calls import INCIDENT_ID, REVIEW_PHASE, SERVICE
 from workflows.contracts import PostmortemInput
 from workflows.ids import review_workflow_id

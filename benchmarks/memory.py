@@ -44,7 +44,7 @@ from benchmarks._common import (
     report,
     rss_kb,
 )
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.harness import FIVE_WHYS, incident, item
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.ids import item_workflow_id, review_workflow_id

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -80,7 +80,7 @@ class MarkdownDocuments:
             os.replace(tmp, target)
         except OSError as exc:
             raise ConnectorError(
-                "documents", ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
+                System.DOCUMENTS, ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
             ) from exc
         return f"{self.base_url}/reviews/{incident_id}/document"
 

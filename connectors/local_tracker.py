@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
 
@@ -100,7 +100,7 @@ class LocalTracker:
         with self._locked() as data:
             raw = data["tickets"].get(key)
             if raw is None:
-                raise ConnectorError("tracker", ErrorKind.NOT_FOUND, f"no local ticket {key}")
+                raise ConnectorError(System.TRACKER, ErrorKind.NOT_FOUND, f"no local ticket {key}")
             raw.setdefault("comments", []).append(text)
 
     def set_done(self, key: str, done: bool) -> TicketState:
@@ -108,7 +108,7 @@ class LocalTracker:
         with self._locked() as data:
             raw = data["tickets"].get(key)
             if raw is None:
-                raise ConnectorError("tracker", ErrorKind.NOT_FOUND, f"no local ticket {key}")
+                raise ConnectorError(System.TRACKER, ErrorKind.NOT_FOUND, f"no local ticket {key}")
             raw["done"] = done
             raw["status"] = "Done" if done else "To Do"
         return self.ticket_state(key)

@@ -18,7 +18,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from worker import build_worker
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import TicketEvent

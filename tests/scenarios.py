@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker
 from workflows.contracts import PostmortemInput, ReviewOutcome, ReviewStatus
 from workflows.ids import review_workflow_id

@@ -17,8 +17,8 @@ import pytest
 import structlog
 from temporalio.testing import WorkflowEnvironment
 
-from connectors.settings import Settings
-from worker import configure_logging
+from followthrough.logs import configure_logging
+from followthrough.settings import Settings
 from workflows.contracts import ReviewStatus
 from workflows.ids import review_workflow_id
 from workflows.postmortem import PostmortemWorkflow

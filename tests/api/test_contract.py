@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from temporalio.client import Client
 
 from api.app import create_app
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.policy import Policy
 
 CONTRACT = [

@@ -48,7 +48,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.conftest import binary
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp

@@ -29,7 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.conftest import binary
 from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
 from worker import ensure_digest_schedule

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.fakes.jira import FakeJira
 from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
 from workflows.action_item import ActionItemWorkflow

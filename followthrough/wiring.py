@@ -1,28 +1,17 @@
-"""Build the outside world from settings: a real system where configured, the local default otherwise."""
+"""Build the outside world from settings: a real system where configured, the local default
+otherwise. Each connector receives the values it needs, never the settings object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from connectors.documents import DocumentStore, MarkdownDocuments
+from connectors.bundle import Connectors
+from connectors.documents import MarkdownDocuments
 from connectors.incidents import IncidentSource, WebhookOnly
-from connectors.links import LinkSecretMissing, link_secret
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
-from connectors.settings import Settings
 from connectors.tracker import Tracker
+from followthrough.settings import Settings
 
-
-@dataclass(frozen=True)
-class Connectors:
-    """One instance of each connector a worker needs."""
-
-    incidents: IncidentSource
-    documents: DocumentStore
-    tracker: Tracker
-    mailer: Mailer
-    mail_from: str
-    link_secret: str | None = None  # signs review links in emails; None: plain links
+__all__ = ["build_connectors"]
 
 
 def build_connectors(settings: Settings) -> Connectors:
@@ -76,14 +65,5 @@ def build_connectors(settings: Settings) -> Connectors:
         tracker=tracker,
         mailer=mailer,
         mail_from=settings.mail_from,
-        link_secret=_link_secret(settings),
+        link_secret=settings.signing_key,
     )
-
-
-def _link_secret(settings: Settings) -> str | None:
-    session = settings.session_secret.get_secret_value() if settings.session_secret else None
-    token = settings.api_token.get_secret_value() if settings.api_token else None
-    try:
-        return link_secret(session, token)
-    except LinkSecretMissing:
-        return None

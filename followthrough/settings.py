@@ -1,7 +1,10 @@
-"""The one settings object: environment variables prefixed ``FOLLOWTHROUGH_``.
+"""The one settings object of a Followthrough process: environment variables prefixed
+``FOLLOWTHROUGH_``.
 
-Validated at start-up; a bad value stops the process with an error naming the variable. Secrets
-are ``SecretStr`` so they never print in a repr, a log line or an error.
+It lives with the process entry: the entry reads it and hands each connector only what that
+connector needs (see :mod:`followthrough.wiring`); the API reads it for its own knobs. Validated
+at start-up; a bad value stops the process with an error naming the variable. Secrets are
+``SecretStr`` so they never print in a repr, a log line or an error.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from connectors.links import LinkSecretMissing, link_secret
+
+__all__ = ["DEFAULT_TASK_QUEUE", "Settings", "SettingsError", "load_settings"]
 
 DEFAULT_TASK_QUEUE = "followthrough"
 
@@ -107,6 +114,17 @@ class Settings(BaseSettings):
     @property
     def tracker_file(self) -> Path:
         return self.data_dir / "tracker.json"
+
+    @property
+    def signing_key(self) -> str | None:
+        """The key that signs web sessions, CSRF tokens and review links (see
+        :func:`connectors.links.link_secret`); None when neither secret is configured."""
+        session = self.session_secret.get_secret_value() if self.session_secret else None
+        token = self.api_token.get_secret_value() if self.api_token else None
+        try:
+            return link_secret(session, token)
+        except LinkSecretMissing:
+            return None
 
 
 class SettingsError(ValueError):
