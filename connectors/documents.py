@@ -80,7 +80,9 @@ class MarkdownDocuments:
             os.replace(tmp, target)
         except OSError as exc:
             raise ConnectorError(
-                System.DOCUMENTS, ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
+                System.DOCUMENTS,
+                ErrorKind.UNAVAILABLE,
+                f"cannot write {target.name}: {exc.strerror}",
             ) from exc
         return f"{self.base_url}/reviews/{incident_id}/document"
 

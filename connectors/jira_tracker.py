@@ -311,7 +311,9 @@ class JiraTracker:
     @staticmethod
     def _check_key(key: str) -> None:
         if not _KEY_OR_ID.match(key):
-            raise ConnectorError(System.JIRA, ErrorKind.BAD_REQUEST, f"{key!r} is not a Jira issue key")
+            raise ConnectorError(
+                System.JIRA, ErrorKind.BAD_REQUEST, f"{key!r} is not a Jira issue key"
+            )
 
     # -- the client, retries and errors --------------------------------------------------------
 

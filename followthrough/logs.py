@@ -109,5 +109,3 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-
-
