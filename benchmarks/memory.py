@@ -45,7 +45,7 @@ from benchmarks._common import (
     rss_kb,
 )
 from followthrough.settings import Settings
-from tests.harness import FIVE_WHYS, incident, item
+from tests.support.harness import FIVE_WHYS, incident, item
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy

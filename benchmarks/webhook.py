@@ -50,7 +50,7 @@ from benchmarks._common import (
     rss_kb,
 )
 from connectors.pagerduty_webhook import sign
-from tests.e2e.conftest import (
+from tests.support.dev_app import (
     DevApp,
     free_port,
     resolved_event,

@@ -26,7 +26,7 @@ from connectors.local_tracker import LocalTracker
 from connectors.mail import OutboxMailer
 from connectors.pagerduty import PagerDutyIncidents
 from tests.fakes.pagerduty import FakePagerDuty
-from tests.harness import FIVE_WHYS, incident
+from tests.support.harness import FIVE_WHYS, incident
 from workflows.messages import MailKind, MailRequest
 from workflows.review import ActionItem, ReviewState
 from workflows.steps import FetchIncident, OpenTicket, TicketComment, TicketQuery, WriteReviewDoc

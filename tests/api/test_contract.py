@@ -45,6 +45,21 @@ def test_every_public_path_is_documented(client: TestClient, method: str, path: 
     assert method in spec["paths"][path]
 
 
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p in CONTRACT if p != "/metrics"])
+def test_every_public_path_documents_its_answer(client: TestClient, method: str, path: str) -> None:
+    spec: dict[str, Any] = client.get("/openapi.json").json()
+    responses = spec["paths"][path][method]["responses"]
+    success = next(code for code in responses if code.startswith("2"))
+    schema = responses[success]["content"]["application/json"]["schema"]
+    assert schema.get("$ref") or schema.get("anyOf"), f"{method} {path} answers an untyped body"
+
+
+def test_refusals_are_documented_in_the_one_error_shape(client: TestClient) -> None:
+    spec: dict[str, Any] = client.get("/openapi.json").json()
+    refusal = spec["paths"]["/api/reviews/{incident_id}/publish"]["post"]["responses"]["503"]
+    assert refusal["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+
+
 def test_lint_answers_findings_with_offsets_kinds_and_hints(client: TestClient) -> None:
     text = "Alice forgot to check the config. Look into retries."
     answer = client.post(

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DevApp, start_dev_app
 from tests.fakes.jira import FakeJira
+from tests.support.dev_app import DevApp, start_dev_app
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
 FIVE_WHYS = {

@@ -6,7 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import DevApp, resolved_event
+from tests.support.dev_app import DevApp, resolved_event
 from workflows.ids import review_workflow_id
 
 

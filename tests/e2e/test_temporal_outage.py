@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DevApp, resolved_event, start_dev_app
+from tests.support.dev_app import DevApp, resolved_event, start_dev_app
 from workflows.ids import review_workflow_id
 
 

@@ -49,11 +49,18 @@ from temporalio.testing import WorkflowEnvironment
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
-from tests.conftest import binary
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp
-from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker, settings_for
-from tests.scenarios import six_week_review
+from tests.support.harness import (
+    FIVE_WHYS,
+    close_ticket,
+    incident,
+    item,
+    local_worker,
+    settings_for,
+)
+from tests.support.scenarios import six_week_review
+from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.contracts import (

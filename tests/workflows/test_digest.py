@@ -30,8 +30,16 @@ from temporalio.testing import WorkflowEnvironment
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
-from tests.conftest import binary
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from tests.support.temporal import binary
 from worker import ensure_digest_schedule
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
-from tests.harness import (
+from tests.support.harness import (
     FIVE_WHYS,
     Sent,
     close_ticket,

@@ -14,8 +14,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from tests.harness import Sent, outbox, settings_for
-from tests.scenarios import SIX_WEEK_POLICY, six_week_review
+from tests.support.harness import Sent, outbox, settings_for
+from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
 from workflows.review import ItemOutcome, ItemStatus, Phase
 
 FACILITATOR = SIX_WEEK_POLICY.defaults.facilitator

@@ -20,7 +20,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakes.smtp import FakeSmtp, Received
-from tests.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
+from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
 from workflows.codes import Code
 from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.ids import review_workflow_id

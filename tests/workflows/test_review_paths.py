@@ -16,7 +16,15 @@ from temporalio.testing import WorkflowEnvironment
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
 from tests.fakes.jira import FakeJira
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import PostmortemInput, ReviewOutcome, TicketEvent
 from workflows.ids import item_workflow_id, review_workflow_id

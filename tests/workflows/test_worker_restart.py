@@ -13,8 +13,16 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from tests.conftest import binary
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.contracts import ReviewStatus
 from workflows.ids import review_workflow_id

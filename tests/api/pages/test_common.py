@@ -1,4 +1,5 @@
-"""Who may open the review pages: sessions, review-scoped links, CSRF, and no secrets in pages.
+"""Who may open a page or send a form (api.pages.common): sign-in redirects, review-scoped
+links, CSRF, the security headers, and no secrets in pages.
 
 The app runs in process (httpx's ASGI transport, the async sibling of FastAPI's TestClient) on a
 real Temporal dev server with the production worker, so pages answer from real reviews.
@@ -7,34 +8,20 @@ real Temporal dev server with the production worker, so pages answer from real r
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
-import itsdangerous
 import pytest
-import pytest_asyncio
-from temporalio.testing import WorkflowEnvironment
 
-from api import pages_auth
+from api.pages import session as pages_auth
 from connectors.links import link_secret, sign_review_token
-from tests.api.site import (
+from tests.support.site import (
     API_TOKEN,
     JIRA_SECRET,
     PAGERDUTY_SECRET,
     SESSION_SECRET,
     Site,
     meta_csrf,
-    running_site,
-    sign_in,
 )
-
-
-@pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def site(
-    dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Site]:
-    async with running_site(dev_env, tmp_path_factory.mktemp("pages")) as running:
-        yield running
 
 
 def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
@@ -76,60 +63,7 @@ async def test_each_form_post_without_a_session_is_refused_with_401(site: Site) 
             assert response.status_code == 401, path
 
 
-async def test_api_without_token_or_session_is_refused(site: Site) -> None:
-    async with site.browser() as browser:
-        response = await browser.post("/api/lint", json={"text": "careless"})
-    assert response.status_code == 401
-
-
 # --- signing in ---------------------------------------------------------------------------------
-
-
-async def test_wrong_token_at_login_is_refused_without_a_session(site: Site) -> None:
-    async with site.browser() as browser:
-        response = await sign_in(browser, "not-the-token")
-        assert response.status_code == 401
-        assert "That token is not right" in response.text
-        assert pages_auth.SESSION_COOKIE not in response.cookies
-        assert (await browser.get("/")).status_code == 303
-
-
-async def test_login_without_the_form_token_is_refused(site: Site) -> None:
-    async with site.browser() as browser:
-        response = await browser.post("/login", data={"token": API_TOKEN, "next": "/"})
-    assert response.status_code == 403
-    assert pages_auth.SESSION_COOKIE not in response.cookies
-
-
-async def test_valid_login_sets_an_httponly_samesite_lax_expiring_cookie(site: Site) -> None:
-    async with site.browser() as browser:
-        response = await sign_in(browser, API_TOKEN, next_path=f"/reviews/{site.first}")
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/reviews/{site.first}"
-    cookie = next(
-        v for v in response.headers.get_list("set-cookie") if v.startswith("followthrough_session=")
-    )
-    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
-    assert {"httponly", "samesite", "max-age", "path"} <= attributes
-    assert "samesite=lax" in cookie.lower()
-    assert f"max-age={12 * 3600}" in cookie.lower()
-    assert "secure" not in attributes  # http base URL
-
-
-async def test_session_cookie_is_secure_when_the_base_url_is_https(site: Site) -> None:
-    https = site.settings.model_copy(update={"public_url": "https://review.test"})
-    async with site.browser(https) as browser:
-        response = await sign_in(browser, API_TOKEN)
-    cookie = next(
-        v for v in response.headers.get_list("set-cookie") if v.startswith("followthrough_session=")
-    )
-    assert "secure" in cookie.lower()
-
-
-async def test_login_never_redirects_off_site(site: Site) -> None:
-    async with site.browser() as browser:
-        response = await sign_in(browser, API_TOKEN, next_path="//evil.example/")
-    assert response.headers["location"] == "/"
 
 
 async def test_signed_in_session_opens_every_page(site: Site) -> None:
@@ -143,34 +77,6 @@ async def test_signed_in_session_opens_every_page(site: Site) -> None:
             "/outbox",
         ):
             assert (await browser.get(path)).status_code == 200, path
-
-
-async def test_login_page_sends_a_signed_in_browser_on(site: Site) -> None:
-    async with site.signed_in() as browser:
-        response = await browser.get("/login", params={"next": f"/reviews/{site.first}"})
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/reviews/{site.first}"
-
-
-async def test_expired_session_cookie_is_refused(site: Site) -> None:
-    serializer = itsdangerous.URLSafeTimedSerializer(SESSION_SECRET, salt=pages_auth.SESSION_SALT)
-    signed_at = time.time() - pages_auth.SESSION_MAX_AGE_SECONDS - 60
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("itsdangerous.timed.time", SimpleNamespace(time=lambda: signed_at))
-        stale = serializer.dumps({"sid": "old", "reviews": None})
-    async with site.browser() as browser:
-        browser.cookies.set(pages_auth.SESSION_COOKIE, stale, domain="review.test")
-        response = await browser.get("/")
-    assert response.status_code == 303
-    assert response.headers["location"].startswith("/login")
-
-
-async def test_logout_ends_the_session(site: Site) -> None:
-    async with site.signed_in() as browser:
-        page = await browser.get("/")
-        response = await browser.post("/logout", data={"csrf": meta_csrf(page.text)})
-        assert response.status_code == 303
-        assert (await browser.get("/")).status_code == 303
 
 
 # --- review links -------------------------------------------------------------------------------
@@ -232,29 +138,6 @@ async def test_review_link_signed_with_another_secret_is_refused(site: Site) -> 
     async with site.browser() as browser:
         response = await browser.get(f"/reviews/{site.first}", params={"t": token})
     assert response.status_code == 403
-
-
-async def test_scoped_session_may_lint_and_read_only_its_own_review_through_the_api(
-    site: Site,
-) -> None:
-    token = sign_review_token(site.first, SESSION_SECRET)
-    async with site.browser() as browser:
-        await browser.get(f"/reviews/{site.first}", params={"t": token})
-        csrf = meta_csrf((await browser.get(f"/reviews/{site.first}")).text)
-        lint = await browser.post(
-            "/api/lint", json={"text": "He was careless."}, headers={"X-CSRF-Token": csrf}
-        )
-        assert lint.status_code == 200
-        assert lint.json()["findings"]
-        assert (await browser.get(f"/api/reviews/{site.first}")).status_code == 200
-        assert (await browser.get(f"/api/reviews/{site.second}")).status_code == 401
-        assert (await browser.get("/api/reviews")).status_code == 401
-
-
-async def test_api_post_with_a_session_cookie_needs_the_csrf_header(site: Site) -> None:
-    async with site.signed_in() as browser:
-        response = await browser.post("/api/lint", json={"text": "He was careless."})
-    assert response.status_code == 401
 
 
 # --- CSRF ---------------------------------------------------------------------------------------

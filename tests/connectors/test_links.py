@@ -27,13 +27,6 @@ def signed_ago(incident_id: str, seconds: float) -> str:
         return sign_review_token(incident_id, SECRET)
 
 
-def test_link_opens_the_review_page_with_a_token() -> None:
-    link = sign_review_link("https://ft.example.com/", "PT4KHLK", SECRET)
-    prefix = "https://ft.example.com/reviews/PT4KHLK?t="
-    assert link.startswith(prefix)
-    assert verify_review_token(link.removeprefix(prefix), "PT4KHLK", SECRET)
-
-
 def test_token_is_the_documented_itsdangerous_signature() -> None:
     token = sign_review_token("PT4KHLK", SECRET)
     serializer = itsdangerous.URLSafeTimedSerializer(SECRET, salt="review-link")
@@ -88,3 +81,10 @@ def test_link_secret_is_derived_from_the_api_token_without_revealing_it() -> Non
 def test_link_secret_needs_a_session_secret_or_an_api_token() -> None:
     with pytest.raises(LinkSecretMissing):
         link_secret(None, None)
+
+
+def test_link_opens_the_review_page_with_a_token() -> None:
+    link = sign_review_link("https://ft.example.com/", "PT4KHLK", SECRET)
+    prefix = "https://ft.example.com/reviews/PT4KHLK?t="
+    assert link.startswith(prefix)
+    assert verify_review_token(link.removeprefix(prefix), "PT4KHLK", SECRET)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from api.pages_forms import (
+from api.pages.forms import (
     FiveWhysForm,
     RootCauseRow,
     field_anchor,

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.settings import Settings
-from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker
+from tests.support.harness import FIVE_WHYS, close_ticket, incident, item, local_worker
 from workflows.contracts import PostmortemInput, ReviewOutcome, ReviewStatus
 from workflows.ids import review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy

@@ -1,65 +1,17 @@
-"""Dashboard figures and charts (pure: built from review statuses, no Temporal)."""
+"""The dashboard's figures (api.pages.figures): pure, built from review statuses, no Temporal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from api.pages_dashboard import (
+from api.pages.figures import (
     completion_by_week,
-    completion_chart,
     overdue_by_team,
-    overdue_chart,
     review_rows,
     totals,
 )
-from workflows.contracts import ReviewStatus
-from workflows.review import ActionItem, Incident, ItemStatus, Phase, ReviewState
-
-NOW = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)  # a Wednesday
-
-
-def item(
-    item_id: str,
-    status: ItemStatus,
-    due: datetime,
-    closed: datetime | None = None,
-    owner: str = "a@example.com",
-) -> ActionItem:
-    return ActionItem(
-        id=item_id,
-        title=f"Item {item_id}",
-        owner=owner,
-        due=due.isoformat(),
-        done_when="Measured",
-        root_cause="rc1",
-        status=status,
-        closed_at=closed,
-    )
-
-
-def review(
-    incident_id: str,
-    items: list[ActionItem],
-    *,
-    team: str | None = "Payments",
-    phase: Phase = Phase.TRACKING,
-    published: datetime | None = NOW - timedelta(days=10),
-) -> ReviewStatus:
-    return ReviewStatus(
-        state=ReviewState(
-            incident=Incident(
-                id=incident_id,
-                title=f"Incident {incident_id}",
-                resolved_at=NOW - timedelta(days=11),
-            ),
-            phase=phase,
-            team=team,
-            facilitator="f@example.com",
-            leadership=["l@example.com"],
-            action_items=items,
-            published_at=published if phase != Phase.DRAFTING else None,
-        )
-    )
+from tests.support.statuses import NOW, item, review
+from workflows.review import ItemStatus, Phase
 
 
 def test_completion_rate_per_week_is_cumulative_and_leaves_out_items_once_dropped() -> None:
@@ -140,32 +92,3 @@ def test_reviews_are_listed_under_every_phase() -> None:
     rows = review_rows([review("P1", []), review("P2", [], phase=Phase.DRAFTING)], NOW, "UTC")
     assert list(rows) == ["drafting", "tracking", "follow_up", "closed"]
     assert [r.incident_id for r in rows["tracking"]] == ["P1"]
-
-
-def test_charts_are_inline_svg_without_scripts_or_external_references() -> None:
-    statuses = [review("P1", [item("1", ItemStatus.OPEN, NOW - timedelta(days=3))])]
-    for svg in (
-        completion_chart(completion_by_week(statuses, NOW, "UTC")),
-        overdue_chart(overdue_by_team(statuses, NOW, "UTC")),
-    ):
-        assert svg.startswith("<svg")
-        assert "<script" not in svg
-        assert "href=" not in svg
-
-
-def test_completion_chart_prints_the_rate() -> None:
-    statuses = [
-        review(
-            "P1",
-            [
-                item("1", ItemStatus.DONE, NOW, closed=NOW - timedelta(hours=1)),
-                item("2", ItemStatus.OPEN, NOW + timedelta(days=3)),
-            ],
-        )
-    ]
-    assert ">50%<" in completion_chart(completion_by_week(statuses, NOW, "UTC"))
-
-
-def test_empty_charts_render_nothing() -> None:
-    assert completion_chart(completion_by_week([], NOW, "UTC")) == ""
-    assert overdue_chart([]) == ""

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.starter import start_review
 from followthrough.settings import Settings
-from tests.harness import eventually, incident, local_worker, settings_for
+from tests.support.harness import eventually, incident, local_worker, settings_for
 from workflows.ids import review_workflow_id
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
