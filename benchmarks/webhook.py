@@ -289,6 +289,12 @@ def main() -> None:
     sender = Sender(app)
     docs = app.data_dir / "reviews"
     started_ids: list[str] = []
+
+    def started_incidents(answers: list[httpx.Response]) -> list[str]:
+        """The incidents whose review a delivery started (or found)."""
+        found = (incident_id_of(r.json().get("workflow_id", "")) for r in answers)
+        return [i for i in found if i is not None]
+
     try:
         # Warm-up: connections, code paths, sandbox imports, first workflow tasks.
         for _ in range(args.warmup):
@@ -310,7 +316,7 @@ def main() -> None:
             latencies.append(latency)
             responses.append(response)
         wall_a = time.perf_counter() - t_a
-        started_ids += [incident_id_of(r.json().get("workflow_id", "")) for r in responses]
+        started_ids += started_incidents(responses)
         report("POST /webhooks/pagerduty -> 202", latencies, wall_a)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())
@@ -323,7 +329,7 @@ def main() -> None:
         latencies, responses, wall_b = run_pool(
             [partial(sender.post, p) for p in bodies], args.concurrency
         )
-        started_ids += [incident_id_of(r.json().get("workflow_id", "")) for r in responses]
+        started_ids += started_incidents(responses)
         report("POST /webhooks/pagerduty -> 202", latencies, wall_b)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())

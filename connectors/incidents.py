@@ -51,5 +51,5 @@ class WebhookOnly:
 
     name = "webhook"
 
-    def fetch(self, incident_id: str) -> IncidentRecord | None:
+    def fetch(self, incident_id: str) -> IncidentRecord | None:  # noqa: ARG002 (the protocol's)
         return None

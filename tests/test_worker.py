@@ -63,7 +63,7 @@ def test_a_bad_policy_stops_start_up_naming_the_key(tmp_path: Path) -> None:
     assert "action_items.remind_before" in result.stderr
 
 
-def test_a_bad_setting_names_the_variable_and_not_the_secrets(tmp_path: Path) -> None:
+def test_a_bad_setting_names_the_variable_and_not_the_secrets() -> None:
     result = run(
         "worker",
         env={"FOLLOWTHROUGH_HTTP_PORT": "eighty", "FOLLOWTHROUGH_API_TOKEN": "s3cr3t-token-value"},
@@ -159,7 +159,7 @@ def test_worker_runs_reviews_logs_json_with_ids_and_stops_on_sigterm(
 
 
 async def test_trigger_starts_a_review_that_answers_its_status(
-    dev_env: WorkflowEnvironment, tmp_path: Path
+    dev_env: WorkflowEnvironment,
 ) -> None:
     address = dev_env.client.service_client.config.target_host
     result = run("trigger", "PTRIG1", env={"FOLLOWTHROUGH_TEMPORAL_ADDRESS": address})

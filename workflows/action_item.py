@@ -65,7 +65,7 @@ class ActionItemWorkflow:
     # --- main loop -----------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, inp: ActionItemInput) -> ActionItem:
+    async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -362,7 +362,7 @@ class ActionItemWorkflow:
             self._apply_drop(request.reason)
 
     @workflow.signal
-    def done_confirmed(self, request: MarkDone) -> None:
+    def done_confirmed(self, request: MarkDone) -> None:  # noqa: ARG002 (the signal's payload)
         """The follow-up meeting confirmed the item done."""
         self._settle_done(workflow.now())
 
@@ -405,7 +405,7 @@ class ActionItemWorkflow:
         return self.item
 
     @drop.validator
-    def _validate_drop(self, request: DropRequest) -> None:
+    def _validate_drop(self, request: DropRequest) -> None:  # noqa: ARG002 (a validator takes it)
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("drop an item", "dropped")
 

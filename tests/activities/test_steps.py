@@ -19,7 +19,7 @@ from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.tickets import TicketActivities
 from connectors.documents import MarkdownDocuments
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.incidents import WebhookOnly
 from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
@@ -37,19 +37,19 @@ NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("system", "kind", "code", "retryable"),
     [
-        ("jira", ErrorKind.FORBIDDEN, "JiraPermissionDenied", False),
-        ("jira", ErrorKind.BAD_REQUEST, "JiraBadRequest", False),
-        ("jira", ErrorKind.UNAUTHORIZED, "JiraUnauthorized", False),
-        ("jira", ErrorKind.RATE_LIMITED, "JiraRateLimited", True),
-        ("jira", ErrorKind.UNAVAILABLE, "JiraUnavailable", True),
-        ("pagerduty", ErrorKind.NOT_FOUND, "PagerDutyNotFound", False),
-        ("smtp", ErrorKind.REJECTED, "MailRejected", False),
-        ("smtp", ErrorKind.INVALID_ADDRESS, "MailAddressInvalid", False),
-        ("smtp", ErrorKind.UNAVAILABLE, "MailUnavailable", True),
+        (System.JIRA, ErrorKind.FORBIDDEN, "JiraPermissionDenied", False),
+        (System.JIRA, ErrorKind.BAD_REQUEST, "JiraBadRequest", False),
+        (System.JIRA, ErrorKind.UNAUTHORIZED, "JiraUnauthorized", False),
+        (System.JIRA, ErrorKind.RATE_LIMITED, "JiraRateLimited", True),
+        (System.JIRA, ErrorKind.UNAVAILABLE, "JiraUnavailable", True),
+        (System.PAGERDUTY, ErrorKind.NOT_FOUND, "PagerDutyNotFound", False),
+        (System.SMTP, ErrorKind.REJECTED, "MailRejected", False),
+        (System.SMTP, ErrorKind.INVALID_ADDRESS, "MailAddressInvalid", False),
+        (System.SMTP, ErrorKind.UNAVAILABLE, "MailUnavailable", True),
     ],
 )
 def test_connector_failures_map_to_stable_codes(
-    system: str, kind: ErrorKind, code: str, retryable: bool
+    system: System, kind: ErrorKind, code: str, retryable: bool
 ) -> None:
     error = to_application_error(ConnectorError(system, kind, "what happened"))
     assert error.type == code
@@ -58,7 +58,7 @@ def test_connector_failures_map_to_stable_codes(
 
 def test_a_rate_limit_carries_the_servers_retry_after() -> None:
     error = to_application_error(
-        ConnectorError("jira", ErrorKind.RATE_LIMITED, "slow down", retry_after=7.5)
+        ConnectorError(System.JIRA, ErrorKind.RATE_LIMITED, "slow down", retry_after=7.5)
     )
     assert error.next_retry_delay == timedelta(seconds=7.5)
 

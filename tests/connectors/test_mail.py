@@ -681,7 +681,7 @@ def test_smtp_down_is_unavailable_and_after_restart_delivers_exactly_once(
     assert len(smtp.messages) == 1
 
 
-def test_a_server_that_never_answers_times_out_as_unavailable(tmp_path: Path) -> None:
+def test_a_server_that_never_answers_times_out_as_unavailable() -> None:
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)

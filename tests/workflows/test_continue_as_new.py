@@ -70,8 +70,8 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
         status = await handle.query(PostmortemWorkflow.status)
         assert len(status.state.went_well) == 16
         assert status.state.started_items == ["1", "2"]
-        for n in ("1", "2"):
-            child = await client.get_workflow_handle(item_workflow_id("PCAN", n)).describe()
+        for item_id in ("1", "2"):
+            child = await client.get_workflow_handle(item_workflow_id("PCAN", item_id)).describe()
             assert child.status == WorkflowExecutionStatus.RUNNING
 
         async def ticket_key() -> str:

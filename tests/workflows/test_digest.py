@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -258,8 +259,15 @@ async def close_ticket(
 
     key = await eventually(ticket)
     tracker.set_done(key, True)
-    child = client.get_workflow_handle(item_workflow_id(incident_id_of(handle.id), item_id))
+    child = client.get_workflow_handle(item_workflow_id(incident_of(handle), item_id))
     await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=key))
+
+
+def incident_of(handle: WorkflowHandle[Any, Any]) -> str:
+    """The incident of a review's workflow handle."""
+    incident_id = incident_id_of(handle.id)
+    assert incident_id is not None, handle.id
+    return incident_id
 
 
 async def drop_item(
@@ -271,7 +279,7 @@ async def drop_item(
 
     await eventually(started)
     child = client.get_workflow_handle_for(
-        ActionItemWorkflow.run, item_workflow_id(incident_id_of(handle.id), item_id)
+        ActionItemWorkflow.run, item_workflow_id(incident_of(handle), item_id)
     )
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded."))
 

@@ -84,4 +84,3 @@ async def test_six_week_review_runs_from_resolution_to_close(
     assert "**Closed**" in doc and "done_late" in doc
     report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))
-    print(f"\nlifecycle: {report}")

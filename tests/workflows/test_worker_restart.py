@@ -24,7 +24,6 @@ from tests.support.harness import (
 )
 from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
-from workflows.contracts import ReviewStatus
 from workflows.ids import review_workflow_id
 from workflows.policy import ActionItemPolicy, FollowUpPolicy, Policy
 from workflows.postmortem import PostmortemWorkflow
@@ -97,7 +96,7 @@ async def test_review_continues_on_a_new_worker_without_duplicates(
 
         await eventually(caught_up, timeout=30)
         await asyncio.sleep(2)  # a further reconcile round must not resend anything
-        status = await handle.query(PostmortemWorkflow.status, result_type=ReviewStatus)
+        status = await handle.query(PostmortemWorkflow.status)
 
     kinds = sorted(s.kind for s in outbox(settings))
     # Deadlines passed while no worker ran fire once each on the new worker; the reminder is
