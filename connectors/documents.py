@@ -8,8 +8,6 @@ follow-up.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +15,7 @@ from typing import Any, Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from connectors.errors import ConnectorError, ErrorKind, System
+from connectors.files import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -74,10 +73,7 @@ class MarkdownDocuments:
         target = self.path(incident_id)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
+            write_atomic(target, text)
         except OSError as exc:
             raise ConnectorError(
                 System.DOCUMENTS,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.errors import ConnectorError, ErrorKind, System
+from connectors.files import write_atomic
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
 
@@ -56,10 +55,7 @@ class LocalTracker:
                 before = json.dumps(data, sort_keys=True)
                 yield data
                 if json.dumps(data, sort_keys=True) != before:
-                    fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-                    with os.fdopen(fd, "w") as handle:
-                        json.dump(data, handle, indent=2)
-                    os.replace(tmp, self.path)
+                    write_atomic(self.path, json.dumps(data, indent=2))
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
