@@ -36,6 +36,17 @@ from workflows.ids import DIGEST_SCHEDULE_ID
 from workflows.policy import Policy, PolicyError, parse_policy
 from workflows.postmortem import PostmortemWorkflow
 
+__all__ = [
+    "GRACEFUL_SHUTDOWN",
+    "WORKFLOWS",
+    "build_worker",
+    "connect",
+    "ensure_digest_schedule",
+    "load_policy",
+    "run_worker",
+    "workflow_runner",
+]
+
 WORKFLOWS = [PostmortemWorkflow, ActionItemWorkflow, DigestWorkflow]
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 log = structlog.get_logger("followthrough")

@@ -1,4 +1,8 @@
-"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing."""
+"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
+
+One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``),
+``errors`` for the codes, and :func:`build_activities` binding them to one worker's connectors.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,16 @@ from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
 from activities.tickets import TicketActivities
 from connectors.bundle import Connectors
+
+__all__ = [
+    "build_activities",
+    "documents",
+    "errors",
+    "incidents",
+    "mail",
+    "reviews",
+    "tickets",
+]
 
 
 def build_activities(connectors: Connectors, client: Client) -> list[Callable[..., Any]]:

@@ -13,6 +13,8 @@ from temporalio.exceptions import ApplicationError
 from connectors.errors import ConnectorError, ErrorKind, System
 from workflows.codes import Code
 
+__all__ = ["code_for", "to_application_error"]
+
 _CODES: dict[tuple[System, ErrorKind], Code] = {
     (System.PAGERDUTY, ErrorKind.UNAUTHORIZED): Code.PAGERDUTY_UNAUTHORIZED,
     (System.PAGERDUTY, ErrorKind.FORBIDDEN): Code.PAGERDUTY_UNAUTHORIZED,

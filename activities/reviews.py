@@ -15,6 +15,8 @@ from temporalio.client import Client
 from workflows.contracts import STATUS_QUERY, ReviewStatus
 from workflows.steps import ListReviews, ReviewItems, ReviewQuery, ReviewRow, ReviewRows
 
+__all__ = ["MAX_REVIEWS", "PARALLEL_QUERIES", "QUERY_TIMEOUT", "ReviewActivities"]
+
 MAX_REVIEWS = 2000
 QUERY_TIMEOUT = timedelta(seconds=5)
 PARALLEL_QUERIES = 8

@@ -22,6 +22,8 @@ from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import Incident, Phase
 
+__all__ = ["START_TIMEOUT_SECONDS", "start_review"]
+
 #: PagerDuty wants an answer within 5 s; past this we answer 503 so it retries.
 START_TIMEOUT_SECONDS = 3.0
 

@@ -18,6 +18,8 @@ from icalendar import Calendar, Event, vCalAddress
 
 from connectors.errors import ConnectorError, ErrorKind, System
 
+__all__ = ["PRODID", "build_invitation"]
+
 PRODID = "-//Followthrough//Post-incident follow-up//EN"
 
 _MARGIN = timedelta(days=366)

@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.files import write_atomic
 
+__all__ = ["TEMPLATES", "DocumentStore", "MarkdownDocuments", "render_review_markdown"]
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 _env = Environment(

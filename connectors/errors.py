@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["RETRYABLE_KINDS", "ConnectorError", "ErrorKind", "System"]
+
 
 class System(StrEnum):
     """The outside system a failure came from (the first half of its stable code)."""

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+__all__ = ["IncidentRecord", "IncidentSource", "ResponderRecord", "TimelineRecord", "WebhookOnly"]
+
 
 class ResponderRecord(BaseModel):
     name: str = Field(description="Display name.")

@@ -47,6 +47,8 @@ from jira.exceptions import JIRAError
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
+__all__ = ["LOG", "PRIORITIES", "STATE_FIELDS", "JiraTracker", "T", "parse_retry_after"]
+
 LOG = logging.getLogger(__name__)
 
 T = TypeVar("T")

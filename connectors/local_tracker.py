@@ -18,6 +18,8 @@ from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.files import write_atomic
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
+__all__ = ["LocalTicket", "LocalTracker"]
+
 
 @dataclass
 class LocalTicket:

@@ -14,6 +14,8 @@ from typing import Protocol
 
 from connectors.files import write_atomic
 
+__all__ = ["Mailer", "OutboxMailer", "key_filename"]
+
 
 class Mailer(Protocol):
     name: str

@@ -35,6 +35,15 @@ import pagerduty
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.incidents import IncidentRecord, ResponderRecord, TimelineRecord
 
+__all__ = [
+    "DEFAULT_UNAVAILABLE_RETRY_AFTER",
+    "MAX_EMAIL_LOOKUPS",
+    "MAX_RATE_LIMIT_WAIT",
+    "SYSTEM",
+    "PagerDutyIncidents",
+    "T",
+]
+
 SYSTEM = System.PAGERDUTY
 MAX_EMAIL_LOOKUPS = 20
 """Responders whose email is looked up with ``GET /users/{id}`` (first involved first)."""

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
+__all__ = ["ActionItemWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines, rules
     from workflows.contracts import (

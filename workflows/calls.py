@@ -13,6 +13,39 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
+__all__ = [
+    "CALL_TIMEOUT",
+    "COMMENT_ON_TICKET",
+    "FETCH_INCIDENT",
+    "GIVE_UP_AFTER",
+    "INCIDENT_ID",
+    "INTEGRATION_RETRY",
+    "LIST_REVIEWS",
+    "LIST_REVIEW_ITEMS",
+    "OPEN_TICKET",
+    "READ_TICKET_STATUS",
+    "REVIEW_PHASE",
+    "SEARCH_ATTRIBUTES",
+    "SEND_EMAIL",
+    "SERVICE",
+    "WRITE_REVIEW_DOC",
+    "T",
+    "call",
+    "days_overdue",
+    "failure_code",
+    "failure_message",
+    "item_line",
+    "live_ticket_status",
+    "review_mail",
+    "root_cause_text",
+    "rules_rejected",
+    "send_mail",
+    "sleep_until",
+    "unknown_item",
+    "went_well_empty",
+    "wrong_phase",
+]
+
 with workflow.unsafe.imports_passed_through():
     from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
     from workflows.messages import ItemLine, MailKind, MailOutcome, MailRequest

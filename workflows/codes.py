@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["NON_RETRYABLE_INTEGRATION_CODES", "Code"]
+
 
 class Code(StrEnum):
     """A stable, machine-readable reason. The value is the wire form."""

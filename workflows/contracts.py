@@ -25,6 +25,25 @@ from workflows.review import (
     Violation,
 )
 
+__all__ = [
+    "ITEM_CHANGED",
+    "STATUS_QUERY",
+    "ActionItemInput",
+    "ActionItemRevision",
+    "ActionItemWithdrawal",
+    "DigestInput",
+    "DropRequest",
+    "ItemEdit",
+    "ItemReport",
+    "MarkDone",
+    "PostmortemInput",
+    "ReplanRequest",
+    "ReviewOutcome",
+    "ReviewStatus",
+    "TicketEvent",
+    "Withdrawn",
+]
+
 #: Message names used where the workflow class cannot be imported (an item's workflow reports to
 #: its review; the digest's activity queries reviews): PostmortemWorkflow's handlers carry them.
 ITEM_CHANGED = "item_changed"

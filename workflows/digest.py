@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+__all__ = ["DigestWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.contracts import DigestInput

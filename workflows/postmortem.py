@@ -21,6 +21,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
+__all__ = ["PostmortemWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines
     from workflows.action_item import ActionItemWorkflow

@@ -17,6 +17,38 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.policy import Policy
 
+__all__ = [
+    "ActionItem",
+    "ActionItemChange",
+    "ActionItemDraft",
+    "Finding",
+    "FiveWhys",
+    "FollowUpOutcome",
+    "FollowUpRecord",
+    "FollowUpStatus",
+    "Incident",
+    "ItemOutcome",
+    "ItemStatus",
+    "Model",
+    "Person",
+    "Phase",
+    "Priority",
+    "Problem",
+    "PublishRequest",
+    "RemoveActionItem",
+    "Replan",
+    "ReviewState",
+    "RootCause",
+    "RootCauseCategory",
+    "Ticket",
+    "TimelineEntry",
+    "Violation",
+    "WentWell",
+    "due_day",
+    "needs_review",
+    "parse_due",
+]
+
 
 class Model(BaseModel):
     """Base for every domain model: unknown fields are refused so typos surface as errors."""

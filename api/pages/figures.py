@@ -21,6 +21,26 @@ from workflows.contracts import ReviewStatus
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import ActionItem, ItemStatus, Phase, parse_due
 
+__all__ = [
+    "MAX_DASHBOARD_REVIEWS",
+    "NO_TEAM",
+    "QUERIES_IN_FLIGHT",
+    "QUERY_TIMEOUT_SECONDS",
+    "WEEKS_SHOWN",
+    "Loaded",
+    "OverdueItem",
+    "OwnerGroup",
+    "ReviewRow",
+    "TeamGroup",
+    "Totals",
+    "WeekPoint",
+    "completion_by_week",
+    "load_statuses",
+    "overdue_by_team",
+    "review_rows",
+    "totals",
+]
+
 MAX_DASHBOARD_REVIEWS = 200
 QUERIES_IN_FLIGHT = 16
 QUERY_TIMEOUT_SECONDS = 5.0

@@ -27,6 +27,28 @@ from workflows.review import (
     RootCauseCategory,
 )
 
+__all__ = [
+    "ITEM_FIELDS",
+    "MAX_WHYS",
+    "MIN_WHY_ROWS",
+    "Error",
+    "FiveWhysForm",
+    "FormErrors",
+    "RootCauseRow",
+    "anchor",
+    "error",
+    "excerpt",
+    "field_anchor",
+    "follow_up_errors",
+    "follow_up_record",
+    "highlight",
+    "item_draft",
+    "item_findings",
+    "item_form",
+    "prefixed",
+    "remap_indices",
+]
+
 Error = dict[str, str]
 MIN_WHY_ROWS = 5
 MAX_WHYS = 7

@@ -27,6 +27,36 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from api.auth import bearer, token_matches
 from followthrough.settings import Settings
 
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "LOGIN_COOKIE",
+    "LOGIN_FORM_MAX_AGE_SECONDS",
+    "LOGIN_SALT",
+    "MAX_SCOPED_REVIEWS",
+    "SAFE_METHODS",
+    "SCOPED_EXTRA_PATHS",
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE_SECONDS",
+    "SESSION_SALT",
+    "WebSession",
+    "api_token_matches",
+    "clear_session_cookie",
+    "csrf_ok",
+    "csrf_token",
+    "login_csrf_ok",
+    "login_csrf_token",
+    "login_nonce_cookie",
+    "new_session",
+    "read_session",
+    "request_key",
+    "safe_next",
+    "scoped_session",
+    "secure_cookies",
+    "session_check",
+    "set_session_cookie",
+]
+
 SESSION_COOKIE = "followthrough_session"
 LOGIN_COOKIE = "followthrough_login"
 SESSION_SALT = "web-session"
