@@ -74,6 +74,20 @@ def report(label: str, samples_s: Sequence[float], wall_s: float | None = None) 
     print(line, flush=True)
 
 
+def readme_rows(script: str, rows: Sequence[tuple[str, str]]) -> None:
+    """Print this run's rows of the README's "Measured" table, ready to paste (the table is
+    made of these rows, never typed by hand)."""
+    print(f"\nREADME rows (python -m benchmarks.{script}):")
+    for what, figure in rows:
+        print(f"| {what} | {figure} |")
+    sys.stdout.flush()
+
+
+def ms(samples_s: Sequence[float], p: float) -> str:
+    """The ``p``-th percentile of durations given in seconds, as ``"67 ms"``."""
+    return f"{percentile(sorted(s * 1000 for s in samples_s), p):.0f} ms"
+
+
 def rss_kb(pid: int) -> int | None:
     """VmRSS of a process in KB (None when it is gone)."""
     try:

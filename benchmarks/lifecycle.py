@@ -31,6 +31,8 @@ from benchmarks._common import (
     cpu_seconds,
     exit_now,
     machine_header,
+    percentile,
+    readme_rows,
     report,
 )
 from tests.support.harness import outbox, settings_for
@@ -144,6 +146,20 @@ async def main() -> None:
     )
     print(f"  {len(runs)} runs in {total:.1f} s")
     print(cpu.line())
+    walls = sorted(r.wall_s for r in runs)
+    parents = [r.parent_events for r in runs]
+    readme_rows(
+        "lifecycle",
+        [
+            (
+                "whole six-week review on the time-skipping server (3 items, reminders, "
+                "escalations, follow-up)",
+                f"{percentile(walls, 50):.1f} s wall (p50 of {len(runs)}); parent history "
+                f"{min(parents)}-{max(parents)} events, {min(events)}-{max(events)} events "
+                "with its three items",
+            )
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ from benchmarks._common import (
     exit_now,
     machine_header,
     mb,
+    ms,
+    readme_rows,
     report,
     rss_kb,
 )
@@ -316,6 +318,7 @@ def main() -> None:
             latencies.append(latency)
             responses.append(response)
         wall_a = time.perf_counter() - t_a
+        sequential = list(latencies)
         started_ids += started_incidents(responses)
         report("POST /webhooks/pagerduty -> 202", latencies, wall_a)
         print(f"    answers: {codes(responses)}")
@@ -414,6 +417,7 @@ def main() -> None:
             response = app.api(method, path, json=json)
             return time.perf_counter() - t, response
 
+        timings: dict[str, list[float]] = {}
         for label, method, url, body_json, n in (
             ("PUT five-whys accepted -> 200", "PUT", f"{base}/five-whys", FIVE_WHYS, args.updates),
             (
@@ -428,7 +432,8 @@ def main() -> None:
             cpu.mark()
             t_e = time.perf_counter()
             results = [timed(method, url, body_json) for _ in range(n)]
-            report(label, [r[0] for r in results], time.perf_counter() - t_e)
+            timings[label] = [r[0] for r in results]
+            report(label, timings[label], time.perf_counter() - t_e)
             print(f"    answers: {codes([r[1] for r in results])}")
             print(cpu.line())
         print(
@@ -438,6 +443,27 @@ def main() -> None:
         log = app.logs()
         errors = sum(1 for line in log.splitlines() if '"level": "error"' in line)
         print(f"app log: {len(log.splitlines())} lines, {errors} at level error")
+        where = "three processes" if args.split else "`followthrough dev`"
+        readme_rows(
+            "webhook" + (" --split" if args.split else ""),
+            [
+                (
+                    f"signed webhook → 202, sequential ({where})",
+                    f"p50 {ms(sequential, 50)}, p99 {ms(sequential, 99)}",
+                ),
+                (
+                    f"{args.duplicates} concurrent duplicate deliveries",
+                    "exactly one review started"
+                    if started == 1
+                    else f"{started} reviews started (expected one)",
+                ),
+                (
+                    "update accepted / rejected by the rules, over HTTP",
+                    f"p50 {ms(timings['PUT five-whys accepted -> 200'], 50)} / "
+                    f"{ms(timings['PUT five-whys rejected -> 422'], 50)}",
+                ),
+            ],
+        )
     finally:
         t_stop = time.perf_counter()
         exit_codes = running.stop()
