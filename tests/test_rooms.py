@@ -80,3 +80,32 @@ def test_the_rooms_import_from_our_modules_only_what_they_offer() -> None:
                 if alias.name not in offered:
                     wrong.append(f"{source.relative_to(ROOT)}: {node.module}.{alias.name}")
     assert wrong == []
+
+
+#: What each room may import of ours (and temporalio), from DESIGN.md's room table.
+MAY_IMPORT = {
+    "workflows": {"workflows", "temporalio"},
+    "activities": {"activities", "workflows", "connectors", "temporalio"},
+    "connectors": {"connectors"},
+    "api": {"api", "workflows", "connectors", "followthrough", "temporalio"},
+}
+
+
+@pytest.mark.parametrize("room", sorted(MAY_IMPORT))
+def test_imports_point_one_way(room: str) -> None:
+    guarded = {*ROOMS, "worker", "temporalio"}
+    wrong: list[str] = []
+    for source in ROOT.joinpath(room).rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                top = name.split(".")[0]
+                if top in guarded and top not in MAY_IMPORT[room]:
+                    wrong.append(f"{source.relative_to(ROOT)} imports {name}")
+    assert wrong == []
