@@ -14,6 +14,7 @@ One module per page, and what they share:
 - :mod:`~api.pages.common`: rendering, who may open what, the one error path (``PageRoute``).
 - :mod:`~api.pages.session`: signed session cookies, review-scoped sessions, CSRF tokens.
 - :mod:`~api.pages.forms`: form fields to models and rule violations back to form fields.
+- :mod:`~api.pages.filters`: template filters (field anchors, findings marked in text).
 - :mod:`~api.pages.figures` and :mod:`~api.pages.charts`: the dashboard's arithmetic and charts.
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "dashboard",
     "dev",
     "figures",
+    "filters",
     "follow_up",
     "forms",
     "install",

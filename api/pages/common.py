@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 
 from api.errors import ApiError
 from api.pages import session as auth
-from api.pages.forms import anchor, excerpt, field_anchor, highlight
+from api.pages.filters import anchor, excerpt, field_anchor, highlight
 from connectors.links import verify_review_token
 from followthrough.settings import Settings
 from workflows.review import Phase, RootCauseCategory

@@ -7,10 +7,8 @@ from starlette.datastructures import FormData
 from api.pages.forms import (
     FiveWhysForm,
     RootCauseRow,
-    field_anchor,
     follow_up_errors,
     follow_up_record,
-    highlight,
     remap_indices,
 )
 from workflows.review import FollowUpStatus
@@ -115,22 +113,3 @@ def test_follow_up_violations_point_at_their_item() -> None:
     ]
     fields = [e["field"] for e in follow_up_errors(errors, ["4", "7"])]
     assert fields == ["item.7.reason", "item.4.outcome", "outcomes"]
-
-
-def test_highlight_marks_findings_and_escapes_everything_else() -> None:
-    text = "<b>Bob</b> was careless"
-    marked = str(highlight(text, [{"start": 15, "end": 23, "kind": "blame"}]))
-    assert marked.startswith("&lt;b&gt;Bob&lt;/b&gt; was ")
-    assert '<mark class="finding-blame">careless</mark>' in marked
-
-
-def test_highlight_ignores_spans_outside_the_text() -> None:
-    marked = str(highlight("short", [{"start": 2, "end": 50, "kind": "blame"}]))
-    assert "<mark" not in marked
-
-
-def test_violation_fields_link_to_the_field_or_its_section() -> None:
-    assert field_anchor("whys.2") == "f-whys-2"
-    assert field_anchor("action_items.3.due") == "f-action_items-3"
-    assert field_anchor("five_whys") == "five-whys"
-    assert field_anchor("phase") == "publish"
