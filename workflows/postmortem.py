@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-__all__ = ["PostmortemWorkflow"]
+__all__ = ["LATE_DECISIONS_PATCH", "PostmortemWorkflow"]
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines
@@ -40,11 +41,16 @@ with workflow.unsafe.imports_passed_through():
         ActionItem,
         Incident,
         ItemStatus,
+        Model,
         Phase,
         Problem,
         ReviewState,
     )
     from workflows.steps import FetchIncident, WriteReviewDoc
+
+
+#: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
+LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 
 
 @workflow.defn
@@ -69,6 +75,7 @@ class PostmortemWorkflow(ReviewHandlers):
             )
         self._rendered_revision = -1  # re-render once after start or continue-as-new
         self._lock = asyncio.Lock()
+        self._starting: dict[str, list[tuple[Any, Model]]] = {}
 
     # --- main loop ---------------------------------------------------------------------------
 
@@ -177,6 +184,10 @@ class PostmortemWorkflow(ReviewHandlers):
 
     async def _start_child(self, item: ActionItem) -> None:
         state = self.state
+        # The item's workflow starts from this copy; what an update decides about the item while
+        # the start is pending waits in _starting and is signalled once it has started.
+        sent = item.model_copy(deep=True)
+        self._starting[item.id] = []
         root = next(
             (
                 rc
@@ -191,7 +202,7 @@ class PostmortemWorkflow(ReviewHandlers):
                 ActionItemInput(
                     parent_workflow_id=workflow.info().workflow_id,
                     incident=state.incident,
-                    item=item,
+                    item=sent,
                     root_cause=root,
                     facilitator=state.facilitator,
                     leadership=state.leadership,
@@ -205,6 +216,12 @@ class PostmortemWorkflow(ReviewHandlers):
         except WorkflowAlreadyStartedError:
             pass  # started before a continue-as-new whose marker was not yet recorded
         state.started_items.append(item.id)
+        decided = self._starting.pop(item.id)
+        # Replay: only a history in which an update raced this start reaches the patch; recorded
+        # before it, such a history replays the old path (nothing sent), so it keeps replaying.
+        if decided and workflow.patched(LATE_DECISIONS_PATCH):
+            for signal, payload in decided:
+                await self._item_handle(item).signal(signal, payload)
 
     async def _send_due_messages(self) -> None:
         state, now = self.state, workflow.now()

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpStatus,
         ItemOutcome,
         ItemStatus,
+        Model,
         Phase,
         PublishRequest,
         RemoveActionItem,
@@ -57,11 +58,14 @@ __all__ = ["ReviewHandlers"]
 
 
 class ReviewHandlers:
-    """The review's message handlers; the workflow sets ``state``, ``policy`` and ``_lock``."""
+    """The review's message handlers; the workflow sets ``state``, ``policy``, ``_lock`` and
+    ``_starting``."""
 
     state: ReviewState
     policy: Policy
     _lock: asyncio.Lock
+    #: Items whose workflow's start is pending, with the signals decided for them meanwhile.
+    _starting: dict[str, list[tuple[Any, Model]]]
 
     # --- state transitions -------------------------------------------------------------------
 
@@ -85,25 +89,32 @@ class ReviewHandlers:
             item_workflow_id(self.state.incident.id, item.id)
         )
 
+    async def _tell_item(self, item: ActionItem, signal: Any, payload: Model) -> None:
+        """Signal a decision to the item's workflow once it is started. While its start is
+        pending the signal waits in ``_starting`` (the workflow's start sends it); before that
+        nothing is needed, as the item's workflow will start from the item as it is then."""
+        if item.id in self.state.started_items:
+            await self._item_handle(item).signal(signal, payload)
+        elif item.id in self._starting:
+            self._starting[item.id].append((signal, payload))
+
     async def _replan_item(self, item: ActionItem, due: str, reason: str) -> None:
         """A new due date; the item's workflow (if started) hears it and restarts its ladder."""
         item.replans.append(Replan(due=due, reason=reason, at=workflow.now()))
         item.due = due
         if item.status != ItemStatus.OPEN:
             item.status, item.outcome, item.closed_at = ItemStatus.OPEN, None, None
-        if item.id in self.state.started_items:
-            await self._item_handle(item).signal(
-                ActionItemWorkflow.replan_decided, ReplanRequest(due=due, reason=reason)
-            )
+        await self._tell_item(
+            item, ActionItemWorkflow.replan_decided, ReplanRequest(due=due, reason=reason)
+        )
 
     async def _drop_item(self, item: ActionItem, reason: str | None) -> None:
         """Settle the item as dropped; its workflow (if started) hears it and ends."""
         if item.status != ItemStatus.DROPPED:
             self._settle(item, ItemStatus.DROPPED, reason)
-        if item.id in self.state.started_items:
-            await self._item_handle(item).signal(
-                ActionItemWorkflow.drop_decided, DropRequest(reason=reason or "")
-            )
+        await self._tell_item(
+            item, ActionItemWorkflow.drop_decided, DropRequest(reason=reason or "")
+        )
 
     # --- query ---------------------------------------------------------------------------------
 
@@ -332,10 +343,9 @@ class ReviewHandlers:
                     await self._drop_item(item, outcome.reason)
                 elif item.status == ItemStatus.OPEN:
                     self._settle(item, ItemStatus.DONE, outcome.reason)
-                    if item.id in self.state.started_items:
-                        await self._item_handle(item).signal(
-                            ActionItemWorkflow.done_confirmed, MarkDone(reason=outcome.reason)
-                        )
+                    await self._tell_item(
+                        item, ActionItemWorkflow.done_confirmed, MarkDone(reason=outcome.reason)
+                    )
             self.state.follow_up = record.model_copy(update={"recorded_at": workflow.now()})
             if self.state.phase == Phase.TRACKING:
                 self.state.phase = Phase.FOLLOW_UP

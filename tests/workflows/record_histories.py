@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateStage
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -267,6 +267,8 @@ def compressed(policy: Policy) -> Policy:
     )
 
 
+#: The marker Temporal records for ``workflow.patched``.
+PATCH_MARKER = "core_patch"
 #: Reconcile daily rather than every 6 hours, to keep histories readable.
 DAILY = Policy(action_items=ActionItemPolicy(reconcile_every=DAY))
 #: Reconcile so rarely that only the live checks before a message can notice a closed ticket.
@@ -453,6 +455,50 @@ async def item_revised_and_withdrawn(rec: Recording) -> None:
     )
     await rec.sleep(3)
     await rec.save_review(incident_id)
+
+
+async def decided_while_items_start(rec: Recording) -> None:
+    """A re-plan and a drop sent as soon as the publish is accepted (a PATCH and a DELETE right
+    after publishing), landing while the items' workflows are starting: once started, each hears
+    what was decided (patch ``item-decisions-during-its-start``). The race is timing: fresh
+    reviews are tried until one history shows the patch (at most 30)."""
+    policy = policy_for(rec, DAILY)
+    for attempt in range(30):
+        incident_id = f"RSTARTRACE{attempt:02d}"
+        review = await rec.start(incident_id, policy)
+        await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        for draft in drafts(rec.t0, rec.day, (OWNERS[0], 20), (OWNERS[1], 20)):
+            await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+        await review.execute_update(
+            PostmortemWorkflow.add_went_well, WentWell(text="The rollback took two minutes.")
+        )
+        published = await review.start_update(
+            PostmortemWorkflow.publish,
+            PublishRequest(),
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        )
+        await review.execute_update(
+            PostmortemWorkflow.revise_action_item,
+            ActionItemRevision(
+                id="1", due=(rec.t0 + 30 * rec.day).isoformat(), reason="Waiting on the base image."
+            ),
+        )
+        await review.execute_update(
+            PostmortemWorkflow.withdraw_action_item,
+            ActionItemWithdrawal(id="2", reason="Superseded by PR 41."),
+        )
+        await published.result()
+        await rec.ticket_key(review, "1")
+        history = await review.fetch_history()
+        if any(
+            e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
+            for e in history.events
+            if e.HasField("marker_recorded_event_attributes")
+        ):
+            await rec.sleep(1)
+            await rec.save_review(incident_id)
+            return
+    raise RuntimeError("no attempt landed an update while an item's workflow was starting")
 
 
 async def item_replanned(rec: Recording) -> None:
@@ -738,6 +784,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("item-dropped", "time-skipping", item_dropped),
     Scenario("item-replanned", "time-skipping", item_replanned),
     Scenario("item-revised-and-withdrawn", "time-skipping", item_revised_and_withdrawn),
+    Scenario("decided-while-items-start", "dev", decided_while_items_start),
     Scenario("escalation-ladder", "time-skipping", escalation_ladder),
     Scenario("live-check-closed", "time-skipping", live_check_closed),
     Scenario("reconciliation-closed", "time-skipping", reconciliation_closed),
