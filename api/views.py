@@ -131,9 +131,9 @@ class TicketClosed(BaseModel):
 
 
 class LintAnswer(BaseModel):
-    """Findings in the text, in order of their offsets."""
+    """Findings in the text: by field (title, then done_when, with kind=action_item), then offset."""
 
-    findings: list[Finding]
+    findings: list[Finding] = Field(description="Every finding, by field then offset.")
 
 
 class WebhookAnswer(BaseModel):

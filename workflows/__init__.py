@@ -12,7 +12,7 @@ from ``activities`` or ``connectors``. Its modules:
 - ``steps``: activity arguments and results.
 - ``messages``: what a workflow asks to be mailed.
 - ``review``: the review's models and state.
-- ``rules``: the method's rules (blameless, five whys, SMART, publishing).
+- ``rules``: the method's rules (blameless, five whys, SMART, root cause or symptom, publishing).
 - ``deadlines``: the deadline arithmetic of both workflows, pure.
 - ``figures``: the digest's arithmetic, pure.
 - ``policy``: every number of the method, with its defaults.

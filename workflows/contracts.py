@@ -51,7 +51,7 @@ STATUS_QUERY = "status"
 
 
 class ReviewStatus(Model):
-    """What the ``status`` query answers: the state, its blameless findings, what blocks publishing."""
+    """What the ``status`` query answers: the state, its findings, what blocks publishing."""
 
     state: ReviewState
     findings: list[Finding] = Field(default_factory=list)

@@ -19,7 +19,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
     from workflows.action_item import ActionItemWorkflow
-    from workflows.codes import Code
+    from workflows.codes import OVERRIDABLE_CODES, Code
     from workflows.contracts import (
         ITEM_CHANGED,
         STATUS_QUERY,
@@ -127,13 +127,12 @@ class ReviewHandlers:
             if self.state.phase == Phase.DRAFTING
             else []
         )
-        # Open blameless findings last: the other blockers are the ones to fix first.
-        findings_open = Code.BLAME_FINDINGS_OPEN
         return ReviewStatus(
             state=self.state,
             findings=rules.review_findings(self.state),
-            publish_blockers=[b for b in blockers if b.code != findings_open]
-            + [b for b in blockers if b.code == findings_open],
+            # Blockers an override lifts come last: the page puts the override box after them.
+            publish_blockers=[b for b in blockers if b.code not in OVERRIDABLE_CODES]
+            + [b for b in blockers if b.code in OVERRIDABLE_CODES],
         )
 
     # --- updates: analysis -------------------------------------------------------------------

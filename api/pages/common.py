@@ -27,6 +27,7 @@ from api.pages import session as auth
 from api.pages.filters import anchor, excerpt, field_anchor, highlight
 from connectors.links import verify_review_token
 from followthrough.settings import Settings
+from workflows.codes import OVERRIDABLE_CODES
 from workflows.review import Phase, RootCauseCategory
 
 __all__ = [
@@ -94,6 +95,7 @@ def _make_templates() -> Jinja2Templates:
     env.filters["percent"] = lambda v: "\u2013" if v is None else f"{v:.0%}"
     env.globals["phase_labels"] = PHASE_LABELS
     env.globals["categories"] = [c.value for c in RootCauseCategory]
+    env.globals["overridable_codes"] = list(OVERRIDABLE_CODES)
     return templates
 
 

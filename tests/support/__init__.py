@@ -9,4 +9,5 @@ fixtures only) or from another test module.
 - ``dev_app``: ``followthrough dev`` as a subprocess, its fast policy, signed PagerDuty events.
 - ``command``: the ``followthrough`` command as a subprocess.
 - ``temporal``: the Temporal binaries (never downloaded).
+- ``rules``: a complete review, a chain and a SMART item for the rules' tests.
 """
