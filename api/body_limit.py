@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workflows.codes import Code
 from workflows.limits import BODY_BYTES
 
+__all__ = ["BodyLimit"]
+
 _WEBHOOKS = "/webhooks/"
 
 

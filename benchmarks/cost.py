@@ -45,7 +45,6 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from api.starter import review_workflow_id
 from benchmarks._common import (
     CpuMeter,
     binary,
@@ -58,8 +57,9 @@ from benchmarks._common import (
 from benchmarks.floor import FloorReviewWorkflow
 from benchmarks.floor_parts import FloorShape, Tiny
 from benchmarks.memory import open_and_publish, sample_rss, tickets, wait_quiet
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import review_workflow_id
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 1.5

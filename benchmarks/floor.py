@@ -101,7 +101,7 @@ class FloorReviewWorkflow:
             raise ValueError("n must not be negative")
 
     @workflow.signal
-    def reported(self, arg: Tiny) -> None:
+    def reported(self, arg: Tiny) -> None:  # noqa: ARG002 (the signal carries a payload)
         self.reports += 1
 
     @workflow.query
@@ -116,10 +116,11 @@ async def _serve() -> None:
     from temporalio.worker import Worker
 
     import worker as production
-    from connectors.settings import load_settings
+    from followthrough.logs import configure_logging
+    from followthrough.settings import load_settings
 
     settings = load_settings()
-    production.configure_logging(settings)
+    configure_logging(settings)
     client = await production.connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -1,6 +1,6 @@
 """Fuzzing `followthrough dev` over HTTP, a larger run than the test suite's: counts, not times.
 
-Starts `followthrough dev` (tests.e2e.conftest.start_dev_app: Temporal dev server, worker and API
+Starts `followthrough dev` (tests.support.dev_app.start_dev_app: Temporal dev server, worker and API
 in one process, the e2e fast policy, a Jira webhook secret), opens three reviews with signed
 PagerDuty deliveries, then sends schemathesis cases for every operation of ``/openapi.json``
 (``--examples`` positive and as many negative ones per operation) with the API token, and
@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks._common import exit_now, machine_header
-from tests.e2e.conftest import start_dev_app
 from tests.e2e.fuzz import describe, fuzz, fuzz_webhooks
+from tests.support.dev_app import start_dev_app
 
 JIRA_SECRET = secrets.token_urlsafe(16)  # a fresh one per run
 REVIEWS = ("PFUZZA1", "PFUZZB2", "PFUZZC3")

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+__all__ = ["RecentDeliveries"]
+
 
 class RecentDeliveries:
     """Delivery keys (webhook ids, event ids) answered with success within ``window``."""

@@ -9,9 +9,7 @@ follow-up.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +17,17 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
+from connectors.files import write_atomic
+
+__all__ = [
+    "TEMPLATES",
+    "DocumentStore",
+    "MarkdownDocuments",
+    "document_name",
+    "md_text",
+    "render_review_markdown",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -155,13 +163,12 @@ class MarkdownDocuments:
         target = self.path(incident_id)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
+            write_atomic(target, text)
         except OSError as exc:
             raise ConnectorError(
-                "documents", ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
+                System.DOCUMENTS,
+                ErrorKind.UNAVAILABLE,
+                f"cannot write {target.name}: {exc.strerror}",
             ) from exc
         return f"{self.base_url}/reviews/{incident_id}/document"
 

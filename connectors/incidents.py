@@ -7,6 +7,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+__all__ = ["IncidentRecord", "IncidentSource", "ResponderRecord", "TimelineRecord", "WebhookOnly"]
+
 
 class ResponderRecord(BaseModel):
     name: str = Field(description="Display name.")
@@ -61,6 +63,10 @@ class WebhookOnly:
     name = "webhook"
 
     def fetch(
-        self, incident_id: str, *, max_timeline: int | None = None, max_summary: int | None = None
+        self,
+        incident_id: str,  # noqa: ARG002 (the protocol's arguments)
+        *,
+        max_timeline: int | None = None,  # noqa: ARG002
+        max_summary: int | None = None,  # noqa: ARG002
     ) -> IncidentRecord | None:
         return None

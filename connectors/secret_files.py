@@ -14,6 +14,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+__all__ = ["read_private", "write_private"]
+
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 

@@ -19,6 +19,26 @@ from workflows.codes import Code
 from workflows.review import ActionItemDraft, FiveWhys, Violation, WentWell
 from workflows.rules import MAX_TEXT
 
+__all__ = [
+    "ACTION_ITEMS",
+    "BODY_BYTES",
+    "FOLLOW_UP_OUTCOMES",
+    "REPLANS",
+    "REVIEW_TEXT",
+    "ROOT_CAUSES",
+    "SHORT",
+    "SUMMARY",
+    "TEXT",
+    "TIMELINE",
+    "TITLE",
+    "WENT_WELL",
+    "oversize",
+    "review_text",
+    "room_for",
+    "too_long",
+    "too_many",
+]
+
 #: Any text field (a why, a statement, a reason, a note), in characters.
 TEXT = MAX_TEXT
 #: An action item's title: Jira refuses summaries over 255 characters or with line breaks.

@@ -9,7 +9,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.incidents import IncidentActivities
 from connectors.pagerduty import PagerDutyIncidents
 from tests.fakes.pagerduty import FakePagerDuty
-from tests.harness import incident
+from tests.support.harness import incident
 from workflows.review import Incident
 from workflows.steps import FetchIncident
 

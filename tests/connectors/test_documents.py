@@ -34,7 +34,8 @@ ATTACK = "<img src=x onerror=alert(1)> | **bold** [click](javascript:alert(1))\n
 
 
 def html_of(markdown: str) -> str:
-    return MarkdownIt("commonmark").enable("table").render(markdown)
+    html: str = MarkdownIt("commonmark").enable("table").render(markdown)
+    return html
 
 
 def review(

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from connectors import secret_files
 from connectors.secret_files import read_private, write_private
 
 
@@ -47,7 +46,7 @@ def test_a_secret_file_is_never_visible_with_a_wider_mode(
         seen.append(stat.S_IMODE(os.stat(src).st_mode))
         rename(src, dst)
 
-    monkeypatch.setattr(secret_files.os, "replace", watching_replace)
+    monkeypatch.setattr(os, "replace", watching_replace)
     write_private(tmp_path / "dev-secrets.json", "{}")
 
     assert seen == [0o600]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DevApp, start_dev_app
 from tests.e2e.fuzz import FuzzRun, describe, fuzz, fuzz_webhooks
+from tests.support.dev_app import DevApp, start_dev_app
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +56,6 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
             secrets=secrets,
             max_examples=WEBHOOK_BODIES,
         )
-        print(f"\napi fuzz: {describe(api)}\nwebhook fuzz: {describe(webhooks)}")
         yield Fuzzed(app, api, webhooks)
     finally:
         app.stop()

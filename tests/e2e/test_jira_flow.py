@@ -12,15 +12,15 @@ import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from tests.e2e.conftest import DevApp, start_dev_app
 from tests.fakes.jira import FakeJira
-from tests.harness import signal_handled
+from tests.support.dev_app import DevApp, start_dev_app
+from tests.support.harness import signal_handled
 from workflows.action_item import ActionItemWorkflow
-from workflows.postmortem import child_id
-from workflows.review import TicketEvent
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
-FIVE_WHYS = {
+FIVE_WHYS: dict[str, Any] = {
     "symptom": "Checkout requests failed with 503 for 40 minutes.",
     "whys": [
         "The API pods ran out of database connections.",
@@ -71,7 +71,7 @@ def published_review(app: DevApp, items: list[tuple[str, str, str, str]] = ITEMS
     used = {root for _, _, root, _ in items}
     five_whys = {
         **FIVE_WHYS,
-        "root_causes": [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in used],  # type: ignore[union-attr]
+        "root_causes": [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in used],
     }
     assert app.api("PUT", f"{base}/five-whys", json=five_whys).status_code == 200
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
@@ -133,9 +133,8 @@ def test_publishing_opens_one_ticket_per_item_with_its_fields(app: DevApp, jira:
             assert fields["assignee"]["emailAddress"] == owner
 
 
-def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(
-    app: DevApp, jira: FakeJira
-) -> None:
+@pytest.mark.usefixtures("jira")
+def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(app: DevApp) -> None:
     incident_id = published_review(app)
     items = tickets_of(app, incident_id, 3)
     erin = next(i for i in items if i["owner"] == "erin@example.com")
@@ -228,15 +227,13 @@ def test_a_labelled_issue_other_than_the_items_ticket_is_ignored(
     assert item_status(app, incident_id, "1") == "open"
 
 
-def test_a_ticket_signal_with_another_key_leaves_the_item_as_it_was(
-    app: DevApp, jira: FakeJira
-) -> None:
+def test_a_ticket_signal_with_another_key_leaves_the_item_as_it_was(app: DevApp) -> None:
     incident_id = published_review(app, ITEMS[:1])
     tickets_of(app, incident_id, 1)
 
     async def signal_and_read() -> str:
         client = await Client.connect(app.temporal_address, data_converter=pydantic_data_converter)
-        handle = client.get_workflow_handle(child_id(incident_id, "1"))
+        handle = client.get_workflow_handle(item_workflow_id(incident_id, "1"))
         await signal_handled(handle, ActionItemWorkflow.ticket_closed, TicketEvent(key="OPS-99999"))
         item = await handle.query(ActionItemWorkflow.current)
         return item.status.value

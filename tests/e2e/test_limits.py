@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from tests.e2e.conftest import DevApp
 from tests.e2e.test_review_over_http import FIVE_WHYS, in_seconds
+from tests.support.dev_app import DevApp
 from workflows import limits
 
 #: One 10,000-character text of trigger words, the worst a single field can hold for the checks.

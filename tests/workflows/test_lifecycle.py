@@ -15,8 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from connectors.documents import document_name
 from connectors.local_tracker import LocalTracker
-from tests.harness import Sent, outbox, settings_for
-from tests.scenarios import SIX_WEEK_POLICY, six_week_review
+from tests.support.harness import Sent, outbox, settings_for
+from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
 from workflows.review import ItemOutcome, ItemStatus, Phase
 
 FACILITATOR = SIX_WEEK_POLICY.defaults.facilitator
@@ -85,4 +85,3 @@ async def test_six_week_review_runs_from_resolution_to_close(
     assert "**Closed**" in doc and "done\\_late" in doc  # the Markdown escapes its _
     report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))
-    print(f"\nlifecycle: {report}")

@@ -11,17 +11,20 @@ from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from connectors.settings import Settings
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from followthrough.settings import Settings
+from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
 from workflows.action_item import ActionItemWorkflow
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import (
+from workflows.contracts import (
     ActionItemInput,
     PostmortemInput,
-    PublishRequest,
     ReviewOutcome,
-    TimelineEntry,
     UpdateResult,
+)
+from workflows.ids import item_workflow_id
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import (
+    PublishRequest,
+    TimelineEntry,
     WentWell,
 )
 
@@ -89,7 +92,7 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
             PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
         )
         await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
-        child = time_env.client.get_workflow_handle(child_id("PSMALL2", "1"))
+        child = time_env.client.get_workflow_handle(item_workflow_id("PSMALL2", "1"))
 
         async def both_started() -> None:
             status = await handle.query(PostmortemWorkflow.status)

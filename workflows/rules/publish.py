@@ -27,6 +27,14 @@ from workflows.rules.five_whys import check_five_whys
 from workflows.rules.lint import root_cause_findings
 from workflows.rules.smart import check_action_item, due_violations
 
+__all__ = [
+    "FINDINGS_PER_FIELD",
+    "FINDINGS_TOTAL",
+    "check_follow_up",
+    "check_publish",
+    "review_findings",
+]
+
 #: Findings kept per field in :func:`review_findings` (the first, by offset). The ``status``
 #: query returns them in one Temporal payload: 10,000 characters of trigger words make ≈ 1,000
 #: findings, and ten such fields would pass the 2 MB payload limit and leave the review unreadable.
