@@ -41,7 +41,7 @@ WEBHOOK_SECRETS = ["pd-hook-0008", 'pd-hook-"quoted"-0009']
 
 
 def logged(capsys: pytest.CaptureFixture[str], write: Callable[[], None]) -> str:
-    settings = Settings(**SECRETS, pagerduty_webhook_secrets=WEBHOOK_SECRETS)
+    settings = Settings.model_validate({**SECRETS, "pagerduty_webhook_secrets": WEBHOOK_SECRETS})
     configure_logging(settings)
     try:
         write()
