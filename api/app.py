@@ -14,6 +14,7 @@ from api import errors, pages, reviews, webhooks
 from api.body_limit import BodyLimit
 from api.metrics import API_CALLS, REGISTRY
 from api.views import Health
+from connectors.deliveries import RecentDeliveries
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
 from workflows.policy import Policy
@@ -33,6 +34,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
     app.state.settings = settings
     app.state.client = client
     app.state.policy = policy
+    app.state.deliveries = RecentDeliveries(policy.webhooks.max_age)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )

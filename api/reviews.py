@@ -221,7 +221,17 @@ async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) ->
 
 @router.post("/action-items/{incident_id}/{item_id}/close")
 async def close_local_item(request: Request, incident_id: str, item_id: str) -> TicketClosed:
-    """Close a local-tracker ticket: the embedded stand-in for an owner closing a Jira ticket."""
+    """Close a local-tracker ticket: the embedded stand-in for an owner closing a Jira ticket.
+
+    Only under `followthrough dev`: elsewhere it answers 404, so an API token cannot close items.
+    """
+    if not request.app.state.settings.dev_mode:
+        raise ApiError(
+            404,
+            Code.INVALID_REQUEST,
+            "Closing tickets through the API exists in dev mode only.",
+            hint="Close the ticket in the tracker.",
+        )
     tracker: LocalTracker | None = request.app.state.local_tracker
     if tracker is None:
         raise ApiError(

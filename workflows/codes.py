@@ -98,7 +98,8 @@ class Code(StrEnum):
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
     TITLE_MULTILINE = "title_multiline"
-    TICKET_MISMATCH = "ticket_mismatch"
+    INCIDENT_ID_INVALID = "incident_id_invalid"
+    TEMPORAL_REFUSED = "temporal_refused"
 
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.e2e.test_review_over_http import FIVE_WHYS, in_seconds
-from tests.support.dev_app import DevApp
+from tests.support.dev_app import DevApp, resolved_event
 from workflows import limits
 
 #: One 10,000-character text of trigger words, the worst a single field can hold for the checks.
@@ -141,3 +143,37 @@ def test_worst_inputs_leave_the_review_readable_and_healthz_answering(dev_app: D
     assert set(answers) == {200}
     assert len(review["went_well"]) == limits.REVIEW_TEXT // limits.TEXT
     assert any(f["field"] == "went_well.0" for f in review["findings"])
+
+
+def test_a_delivery_older_than_max_age_answers_stale_and_starts_nothing(dev_app: DevApp) -> None:
+    incident_id = "P" + uuid.uuid4().hex[:8].upper()
+    body = json.loads(resolved_event(incident_id))
+    body["event"]["occurred_at"] = (datetime.now(UTC) - timedelta(days=8)).isoformat()
+    answer = dev_app.send_pagerduty(json.dumps(body).encode())
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "stale"
+    assert dev_app.api("GET", f"/api/reviews/{incident_id}").status_code == 404
+
+
+def test_a_repeated_webhook_id_answers_duplicate_without_asking_temporal(dev_app: DevApp) -> None:
+    first, second = ("P" + uuid.uuid4().hex[:8].upper() for _ in range(2))
+    assert dev_app.send_pagerduty(resolved_event(first), webhook_id="wh-1").status_code == 202
+    # Same delivery id, another incident: had it reached Temporal, a second review would start.
+    answer = dev_app.send_pagerduty(resolved_event(second), webhook_id="wh-1")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "duplicate" and answer.json()["started"] is False
+    assert dev_app.api("GET", f"/api/reviews/{second}").status_code == 404
+
+
+def test_an_incident_id_over_200_characters_answers_400_with_its_code(dev_app: DevApp) -> None:
+    answer = dev_app.send_pagerduty(resolved_event("P" * 201))
+    assert answer.status_code == 400
+    assert codes(answer) == [("incident_id_invalid", "event.data.id")]
+
+
+def test_an_incident_id_with_control_characters_answers_400_with_its_code(
+    dev_app: DevApp,
+) -> None:
+    answer = dev_app.send_pagerduty(resolved_event("PBAD\x07ID"))
+    assert answer.status_code == 400
+    assert codes(answer) == [("incident_id_invalid", "event.data.id")]

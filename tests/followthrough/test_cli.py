@@ -3,10 +3,14 @@ start-up checks that stop with exit code 2 and name the bad key."""
 
 from __future__ import annotations
 
+import json
+import stat
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from followthrough.cli import _dev_secrets
+from followthrough.settings import Settings
 from tests.support.command import run
 from workflows.contracts import ReviewStatus
 from workflows.ids import review_workflow_id
@@ -63,3 +67,10 @@ async def test_trigger_starts_a_review_that_answers_its_status(
     assert description.workflow_type == "PostmortemWorkflow"
     await handle.terminate("test done")
     assert ReviewStatus is not None and PostmortemWorkflow is not None
+
+
+def test_dev_secrets_are_written_readable_by_their_owner_only(tmp_path: Path) -> None:
+    known = _dev_secrets(Settings(data_dir=tmp_path / "data"))
+    path = tmp_path / "data" / "dev-secrets.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == known
