@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -44,11 +45,38 @@ def render_review_markdown(review: Mapping[str, Any]) -> str:
     return _env.get_template("review.md.j2").render(r=review)
 
 
+@dataclass(frozen=True)
+class HumanEdit:
+    """A person's edit of Followthrough's part of a document that a write replaced.
+
+    Confluence keeps the replaced version in the page history; ``url`` opens it.
+    """
+
+    version: int  # the version that held the person's edit
+    url: str
+    author: str | None  # display name (or account id) of who saved it, when known
+    sections: tuple[str, ...]  # the sections they changed
+
+
+@dataclass(frozen=True)
+class DocumentWritten:
+    """What a write did."""
+
+    url: str  # where people open the document
+    changed: bool = True  # False when the document already said exactly this
+    version: int | None = None  # the document's version after the write, where it has versions
+    human_edit: HumanEdit | None = None  # a person's edit this write replaced
+
+
 class DocumentStore(Protocol):
     name: str
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
         """Write (or re-write) the document; return the URL people open."""
+        ...
+
+    def write_document(self, incident_id: str, review: Mapping[str, Any]) -> DocumentWritten:
+        """Write (or re-write) the document; say what changed and whose edit it replaced."""
         ...
 
     def read(self, incident_id: str) -> str | None:
@@ -70,9 +98,16 @@ class MarkdownDocuments:
         return self.folder / f"{safe}.md"
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
+        return self.write_document(incident_id, review).url
+
+    def write_document(self, incident_id: str, review: Mapping[str, Any]) -> DocumentWritten:
+        """Replace the file atomically; ``changed`` is False when it already held this text."""
         text = render_review_markdown(review)
         target = self.path(incident_id)
+        url = f"{self.base_url}/reviews/{incident_id}/document"
         try:
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                return DocumentWritten(url=url, changed=False)
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -82,7 +117,7 @@ class MarkdownDocuments:
             raise ConnectorError(
                 "documents", ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
             ) from exc
-        return f"{self.base_url}/reviews/{incident_id}/document"
+        return DocumentWritten(url=url)
 
     def read(self, incident_id: str) -> str | None:
         target = self.path(incident_id)
