@@ -849,3 +849,33 @@ def test_items_settled_are_not_counted_as_open(
     store.write_document(INCIDENT, data)
     [row] = fake.page_properties_report(home_id(fake), "postmortem")
     assert row["Open items"] == "0"
+
+
+def test_a_429_on_the_create_itself_makes_one_page(
+    fake: FakeConfluence, store: ConfluenceDocuments, sleeps: list[float]
+) -> None:
+    fake.fail_next(429, 2, {"Retry-After": "1"}, method="POST", path="/wiki/api/v2/pages")
+    store.write_document(INCIDENT, review())
+    assert (creates(fake), len(fake.pages_in("PM")), sleeps) == (3, 1, [1.0, 1.0])
+
+
+def test_a_conflict_on_the_property_is_re_read_and_written(
+    fake: FakeConfluence, store: ConfluenceDocuments
+) -> None:
+    first = store.write_document(INCIDENT, review())
+    page_id = only_page(fake)
+    fake.fail_next(409, method="PUT", path=f"/wiki/api/v2/pages/{page_id}/properties")
+    store.write_document(INCIDENT, review(phase=Phase.TRACKING.value, doc_url=first.url))
+    assert "phase-tracking" in fake.property_value(page_id, PROPERTY_KEY)["labels"]
+
+
+def test_a_doc_url_of_another_reviews_page_is_not_taken_over(
+    fake: FakeConfluence, store: ConfluenceDocuments
+) -> None:
+    other = store.write_document(
+        "POTHER1", review(incident=dict(review()["incident"], id="POTHER1"))
+    )
+    store.write_document(INCIDENT, review(doc_url=other.url))
+    assert (
+        len(fake.pages_in("PM")) == 2 and len(fake.page(other.url.rsplit("/", 1)[1]).versions) == 1
+    )
