@@ -24,6 +24,12 @@ _CODES: dict[tuple[str, ErrorKind], Code] = {
     ("jira", ErrorKind.NOT_FOUND): Code.JIRA_NOT_FOUND,
     ("jira", ErrorKind.RATE_LIMITED): Code.JIRA_RATE_LIMITED,
     ("jira", ErrorKind.UNAVAILABLE): Code.JIRA_UNAVAILABLE,
+    ("confluence", ErrorKind.BAD_REQUEST): Code.CONFLUENCE_BAD_REQUEST,
+    ("confluence", ErrorKind.UNAUTHORIZED): Code.CONFLUENCE_UNAUTHORIZED,
+    ("confluence", ErrorKind.FORBIDDEN): Code.CONFLUENCE_PERMISSION_DENIED,
+    ("confluence", ErrorKind.NOT_FOUND): Code.CONFLUENCE_SPACE_NOT_FOUND,
+    ("confluence", ErrorKind.RATE_LIMITED): Code.CONFLUENCE_RATE_LIMITED,
+    ("confluence", ErrorKind.UNAVAILABLE): Code.CONFLUENCE_UNAVAILABLE,
     ("tracker", ErrorKind.NOT_FOUND): Code.TRACKER_UNKNOWN_TICKET,
     ("smtp", ErrorKind.REJECTED): Code.MAIL_REJECTED,
     ("smtp", ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
@@ -36,6 +42,7 @@ _FALLBACK: dict[str, Code] = {
     "jira": Code.JIRA_UNAVAILABLE,
     "smtp": Code.MAIL_UNAVAILABLE,
     "documents": Code.DOCUMENT_WRITE_FAILED,
+    "confluence": Code.CONFLUENCE_UNAVAILABLE,
     "tracker": Code.TRACKER_UNKNOWN_TICKET,
 }
 

@@ -333,6 +333,7 @@ class ConfluenceDocuments:
     """
 
     name = "confluence"
+    external = True
 
     def __init__(
         self,

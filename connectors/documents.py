@@ -70,6 +70,7 @@ class DocumentWritten:
 
 class DocumentStore(Protocol):
     name: str
+    external: bool  # the document lives outside Followthrough (tickets link to it)
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
         """Write (or re-write) the document; return the URL people open."""
@@ -88,6 +89,7 @@ class MarkdownDocuments:
     """One ``<incident id>.md`` per review under ``folder``; the URL is the web page's copy."""
 
     name = "markdown"
+    external = False
 
     def __init__(self, folder: Path, base_url: str) -> None:
         self.folder = folder

@@ -33,6 +33,7 @@ from workflows.messages import (
     MailKind,
     MailRequest,
 )
+from workflows.review import ReplacedEdit
 
 SENDER = "Followthrough <followthrough@example.com>"
 REVIEW_URL = "https://followthrough.example.com/reviews/PABC123"
@@ -156,6 +157,16 @@ KIND_FIELDS: dict[MailKind, dict[str, Any]] = {
         "to": ["fran@example.com"],
         "problem": "Jira refused to create the ticket: project OPS does not exist.",
     },
+    MailKind.DOCUMENT_EDIT_REPLACED: {
+        "to": ["fran@example.com"],
+        "replaced_edit": ReplacedEdit(
+            version=4,
+            url="https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=98&pageVersion=4",
+            author="Ana Lima",
+            sections=["Five whys"],
+        ),
+        "doc_url": "https://acme.atlassian.net/wiki/spaces/PM/pages/98",
+    },
 }
 
 # What each kind must tell its reader, in the plain text and in the HTML part alike.
@@ -214,6 +225,13 @@ KEY_FACTS: dict[MailKind, list[str]] = {
         "PXYZ999",
     ],
     MailKind.PROBLEM: ["Jira refused to create the ticket: project OPS does not exist."],
+    MailKind.DOCUMENT_EDIT_REPLACED: [
+        "Ana Lima",
+        "Five whys",
+        "page history",
+        "pageVersion=4",
+        "Notes",
+    ],
 }
 
 
