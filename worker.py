@@ -44,7 +44,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
-from connectors.factory import build_connectors
+from connectors.factory import build_connectors, check_connectors
 from connectors.settings import Settings, SettingsError, load_settings
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
@@ -105,6 +105,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.pagerduty_api_token,
             settings.jira_api_token,
             settings.jira_webhook_secret,
+            settings.confluence_api_token,
             settings.smtp_password,
             settings.temporal_api_key,
         )
@@ -223,7 +224,9 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 def build_worker(client: Client, settings: Settings) -> Worker:
     """A worker with every workflow and activity. Sync activities run in a thread pool."""
-    activities = build_activities(build_connectors(settings), client)
+    connectors = build_connectors(settings)
+    check_connectors(connectors)
+    activities = build_activities(connectors, client)
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -432,6 +435,9 @@ async def _cmd_dev(settings: Settings) -> int:
                 f"  Outbox:      {settings.outbox_dir}/"
                 if not settings.smtp_configured
                 else f"  SMTP:        {settings.smtp_host}",
+                f"  Documents:   Confluence space {settings.confluence_space}"
+                if settings.confluence_configured
+                else f"  Documents:   {settings.documents_dir}/",
             ]
             banner += [f"  {name}: {value}" for name, value in printed.items()]
             banner += ["Press Ctrl-C to stop.", ""]

@@ -89,6 +89,25 @@ def test_a_bad_setting_names_the_variable_and_not_the_secrets(tmp_path: Path) ->
     assert "s3cr3t-token-value" not in result.stderr + result.stdout
 
 
+def test_the_confluence_token_is_redacted_from_log_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(
+        Settings(
+            confluence_url="https://acme.atlassian.net/wiki",
+            confluence_email="bot@example.com",
+            confluence_api_token="confluence-token-77",
+            confluence_space="PM",
+        )
+    )
+    try:
+        structlog.get_logger("t").info("sent confluence-token-77")
+    finally:
+        logging.getLogger().handlers.clear()
+        structlog.reset_defaults()
+    assert json.loads(capsys.readouterr().err.strip().splitlines()[-1])["event"] == "sent ***"
+
+
 def test_dev_refuses_a_taken_temporal_port_with_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.exceptions import ApplicationError
@@ -18,17 +19,18 @@ from activities.errors import to_application_error
 from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.tickets import TicketActivities
-from connectors.documents import MarkdownDocuments
+from connectors.documents import DocumentWritten, HumanEdit, MarkdownDocuments
 from connectors.errors import ConnectorError, ErrorKind
 from connectors.incidents import WebhookOnly
 from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
 from connectors.mail import OutboxMailer
 from connectors.pagerduty import PagerDutyIncidents
+from connectors.tracker import TicketRef, TicketSpec
 from tests.fakes.pagerduty import FakePagerDuty
 from tests.harness import FIVE_WHYS, incident
 from workflows.messages import MailKind, MailRequest
-from workflows.review import ActionItem, ReviewState
+from workflows.review import ActionItem, ReplacedEdit, ReviewState
 from workflows.steps import FetchIncident, OpenTicket, TicketComment, TicketQuery, WriteReviewDoc
 
 NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
@@ -46,6 +48,12 @@ NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
         ("smtp", ErrorKind.REJECTED, "MailRejected", False),
         ("smtp", ErrorKind.INVALID_ADDRESS, "MailAddressInvalid", False),
         ("smtp", ErrorKind.UNAVAILABLE, "MailUnavailable", True),
+        ("confluence", ErrorKind.FORBIDDEN, "ConfluencePermissionDenied", False),
+        ("confluence", ErrorKind.NOT_FOUND, "ConfluenceSpaceNotFound", False),
+        ("confluence", ErrorKind.UNAUTHORIZED, "ConfluenceUnauthorized", False),
+        ("confluence", ErrorKind.BAD_REQUEST, "ConfluenceBadRequest", False),
+        ("confluence", ErrorKind.RATE_LIMITED, "ConfluenceRateLimited", True),
+        ("confluence", ErrorKind.UNAVAILABLE, "ConfluenceUnavailable", True),
     ],
 )
 def test_connector_failures_map_to_stable_codes(
@@ -211,6 +219,58 @@ def test_the_review_document_has_every_section_and_escapes_table_cells(tmp_path:
     ):
         assert section in text
     assert "Cache \\| queue outage" in text
+
+
+def _state(incident_id: str) -> ReviewState:
+    return ReviewState(
+        incident=incident(incident_id, NOW),
+        facilitator="carol@example.com",
+        leadership=["vp@example.com"],
+        five_whys=FIVE_WHYS,
+    )
+
+
+def test_writing_the_markdown_document_says_it_lives_in_followthrough(tmp_path: Path) -> None:
+    store = MarkdownDocuments(tmp_path / "reviews", "http://review.test")
+    written = ActivityEnvironment().run(
+        DocumentActivities(store).write_review_document, WriteReviewDoc(state=_state("PDOC1"))
+    )
+    assert (written.url, written.external) == ("http://review.test/reviews/PDOC1/document", False)
+
+
+def test_a_replaced_human_edit_reaches_the_workflow_with_its_link(tmp_path: Path) -> None:
+    class EditedStore(MarkdownDocuments):
+        name = "edited"
+        external = True
+
+        def write_document(self, incident_id: str, review: Any) -> DocumentWritten:
+            edit = HumanEdit(version=3, url="https://wiki.test/v3", author="Ana", sections=("x",))
+            return DocumentWritten(url="https://wiki.test/p", version=4, human_edit=edit)
+
+    written = ActivityEnvironment().run(
+        DocumentActivities(EditedStore(tmp_path, "http://review.test")).write_review_document,
+        WriteReviewDoc(state=_state("PDOC2")),
+    )
+    assert written.external
+    assert written.replaced_edit == ReplacedEdit(
+        version=3, url="https://wiki.test/v3", author="Ana", sections=["x"]
+    )
+
+
+def test_a_ticket_links_the_review_document_when_it_lives_outside(tmp_path: Path) -> None:
+    class Recording(LocalTracker):
+        specs: list[TicketSpec] = []
+
+        def open_ticket(self, spec: TicketSpec) -> TicketRef:
+            self.specs.append(spec)
+            return super().open_ticket(spec)
+
+    tracker = Recording(tmp_path / "tracker.json", "http://review.test")
+    request = open_request("PDOC3").model_copy(
+        update={"doc_url": "https://wiki.test/spaces/PM/pages/9"}
+    )
+    ActivityEnvironment().run(TicketActivities(tracker).open_ticket, request)
+    assert tracker.specs[0].review_url == "https://wiki.test/spaces/PM/pages/9"
 
 
 def test_review_links_in_mail_carry_a_token_scoped_to_that_review(tmp_path: Path) -> None:

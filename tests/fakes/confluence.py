@@ -238,7 +238,8 @@ class FakeConfluence:
         self._spaces: dict[str, FakeSpace] = {}
         self._pages: dict[str, FakePage] = {}
         self._failures = Failures()
-        self._races: list[tuple[str, str, str]] = []  # (account, body suffix, message)
+        # (account, body suffix, message, page id or None for any page)
+        self._races: list[tuple[str, str, str, str | None]] = []
         self._indexed: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
         self._ids = itertools.count(65537)
         self._label_ids = itertools.count(90001)
@@ -372,10 +373,17 @@ class FakeConfluence:
         with self._lock:
             self._failures.add(Failure(0, {}, method, path, 1, after, True, drop=True))
 
-    def race_next_update(self, by: FakeUser, notes: str = "Edited while you were saving.") -> None:
-        """Before the next page update lands, ``by`` saves the page (adding ``notes`` at the end)."""
+    def race_next_update(
+        self,
+        by: FakeUser,
+        notes: str = "Edited while you were saving.",
+        *,
+        page_id: str | None = None,
+    ) -> None:
+        """Before the next page update lands (of ``page_id``, or of any page), ``by`` saves the
+        page (adding ``notes`` at the end)."""
         with self._lock:
-            self._races.append((by.account_id, f"<p>{notes}</p>", "edited in the editor"))
+            self._races.append((by.account_id, f"<p>{notes}</p>", "edited in the editor", page_id))
 
     # -- what people do in the editor -----------------------------------------------------------
 
@@ -923,8 +931,10 @@ class FakeConfluence:
             raise ConfluenceHttpError(400, f"Missing required fields: {', '.join(missing)}")
         if str(payload["id"]) != page.id:
             raise ConfluenceHttpError(400, "The id in the body does not match the path.")
-        if self._races:
-            racer, notes, message = self._races.pop(0)
+        race = next((r for r in self._races if r[3] in (None, page.id)), None)
+        if race is not None:
+            self._races.remove(race)
+            racer, notes, message, _ = race
             raced = page.current.number + 1
             page.versions.append(
                 FakeVersion(raced, page.current.title, page.current.body + notes, racer, message)
