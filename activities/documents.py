@@ -16,6 +16,8 @@ from connectors.errors import ConnectorError
 from workflows.review import ReplacedEdit
 from workflows.steps import ReviewDocWritten, WriteReviewDoc
 
+__all__ = ["DocumentActivities"]
+
 
 class DocumentActivities:
     def __init__(self, store: DocumentStore) -> None:

@@ -63,11 +63,19 @@ from connectors.confluence_page import (
     suffixed,
 )
 from connectors.documents import DocumentWritten, HumanEdit
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
+
+__all__ = [
+    "PROPERTY_KEY",
+    "SYSTEM",
+    "ConfluenceClient",
+    "ConfluenceDocuments",
+    "ConfluenceSite",
+]
 
 LOG = logging.getLogger(__name__)
 
-SYSTEM = "confluence"
+SYSTEM = System.CONFLUENCE
 PROPERTY_KEY = "followthrough.review"
 MAX_BODY_BYTES = 5 * 1024 * 1024  # Confluence refuses larger bodies with 413
 MAX_TITLE_TRIES = 20

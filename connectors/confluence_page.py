@@ -27,6 +27,29 @@ from markupsafe import Markup
 
 from connectors.documents import TEMPLATES
 
+__all__ = [
+    "FACTS_SECTION",
+    "MAX_TITLE",
+    "MAX_URL",
+    "NOTES_HEADING",
+    "NOTES_SECTION",
+    "SUFFIX_ROOM",
+    "JiraServer",
+    "changed_sections",
+    "clean_text",
+    "compose",
+    "incident_label",
+    "label",
+    "normalized",
+    "render_review_storage",
+    "review_labels",
+    "review_title",
+    "safe_href",
+    "sections",
+    "split_notes",
+    "suffixed",
+]
+
 MAX_TITLE = 255
 #: Room left in a title for a " (NN)" suffix when the plain title is someone else's.
 SUFFIX_ROOM = 5

@@ -8,6 +8,22 @@ from pydantic import Field
 
 from workflows.review import ActionItem, Incident, Model, ReplacedEdit, ReviewState
 
+__all__ = [
+    "FetchIncident",
+    "ListReviews",
+    "OpenTicket",
+    "ReviewDocWritten",
+    "ReviewItems",
+    "ReviewQuery",
+    "ReviewRow",
+    "ReviewRows",
+    "TicketComment",
+    "TicketOpened",
+    "TicketQuery",
+    "TicketStatus",
+    "WriteReviewDoc",
+]
+
 
 class FetchIncident(Model):
     """Ask for the incident's details; ``incident`` is what the webhook already knew."""

@@ -779,9 +779,7 @@ def test_no_answer_at_all_is_unavailable(sleeps: list[float]) -> None:
     assert (error.kind, error.retryable) == (ErrorKind.UNAVAILABLE, True)
 
 
-def test_a_malformed_body_is_refused_as_a_bad_request(
-    fake: FakeConfluence, store: ConfluenceDocuments
-) -> None:
+def test_a_malformed_body_is_refused_as_a_bad_request(store: ConfluenceDocuments) -> None:
     site = store.validate()
     body = {
         "spaceId": site.space_id,

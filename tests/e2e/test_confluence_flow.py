@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DevApp, jira_env, start_dev_app
 from tests.e2e.test_review_over_http import FIVE_WHYS
 from tests.fakes.confluence import FakeConfluence, FakePage
 from tests.fakes.jira import FakeJira
+from tests.support.dev_app import DevApp, jira_env, start_dev_app
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-confluence-tests"
 ITEM = {
@@ -172,9 +172,7 @@ def test_the_analysis_publishing_and_a_ticket_closed_in_jira_each_update_the_pag
     assert len(pages_of(confluence, incident_id)) == 1
 
 
-def test_the_ticket_links_to_the_confluence_page(
-    app: DevApp, confluence: FakeConfluence, jira: FakeJira
-) -> None:
+def test_the_ticket_links_to_the_confluence_page(app: DevApp, jira: FakeJira) -> None:
     incident_id = resolved(app)
     analyse(app, incident_id)
     publish(app, incident_id)
