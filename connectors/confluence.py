@@ -654,7 +654,9 @@ class ConfluenceDocuments:
                 if exc.status == 400 and _DUPLICATE_TITLE in exc.message.lower():
                     continue  # taken meanwhile, or by a page we cannot see
                 if exc.status == 404:
-                    raise self._create_refused(site) from None
+                    raise self._refused(
+                        site, f"create a page under page {site.parent_id}"
+                    ) from None
                 if exc.retryable:
                     # The outcome is unknown: look before reporting the failure.
                     found = self._adopt(site, incident_id, candidate)
@@ -672,8 +674,9 @@ class ConfluenceDocuments:
             f"pages in space {site.space_key}",
         )
 
-    def _create_refused(self, site: ConfluenceSite) -> ConnectorError:
-        """Why v2 answered 404 to a create: the space is gone, or the permission was taken away."""
+    def _refused(self, site: ConfluenceSite, what: str) -> ConnectorError:
+        """Why v2 answered 404 to a change of a page it lets us read: the space is gone, or the
+        permission was taken away (v2 hides what you may not change behind a 404)."""
         with self._site_lock:
             self._site = None
         try:
@@ -683,8 +686,8 @@ class ConfluenceDocuments:
         return ConnectorError(
             SYSTEM,
             ErrorKind.FORBIDDEN,
-            f"Confluence refused to create a page under page {site.parent_id} in space "
-            f"{site.space_key} (answered 404): the parent page may be restricted",
+            f"Confluence refused to {what} in space {site.space_key} (answered 404): the page "
+            "may be restricted",
         )
 
     # -- updating -------------------------------------------------------------------------------
@@ -734,6 +737,10 @@ class ConfluenceDocuments:
                 if exc.status == 409:
                     LOG.info("confluence: page %s changed meanwhile; re-reading", page.id)
                     continue
+                if exc.status == 404 and self._read(page.id) is None:
+                    continue  # deleted meanwhile: the re-read below says so
+                if exc.status == 404:
+                    raise self._refused(site, f"update page {page.id}") from None
                 if exc.status == 400 and _DUPLICATE_TITLE in exc.message.lower() and not keep_title:
                     keep_title = True  # the new title is someone else's: keep the old one
                     continue

@@ -717,6 +717,15 @@ def test_a_missing_create_permission_is_forbidden_and_named(
     assert error.kind is ErrorKind.FORBIDDEN and "'Add pages'" in error.message
 
 
+def test_a_permission_taken_away_after_start_up_is_forbidden_and_named_on_update(
+    fake: FakeConfluence, store: ConfluenceDocuments
+) -> None:
+    store.write_document(INCIDENT, review())
+    fake.revoke("PM", fake.bot.account_id, ("create", "page"))
+    error = raises(lambda: store.write_document(INCIDENT, review(phase=Phase.TRACKING.value)))
+    assert error.kind is ErrorKind.FORBIDDEN and "'Add pages'" in error.message
+
+
 def test_bad_credentials_are_unauthorized_and_name_the_settings(
     fake: FakeConfluence, sleeps: list[float]
 ) -> None:
