@@ -5,18 +5,22 @@ One dev app for the module; every test drives its own incident, so each finds it
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from followthrough.settings import Settings
 from tests.e2e.test_review_over_http import FIVE_WHYS
 from tests.fakes.confluence import FakeConfluence, FakePage
 from tests.fakes.jira import FakeJira
 from tests.support.dev_app import DevApp, jira_env, start_dev_app
+from tests.support.harness import Sent, outbox
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-confluence-tests"
 ITEM = {
@@ -124,14 +128,10 @@ def problems(app: DevApp, incident_id: str, code: str) -> list[dict[str, Any]]:
     return [p for p in app.review(incident_id)["problems"] if p["code"] == code]
 
 
-def mails(app: DevApp, kind: str, incident_id: str) -> list[str]:
-    folder = app.data_dir / "outbox"
-    return [
-        text
-        for path in sorted(folder.glob("*.eml"))
-        if f"X-Followthrough-Kind: {kind}" in (text := path.read_text(errors="replace"))
-        and incident_id in text
-    ]
+def mails(app: DevApp, kind: str, incident_id: str) -> list[Sent]:
+    """The messages of ``kind`` about this incident in the dev app's outbox."""
+    sent = outbox(Settings(data_dir=app.data_dir))
+    return [m for m in sent if m.kind == kind and incident_id in m.subject + m.text]
 
 
 def edit_summary(confluence: FakeConfluence, page: FakePage, by_name: str) -> int:
@@ -209,7 +209,7 @@ def test_an_edit_elsewhere_is_replaced_kept_in_history_and_reported_to_the_facil
     assert f"pageVersion={edited}" in reported[0]["message"]
     assert "Paula Person" in reported[0]["message"]
     mail = app.wait_for(lambda: mails(app, "document_edit_replaced", incident_id))
-    assert len(mail) == 1 and "To: facilitator@example.com" in mail[0]
+    assert [m.to for m in mail] == [["facilitator@example.com"]]
 
 
 def test_a_lost_create_answer_a_429_burst_and_a_409_each_end_with_one_page(
@@ -248,7 +248,7 @@ def test_a_missing_permission_is_shown_on_the_review_and_mailed_once(
         confluence.grant("PM", confluence.bot.account_id, ("create", "page"))
     assert [p["code"] for p in found] == ["ConfluencePermissionDenied"]
     assert len(mail) == 1
-    assert confluence.api_token not in str(found) + mail[0]
+    assert confluence.api_token not in str(found) + mail[0].text
 
 
 # -- start-up ----------------------------------------------------------------------------------
@@ -261,3 +261,20 @@ def test_a_missing_space_stops_start_up_naming_the_setting(
         start_dev_app(tmp_path, confluence_env(confluence, space="NOPE"))
     assert "FOLLOWTHROUGH_CONFLUENCE_SPACE" in str(caught.value)
     assert confluence.api_token not in str(caught.value)
+
+
+def test_the_review_pages_document_link_opens_the_confluence_page(
+    app: DevApp, confluence: FakeConfluence
+) -> None:
+    incident_id = resolved(app)
+    opened = app.wait_for(lambda: mails(app, "review_opened", incident_id))
+    link = re.search(
+        rf"{re.escape(app.base_url)}/reviews/{incident_id}\?t=[\w.\-]+", opened[0].text
+    )
+    assert link is not None, "the opening mail carries a signed review link"
+    with httpx.Client(trust_env=False, timeout=30.0) as browser:
+        assert browser.get(link.group(0)).status_code == 303  # to the clean URL, with a session
+        answer = browser.get(f"{app.base_url}/reviews/{incident_id}/document")
+    page = page_of(confluence, incident_id)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{confluence.url}/spaces/PM/pages/{page.id}"
