@@ -294,9 +294,10 @@ def load_split(split: Split, root: Path = CORPUS_DIR, batch: int | None = None) 
     )
 
 
-def counts_markdown(root: Path = CORPUS_DIR) -> str:
-    """Markdown tables of the corpus counts (per file, label, family and split), for the README."""
-    parts = {split: load_split(split, root) for split in SPLITS}
+def counts_markdown(root: Path = CORPUS_DIR, batch: int | None = None) -> str:
+    """Markdown tables of the corpus counts (per file, label, family and split), for the README;
+    ``batch`` counts one batch only (default every line)."""
+    parts = {split: load_split(split, root, batch) for split in SPLITS}
     lines = [
         "| File | Label | dev | test | total |",
         "|---|---|---|---|---|",
@@ -349,3 +350,6 @@ def counts_markdown(root: Path = CORPUS_DIR) -> str:
 
 if __name__ == "__main__":
     print(counts_markdown())
+    for number in range(1, LAST_BATCH + 1):
+        print(f"\n### Batch {number}\n")
+        print(counts_markdown(batch=number))
