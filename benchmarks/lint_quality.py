@@ -539,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     batch = "" if args.batch is None else f", batch {args.batch}"
     machine_header(f"lint quality, {args.split} part{batch}: {folder}")
     cases = load(folder, args.batch)
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[str, bool], int] = defaultdict(int)
     for c in cases:
         counts[(c.check, c.positive)] += 1
     print(
