@@ -1,0 +1,12 @@
+"""People, roles, links and tokens: who is asking, and what they may do on a review.
+
+* :mod:`api.identity.roles`: the pure rules (admin, facilitator, contributor, viewer; which action
+  needs which role).
+* :mod:`api.identity.principal`: who a request comes from (a person, a named API token, a link).
+* :mod:`api.identity.oidc`: sign-in through the organisation's OpenID Connect provider (authlib).
+* :mod:`api.identity.tokens`: named, scoped API tokens stored only as hashes.
+* :mod:`api.identity.sessions`: server-side web sessions with idle and absolute expiry.
+* :mod:`api.identity.limiter`: failed sign-ins per client address.
+* :mod:`api.identity.links`: per-recipient, per-role review links (signed by
+  :mod:`connectors.links`), their expiry and revocation.
+"""
