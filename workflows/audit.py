@@ -23,7 +23,7 @@ SUMMARY_MAX = 300
 
 class ActorKind(StrEnum):
     PERSON = "person"
-    TOKEN = "token"
+    TOKEN = "token"  # noqa: S105 (a name, not a secret)
     SYSTEM = "system"
 
 

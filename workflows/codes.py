@@ -93,8 +93,8 @@ class Code(StrEnum):
     OIDC_UNAVAILABLE = "oidc_unavailable"
     OIDC_REFUSED = "oidc_refused"
     OIDC_STATE_MISMATCH = "oidc_state_mismatch"
-    OIDC_TOKEN_INVALID = "oidc_token_invalid"
-    OIDC_TOKEN_EXPIRED = "oidc_token_expired"
+    OIDC_TOKEN_INVALID = "oidc_token_invalid"  # noqa: S105 (a name, not a secret)
+    OIDC_TOKEN_EXPIRED = "oidc_token_expired"  # noqa: S105 (a name, not a secret)
     OIDC_EMAIL_UNVERIFIED = "oidc_email_unverified"
     API_TOKENS_INVALID = "api_tokens_invalid"
 

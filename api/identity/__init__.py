@@ -7,6 +7,7 @@
 * :mod:`api.identity.tokens`: named, scoped API tokens stored only as hashes.
 * :mod:`api.identity.sessions`: server-side web sessions with idle and absolute expiry.
 * :mod:`api.identity.limiter`: failed sign-ins per client address.
-* :mod:`api.identity.links`: per-recipient, per-role review links (signed by
-  :mod:`connectors.links`), their expiry and revocation.
+
+Emailed links are signed per recipient and role by :mod:`connectors.links` (the mail activity
+signs them, so the key never enters workflow history); their grants and revocation are rules here.
 """

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 
 
@@ -141,7 +140,7 @@ class ReviewFacts:
     facilitator_groups: frozenset[str] = frozenset()
     responders: frozenset[str] = frozenset()
     owners: frozenset[str] = frozenset()
-    links_revoked_at: datetime | None = None
+    links_epoch: int = 0
 
     @classmethod
     def of(
@@ -152,7 +151,7 @@ class ReviewFacts:
         facilitator_groups: Iterable[str] = (),
         responders: Iterable[str | None] = (),
         owners: Iterable[str | None] = (),
-        links_revoked_at: datetime | None = None,
+        links_epoch: int = 0,
     ) -> ReviewFacts:
         return cls(
             incident_id=incident_id,
@@ -160,23 +159,27 @@ class ReviewFacts:
             facilitator_groups=_folded(facilitator_groups),
             responders=_folded(responders),
             owners=_folded(owners),
-            links_revoked_at=links_revoked_at,
+            links_epoch=links_epoch,
         )
 
 
 @dataclass(frozen=True)
 class LinkGrant:
-    """What an opened link gave a browser on one review."""
+    """What an opened link gave a browser on one review.
+
+    ``recipient`` is None for a 0.1 link (no recipient: a viewer, whoever holds it). ``epoch`` is
+    the review's link epoch the link was signed with; revoking the review's links raises the
+    epoch, so every link issued before is refused.
+    """
 
     incident_id: str
-    recipient: str
+    recipient: str | None
     role: Role
-    issued_at: datetime
+    epoch: int = 0
 
     def revoked_by(self, facts: ReviewFacts) -> bool:
-        """True when the review's links were revoked at or after this link was issued."""
-        revoked = facts.links_revoked_at
-        return revoked is not None and self.issued_at <= revoked
+        """True when the review's links were revoked after this link was issued."""
+        return self.epoch < facts.links_epoch
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,8 @@ def role_on_review(who: Who, facts: ReviewFacts, rules: AccessRules) -> Role | N
         grant = who.grants.get(facts.incident_id)
         if grant is None or grant.revoked_by(facts):
             return None
+        if grant.recipient is None:
+            return Role.VIEWER
         return lower(grant.role, person_role(grant.recipient, (), facts, rules))
     return person_role(who.name, who.groups, facts, rules)
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from api.identity.roles import Scope
 
-TOKEN_PREFIX = "ftk_"
-LEGACY_TOKEN_NAME = "api-token"
+TOKEN_PREFIX = "ftk_"  # noqa: S105 (a name, not a secret)
+LEGACY_TOKEN_NAME = "api-token"  # noqa: S105 (a name, not a secret)
 HASH_SCHEME = "sha256"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 MAX_TOKENS = 200

@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -132,6 +131,19 @@ def ensure_installed() -> Path:
     return target
 
 
+def node_command() -> list[str]:
+    """``node``, plus the flag Node 18 (Debian 12's) needs for the Web Crypto global that the
+    library's JOSE code uses; Node 19 and later have it by default."""
+    node = shutil.which("node") or "node"
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout.strip()
+    major = version.lstrip("v").split(".")[0]
+    if major.isdigit() and int(major) < 19:
+        return [node, "--experimental-global-webcrypto"]
+    return [node]
+
+
 @dataclass(frozen=True)
 class RegisteredClient:
     client_id: str
@@ -170,7 +182,7 @@ class OidcProvider:
         config_path = config_dir / f"config-{secrets.token_hex(6)}.json"
         config_path.write_text(json.dumps(config))
         process = subprocess.Popen(
-            [shutil.which("node") or "node", SCRIPT, str(config_path)],
+            [*node_command(), SCRIPT, str(config_path)],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -247,7 +259,9 @@ class OidcProvider:
     def rotate_keys(self) -> str:
         """Sign with a new key from now on (the old one stays in the JWKS); returns its kid."""
         with httpx.Client(trust_env=False, timeout=10) as http:
-            response = http.post(f"{self.issuer}/__test/rotate-keys", headers=self._control_headers())
+            response = http.post(
+                f"{self.issuer}/__test/rotate-keys", headers=self._control_headers()
+            )
         response.raise_for_status()
         return str(response.json()["kid"])
 

@@ -27,6 +27,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 import Provider from 'oidc-provider';
+// The library's own in-memory adapter, made once and shared by every Provider instance this
+// process builds, so clients, grants and sessions survive a key rotation (a new instance).
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const users = new Map(config.users.map((u) => [u.id, u]));
@@ -39,6 +42,7 @@ function newSigningKey() {
 }
 
 let signingKeys = [newSigningKey()];
+const sharedAdapter = createMemoryAdapter(0);
 
 function html(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -61,6 +65,7 @@ async function findAccount(_ctx, id) {
 
 function buildProvider(issuer) {
   const provider = new Provider(issuer, {
+    adapter: sharedAdapter,
     clients: config.clients,
     findAccount,
     jwks: { keys: signingKeys },
@@ -179,8 +184,8 @@ const server = createServer(async (req, res) => {
     if (url.pathname === '/__test/rotate-keys' && req.method === 'POST') {
       if (!authorized(req)) return send(res, 401, '{"error":"unauthorized"}', 'application/json');
       // A new provider instance with the new key first (it signs with the first RS256 key) and
-      // the old one still published. Clients, grants and sessions live in the library's
-      // process-wide memory adapter, so they survive the swap.
+      // the old one still published. Clients, grants and sessions live in the shared memory
+      // adapter, so they survive the swap.
       signingKeys = [newSigningKey(), ...signingKeys].slice(0, 3);
       provider = buildProvider(provider.issuer);
       return send(res, 200, JSON.stringify({ kid: signingKeys[0].kid }), 'application/json');
