@@ -2,11 +2,11 @@
 
 A link is ``<base_url>/reviews/<incident id>?t=<token>``. Since 0.2 the token is an itsdangerous
 ``URLSafeTimedSerializer`` signature (salt ``review-link-v2``) of
-``{"r": <incident id>, "to": <recipient email>, "role": facilitator|contributor|viewer,
-"e": <the review's link epoch>}``: bound to one review, one person and one role, tamper-proof, and
-timestamped, so it expires after the policy's ``links.max_age`` (default 14 days, checked by the
-API). A facilitator revokes a review's links by raising its epoch: links signed with an older one
-are refused. The web page that receives a valid token turns it into a session for that review and
+``{"r": <incident id>, "to": <recipient email>, "role": facilitator|contributor|viewer}``: bound
+to one review, one person and one role, tamper-proof, and timestamped, so it expires after the
+policy's ``links.max_age`` (default 14 days, checked by the API). A facilitator revokes a review's
+links by recording when: links signed until then are refused (the review keeps the moment, so the
+mail of item workflows needs to know nothing). The web page that receives a valid token turns it into a session for that review and
 redirects to the clean URL, so the token does not linger in the browser history.
 
 Links of 0.1 (salt ``review-link``, ``{"review": <incident id>}``, no recipient) still open their
@@ -118,15 +118,14 @@ def verify_review_token(
 
 @dataclass(frozen=True)
 class LinkClaim:
-    """What a valid link says: the review, the person, the role, the epoch and when it was signed.
+    """What a valid link says: the review, the person, the role and when it was signed.
 
-    ``recipient`` is None only for a 0.1 link (then ``role`` is ``viewer`` and ``epoch`` 0).
+    ``recipient`` is None only for a 0.1 link (then ``role`` is ``viewer``).
     """
 
     incident_id: str
     recipient: str | None
     role: str
-    epoch: int
     issued_at: datetime
 
 
@@ -138,9 +137,7 @@ class LinkRefused(ValueError):
         self.code = code
 
 
-def sign_person_token(
-    incident_id: str, recipient: str, role: str, secret: str, epoch: int = 0
-) -> str:
+def sign_person_token(incident_id: str, recipient: str, role: str, secret: str) -> str:
     """The token of a link to one review for one person with one role.
 
     Raises:
@@ -151,35 +148,35 @@ def sign_person_token(
     person = recipient.strip().lower()
     if not person or len(person) > MAX_RECIPIENT_CHARS:
         raise ValueError("a link needs its recipient's email")
-    payload = {"r": incident_id, "to": person, "role": role, "e": int(epoch)}
+    payload = {"r": incident_id, "to": person, "role": role}
     token: str = URLSafeTimedSerializer(secret, salt=PERSON_LINK_SALT).dumps(payload)
     return token
 
 
 def sign_person_link(
-    base_url: str, incident_id: str, recipient: str, role: str, secret: str, epoch: int = 0
+    base_url: str, incident_id: str, recipient: str, role: str, secret: str
 ) -> str:
     """``<base_url>/reviews/<incident id>?t=<token>`` for one person and role (see above)."""
-    token = sign_person_token(incident_id, recipient, role, secret, epoch)
+    token = sign_person_token(incident_id, recipient, role, secret)
     return f"{base_url.rstrip('/')}/reviews/{quote(incident_id, safe='')}?t={token}"
 
 
 def _claim(data: Any, issued_at: datetime) -> LinkClaim | None:
     if not isinstance(data, dict):
         return None
-    review, person, role, epoch = data.get("r"), data.get("to"), data.get("role"), data.get("e")
+    review, person, role = data.get("r"), data.get("to"), data.get("role")
     if not (isinstance(review, str) and isinstance(person, str) and person):
         return None
-    if role not in LINK_ROLES or not isinstance(epoch, int) or isinstance(epoch, bool):
+    if role not in LINK_ROLES:
         return None
-    return LinkClaim(review, person, str(role), epoch, issued_at)
+    return LinkClaim(review, person, str(role), issued_at)
 
 
 def read_link_token(token: str, secret: str, max_age_seconds: int) -> LinkClaim:
     """What a link token says, once its signature and age hold.
 
-    The caller still checks that the claim's review is the one opened and that its epoch is the
-    review's current one (revocation).
+    The caller still checks that the claim's review is the one opened and that it was signed
+    after the review's links were last revoked.
 
     Raises:
         LinkRefused: ``link_expired`` for a genuine link older than ``max_age_seconds``,
@@ -200,7 +197,7 @@ def read_link_token(token: str, secret: str, max_age_seconds: int) -> LinkClaim:
         if salt == LINK_SALT:
             review = data.get("review") if isinstance(data, dict) else None
             if isinstance(review, str):
-                return LinkClaim(review, None, "viewer", 0, issued_at)
+                return LinkClaim(review, None, "viewer", issued_at)
             break
         claim = _claim(data, issued_at)
         if claim is not None:

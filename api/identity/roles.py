@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -140,7 +141,7 @@ class ReviewFacts:
     facilitator_groups: frozenset[str] = frozenset()
     responders: frozenset[str] = frozenset()
     owners: frozenset[str] = frozenset()
-    links_epoch: int = 0
+    links_revoked_at: datetime | None = None
 
     @classmethod
     def of(
@@ -151,7 +152,7 @@ class ReviewFacts:
         facilitator_groups: Iterable[str] = (),
         responders: Iterable[str | None] = (),
         owners: Iterable[str | None] = (),
-        links_epoch: int = 0,
+        links_revoked_at: datetime | None = None,
     ) -> ReviewFacts:
         return cls(
             incident_id=incident_id,
@@ -159,7 +160,7 @@ class ReviewFacts:
             facilitator_groups=_folded(facilitator_groups),
             responders=_folded(responders),
             owners=_folded(owners),
-            links_epoch=links_epoch,
+            links_revoked_at=links_revoked_at,
         )
 
 
@@ -167,19 +168,23 @@ class ReviewFacts:
 class LinkGrant:
     """What an opened link gave a browser on one review.
 
-    ``recipient`` is None for a 0.1 link (no recipient: a viewer, whoever holds it). ``epoch`` is
-    the review's link epoch the link was signed with; revoking the review's links raises the
-    epoch, so every link issued before is refused.
+    ``recipient`` is None for a 0.1 link (no recipient: a viewer, whoever holds it). ``issued_at``
+    is when the link was signed (whole seconds, from its signature).
     """
 
     incident_id: str
     recipient: str | None
     role: Role
-    epoch: int = 0
+    issued_at: datetime
 
     def revoked_by(self, facts: ReviewFacts) -> bool:
-        """True when the review's links were revoked after this link was issued."""
-        return self.epoch < facts.links_epoch
+        """True when the review's links were revoked after this link was signed.
+
+        The signature's timestamp has whole seconds, so a link signed in the same second as the
+        revocation counts as revoked (the safe side).
+        """
+        revoked = facts.links_revoked_at
+        return revoked is not None and self.issued_at <= revoked
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from api.identity.principal import Principal
 from api.identity.roles import AccessRules, LinkGrant, ReviewFacts, Role, Scope
 from api.identity.sessions import SessionRecord, SignedInWith
@@ -35,7 +37,7 @@ def test_a_person_on_the_page_is_recorded_by_their_email() -> None:
 
 
 def test_a_link_session_is_recorded_as_the_links_recipient_on_that_review_only() -> None:
-    grant = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR)
+    grant = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, datetime.now(UTC))
     record = SessionRecord(None, SignedInWith.LINK, 0, 0).with_grant(grant)
     caller = Principal.of_session("sid", record)
     actor = caller.actor("P1", Role.CONTRIBUTOR)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from api.identity.roles import (
@@ -20,6 +22,7 @@ from api.identity.roles import (
     role_on_review,
 )
 
+SENT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 RULES = AccessRules.of(admins=["Ada@Example.com"], admin_groups=["followthrough-admins"])
 FACTS = ReviewFacts.of(
     "P1",
@@ -97,7 +100,7 @@ def test_every_action_needs_a_role() -> None:
 
 
 def test_a_link_gives_its_role_on_its_review_and_nothing_on_another() -> None:
-    grant = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR)
+    grant = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, SENT)
     holder = Who(name="", grants={"P1": grant})
     other = ReviewFacts.of("P2", "fay@example.com", responders=["rui@example.com"])
     assert role_on_review(holder, FACTS, RULES) == Role.CONTRIBUTOR
@@ -107,22 +110,31 @@ def test_a_link_gives_its_role_on_its_review_and_nothing_on_another() -> None:
 
 def test_a_link_never_gives_more_than_the_recipients_part_today() -> None:
     # Fay was the facilitator when the link was sent; the review now has another facilitator.
-    grant = LinkGrant("P1", "fay@example.com", Role.FACILITATOR)
+    grant = LinkGrant("P1", "fay@example.com", Role.FACILITATOR, SENT)
     moved = ReviewFacts.of("P1", "gus@example.com")
     assert role_on_review(Who(name="", grants={"P1": grant}), moved, RULES) == Role.VIEWER
 
 
-def test_a_link_from_before_the_reviews_revocation_gives_nothing() -> None:
-    grant = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, epoch=0)
-    revoked = ReviewFacts.of("P1", "fay@example.com", responders=["rui@example.com"], links_epoch=1)
-    assert grant.revoked_by(revoked)
-    assert role_on_review(Who(name="", grants={"P1": grant}), revoked, RULES) is None
-    fresh = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, epoch=1)
+def test_a_link_signed_before_the_reviews_revocation_gives_nothing() -> None:
+    revoked = ReviewFacts.of(
+        "P1", "fay@example.com", responders=["rui@example.com"], links_revoked_at=SENT
+    )
+    old = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, SENT - timedelta(days=1))
+    assert old.revoked_by(revoked)
+    assert role_on_review(Who(name="", grants={"P1": old}), revoked, RULES) is None
+    fresh = LinkGrant("P1", "rui@example.com", Role.CONTRIBUTOR, SENT + timedelta(seconds=1))
     assert role_on_review(Who(name="", grants={"P1": fresh}), revoked, RULES) == Role.CONTRIBUTOR
 
 
+def test_a_link_signed_in_the_second_of_the_revocation_counts_as_revoked() -> None:
+    revoked = ReviewFacts.of(
+        "P1", "fay@example.com", links_revoked_at=SENT + timedelta(seconds=0.7)
+    )
+    assert LinkGrant("P1", "lee@example.com", Role.VIEWER, SENT).revoked_by(revoked)
+
+
 def test_a_link_of_version_0_1_without_a_recipient_is_a_viewer_link() -> None:
-    grant = LinkGrant("P1", None, Role.FACILITATOR)
+    grant = LinkGrant("P1", None, Role.FACILITATOR, SENT)
     assert role_on_review(Who(name="", grants={"P1": grant}), FACTS, RULES) == Role.VIEWER
 
 

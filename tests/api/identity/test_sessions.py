@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from api.identity.roles import LinkGrant, Role
 from api.identity.sessions import (
     MAX_GRANTS,
@@ -91,7 +93,9 @@ def test_the_store_is_keyed_by_a_hash_so_it_holds_no_cookie() -> None:
 def test_a_links_session_keeps_the_latest_grants_up_to_its_bound() -> None:
     record = SessionRecord(None, SignedInWith.LINK, 0, 0)
     for n in range(MAX_GRANTS + 5):
-        record = record.with_grant(LinkGrant(f"P{n}", "rui@example.com", Role.CONTRIBUTOR))
+        record = record.with_grant(
+            LinkGrant(f"P{n}", "rui@example.com", Role.CONTRIBUTOR, datetime.now(UTC))
+        )
     assert record.links_only
     assert len(record.grants) == MAX_GRANTS
     assert f"P{MAX_GRANTS + 4}" in record.grants and "P0" not in record.grants
