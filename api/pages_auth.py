@@ -25,7 +25,6 @@ from fastapi import Request, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from api.auth import bearer, token_matches
-from connectors.links import LinkSecretMissing, link_secret
 from connectors.settings import Settings
 
 SESSION_COOKIE = "followthrough_session"
@@ -57,12 +56,7 @@ class WebSession:
 
 def signing_key(settings: Settings) -> str | None:
     """The key for sessions, CSRF tokens and links; None when neither secret is configured."""
-    session_secret = settings.session_secret.get_secret_value() if settings.session_secret else None
-    api_token = settings.api_token.get_secret_value() if settings.api_token else None
-    try:
-        return link_secret(session_secret, api_token)
-    except LinkSecretMissing:
-        return None
+    return settings.signing_key
 
 
 def request_key(request: Request) -> str | None:

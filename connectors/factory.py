@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from connectors.documents import DocumentStore, MarkdownDocuments
 from connectors.incidents import IncidentSource, WebhookOnly
-from connectors.links import LinkSecretMissing, link_secret
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
 from connectors.settings import Settings
@@ -76,14 +75,5 @@ def build_connectors(settings: Settings) -> Connectors:
         tracker=tracker,
         mailer=mailer,
         mail_from=settings.mail_from,
-        link_secret=_link_secret(settings),
+        link_secret=settings.signing_key,
     )
-
-
-def _link_secret(settings: Settings) -> str | None:
-    session = settings.session_secret.get_secret_value() if settings.session_secret else None
-    token = settings.api_token.get_secret_value() if settings.api_token else None
-    try:
-        return link_secret(session, token)
-    except LinkSecretMissing:
-        return None
