@@ -112,7 +112,15 @@ def ensure_installed() -> Path:
             shutil.copy2(HERE / name, staging / name)
         try:
             subprocess.run(
-                [npm, "ci", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                [
+                    npm,
+                    "ci",
+                    "--prefer-offline",
+                    "--ignore-scripts",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ],
                 cwd=staging,
                 check=True,
                 capture_output=True,
