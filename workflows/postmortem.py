@@ -21,6 +21,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
+from workflows.review_access import ReviewAccess
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
     from workflows.action_item import ActionItemWorkflow
@@ -65,7 +67,7 @@ def child_id(incident_id: str, item_id: str) -> str:
 
 
 @workflow.defn
-class PostmortemWorkflow:
+class PostmortemWorkflow(ReviewAccess):
     @workflow.init
     def __init__(self, inp: PostmortemInput) -> None:
         self.policy: Policy = inp.policy
@@ -461,8 +463,14 @@ class PostmortemWorkflow:
     @workflow.update
     def submit_five_whys(self, five_whys: FiveWhys) -> ReviewState:
         """Replace the symptom, whys and root causes. Blaming language becomes a finding."""
-        self.state.five_whys = five_whys
+        self.state.five_whys = five_whys.model_copy(update={"actor": None})
         self._changed()
+        self._audit(
+            five_whys.actor,
+            "five_whys.submitted",
+            f"Changed the five whys ({len(five_whys.whys)} whys, "
+            f"{len(five_whys.root_causes)} root causes)",
+        )
         return self.state
 
     @submit_five_whys.validator
@@ -479,10 +487,13 @@ class PostmortemWorkflow:
     @workflow.update
     async def add_action_item(self, draft: ActionItemDraft) -> ActionItem:
         """Add a SMART action item. After publishing it is tracked at once."""
-        item = ActionItem(id=str(self.state.next_item_number), **draft.model_dump())
+        item = ActionItem(
+            id=str(self.state.next_item_number), **draft.model_dump(exclude={"actor"})
+        )
         self.state.next_item_number += 1
         self.state.action_items.append(item)
         self._changed()
+        self._audit(draft.actor, "item.added", f"Added action item {item.id}: {item.title}")
         return item
 
     @add_action_item.validator
@@ -500,9 +511,15 @@ class PostmortemWorkflow:
         """Edit a draft item; fields left unset keep their value."""
         item = self.state.item(change.id)
         assert item is not None  # guaranteed by the validator
-        for name, value in change.model_dump(exclude={"id"}, exclude_none=True).items():
+        changed = change.model_dump(exclude={"id", "actor"}, exclude_none=True)
+        for name, value in changed.items():
             setattr(item, name, value)
         self._changed()
+        self._audit(
+            change.actor,
+            "item.changed",
+            f"Changed action item {item.id} ({', '.join(sorted(changed)) or 'nothing'})",
+        )
         return item
 
     @change_action_item.validator
@@ -514,7 +531,7 @@ class PostmortemWorkflow:
         merged = ActionItemDraft(
             **{
                 **item.model_dump(include=set(ActionItemDraft.model_fields)),
-                **change.model_dump(exclude={"id"}, exclude_none=True),
+                **change.model_dump(exclude={"id", "actor"}, exclude_none=True),
             }
         )
         violations = rules.check_action_item(
@@ -527,6 +544,7 @@ class PostmortemWorkflow:
     def remove_action_item(self, request: RemoveActionItem) -> ReviewState:
         self.state.action_items = [i for i in self.state.action_items if i.id != request.id]
         self._changed()
+        self._audit(request.actor, "item.removed", f"Removed action item {request.id}")
         return self.state
 
     @remove_action_item.validator
@@ -539,6 +557,7 @@ class PostmortemWorkflow:
     def add_went_well(self, entry: WentWell) -> ReviewState:
         self.state.went_well.append(WentWell(text=entry.text.strip()))
         self._changed()
+        self._audit(entry.actor, "went_well.added", f"Added to what went well: {entry.text}")
         return self.state
 
     @add_went_well.validator
@@ -555,6 +574,12 @@ class PostmortemWorkflow:
         self.state.phase = Phase.TRACKING
         self.state.published_at = workflow.now()
         self._changed()
+        override = self.state.blame_override
+        self._audit(
+            request.actor,
+            "review.published",
+            f"Published, overriding the findings: {override}" if override else "Published",
+        )
         return self.state
 
     @publish.validator
@@ -605,10 +630,17 @@ class PostmortemWorkflow:
                         await handle.signal(
                             ActionItemWorkflow.done_confirmed, MarkDone(reason=outcome.reason)
                         )
-            self.state.follow_up = record.model_copy(update={"recorded_at": workflow.now()})
+            self.state.follow_up = record.model_copy(
+                update={"recorded_at": workflow.now(), "actor": None}
+            )
             if self.state.phase == Phase.TRACKING:
                 self.state.phase = Phase.FOLLOW_UP
             self._changed()
+            self._audit(
+                record.actor,
+                "follow_up.recorded",
+                f"Recorded the follow-up ({len(record.outcomes)} items)",
+            )
             return self.state
 
     @record_follow_up.validator
