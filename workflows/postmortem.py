@@ -368,6 +368,7 @@ class PostmortemWorkflow(ReviewAccess):
                 review_url=state.review_url,
                 facilitator=state.facilitator,
                 cc=cc,
+                contributors=[i.owner for i in state.action_items],
                 deadline=deadline,
                 escalation_count=escalation_count,
                 invitation=invitation,
