@@ -29,7 +29,7 @@ from api.identity.signin import (
 )
 from api.identity.tokens import new_token
 from api.identity.wiring import identity_from_settings
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.fakes.oidc_provider import OidcProvider, callback_params
 
 BASE = "http://127.0.0.1:9"
