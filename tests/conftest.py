@@ -12,8 +12,8 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.temporal import binary
 from tests.fakes.oidc_provider import OidcProvider, ProviderUnavailable
+from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
 
 
