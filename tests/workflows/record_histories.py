@@ -62,6 +62,7 @@ from tests.support.harness import (
 from tests.support.scenarios import six_week_review
 from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
+from workflows.audit import Actor, ActorKind, Via
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.contracts import (
     ActionItemRevision,
@@ -73,7 +74,6 @@ from workflows.contracts import (
     ReviewOutcome,
     TicketEvent,
 )
-from workflows.audit import Actor, ActorKind, Via
 from workflows.digest import DigestWorkflow
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
