@@ -78,6 +78,10 @@ class ReviewView(BaseModel):
     closed_at: datetime | None
     problems: list[Problem] = Field(description="Outside-system failures the review recorded.")
     blame_override: str | None = Field(description="Why open findings did not block publishing.")
+    revision: int = Field(description="Bumped on every accepted change.")
+    links_revoked_at: datetime | None = Field(
+        description="Links sent until then no longer open the review."
+    )
 
 
 def review_view(status: ReviewStatus) -> ReviewView:
@@ -103,6 +107,8 @@ def review_view(status: ReviewStatus) -> ReviewView:
         closed_at=state.closed_at,
         problems=state.problems,
         blame_override=state.blame_override,
+        revision=state.revision,
+        links_revoked_at=state.links_revoked_at,
     )
 
 

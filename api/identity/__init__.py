@@ -7,7 +7,23 @@
 * :mod:`api.identity.tokens`: named, scoped API tokens stored only as hashes.
 * :mod:`api.identity.sessions`: server-side web sessions with idle and absolute expiry.
 * :mod:`api.identity.limiter`: failed sign-ins per client address.
+* :mod:`api.identity.guard`: the one path every page and ``/api`` route asks (caller, role).
+* :mod:`api.identity.signin`: the sign-in flows (OIDC, token, dev pick) and signing out.
+* :mod:`api.identity.wiring`: the app's identity from the settings.
 
 Emailed links are signed per recipient and role by :mod:`connectors.links` (the mail activity
 signs them, so the key never enters workflow history); their grants and revocation are rules here.
 """
+
+__all__ = [
+    "access",
+    "guard",
+    "limiter",
+    "oidc",
+    "principal",
+    "roles",
+    "sessions",
+    "signin",
+    "tokens",
+    "wiring",
+]

@@ -28,6 +28,19 @@ from api.identity.sessions import MemorySessions, SessionRecord, SessionStore
 from api.identity.tokens import TokenEntry, match_token
 from workflows.codes import Code
 
+__all__ = [
+    "CSRF_HEADER",
+    "SAFE_METHODS",
+    "SESSION_COOKIE",
+    "SESSION_SALT",
+    "Identity",
+    "authorize",
+    "authorize_global",
+    "bearer",
+    "client_address",
+    "unauthorized",
+]
+
 SESSION_COOKIE = "followthrough_session"
 SESSION_SALT = "web-session-v2"
 CSRF_HEADER = "x-csrf-token"

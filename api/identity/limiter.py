@@ -18,6 +18,13 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 
+__all__ = [
+    "MAX_ADDRESSES",
+    "MAX_FAILURES",
+    "WINDOW_SECONDS",
+    "SignInLimiter",
+]
+
 MAX_FAILURES = 10
 WINDOW_SECONDS = 60.0
 MAX_ADDRESSES = 10_000

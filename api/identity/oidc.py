@@ -49,6 +49,26 @@ from joserfc.jwk import KeySet
 
 from workflows.codes import Code
 
+__all__ = [
+    "ASYMMETRIC_ALGORITHMS",
+    "DEFAULT_GROUPS_CLAIM",
+    "DEFAULT_SCOPES",
+    "HTTP_TIMEOUT_SECONDS",
+    "JWKS_REFRESH_MIN_SECONDS",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_EMAIL_CHARS",
+    "MAX_ERROR_CHARS",
+    "MAX_GROUPS",
+    "MAX_GROUP_CHARS",
+    "MAX_ID_TOKEN_CHARS",
+    "METADATA_TTL_SECONDS",
+    "OidcClient",
+    "OidcConfig",
+    "OidcError",
+    "OidcIdentity",
+    "PendingSignIn",
+]
+
 DEFAULT_SCOPES = "openid email profile"
 DEFAULT_GROUPS_CLAIM = "groups"
 METADATA_TTL_SECONDS = 3600.0

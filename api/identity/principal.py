@@ -22,6 +22,10 @@ from api.identity.sessions import SessionRecord
 from api.identity.tokens import MatchedToken
 from workflows.audit import Actor, ActorKind, Via
 
+__all__ = [
+    "Principal",
+]
+
 
 @dataclass(frozen=True)
 class Principal:

@@ -24,6 +24,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+__all__ = [
+    "DESCRIPTIONS",
+    "REQUIRED",
+    "TOKEN_ROLES",
+    "AccessRules",
+    "Action",
+    "LinkGrant",
+    "ReviewFacts",
+    "Role",
+    "Scope",
+    "Who",
+    "allowed_actions",
+    "global_role",
+    "lower",
+    "may",
+    "person_role",
+    "refusal",
+    "role_on_review",
+]
+
 
 class Role(StrEnum):
     VIEWER = "viewer"

@@ -29,6 +29,20 @@ from typing import Protocol
 
 from api.identity.roles import LinkGrant, Scope
 
+__all__ = [
+    "ABSOLUTE_SECONDS",
+    "IDLE_SECONDS",
+    "MAX_GRANTS",
+    "MAX_SESSIONS",
+    "TOUCH_EVERY_SECONDS",
+    "MemorySessions",
+    "SessionLimits",
+    "SessionRecord",
+    "SessionStore",
+    "SignedInWith",
+    "new_session_id",
+]
+
 IDLE_SECONDS = 8 * 3600
 ABSOLUTE_SECONDS = 24 * 3600
 MAX_SESSIONS = 100_000

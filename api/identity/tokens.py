@@ -23,6 +23,24 @@ from dataclasses import dataclass
 
 from api.identity.roles import Scope
 
+__all__ = [
+    "HASH_SCHEME",
+    "LEGACY_TOKEN_NAME",
+    "MAX_TOKENS",
+    "MAX_TOKEN_LENGTH",
+    "NAME_PATTERN",
+    "TOKEN_PREFIX",
+    "MatchedToken",
+    "TokenConfigError",
+    "TokenEntry",
+    "digest",
+    "match_token",
+    "new_token",
+    "parse_tokens",
+    "token_new_text",
+    "with_entry",
+]
+
 TOKEN_PREFIX = "ftk_"  # noqa: S105 (a name, not a secret)
 LEGACY_TOKEN_NAME = "api-token"  # noqa: S105 (a name, not a secret)
 HASH_SCHEME = "sha256"

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import reviews
+from api.identity.roles import Action
 from api.pages import session as auth
 from api.pages.common import (
     PageRoute,
@@ -74,7 +75,13 @@ async def post_follow_up(request: Request, incident_id: str) -> Response:
     open_ids = [i.id for i in status.state.action_items if i.status == ItemStatus.OPEN]
     record, order, typed = follow_up_record(form, open_ids)
     refused = await violations_of(
-        reviews.update_review(request, incident_id, PostmortemWorkflow.record_follow_up, record)
+        reviews.update_review(
+            request,
+            incident_id,
+            PostmortemWorkflow.record_follow_up,
+            record,
+            Action.RECORD_FOLLOW_UP,
+        )
     )
     if refused is None:
         return saved(incident_id, "follow_up", "/follow-up")
