@@ -21,6 +21,7 @@ from api.errors import (
 from api.identity.guard import Access, authorize_any, authorize_review, require_caller
 from api.identity.roles import Action
 from api.views import (
+    LinksRevoked,
     LintAnswer,
     ReviewList,
     ReviewSummary,
@@ -336,13 +337,14 @@ async def get_audit(request: Request, incident_id: str) -> AuditTrail:
 
 
 @router.post("/reviews/{incident_id}/links/revoke")
-async def revoke_links(request: Request, incident_id: str) -> ReviewView:
-    """Every link to this review sent until now stops working (401 ``link_revoked``); new emails
-    carry new links. Facilitators and admins."""
-    await update_review(
+async def revoke_links(request: Request, incident_id: str) -> LinksRevoked:
+    """Every link to this review sent until now stops working (401 ``link_revoked``), the
+    caller's own included; new emails carry new links. Facilitators and admins."""
+    state: ReviewState = await update_review(
         request, incident_id, PostmortemWorkflow.revoke_links, RevokeLinks(), Action.REVOKE_LINKS
     )
-    return await view(request, incident_id)
+    assert state.links_revoked_at is not None
+    return LinksRevoked(incident_id=incident_id, links_revoked_at=state.links_revoked_at)
 
 
 @router.put("/reviews/{incident_id}/facilitator")

@@ -25,6 +25,7 @@ __all__ = [
     "ErrorEntry",
     "FiveWhysView",
     "Health",
+    "LinksRevoked",
     "LintAnswer",
     "ReviewList",
     "ReviewSummary",
@@ -109,6 +110,15 @@ def review_view(status: ReviewStatus) -> ReviewView:
         blame_override=state.blame_override,
         revision=state.revision,
         links_revoked_at=state.links_revoked_at,
+    )
+
+
+class LinksRevoked(BaseModel):
+    """The answer of revoking a review's links."""
+
+    incident_id: str = Field(description="The review.")
+    links_revoked_at: datetime = Field(
+        description="Links sent until then no longer open the review (401 link_revoked)."
     )
 
 

@@ -14,13 +14,14 @@ import httpx
 import pytest
 
 from connectors.links import sign_person_token
+from tests.support.pages import GOOD_WHYS
 from tests.support.site import Site, meta_csrf
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FIVE_WHYS = {
     "symptom": "Checkout returned 503 for 40 minutes.",
-    "whys": ["The API pods ran out of database connections."],
+    "whys": GOOD_WHYS,
     "root_causes": [
         {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."}
     ],
@@ -60,7 +61,9 @@ async def revision(http: httpx.AsyncClient, csrf: str, incident_id: str) -> int:
 async def test_a_contributor_link_edits_but_cannot_publish_or_override(site: Site) -> None:
     incident_id = await site.new_review()
     async with site.browser() as http:
-        csrf = await open_link(http, incident_id, token_for(site, incident_id, "alice@example.com", "contributor"))
+        csrf = await open_link(
+            http, incident_id, token_for(site, incident_id, "alice@example.com", "contributor")
+        )
         saved = await call(http, csrf, "PUT", f"/api/reviews/{incident_id}/five-whys", FIVE_WHYS)
         assert saved.status_code == 200, saved.text
         before = await revision(http, csrf, incident_id)
@@ -70,13 +73,19 @@ async def test_a_contributor_link_edits_but_cannot_publish_or_override(site: Sit
         assert await revision(http, csrf, incident_id) == before
         audit = (await call(http, csrf, "GET", f"/api/reviews/{incident_id}/audit")).json()
     actor = audit["entries"][-1]["actor"]
-    assert (actor["name"], actor["via"], actor["role"]) == ("alice@example.com", "link", "contributor")
+    assert (actor["name"], actor["via"], actor["role"]) == (
+        "alice@example.com",
+        "link",
+        "contributor",
+    )
 
 
 async def test_a_viewer_link_cannot_write(site: Site) -> None:
     incident_id = await site.new_review()
     async with site.browser() as http:
-        csrf = await open_link(http, incident_id, token_for(site, incident_id, "vp@example.com", "viewer"))
+        csrf = await open_link(
+            http, incident_id, token_for(site, incident_id, "vp@example.com", "viewer")
+        )
         before = await revision(http, csrf, incident_id)
         answer = await call(http, csrf, "PUT", f"/api/reviews/{incident_id}/five-whys", FIVE_WHYS)
         refused(answer, 403, "forbidden")
@@ -97,7 +106,9 @@ async def test_a_facilitator_link_for_someone_who_is_not_the_facilitator_acts_as
 async def test_a_link_for_one_review_does_nothing_on_another(site: Site) -> None:
     first, second = site.first, site.second
     async with site.browser() as http:
-        csrf = await open_link(http, first, token_for(site, first, "facilitator@example.com", "facilitator"))
+        csrf = await open_link(
+            http, first, token_for(site, first, "facilitator@example.com", "facilitator")
+        )
         refused(await call(http, csrf, "GET", f"/api/reviews/{second}"), 403, "forbidden")
         answer = await call(http, csrf, "PUT", f"/api/reviews/{second}/five-whys", FIVE_WHYS)
         refused(answer, 403, "forbidden")
@@ -119,7 +130,9 @@ async def test_a_revoked_link_answers_link_revoked(site: Site) -> None:
         assert revoked.status_code == 200, revoked.text
         refused(await call(holder, csrf, "GET", f"/api/reviews/{incident_id}"), 401, "link_revoked")
         async with site.browser() as fresh:
-            again = await fresh.get(f"/reviews/{incident_id}", params={"t": token}, follow_redirects=True)
+            again = await fresh.get(
+                f"/reviews/{incident_id}", params={"t": token}, follow_redirects=True
+            )
         assert again.status_code == 401
         assert "/login" in again.text
 
