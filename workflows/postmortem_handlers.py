@@ -166,8 +166,8 @@ class ReviewHandlers:
         self._audit(
             five_whys.actor,
             "five_whys.submitted",
-            f"Changed the five whys ({len(five_whys.whys)} whys, "
-            f"{len(five_whys.root_causes)} root causes)",
+            f"Changed the five whys ({_count(len(five_whys.whys), 'why')}, "
+            f"{_count(len(five_whys.root_causes), 'root cause')})",
         )
         return self.state
 
@@ -387,7 +387,7 @@ class ReviewHandlers:
             self._audit(
                 record.actor,
                 "follow_up.recorded",
-                f"Recorded the follow-up ({len(record.outcomes)} items)",
+                f"Recorded the follow-up ({_count(len(record.outcomes), 'item')})",
             )
             return self.state
 
@@ -417,6 +417,10 @@ class ReviewHandlers:
         index = self.state.action_items.index(current)
         self.state.action_items[index] = report.item
         self._changed()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _changed_summary(item_id: str, fields: dict[str, Any]) -> str:
