@@ -29,6 +29,7 @@ if not CHROMIUM.exists():
         "/usr/bin/chromium not installed (apt-get install chromium)", allow_module_level=True
     )
 
+from playwright._impl._api_structures import SetCookieParam  # noqa: E402
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect  # noqa: E402
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
@@ -129,7 +130,11 @@ async def test_signing_out_ends_the_session_for_another_context_with_the_same_co
     first = await signed_in_context(chromium, sso_base, site.first, "rui")
     second = await chromium.new_context()
     second.set_default_timeout(WAIT_MS)
-    await second.add_cookies(await first.cookies(sso_base))
+    copied = [
+        SetCookieParam(name=c["name"], value=c["value"], url=sso_base)
+        for c in await first.cookies(sso_base)
+    ]
+    await second.add_cookies(copied)
     other = await second.new_page()
     await other.goto(f"{sso_base}/reviews/{site.first}")
     await expect(other.locator("[data-testid=signed-in-as]")).to_contain_text("rui@example.com")
