@@ -16,6 +16,17 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+__all__ = [
+    "AUDIT_LIMIT",
+    "SUMMARY_MAX",
+    "Actor",
+    "ActorKind",
+    "AuditEntry",
+    "AuditTrail",
+    "Via",
+    "clip",
+]
+
 #: Entries kept in full; older ones are only counted (``AuditTrail.older``).
 AUDIT_LIMIT = 500
 SUMMARY_MAX = 300
