@@ -69,6 +69,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.jira_webhook_secret,
             settings.smtp_password,
             settings.temporal_api_key,
+            settings.oidc_client_secret,
         )
         if s is not None
     ]
