@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from api import reviews
 from api.identity.guard import authorize_review
@@ -14,6 +15,7 @@ from api.identity.roles import DESCRIPTIONS, Action, refusal
 from api.pages import session as auth
 from api.pages.common import (
     PageRoute,
+    Refused,
     dev_tracker,
     form_session,
     redirect,
@@ -38,7 +40,7 @@ from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
 from workflows.contracts import ActionItemWithdrawal
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import Phase, PublishRequest, WentWell
+from workflows.review import Phase, PublishRequest, SetFacilitator, WentWell
 
 __all__ = ["SAVED_MESSAGES", "SAVED_SECTIONS", "router", "saved", "ticket_states"]
 
@@ -52,6 +54,7 @@ SAVED_SECTIONS = {
     "closed": "action-items",
     "follow_up": "agenda",
     "links": "links",
+    "facilitator": "facilitator",
 }
 SAVED_MESSAGES = {
     "five_whys": "The five whys are saved.",
@@ -64,6 +67,7 @@ SAVED_MESSAGES = {
     "follow_up": "Follow-up recorded.",
     "links": "Every link sent until now is revoked. People who still need the review sign in, "
     "or get a new link with the next email.",
+    "facilitator": "The facilitator is changed.",
 }
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -302,6 +306,24 @@ async def post_revoke_links(request: Request, incident_id: str) -> Response:
     await form_session(request, incident_id)
     await reviews.revoke_links(request, incident_id)
     return saved(incident_id, "links")
+
+
+@router.post("/reviews/{incident_id}/facilitator")
+async def post_facilitator(request: Request, incident_id: str) -> Response:
+    """An admin names the review's facilitator."""
+    session, form = await form_session(request, incident_id)
+    try:
+        chosen = SetFacilitator(facilitator=str(form.get("facilitator", "")).strip())
+    except ValidationError:
+        raise Refused(
+            422, "Not saved", "The facilitator must be one email address.", incident_id=incident_id
+        ) from None
+    refused = await violations_of(reviews.set_facilitator(request, incident_id, chosen))
+    if refused is None:
+        return saved(incident_id, "facilitator")
+    return await _review_page(
+        request, session, incident_id, errors=FormErrors("facilitator", refused), status_code=422
+    )
 
 
 @router.get("/reviews/{incident_id}/document")

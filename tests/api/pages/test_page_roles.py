@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
+from connectors.links import sign_person_token
 from tests.support.pages import GOOD_WHYS, element, five_whys, post
 from tests.support.site import Site, hidden
 
@@ -68,3 +69,38 @@ async def test_the_history_names_the_person_who_saved_on_the_page(site: Site) ->
         page = (await bob.get(f"/reviews/{incident_id}")).text
     history = element(page, "history").text
     assert "bob@example.com (page, contributor) : Changed the five whys (3 whys" in history
+
+
+async def test_an_admin_names_the_facilitator_on_the_page(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as admin:  # the single API token is an admin
+        answer = await post(admin, incident_id, "facilitator", {"facilitator": "fay@example.com"})
+        assert answer.status_code == 303, answer.text
+        view = (await admin.get(f"/api/reviews/{incident_id}")).json()
+    assert view["facilitator"] == "fay@example.com"
+
+
+async def test_a_contributor_link_cannot_publish_from_the_page(site: Site) -> None:
+    incident_id = await site.new_review()
+    key = site.settings.signing_key
+    assert key is not None
+    token = sign_person_token(incident_id, "alice@example.com", "contributor", key)
+    async with site.browser() as http:
+        assert (await http.get(f"/reviews/{incident_id}", params={"t": token})).status_code == 303
+        answer = await post(http, incident_id, "publish", {"blame_override": "Fine as it is."})
+    assert answer.status_code == 403
+    assert "needs the facilitator role" in answer.text
+
+
+async def test_the_facilitator_revokes_the_links_from_the_page(site: Site) -> None:
+    incident_id = await site.new_review()
+    key = site.settings.signing_key
+    assert key is not None
+    token = sign_person_token(incident_id, "alice@example.com", "contributor", key)
+    async with act_as(site, "facilitator@example.com") as fay:
+        assert (await post(fay, incident_id, "links/revoke", {})).status_code == 303
+    async with site.browser() as http:
+        await http.get(f"/reviews/{incident_id}", params={"t": token})
+        answer = await http.get(f"/reviews/{incident_id}")
+    assert answer.status_code == 401
+    assert "revoked" in answer.text
