@@ -204,3 +204,14 @@ async def test_dev_sign_in_acts_as_the_picked_email_in_dev_mode_only() -> None:
             assert answer.status_code == expected
             if dev_mode:
                 assert (await http.get("/me")).json()["name"] == "ola@example.com"
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_misconfigured_issuer_is_named_on_the_way_out(sso_settings: Settings) -> None:
+    assert sso_settings.oidc_issuer is not None
+    wrong = sso_settings.model_copy(update={"oidc_issuer": sso_settings.oidc_issuer + "/nope"})
+    transport = httpx.ASGITransport(app=make_app(wrong))
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+        left = await http.get("/login/sso")
+    assert left.status_code == 502
+    assert left.text.startswith("oidc_")
