@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from api import errors, pages, reviews, webhooks
 from api.body_limit import BodyLimit
+from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY
 from api.views import Health
 from connectors.deliveries import RecentDeliveries
@@ -35,6 +36,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
     app.state.client = client
     app.state.policy = policy
     app.state.deliveries = RecentDeliveries(policy.webhooks.max_age)
+    app.state.identity = identity_from_settings(settings)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )
