@@ -96,6 +96,6 @@ def test_the_document_appendix_shows_who_changed_what(tmp_path: Path) -> None:
     ActivityEnvironment().run(
         DocumentActivities(store).write_review_document, WriteReviewDoc(state=state)
     )
-    text = (tmp_path / "reviews" / "PACT5.md").read_text()
+    text = (tmp_path / "reviews" / document_name("PACT5")).read_text()
     assert "## Appendix: history" in text
     assert "| rui@example.com | link | Changed \\| whys |" in text
