@@ -21,8 +21,10 @@ from workflows.rules.text import Sentence, Token, fold, has
 
 _DATA = read_json("blame.json")
 C = classes(_DATA)
-FIRST_NAMES = read_list("first_names.txt")
-ORDINARY_NAMES = read_list("ordinary_names.txt")
+# The hand-made lists, and the large generated ones (``train/names.py``: Faker's given names of
+# many locales, the ordinary words among them from a dictionary).
+FIRST_NAMES = read_list("first_names.txt") | read_list("given_names.txt")
+ORDINARY_NAMES = read_list("ordinary_names.txt") | read_list("given_names_ordinary.txt")
 SYSTEMS = read_list("systems.txt")
 
 _PARTICLES = frozenset(

@@ -1,0 +1,133 @@
+"""Build the given-name lexicon: ``python -m workflows.rules.train.names``.
+
+Why: a blame check must know that "Iyer", "Ngozi" or "Oksana" is a person when nobody listed the
+responders, and that "Will", "Max" or "Rose" may be an ordinary word. A hand-made list covers the
+names its author thought of; the person providers of Faker (MIT licence, ~80 locales, names as
+people there write them) cover the cultures a team is made of. Names in Cyrillic are transliterated
+(the common English romanisation: "Оксана" -> "oksana"); names in other scripts are left out, since
+text in those scripts names people in that script.
+
+Which names are ordinary words: a folded name that the Debian ``wamerican`` list (SCOWL, permissive
+licence; ``apt-get install wamerican``) spells in lower case is an ordinary word ("will", "grant",
+"hung", "long"), and the checks count it as a name only when it is written as one. Names of one or
+two letters, and names of well-known systems (``systems.txt``), are left out.
+
+Needs ``pip install faker`` (any recent version; the one used is written in the file header).
+The output is deterministic for a given Faker version: sorted, one name a line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+WORDS = Path("/usr/share/dict/american-english")
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i ye yi g u".split(),
+        strict=True,
+    )
+)
+_FIRST_ATTRS = (
+    "first_names",
+    "first_names_male",
+    "first_names_female",
+    "first_names_nonbinary",
+    "first_names_unisex",
+    "first_romanized_names",
+    "first_names_male_romanized",
+    "first_names_female_romanized",
+)
+
+
+def fold(word: str) -> str:
+    low = word.casefold().replace("\u2019", "'")
+    decomposed = unicodedata.normalize("NFKD", low)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def transliterate(word: str) -> str:
+    out = []
+    for ch in word:
+        t = _CYRILLIC.get(ch)
+        out.append(ch if t is None else ("" if t == "_" else t))
+    return "".join(out)
+
+
+def usable(name: str) -> str | None:
+    """The folded name if it is written in Latin letters (after transliteration), else None."""
+    low = fold(transliterate(fold(name)))
+    bare = low.replace("-", "").replace("'", "")
+    if len(bare) < 3 or not bare.isascii() or not bare.isalpha():
+        return None
+    return low
+
+
+def faker_names() -> tuple[set[str], str]:
+    import faker  # noqa: PLC0415  (a build-time tool, not a dependency of the checks)
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for info in pkgutil.iter_modules(person.__path__):
+        provider: Any = importlib.import_module(f"{person.__name__}.{info.name}").Provider
+        for attr in _FIRST_ATTRS:
+            value = provider.__dict__.get(attr)
+            if value is None:
+                value = getattr(provider, attr, None)
+            if value is None or isinstance(value, property):
+                continue
+            for raw in value:
+                if isinstance(raw, str):
+                    folded = usable(raw)
+                    if folded:
+                        names.add(folded)
+    return names, str(faker.VERSION)
+
+
+def ordinary_words() -> set[str]:
+    out: set[str] = set()
+    for line in WORDS.read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word and word[0].islower() and "'" not in word:
+            out.add(fold(word))
+    return out
+
+
+def read_words(name: str) -> set[str]:
+    out: set[str] = set()
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        out.update(fold(w) for w in line.split("#", 1)[0].split())
+    return out
+
+
+def main() -> int:
+    names, version = faker_names()
+    names |= read_words("first_names.txt")
+    names -= read_words("systems.txt")
+    words = ordinary_words()
+    ordinary = sorted(n for n in names if n in words)
+    header = (
+        "# Given names from Faker {version}'s person providers (MIT) and first_names.txt, folded;\n"
+        "# written by python -m workflows.rules.train.names. Do not edit: edit the script.\n"
+    ).format(version=version)
+    (DATA / "given_names.txt").write_text(
+        header + "\n".join(sorted(names)) + "\n", encoding="utf-8"
+    )
+    (DATA / "given_names_ordinary.txt").write_text(
+        header.replace("Given names", "Given names that the wamerican list spells in lower case")
+        + "\n".join(ordinary)
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(names)} given names, {len(ordinary)} of them ordinary words")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
