@@ -30,7 +30,46 @@ WORDS = Path("/usr/share/dict/american-english")
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґў",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i ye yi g u".split(),
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+            "i",
+            "ye",
+            "yi",
+            "g",
+            "u",
+        ],
         strict=True,
     )
 )
@@ -70,7 +109,7 @@ def usable(name: str) -> str | None:
 
 
 def faker_names() -> tuple[set[str], str]:
-    import faker  # noqa: PLC0415  (a build-time tool, not a dependency of the checks)
+    import faker
     import faker.providers.person as person
 
     names: set[str] = set()
@@ -113,9 +152,9 @@ def main() -> int:
     words = ordinary_words()
     ordinary = sorted(n for n in names if n in words)
     header = (
-        "# Given names from Faker {version}'s person providers (MIT) and first_names.txt, folded;\n"
+        f"# Given names from Faker {version}'s person providers (MIT) and first_names.txt, folded;\n"
         "# written by python -m workflows.rules.train.names. Do not edit: edit the script.\n"
-    ).format(version=version)
+    )
     (DATA / "given_names.txt").write_text(
         header + "\n".join(sorted(names)) + "\n", encoding="utf-8"
     )
