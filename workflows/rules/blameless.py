@@ -786,7 +786,151 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_without_doing(sent, known))
     out.extend(_wrongly_done(sent, known))
     out.extend(_person_caused(sent, known))
+    out.extend(_act_with_harm(sent, known))
     return out
+
+
+#: Words that link an act to what it did next: "pushed a config *that* disabled TLS", "ran the
+#: job*, which* filled the disk", "restarted the primary, *taking* the site down".
+_HARM_LINKS = frozenset({"that", "which", "and", "so", "thereby", "then"})
+_HARM_ING = frozenset(
+    {
+        "causing",
+        "breaking",
+        "taking",
+        "knocking",
+        "bringing",
+        "triggering",
+        "leading",
+        "resulting",
+        "locking",
+        "wiping",
+        "deleting",
+        "dropping",
+        "filling",
+        "exhausting",
+        "saturating",
+        "overloading",
+        "corrupting",
+        "leaving",
+        "leaking",
+        "exposing",
+        "disabling",
+        "removing",
+        "overwriting",
+        "starving",
+        "blocking",
+        "stalling",
+    }
+)
+#: Verbs after which a failure word names what the act relieved, not what it broke: "a patch
+#: that stopped the errors", "which dropped the error rate".
+_RELIEF = frozenset(
+    {"stop", "end", "reduce", "cut", "halve", "prevent", "drop", "clear", "remove", "kill", "block"}
+)
+_HARM = (
+    C["destructive"]
+    | C["strong_fail"]
+    | C["harm_verbs"]
+    | frozenset({"leak", "expose", "melt", "crash", "fail", "break", "hang", "starve", "stall"})
+)
+_IN_USE = frozenset({"still", "yet"})
+_PAST_IRREGULAR = frozenset(
+    {"ran", "left", "broke", "took", "wrote", "sent", "shut", "set", "put", "made", "overwrote"}
+)
+
+
+def _act_with_harm(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person's act followed, in the same sentence, by the harm it did.
+
+    "Wojciech pushed a config that disabled TLS", "the DBA ran the reindex, which saturated the
+    disks", "Iyer deleted the branch that production was still deploying from", "the QA lead
+    signed off on a build that had never run the migration", "our platform team let the
+    certificate expire". Not a fix ("deployed a patch that stopped the errors"), not an act
+    of a system ("the autoscaler removed the nodes that held the shards").
+    """
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for i, tok in enumerate(toks):
+        if not tok.word or not (
+            has(tok, C["weak_fail"]) or has(tok, C["destructive"]) or tok.low in ("let", "allowed")
+        ):
+            continue
+        if not (tok.low.endswith(("ed", "t")) or tok.low in _PAST_IRREGULAR):
+            continue
+        if i > 0 and (toks[i - 1].low in _PASSIVE_AUX or has(toks[i - 1], C["did_not"])):
+            continue
+        if has(tok, _CREDIT_ACTS):
+            continue
+        subject = subject_of(sent, i, known)
+        if subject.kind not in ("person", "change") or subject.end >= i:
+            continue
+        if toks[subject.end].low in C["not_agents"] and not subject.name:
+            continue
+        if toks[subject.end].low in ("nobody", "no-one", "noone"):
+            continue
+        end = _harm_after(sent, i)
+        if end is None:
+            continue
+        start = _span_start(toks, subject)
+        family = "person" if subject.name or subject.kind == "change" else "agent"
+        out.append(_Hit(toks[start].start, toks[end].end, family, subject.name))
+    return out
+
+
+def _harm_after(sent: Sentence, i: int) -> int | None:
+    """The token that names the harm the act at ``i`` did, if the sentence goes on to say it."""
+    toks = sent.tokens
+    n = len(toks)
+    if toks[i].low in ("let", "allowed") and i + 1 < n:
+        for k in range(i + 1, min(n, i + 6)):
+            if has(toks[k], _LAPSE):
+                return k
+            if not toks[k].word:
+                break
+    linked = False
+    for k in range(i + 1, min(n, i + 14)):
+        t = toks[k]
+        if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, _CREDIT):
+            return None
+        if t.low in _HARM_ING:
+            return k
+        if t.low in _HARM_LINKS:
+            linked = True
+            continue
+        if not linked or not t.word:
+            continue
+        if t.low in _IN_USE or (t.low == "never" and has(toks[k - 1], _HAVE)):
+            return k  # "the branch that production was still deploying from"
+        if has(t, _RELIEF) and any(has(x, C["cause_objects"]) for x in toks[k - 4 : k + 5]):
+            return None  # "which dropped the error rate", "and the errors stopped"
+        if not _past(toks, k):
+            continue  # "set the flag that disables the old path": what the object does
+        if toks[k - 1].low == "had":
+            return None  # "killed the query that had locked the table": the object's past
+        if has(t, _HARM) or (
+            has(t, C["cause_verbs"])
+            and any(has(x, C["cause_objects"]) for x in toks[k + 1 : k + 5])
+        ):
+            return k
+    return None
+
+
+def _past(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` is a verb in the past: "disabled", "took", "had filled"."""
+    low = toks[k].low
+    return (
+        low.endswith(("ed", "t"))
+        or low in _PAST_IRREGULAR
+        or low in ("broke", "blew", "froze", "went", "brought", "caught", "hit", "fell", "ate")
+        or toks[k - 1].low in ("had", "has", "have")
+    )
+
+
+_LAPSE = frozenset(
+    {"expire", "lapse", "slip", "rot", "fill", "overflow", "die", "drift", "stale", "run", "fail"}
+)
 
 
 def _wrongly_done(sent: Sentence, known: Names) -> list[_Hit]:
@@ -1237,6 +1381,10 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
     clause = toks[i].clause
     for k in range(i + 1, min(n, i + 9)):
         t = toks[k]
+        if t.low in ("before", "while") and _unfinished(toks, k):
+            return k  # "merged before CI had finished", "while the backup was running"
+        if t.low == "instead" and k + 1 < n and toks[k + 1].low == "of":
+            return k + 1  # "restarted the primary instead of the standby"
         if not t.word or t.clause != clause or t.low in _REPORTING:
             break  # "chose not to say that the operator was careless": another clause's words
         if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
@@ -1250,6 +1398,41 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
         if t.low == "in" and k + 1 < n and toks[k + 1].low == "error":
             return k + 1
     return None
+
+
+_UNFINISHED = frozenset(
+    {
+        "finished",
+        "finish",
+        "completed",
+        "complete",
+        "done",
+        "passed",
+        "ready",
+        "reviewed",
+        "approved",
+        "green",
+        "drained",
+        "synced",
+        "caught",
+        "running",
+        "progress",
+        "in-progress",
+        "ongoing",
+        "underway",
+    }
+)
+
+
+def _unfinished(toks: Sequence[Token], k: int) -> bool:
+    """ "before CI had finished", "before the backup completed", "while the dump was still
+    running": the act came before what it had to wait for (a few words on, same sentence)."""
+    for t in toks[k + 1 : k + 7]:
+        if not t.word:
+            return False
+        if t.low in _UNFINISHED:
+            return True
+    return False
 
 
 def _bad_before(sent: Sentence, i: int) -> int:

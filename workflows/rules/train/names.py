@@ -12,6 +12,10 @@ licence; ``apt-get install wamerican``) spells in lower case is an ordinary word
 "hung", "long"), and the checks count it as a name only when it is written as one. Names of one or
 two letters, and names of well-known systems (``systems.txt``), are left out.
 
+Family names (``family_names.txt``) come from the same providers, less every ordinary word, given
+name, system and word of the checks' lexicons: "Tanaka's change", "Kowalczyk merged it" name a
+person; "Baker", "Long" or "Green" are left to the given-name rules.
+
 Needs ``pip install faker`` (any recent version; the one used is written in the file header).
 The output is deterministic for a given Faker version: sorted, one name a line.
 """
@@ -19,6 +23,7 @@ The output is deterministic for a given Faker version: sorted, one name a line.
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import unicodedata
 from pathlib import Path
@@ -73,16 +78,6 @@ _CYRILLIC = dict(
         strict=True,
     )
 )
-_FIRST_ATTRS = (
-    "first_names",
-    "first_names_male",
-    "first_names_female",
-    "first_names_nonbinary",
-    "first_names_unisex",
-    "first_romanized_names",
-    "first_names_male_romanized",
-    "first_names_female_romanized",
-)
 
 
 def fold(word: str) -> str:
@@ -108,18 +103,21 @@ def usable(name: str) -> str | None:
     return low
 
 
-def faker_names() -> tuple[set[str], str]:
+def faker_names(part: str = "first") -> tuple[set[str], str]:
+    """Every name of the providers' lists whose attribute names ``part`` ("first" or "last"):
+    ``first_names_female``, ``male_last_names``, ``last_names_hinduism``… (locales name them
+    differently)."""
     import faker
     import faker.providers.person as person
 
     names: set[str] = set()
     for info in pkgutil.iter_modules(person.__path__):
         provider: Any = importlib.import_module(f"{person.__name__}.{info.name}").Provider
-        for attr in _FIRST_ATTRS:
-            value = provider.__dict__.get(attr)
-            if value is None:
-                value = getattr(provider, attr, None)
-            if value is None or isinstance(value, property):
+        for attr in dir(provider):
+            if part not in attr or "name" not in attr or "pair" in attr or attr.startswith("_"):
+                continue
+            value = getattr(provider, attr, None)
+            if not isinstance(value, list | tuple | dict):
                 continue
             for raw in value:
                 if isinstance(raw, str):
@@ -145,6 +143,25 @@ def read_words(name: str) -> set[str]:
     return out
 
 
+def lexicon_words() -> set[str]:
+    """Every word the checks' own lexicons name (a family name must not be one of them)."""
+    out: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            out.update(fold(w) for w in value.replace("|", " ").split())
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for name in ("blame.json", "smart.json", "root_cause.json", "words.json"):
+        walk(json.loads((DATA / name).read_text(encoding="utf-8")))
+    return out
+
+
 def main() -> int:
     names, version = faker_names()
     names |= read_words("first_names.txt")
@@ -164,7 +181,20 @@ def main() -> int:
         + "\n",
         encoding="utf-8",
     )
+    # Family names: only those that are no ordinary word and no given name (a family name that is
+    # a word, "Baker", "Long", "Green", is too often the word to count as a person by itself).
+    family, _ = faker_names("last")
+    family = family - words - names - read_words("systems.txt") - lexicon_words()
+    (DATA / "family_names.txt").write_text(
+        header.replace(
+            "Given names", "Family names that are no ordinary word or given name"
+        ).replace("and first_names.txt, ", "")
+        + "\n".join(sorted(family))
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"{len(names)} given names, {len(ordinary)} of them ordinary words")
+    print(f"{len(family)} family names")
     return 0
 
 
