@@ -850,7 +850,6 @@ def _act_with_harm(sent: Sentence, known: Names) -> list[_Hit]:
     of a system ("the autoscaler removed the nodes that held the shards").
     """
     toks = sent.tokens
-    n = len(toks)
     out: list[_Hit] = []
     for i, tok in enumerate(toks):
         if not tok.word or not (
