@@ -1658,6 +1658,10 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
         if not tok.word:
             continue
         low = tok.low
+        duty = _duty(sent, i, known)
+        if duty is not None:
+            out.append(duty)
+            continue
         # "should have" / "shoulda" / "should of" / "shouldn't have"
         if low in _SHOULD or low in _BARE_SHOULD_HAVE:
             end = _should_have_end(toks, i)
@@ -1771,7 +1775,9 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                     or (toks[v].low.endswith("ed") and toks[agent.end].low not in ("we", "i"))
                 )
                 and toks[v].low not in _POSSESSION_NEXT
-                and not has(toks[v], C["receiving"])
+                # Active voice: "had Jonas asked" is his act, "if we had received the alert"
+                # is the system's part.
+                and not has(toks[v], C["receiving_active"])
             ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue
@@ -1780,14 +1786,25 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
         # "X could have prevented this", "a person would have spotted it" — not the main clause
         # of a condition about the system ("if the dashboard had shown the lag, the on-call
         # would have waited": the person is fine, the dashboard is the point).
+        adverb = (
+            low in _WOULD and i + 2 < n and toks[i + 1].low in _EASILY and toks[i + 2].low in _HAVE
+        )
         if (
             low in _WOULD
             and i + 1 < n
-            and (toks[i + 1].low in _HAVE or low.endswith("'ve"))
+            and (toks[i + 1].low in _HAVE or low.endswith("'ve") or adverb)
             and not _after_condition(toks, i)
         ):
-            v = i + 2 if toks[i + 1].low in _HAVE else i + 1
-            if v < n and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
+            v = i + 3 if adverb else i + 2 if toks[i + 1].low in _HAVE else i + 1
+            easy = adverb or (v < n and toks[v].low in _EASILY)
+            if easy and not adverb:
+                v += 1  # "could have simply rolled back": any act, made to look obvious
+            if (
+                v < n
+                and toks[v].word
+                and (has(toks[v], _PERCEIVE) or (easy and toks[v].low.endswith(("ed", "t", "n"))))
+                and toks[v].low not in _POSSESSION_NEXT
+            ):
                 subject = subject_of(sent, i, known)
                 if subject.kind in ("person", "guess") and toks[subject.end].low not in (
                     "we",
@@ -1800,12 +1817,68 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
     return out
 
 
+def _duty(sent: Sentence, i: int, known: Names) -> _Hit | None:
+    """A past duty of a person, said to show it was not done: "the on-call was supposed to
+    check the lag", "it was the DBA's job to verify the backups", "it would have been trivial
+    for the on-call to fail over". Present duties are policy ("the on-call's job is to…")."""
+    toks = sent.tokens
+    n = len(toks)
+    tok = toks[i]
+    low = tok.low
+    if (
+        low in ("supposed", "meant")
+        and 0 < i < n - 2
+        and toks[i - 1].low in ("was", "were")
+        and toks[i + 1].low == "to"
+        and toks[i + 2].word
+        and not has(toks[i + 2], C["receiving"])
+    ):
+        subject = subject_of(sent, i, known)
+        if subject.kind in ("person", "guess") and toks[subject.end].low not in C["not_agents"]:
+            start = _span_start(toks, subject)
+            return _Hit(toks[start].start, toks[i + 2].end, "counterfactual", subject.name)
+    if (
+        low in ("job", "responsibility", "duty", "task")
+        and 1 < i < n - 1
+        and toks[i + 1].low == "to"
+        and toks[i - 1].poss
+        and any(t.low in ("was", "were") for t in toks[max(0, i - 4) : i - 1])
+    ):
+        owner = i - 1
+        if name_at(sent, owner, known) or person_word(toks[owner]) or guessed_name(sent, owner):
+            return _Hit(toks[owner].start, toks[i + 1].end, "fault", None)
+    if (
+        low in ("trivial", "easy", "simple", "obvious")
+        and 2 <= i < n - 2
+        and toks[i - 1].low == "been"
+        and toks[i - 2].low in _HAVE
+        and toks[i + 1].low == "for"
+    ):
+        agent = agent_after(sent, i + 2, known)
+        if (
+            agent.kind in ("person", "guess")
+            and agent.end + 1 < n
+            and toks[agent.end + 1].low == "to"
+        ):
+            return _Hit(toks[i - 2].start, toks[agent.end].end, "counterfactual", agent.name)
+    return None
+
+
+_EASILY = frozenset({"simply", "just", "easily", "trivially", "quickly", "obviously"})
+#: A condition about a person's care is no condition about the system: "with a bit more care,
+#: the DBA would have noticed the lag".
+_CARE = C["care_words"] | frozenset(
+    {"care", "attention", "experience", "diligence", "caution", "thought", "focus", "effort"}
+)
+
+
 def _after_condition(toks: Sequence[Token], i: int) -> bool:
-    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause."""
+    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause (not one
+    about a person's care or attention)."""
     for k in range(i - 1, -1, -1):
         t = toks[k]
         if t.low in ("if", "unless") or (k == 0 and t.low in ("had", "with", "without", "given")):
-            return True
+            return not any(has(x, _CARE) for x in toks[k + 1 : i])
         if t.text in (".", ";"):
             return False
     return False
