@@ -1777,7 +1777,10 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 and toks[v].low not in _POSSESSION_NEXT
                 # Active voice: "had Jonas asked" is his act, "if we had received the alert"
                 # is the system's part.
-                and not has(toks[v], C["receiving_active"])
+                and not has(
+                    toks[v],
+                    C["receiving"] if toks[v - 1].low == "been" else C["receiving_active"],
+                )
             ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue
