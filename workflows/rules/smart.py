@@ -255,12 +255,22 @@ class _Facts:
             if nxt.low.endswith("ing") and nxt.word:
                 return True
             if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
-                return t.low != "with" or _concrete(toks[k + 1 : k + 5])
+                # "with" names a mechanism only with something specific ("with a 30 s
+                # timeout", "with `--dry-run`"), not "what happened with the cron job".
+                return t.low != "with" or any(
+                    _numeric(x) or _identifier(x) or x.quoted for x in toks[k + 1 : k + 5]
+                )
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
             if not strong and k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
                 return True
+        if t.low == "so" and not strong:
+            # "improve the deploy script so (that) it refuses to run without --confirm": the
+            # change is named by the behaviour it must have.
+            for r in toks[k + 1 : k + 6]:
+                if r.word and has(r, C["outcome_verbs"]) and r.low.endswith("s"):
+                    return True
         return (
             t.low in ("and", "then", "so")
             and k + 1 < n
@@ -629,6 +639,11 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
     observable = (
         number
         or any(t.word and (has(t, C["measurable_verbs"]) or has(t, C["outputs"])) for t in toks)
+        # "the runbook is in the wiki": where a document lives can be looked up
+        or any(
+            has(t, C["documents"]) and k > 0 and toks[k - 1].low in ("in", "on", "from")
+            for k, t in enumerate(toks)
+        )
         or any(t.quoted or _identifier(t) for t in toks)
     )
     if not observable:
