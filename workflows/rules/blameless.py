@@ -720,14 +720,17 @@ def _framed_rejection(sent: Sentence, i: int) -> bool:
         t = toks[k]
         if t.clause != clause and t.text not in (",",):
             return False
-        if t.low in _FRAMES:
-            return True
+        if t.low in _FRAMES and (
+            t.low not in _FRAMES_BEFORE_TO or (k + 1 < i and toks[k + 1].low in ("to", "that"))
+        ):
+            return True  # "it is wrong to say…"; not "the wrong bucket was deleted by…"
         if t.low in _DENIERS and any(has(x, _SAYING) for x in toks[k + 1 : min(i, k + 4)]):
             return True  # "we chose not to say that…", "nobody here thinks…"
     return False
 
 
 _DENIERS = frozenset({"not", "n't", "never", "nobody", "no-one", "none"})
+_FRAMES_BEFORE_TO = frozenset({"wrong", "easy", "unfair", "misleading", "tempting"})
 _SAYING = C["reject_frames"] | frozenset(
     {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
 )
@@ -787,6 +790,46 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_wrongly_done(sent, known))
     out.extend(_person_caused(sent, known))
     out.extend(_act_with_harm(sent, known))
+    out.extend(_cleft_person(sent, known))
+    return out
+
+
+def _cleft_person(sent: Sentence, known: Names) -> list[_Hit]:
+    """ "It was Hiroshi who turned off the alerts", "it was the platform team that pushed it":
+    a cleft singles out who did the act, and reads as pointing at them (not with a credit act:
+    "it was Lars who rolled back")."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for k in range(n - 3):
+        if toks[k].low not in ("it", "this") or toks[k + 1].low not in ("was", "'s", "is"):
+            continue
+        agent = agent_after(sent, k + 2, known)
+        if agent.kind not in ("person", "change") or agent.end + 2 >= n:
+            continue
+        rel = agent.end + 1
+        if toks[rel].low not in ("who", "that", "whose"):
+            continue
+        verb = rel + 1
+        while verb < n and toks[verb].low in (
+            "had",
+            "has",
+            "just",
+            "then",
+            "first",
+            "accidentally",
+        ):
+            verb += 1
+        if verb >= n or not toks[verb].word or toks[verb].low in ("was", "is", "were"):
+            continue
+        if (
+            has(toks[verb], _CREDIT_ACTS)
+            or has(toks[verb], _CREDIT)
+            or has(toks[verb], C["receiving"])
+        ):
+            continue
+        if agent.kind == "change" or has(toks[verb], _VERB_CLASSES | C["strong_fail"]):
+            out.append(_Hit(toks[k].start, toks[verb].end, "insinuation", agent.name))
     return out
 
 
@@ -835,6 +878,8 @@ _HARM = (
     | frozenset({"leak", "expose", "melt", "crash", "fail", "break", "hang", "starve", "stall"})
 )
 _IN_USE = frozenset({"still", "yet"})
+#: Bringing something in: "Rahul's refactor introduced the race condition that corrupted…".
+_INTRODUCE = frozenset({"introduce", "add", "create", "write", "ship"})
 _PAST_IRREGULAR = frozenset(
     {"ran", "left", "broke", "took", "wrote", "sent", "shut", "set", "put", "made", "overwrote"}
 )
@@ -853,7 +898,10 @@ def _act_with_harm(sent: Sentence, known: Names) -> list[_Hit]:
     out: list[_Hit] = []
     for i, tok in enumerate(toks):
         if not tok.word or not (
-            has(tok, C["weak_fail"]) or has(tok, C["destructive"]) or tok.low in ("let", "allowed")
+            has(tok, C["weak_fail"])
+            or has(tok, C["destructive"])
+            or has(tok, _INTRODUCE)
+            or tok.low in ("let", "allowed")
         ):
             continue
         if not (tok.low.endswith(("ed", "t")) or tok.low in _PAST_IRREGULAR):
@@ -1309,11 +1357,12 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             return None
         return i + 1 if i + 1 < n and toks[i + 1].low in ("up", "it") else i
     if has(tok, C["cause_verbs"]):
-        for k in range(i + 1, min(n, i + 5)):
+        reach = 8 if tok.low in _TAKE_FAMILY else 5  # "brought the reporting database to its knees"
+        for k in range(i + 1, min(n, i + reach)):
             t = toks[k]
             if (
                 tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked")
-                and t.low in C["down_particles"]
+                and (t.low in C["down_particles"] or t.low == "knees")
                 and not (t.low == "over" and tok.low in ("take", "took", "taken"))
             ):
                 return k  # "took down", "knocked over"; "took over" is taking charge
@@ -1386,6 +1435,8 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
             return k + 1  # "restarted the primary instead of the standby"
         if not t.word or t.clause != clause or t.low in _REPORTING:
             break  # "chose not to say that the operator was careless": another clause's words
+        if t.low == "to" and k + 1 < n and _bare_verb(toks[k + 1]):
+            break  # "edited the config to drain the bad node": the purpose, not the act
         if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
             return k
         if t.low == "without" and k + 1 < n:
@@ -1423,14 +1474,30 @@ _UNFINISHED = frozenset(
 )
 
 
+_VERB_CLASSES = C["weak_fail"] | C["omission_verbs"] | C["destructive"] | _CREDIT_ACTS
+
+
+def _bare_verb(tok: Token) -> bool:
+    """A verb in its bare form ("drain", "stop"), as after the "to" of a purpose."""
+    return tok.word and tok.low in _VERB_CLASSES
+
+
 def _unfinished(toks: Sequence[Token], k: int) -> bool:
     """ "before CI had finished", "before the backup completed", "while the dump was still
     running": the act came before what it had to wait for (a few words on, same sentence)."""
-    for t in toks[k + 1 : k + 7]:
+    window = toks[k + 1 : k + 7]
+    for m, t in enumerate(window):
         if not t.word:
             return False
         if t.low in _UNFINISHED:
             return True
+        if (
+            toks[k].low == "before"
+            and t.low == "had"
+            and m + 1 < len(window)
+            and window[m + 1].low.endswith(("ed", "en"))
+        ):
+            return True  # "removed the flag before the old clients had upgraded"
     return False
 
 

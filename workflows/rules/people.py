@@ -288,6 +288,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         and (
             has(toks[j], C["aux_adverbs"])
             or has(toks[j], C["did_not"])
+            # "the on-call manually edited…": an adverb by its ending (not "Emily", "Lily")
+            or (len(toks[j].low) > 5 and toks[j].low.endswith("ly") and not toks[j].cap)
             or toks[j].low
             in (
                 "did",

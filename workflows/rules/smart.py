@@ -88,6 +88,9 @@ _LEAD_INS = frozenset(
     }
 )
 _MECHANISM_PREPS = frozenset({"by", "via", "through", "using", "with"})
+_WITH_TOPIC = frozenset(
+    {"happened", "happens", "wrong", "problem", "problems", "issue", "issues", "going", "up"}
+)
 _UNITS = frozenset(
     {
         "%",
@@ -193,6 +196,9 @@ _GOAL_NOUN_STARTS = frozenset(
     {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
 )
 _ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
+_SIZE_WORDS = frozenset(
+    {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
+)
 
 
 def _suffix(flags: Sequence[bool]) -> list[bool]:
@@ -255,11 +261,11 @@ class _Facts:
             if nxt.low.endswith("ing") and nxt.word:
                 return True
             if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
-                # "with" names a mechanism only with something specific ("with a 30 s
-                # timeout", "with `--dry-run`"), not "what happened with the cron job".
-                return t.low != "with" or any(
-                    _numeric(x) or _identifier(x) or x.quoted for x in toks[k + 1 : k + 5]
-                )
+                # "with" names a mechanism ("with a game day", "with `--dry-run`"), not in
+                # "what happened with the cron job" or "the problem with the queue".
+                if t.low == "with" and k > 0 and toks[k - 1].low in _WITH_TOPIC:
+                    return False
+                return t.low != "with" or _concrete(toks[k + 1 : k + 5])
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
@@ -496,6 +502,14 @@ def title_findings(title: str, done_when: str | None) -> list[_Vague]:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.word and nxt.low not in _NOT_MORE_OF:
                 add(i, i + 1, "it asks for more without saying which or how many.", "better")
+        elif (
+            t.low == "enough"
+            and not has_number
+            and i > 0
+            and toks[i - 1].low in _SIZE_WORDS
+            and any(has(x, C["value_nouns"]) for x in toks[max(0, i - 5) : i - 1])
+        ):
+            add(i - 1, i, "the value is left undefined.", "undefined")  # "the limit high enough"
         elif (
             has(t, C["undefined_values"]) and not has_number and t.low not in C["undefined_exempt"]
         ):
