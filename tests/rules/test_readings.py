@@ -1,0 +1,229 @@
+"""The sentence readings added for text the checks were not tuned on (issue 9, round 2).
+
+Each reading is a grammatical cue, not a phrase: who did an act and what the act did next, when it
+was done, a duty or an easy alternative of a person, a cleft that singles someone out, the names
+of many cultures. One test per reading and direction; no names of responders are given, so the
+lexicons carry the names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.codes import Code
+from workflows.rules import lint_action_wording, lint_text
+from workflows.rules.people import FAMILY_NAMES
+
+
+def flagged(text: str) -> list[str]:
+    return [f.text for f in lint_text(text)]
+
+
+def vague(title: str, done_when: str) -> list[str]:
+    return sorted({f.field or "" for f in lint_action_wording(title, done_when)})
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tanaka", "okafor", "kowalczyk", "wisniewski", "ionescu"])
+def test_family_names_of_many_cultures_are_known(name: str) -> None:
+    assert name in FAMILY_NAMES
+
+
+@pytest.mark.parametrize("word", ["baker", "long", "green", "deploy", "kafka"])
+def test_a_family_name_that_is_an_ordinary_word_or_system_is_left_out(word: str) -> None:
+    assert word not in FAMILY_NAMES
+
+
+def test_a_family_name_alone_names_the_person_whose_change_broke_something() -> None:
+    (span,) = flagged("Tanaka's change took the billing API offline for an hour.")
+    assert span.startswith("Tanaka's change")
+
+
+def test_a_family_name_written_first_is_part_of_the_span() -> None:
+    (span,) = flagged("Chen Wei deleted the replica set while the backup was running.")
+    assert span.startswith("Chen Wei")
+
+
+# --- an act and the harm it did ----------------------------------------------------------------
+
+ACT_THEN_HARM = [
+    "Wojciech pushed a config that disabled TLS on the edge nodes.",
+    "The DBA ran the reindex, which saturated the disks.",
+    "Iyer deleted the feature branch that production was still deploying from.",
+    "The QA lead signed off on a build that had never run the migration.",
+    "Our platform team let the certificate expire.",
+    "Rahul's refactor introduced the race condition that corrupted the counters.",
+    "The on-call manually edited the load balancer config, which dropped half the traffic.",
+]
+
+
+@pytest.mark.parametrize("text", ACT_THEN_HARM)
+def test_a_persons_act_followed_by_the_harm_it_did_is_blame(text: str) -> None:
+    assert flagged(text)
+
+
+ACT_THEN_RELIEF = [
+    "Kwame deployed a patch that stopped the errors.",
+    "Tomas pushed the config, and the error rate dropped to zero.",
+    "Yusuf disabled the cron job that had filled the disk.",
+    "The on-call engineer killed the runaway query that had locked the table.",
+    "Mehmet set the flag that disables the old code path.",
+    "Priya restarted the worker, which cleared the backlog.",
+    "The autoscaler removed the nodes that held the primary shards.",
+]
+
+
+@pytest.mark.parametrize("text", ACT_THEN_RELIEF)
+def test_an_act_that_relieved_a_failure_or_a_property_of_its_object_is_not_blame(
+    text: str,
+) -> None:
+    assert flagged(text) == []
+
+
+# --- when and how the act was done -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The release manager merged the branch before CI had finished.",
+        "Mariana removed the feature flag before the old clients had upgraded.",
+        "The operator restarted the primary instead of the standby.",
+    ],
+)
+def test_an_act_before_what_it_had_to_wait_for_or_instead_of_the_right_one_is_blame(
+    text: str,
+) -> None:
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kwame deployed the fix before the backup window.",
+        "Aisha drained the node while traffic was still low.",
+        "The on-call manually edited the load balancer config to drain the bad node.",
+    ],
+)
+def test_an_act_at_a_chosen_time_or_for_a_purpose_is_not_blame(text: str) -> None:
+    assert flagged(text) == []
+
+
+def test_the_wrong_thing_in_a_passive_is_no_framing_that_rejects_blame() -> None:
+    assert flagged("The wrong bucket was deleted by an engineer cleaning up test data.")
+
+
+# --- counterfactuals and duties -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The operator could have simply rolled back.", Code.BLAME_COUNTERFACTUAL),
+        ("Lucia could easily have prevented this by reading it.", Code.BLAME_COUNTERFACTUAL),
+        ("Had Jonas asked before running the script, none of this would have happened.", None),
+        ("With a bit more care, the DBA would have noticed the lag.", Code.BLAME_COUNTERFACTUAL),
+        ("The on-call was supposed to check the replication lag.", Code.BLAME_COUNTERFACTUAL),
+        ("It would have been trivial for the on-call to fail over.", Code.BLAME_COUNTERFACTUAL),
+        ("It was the DBA's job to verify the backups.", Code.BLAME_LANGUAGE),
+    ],
+)
+def test_an_easy_alternative_or_a_past_duty_of_a_person_is_blame(
+    text: str, code: Code | None
+) -> None:
+    found = lint_text(text)
+    assert found
+    if code is not None:
+        assert found[0].code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The replica could easily have taken over.",
+        "If the on-call had been paged, the rollback would have started earlier.",
+        "With a lag panel on the dashboard, the on-call would have noticed the lag.",
+        "The replica was supposed to take over within 10 s.",
+        "It is the on-call's job to page the DBA.",
+        "The on-call was supposed to receive an alert.",
+    ],
+)
+def test_a_condition_about_the_system_or_a_present_duty_is_not_blame(text: str) -> None:
+    assert flagged(text) == []
+
+
+# --- clefts and sarcasm -------------------------------------------------------------------------
+
+
+def test_a_cleft_that_singles_out_who_acted_is_insinuation() -> None:
+    (finding,) = lint_text("It was Hiroshi who turned off the disk alerts last month.")
+    assert finding.code == Code.BLAME_INSINUATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It was Lars who rolled back the deploy.", "It was Hiroshi who was paged first."],
+)
+def test_a_cleft_about_a_recovery_or_being_told_is_not_blame(text: str) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another flawless deploy from the mobile team, only three hours of downtime.",
+        "Thanks to Raj for his creative interpretation of the runbook.",
+        "Perfect timing from the platform team: the upgrade landed during peak.",
+    ],
+)
+def test_praise_words_with_a_failure_are_sarcasm(text: str) -> None:
+    (finding,) = lint_text(text)
+    assert finding.code == Code.BLAME_SARCASM
+
+
+def test_praise_words_for_a_recovery_are_credit() -> None:
+    assert flagged("Thanks to Raj for the flawless failover.") == []
+
+
+# --- SMART --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        ("Beef up monitoring for the payments service", ""),
+        ("Reduce the batch size to a safe amount", ""),
+        ("Set the memory limit high enough for peak", ""),
+        ("Have a conversation with security about key rotation", ""),
+        ("Figure out what happened with the cron job", ""),
+        ("Zero data loss on failover", ""),
+    ],
+)
+def test_vague_verbs_values_talk_and_goals_of_round_two_are_vague(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when) == ["title"]
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Improve the deploy script so it refuses to run against production without "
+            "--confirm-prod",
+            "Running it without the flag in CI exits non-zero",
+        ),
+        (
+            "Write a runbook for failing over the ledger database",
+            "The runbook is in the wiki and a game day follows it successfully",
+        ),
+        (
+            "Pin the base image to debian:12.5 in all Dockerfiles",
+            "The image lint job finds no unpinned base image",
+        ),
+    ],
+)
+def test_a_behaviour_to_have_or_a_place_to_look_is_concrete(title: str, done_when: str) -> None:
+    assert vague(title, done_when) == []
