@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from workflows.codes import Code
-from workflows.rules import lint_action_wording, lint_text
+from workflows.rules import lint_action_wording, lint_root_cause, lint_text
 from workflows.rules.people import FAMILY_NAMES
 
 
@@ -227,3 +227,20 @@ def test_vague_verbs_values_talk_and_goals_of_round_two_are_vague(
 )
 def test_a_behaviour_to_have_or_a_place_to_look_is_concrete(title: str, done_when: str) -> None:
     assert vague(title, done_when) == []
+
+
+# --- root cause ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["A misbehaving client flooded the API.", "An overeager retry loop in the mobile app."],
+)
+def test_a_misbehaving_actor_is_a_proximate_trigger(statement: str) -> None:
+    found = lint_root_cause(statement, "The API was overloaded.")
+    assert [f.code for f in found] == [Code.ROOT_CAUSE_PROXIMATE_TRIGGER]
+
+
+def test_a_client_that_retries_without_limit_is_a_gap() -> None:
+    statement = "The client library retries every failed request immediately and without limit."
+    assert lint_root_cause(statement, "The API was overloaded.") == []
