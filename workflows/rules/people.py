@@ -41,8 +41,8 @@ __all__ = [
 
 _DATA = read_json("blame.json")
 C = classes(_DATA)
-# The hand-made lists, and the large generated ones (``train/names.py``: Faker's given names of
-# many locales, the ordinary words among them from a dictionary).
+# The hand-made lists, and the large generated ones (``tests/rules/build_names.py``: Faker's
+# given names of many locales, the ordinary words among them from a dictionary).
 FIRST_NAMES = read_list("first_names.txt") | read_list("given_names.txt")
 ORDINARY_NAMES = read_list("ordinary_names.txt") | read_list("given_names_ordinary.txt")
 #: Family names that are no ordinary word ("Tanaka", "Kowalczyk", "Okafor"): written capitalised,

@@ -1,4 +1,7 @@
-"""Build the given-name lexicon: ``python -m workflows.rules.train.names``.
+"""Build the name lexicons of the checks: ``python -m tests.rules.build_names``.
+
+Run by hand, never imported by the checks; its output in ``workflows/rules/data/`` is committed,
+so neither a worker nor CI needs Faker or the word list.
 
 Why: a blame check must know that "Iyer", "Ngozi" or "Oksana" is a person when nobody listed the
 responders, and that "Will", "Max" or "Rose" may be an ordinary word. A hand-made list covers the
@@ -29,7 +32,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+__all__ = ["main"]
+
+DATA = Path(__file__).resolve().parents[2] / "workflows" / "rules" / "data"
 WORDS = Path("/usr/share/dict/american-english")
 
 _CYRILLIC = dict(
@@ -107,8 +112,9 @@ def faker_names(part: str = "first") -> tuple[set[str], str]:
     """Every name of the providers' lists whose attribute names ``part`` ("first" or "last"):
     ``first_names_female``, ``male_last_names``, ``last_names_hinduism``… (locales name them
     differently)."""
-    import faker
-    import faker.providers.person as person
+    # Imported by name: Faker is a tool of this script, not a dependency of the project.
+    faker: Any = importlib.import_module("faker")
+    person: Any = importlib.import_module("faker.providers.person")
 
     names: set[str] = set()
     for info in pkgutil.iter_modules(person.__path__):
@@ -170,7 +176,7 @@ def main() -> int:
     ordinary = sorted(n for n in names if n in words)
     header = (
         f"# Given names from Faker {version}'s person providers (MIT) and first_names.txt, folded;\n"
-        "# written by python -m workflows.rules.train.names. Do not edit: edit the script.\n"
+        "# written by python -m tests.rules.build_names. Do not edit: edit the script.\n"
     )
     (DATA / "given_names.txt").write_text(
         header + "\n".join(sorted(names)) + "\n", encoding="utf-8"
