@@ -877,7 +877,24 @@ _HARM = (
     C["destructive"]
     | C["strong_fail"]
     | C["harm_verbs"]
-    | frozenset({"leak", "expose", "melt", "crash", "fail", "break", "hang", "starve", "stall"})
+    | frozenset(
+        {
+            "leak",
+            "expose",
+            "melt",
+            "crash",
+            "fail",
+            "break",
+            "hang",
+            "starve",
+            "stall",
+            "hammer",
+            "flood",
+            "swamp",
+            "overwhelm",
+            "thrash",
+        }
+    )
 )
 _IN_USE = frozenset({"still", "yet"})
 #: Bringing something in: "Rahul's refactor introduced the race condition that corrupted…".
@@ -941,8 +958,8 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
     linked = False
     for k in range(i + 1, min(n, i + 14)):
         t = toks[k]
-        if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, _CREDIT):
-            return None
+        if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, _CREDIT_ACTS):
+            return None  # "…, which restored checkout": the act is a fix
         if t.low in _HARM_ING:
             return k
         if t.low in _HARM_LINKS:
@@ -958,12 +975,34 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
             continue  # "set the flag that disables the old path": what the object does
         if toks[k - 1].low == "had":
             return None  # "killed the query that had locked the table": the object's past
-        if has(t, _HARM) or (
-            has(t, C["cause_verbs"])
-            and any(has(x, C["cause_objects"]) for x in toks[k + 1 : k + 5])
+        if (
+            has(t, _HARM)
+            or _mis_verb(t)
+            or (
+                has(t, C["cause_verbs"])
+                and any(has(x, C["cause_objects"]) for x in toks[k + 1 : k + 5])
+            )
         ):
             return k
+        if t.low in _TAKE_FAMILY:
+            for m in range(k + 1, min(n, k + 7)):
+                if toks[m].low in C["down_particles"] or toks[m].low == "knees":
+                    return m  # "which is what took the queue down"
+                if not toks[m].word:
+                    break
     return None
+
+
+def _mis_verb(tok: Token) -> bool:
+    """A verb of doing something wrongly by its prefix: "misrouted", "misapplied", "mislabelled"."""
+    low = tok.low
+    return (
+        tok.word
+        and len(low) > 7
+        and low.startswith(("mis", "mis-"))
+        and low.endswith("ed")
+        and not low.startswith(("missed", "mission", "misses"))
+    )
 
 
 def _past(toks: Sequence[Token], k: int) -> bool:
@@ -1348,6 +1387,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
         i > 1 and has(toks[i - 2], C["did_not"]) and toks[i - 1].low in ("to",)
     ):
         return None
+    if _mis_verb(tok) and not (i > 0 and toks[i - 1].low in _PASSIVE_AUX):
+        return i  # "mehmet misrouted the traffic"
     if has(tok, C["strong_fail"]):
         if tok.low == "missing" and i > 0 and toks[i - 1].low in ("are", "is", "am", "'re", "'s"):
             return None  # "we are missing alerting for…": a lack, not a miss
@@ -1435,6 +1476,14 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
             return k  # "merged before CI had finished", "while the backup was running"
         if t.low == "instead" and k + 1 < n and toks[k + 1].low == "of":
             return k + 1  # "restarted the primary instead of the standby"
+        if t.low == "wrong" and toks[k - 1].low in ("the", "a"):
+            return k  # "pulled the wrong power feed", whatever the verb
+        if t.low == "with" and not has(toks[i], _CREDIT_ACTS):
+            off = next((m for m in range(k + 2, min(n, k + 7)) if toks[m].low in _SWITCHED), None)
+            if off is not None:
+                return off  # "ran the purge job with the dry-run flag removed"
+        if toks[i].low == "left" and t.low in _LEFT_ON:
+            return k  # "left the load generator pointed at production"
         if not t.word or t.clause != clause or t.low in _REPORTING:
             break  # "chose not to say that the operator was careless": another clause's words
         if t.low == "to" and k + 1 < n and _bare_verb(toks[k + 1]):
@@ -1476,6 +1525,12 @@ _UNFINISHED = frozenset(
 )
 
 
+_SWITCHED = frozenset(
+    {"removed", "disabled", "off", "skipped", "bypassed", "unset", "overridden", "ignored"}
+)
+_LEFT_ON = frozenset(
+    {"on", "running", "open", "enabled", "unlocked", "unattended", "pointed", "exposed", "public"}
+)
 _VERB_CLASSES = C["weak_fail"] | C["omission_verbs"] | C["destructive"] | _CREDIT_ACTS
 
 
