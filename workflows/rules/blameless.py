@@ -403,6 +403,36 @@ class _Context:
 _STRONG_EVENTS = frozenset({"another", "again", "yet", "usual", "friday", "fridays"})
 
 
+_WORDS_FOR_WORDS = frozenset(
+    {
+        "word",
+        "words",
+        "term",
+        "terms",
+        "language",
+        "phrase",
+        "phrases",
+        "phrasing",
+        "vocabulary",
+        "adjective",
+        "adjectives",
+        "label",
+        "labels",
+        "wording",
+    }
+)
+
+
+def _mentioned(toks: Sequence[Token], i: int) -> bool:
+    """Token ``i`` is named as a word, not used: "words such as careless", "terms like…"."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if toks[k].low in _WORDS_FOR_WORDS:
+            return True
+        if toks[k].text in (".", ";", ":"):
+            return False
+    return False
+
+
 def _prefix(flags: Sequence[bool]) -> list[int]:
     """``out[k]``: how many flags before ``k``."""
     out = [0] * (len(flags) + 1)
@@ -424,6 +454,8 @@ def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
     ctx = _Context(sent, known)
     out: list[_Hit] = []
     for pattern, i, j in _PATTERNS.scan(toks):
+        if _mentioned(toks, i):
+            continue  # "loaded words such as careless or negligent": the word, not its use
         if _phrase_holds(pattern, sent, i, j, ctx, known):
             if pattern.info.get("extend_to_negation"):
                 i = _negation_start(sent, i)
@@ -1067,6 +1099,8 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
             continue
         if agent.kind not in ("person", "guess") or agent.end + 1 >= n:
             continue
+        if _users_pronoun(toks, agent):
+            continue
         if agent.kind == "guess" and not toks[agent.end + 1].low.endswith("ed"):
             continue  # "after Mina flipped the flag": a capitalised word acting is a name
         verb = agent.end + 1
@@ -1286,9 +1320,18 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
         return None  # "people that had not updated": users, customers, not responders
     if head.low in ("nobody", "no-one", "noone") and has(tok, C["strong_fail"]):
         return None  # "nobody ignored the alert" denies the failure
+    if _users_pronoun(toks, subject):
+        return None  # "a user reported … because they could not authenticate"
     start = _span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     return _Hit(toks[start].start, toks[end].end, family, subject.name)
+
+
+def _users_pronoun(toks: Sequence[Token], phrase: Phrase) -> bool:
+    """ "they" standing for users or customers named shortly before."""
+    return toks[phrase.end].low in ("they", "them") and any(
+        t.low in C["not_agents"] for t in toks[max(0, phrase.start - 12) : phrase.start]
+    )
 
 
 _LEADING = frozenset({"the", "a", "an", "then", "our", "so", "and"})
@@ -1800,6 +1843,12 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             ):
                 continue
             subject = subject_of(sent, i, known)
+            if (
+                toks[subject.end].low == "who"
+                and subject.end > 0
+                and toks[subject.end - 1].low in _ABOUT
+            ):
+                continue  # "steer the discussion away from who should have done what"
             receiving = after < n and (
                 has(toks[after], C["receiving_active"])
                 or (
@@ -1857,6 +1906,18 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
                     continue
                 v += 1
+                w = v + 1 if v < n and toks[v].low == "not" else v
+                if (
+                    w + 1 < n
+                    and toks[w].low == "been"
+                    and (
+                        toks[w + 1].low.endswith("ing")
+                        or (toks[w + 1].low == "the" and w + 2 < n and toks[w + 2].low == "one")
+                    )
+                ):
+                    # "if Abebe had not been multitasking", "if Chen Jing had been the one"
+                    out.append(_Hit(tok.start, toks[w + 1].end, "counterfactual"))
+                    continue
             elif (
                 v < n
                 and toks[v].low == "been"
@@ -1991,6 +2052,7 @@ def _duty(sent: Sentence, i: int, known: Names) -> _Hit | None:
     return None
 
 
+_ABOUT = frozenset({"from", "about", "on", "of", "over", "ask", "asking", "discuss", "discussing"})
 _EASILY = frozenset({"simply", "just", "easily", "trivially", "quickly", "obviously"})
 #: A condition about a person's care is no condition about the system: "with a bit more care,
 #: the DBA would have noticed the lag".
