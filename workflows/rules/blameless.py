@@ -1433,6 +1433,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     if _mis_verb(tok) and not (i > 0 and toks[i - 1].low in _PASSIVE_AUX):
         return i  # "mehmet misrouted the traffic"
     if has(tok, C["strong_fail"]):
+        if tok.low in tok.lem and len(tok.lem) <= 2 and _after_determiner(toks, i):
+            return None  # "a slow data leak", "the typo": a noun, not a person's act
         if tok.low == "missing" and i > 0 and toks[i - 1].low in ("are", "is", "am", "'re", "'s"):
             return None  # "we are missing alerting for…": a lack, not a miss
         if tok.low in ("mess", "messed", "screw", "screwed", "blow", "blew") and not (
@@ -1454,6 +1456,8 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
                 return k  # "took down", "knocked over"; "took over" is taking charge
             if tok.low in _TAKE_FAMILY:
                 continue  # "took the incident call": taking causes nothing without "down"
+            if k == i + 1 and t.low.endswith("ing"):
+                return None  # "started investigating the issue": starting an act
             if has(t, C["cause_objects"]) and not (
                 k + 1 < n and toks[k + 1].low in ("commander", "channel", "call", "review")
             ):
@@ -1467,6 +1471,11 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
 
 
 _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
+
+
+def _after_determiner(toks: Sequence[Token], i: int) -> bool:
+    """Token ``i`` ends a noun phrase: "a leak", "a slow data leak", "the break"."""
+    return any(t.low in ("a", "an", "the", "this", "that", "any") for t in toks[max(0, i - 3) : i])
 
 
 def _habitual_slight(sent: Sentence, i: int) -> bool:

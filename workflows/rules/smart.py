@@ -306,7 +306,9 @@ class _Facts:
             # Talk is rescued only by what it produces or a change it goes on to make.
             return self.outputs[after] or self.coordinated[after]
         if kind == "investigate":
-            return self.strong[after] and self.concrete[after]
+            # a step to take, or an output it delivers ("with a weekly report of hosts above
+            # 70% usage")
+            return (self.strong[after] or self.outputs[after]) and self.concrete[after]
         return mechanism and self.concrete[after]
 
 
@@ -320,6 +322,8 @@ def _heads(toks: Sequence[Token]) -> list[int]:
                 expect = True
             continue
         if expect:
+            if t.quoted:
+                continue  # "translate the 'Investigating' and 'Identified' states": names
             if (
                 t.low in _LEAD_INS
                 or t.low == "and"
@@ -477,7 +481,11 @@ def title_findings(title: str) -> list[_Vague]:
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
-            if any(has(x, C["vague_modifiers"]) for x in window) and not has_number:
+            if (
+                any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
+                and not has_number
+                and not _shown_where(window)
+            ):
                 add(h, h, "it asks for an improvement without saying what changes.", "improve")
             continue
         if facts.rescued(kind, h):
@@ -498,6 +506,8 @@ def title_findings(title: str) -> list[_Vague]:
         if i in covered or not t.word:
             continue
         if has(t, C["vague_modifiers"]) and not has_number:
+            if t.quoted or _shown_where(toks[i : i + 3]):
+                continue  # a quoted name, "visible on the pricing page"
             if t.low in ("good", "great", "best") and not (
                 i > 0 and toks[i - 1].low in ("more", "be")
             ):
@@ -711,6 +721,14 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     ):
         return first, words[min(3, len(words) - 1)]
     return None
+
+
+def _shown_where(window: Sequence[Token]) -> bool:
+    """ "make the tier visible on the pricing page": where it shows is the change."""
+    return any(
+        t.low == "visible" and k + 2 < len(window) and window[k + 1].low in ("on", "in", "to")
+        for k, t in enumerate(window)
+    )
 
 
 def _has_verb(words: Sequence[Token]) -> bool:
