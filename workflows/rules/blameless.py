@@ -1433,7 +1433,7 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
     if _mis_verb(tok) and not (i > 0 and toks[i - 1].low in _PASSIVE_AUX):
         return i  # "mehmet misrouted the traffic"
     if has(tok, C["strong_fail"]):
-        if tok.low in tok.lem and len(tok.lem) <= 2 and _after_determiner(toks, i):
+        if _after_determiner(toks, i):
             return None  # "a slow data leak", "the typo": a noun, not a person's act
         if tok.low == "missing" and i > 0 and toks[i - 1].low in ("are", "is", "am", "'re", "'s"):
             return None  # "we are missing alerting for…": a lack, not a miss
@@ -1474,8 +1474,15 @@ _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "w
 
 
 def _after_determiner(toks: Sequence[Token], i: int) -> bool:
-    """Token ``i`` ends a noun phrase: "a leak", "a slow data leak", "the break"."""
-    return any(t.low in ("a", "an", "the", "this", "that", "any") for t in toks[max(0, i - 3) : i])
+    """Token ``i`` ends a noun phrase with no person in it: "a leak", "a slow data leak" (not
+    "the DBA forgot", "the storage team broke")."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = toks[k]
+        if not t.word or has(t, C["person_nouns"]) or has(t, C["group_heads"]) or t.cap:
+            return False
+        if t.low in ("a", "an", "the", "this", "that", "any"):
+            return True
+    return False
 
 
 def _habitual_slight(sent: Sentence, i: int) -> bool:
