@@ -244,3 +244,91 @@ def test_a_misbehaving_actor_is_a_proximate_trigger(statement: str) -> None:
 def test_a_client_that_retries_without_limit_is_a_gap() -> None:
     statement = "The client library retries every failed request immediately and without limit."
     assert lint_root_cause(statement, "The API was overloaded.") == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Our alerting fires on error counts, so an endpoint that stops receiving traffic never alerts.",
+        "The load test stops at 2x normal traffic, below a routine marketing peak.",
+        "Functional tests store their data under /tmp, which is an in-memory filesystem.",
+    ],
+)
+def test_a_present_tense_setup_of_the_system_is_a_standing_condition(statement: str) -> None:
+    assert lint_root_cause(statement, "The site fell over during the campaign.") == []
+
+
+# --- tuned on batch 2 of the corpus (after measuring it) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mehmet misrouted the traffic to the draining pool during the cut-over.",
+        "The night shift operator pulled the wrong power feed in rack 14.",
+        "Cause: Sipho ran the purge job with the dry-run flag removed.",
+        "Someone in QA left the load generator pointed at production overnight.",
+        "Nakamura Haruto restarted both brokers at once, which is what took the queue down.",
+        "If Abebe had not been multitasking during the change window, it would have been obvious.",
+    ],
+)
+def test_an_act_done_wrongly_by_its_form_is_blame(text: str) -> None:
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya rolled back with the flag removed.",
+        "Facilitators should steer the discussion away from who should have done what.",
+        "Reviewers flag loaded words such as careless or negligent so the author can rephrase.",
+        "A user reported that login is down because they could not authenticate.",
+        "Our log retention is shorter than the time it takes to notice a slow data leak.",
+        "The platform team started investigating the issue and restarted the pods.",
+    ],
+)
+def test_a_fix_an_embedded_question_a_mentioned_word_or_a_users_pronoun_is_not_blame(
+    text: str,
+) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Move alert routing for the search cluster to the search team's PagerDuty service",
+            "Alert routing works as expected",
+        ),
+        ("Ask the vendor whether they can give us earlier notice of API changes", ""),
+        ("Migrate the remaining services to the new logging agent, as far as practical", ""),
+        ("Page when error rates exceed normal levels", "Alert rule merged"),
+    ],
+)
+def test_hedged_talk_or_undefined_wording_found_in_batch_two_is_vague(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when)
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Translate the 'Investigating' and 'Identified' status page states into German",
+            "Status page preview in de shows both translated states",
+        ),
+        (
+            "Make the 'Best Effort' support tier visible on the pricing page",
+            "Pricing page lists 'Best Effort' with its response time",
+        ),
+        (
+            "Drop the unused 'legacy_sessions' table after a final export to the archive bucket",
+            "Table absent in prod; export object present with matching row count",
+        ),
+    ],
+)
+def test_quoted_names_a_place_to_show_and_observable_states_are_concrete(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when) == []
