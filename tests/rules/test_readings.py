@@ -332,3 +332,26 @@ def test_quoted_names_a_place_to_show_and_observable_states_are_concrete(
     title: str, done_when: str
 ) -> None:
     assert vague(title, done_when) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call left the incident channel open for customer updates.",
+        "Marco left the feature flag on for internal users only, as agreed.",
+        "Nobody typed anything in the wrong terminal; the script resolved the path itself.",
+    ],
+)
+def test_leaving_something_as_agreed_or_a_denial_is_not_blame(text: str) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wang Fang merged the migration although the staging run had failed.",
+        "The build engineer deleted the artifact cache while releases were still being cut.",
+    ],
+)
+def test_an_act_despite_a_failure_or_during_work_in_progress_is_blame(text: str) -> None:
+    assert flagged(text)

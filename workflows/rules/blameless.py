@@ -1318,8 +1318,8 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
         )
     ):
         return None  # "people that had not updated": users, customers, not responders
-    if head.low in ("nobody", "no-one", "noone") and has(tok, C["strong_fail"]):
-        return None  # "nobody ignored the alert" denies the failure
+    if head.low in ("nobody", "no-one", "noone") and not _omission_at(sent, i):
+        return None  # "nobody ignored the alert", "nobody typed in the wrong terminal": denials
     if _users_pronoun(toks, subject):
         return None  # "a user reported … because they could not authenticate"
     start = _span_start(toks, subject)
@@ -1531,6 +1531,12 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
     clause = toks[i].clause
     for k in range(i + 1, min(n, i + 9)):
         t = toks[k]
+        if (
+            t.low in ("although", "though")
+            and k + 1 < n
+            and any(has(x, C["failure_events"]) for x in toks[k + 1 : k + 8])
+        ):
+            return k  # "merged the migration although the staging run had failed"
         if t.low in ("before", "while") and _unfinished(toks, k):
             return k  # "merged before CI had finished", "while the backup was running"
         if t.low == "instead" and k + 1 < n and toks[k + 1].low == "of":
@@ -1541,7 +1547,11 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
             off = next((m for m in range(k + 2, min(n, k + 7)) if toks[m].low in _SWITCHED), None)
             if off is not None:
                 return off  # "ran the purge job with the dry-run flag removed"
-        if toks[i].low == "left" and t.low in _LEFT_ON:
+        if (
+            toks[i].low == "left"
+            and t.low in _LEFT_ON
+            and not any(x.low in C["as_planned"] for x in toks[k + 1 :])
+        ):
             return k  # "left the load generator pointed at production"
         if not t.word or t.clause != clause or t.low in _REPORTING:
             break  # "chose not to say that the operator was careless": another clause's words
@@ -1588,7 +1598,7 @@ _SWITCHED = frozenset(
     {"removed", "disabled", "off", "skipped", "bypassed", "unset", "overridden", "ignored"}
 )
 _LEFT_ON = frozenset(
-    {"on", "running", "open", "enabled", "unlocked", "unattended", "pointed", "exposed", "public"}
+    {"running", "enabled", "unlocked", "unattended", "pointed", "exposed", "public"}
 )
 _VERB_CLASSES = C["weak_fail"] | C["omission_verbs"] | C["destructive"] | _CREDIT_ACTS
 
@@ -1607,6 +1617,13 @@ def _unfinished(toks: Sequence[Token], k: int) -> bool:
             return False
         if t.low in _UNFINISHED:
             return True
+        if (
+            toks[k].low == "while"
+            and t.low == "still"
+            and m + 1 < len(window)
+            and window[m + 1].low.endswith("ing")
+        ):
+            return True  # "while releases were still being cut"
         if (
             toks[k].low == "before"
             and t.low == "had"
