@@ -355,3 +355,31 @@ def test_leaving_something_as_agreed_or_a_denial_is_not_blame(text: str) -> None
 )
 def test_an_act_despite_a_failure_or_during_work_in_progress_is_blame(text: str) -> None:
     assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Carlos deleted the production database.",
+        "With Niamh on the bridge instead of the new hire, this would have been a short blip.",
+        "The backup was overwritten when Marek restored onto the live volume.",
+    ],
+)
+def test_destroying_something_live_a_swap_of_people_or_a_restore_that_lost_data_is_blame(
+    text: str,
+) -> None:
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The DBA dropped the temporary production table after the export.",
+        "Kenji deleted the stale production pods.",
+        "The errors stopped when Lars rolled back.",
+    ],
+)
+def test_removing_disposable_things_or_a_rollback_that_ended_errors_is_not_blame(
+    text: str,
+) -> None:
+    assert flagged(text) == []

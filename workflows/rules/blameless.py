@@ -825,7 +825,50 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_person_caused(sent, known))
     out.extend(_act_with_harm(sent, known))
     out.extend(_cleft_person(sent, known))
+    out.extend(_destroyed_live(sent, known))
     return out
+
+
+_LIVE = frozenset({"production", "prod", "live", "customer", "customers'", "primary", "master"})
+_DISPOSABLE = frozenset(
+    {"stale", "old", "unused", "orphaned", "leftover", "test", "temporary", "temp", "duplicate"}
+)
+
+
+def _destroyed_live(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person who deleted, dropped or wiped something live: "Carlos deleted the production
+    database" (not "the DBA dropped the temporary table", not "Kenji deleted the stale pods")."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    if any(t.low in C["as_planned"] or has(t, C["recovery_words"]) for t in toks):
+        return out
+    for i, tok in enumerate(toks):
+        if not (tok.word and has(tok, _ERASE) and tok.low.endswith(("ed", "d"))):
+            continue
+        if i > 0 and (toks[i - 1].low in _PASSIVE_AUX or has(toks[i - 1], C["did_not"])):
+            continue
+        obj = toks[i + 1 : min(n, i + 5)]
+        if not any(t.low in _LIVE for t in obj) or any(t.low in _DISPOSABLE for t in obj):
+            continue
+        if any(t.low in C["ephemeral_objects"] for t in obj):
+            continue  # "deleted the production pods": running things are replaced
+        subject = subject_of(sent, i, known)
+        if subject.kind not in ("person", "change") or subject.end >= i:
+            continue
+        if toks[subject.end].low in C["not_agents"] or toks[subject.end].low in (
+            "nobody",
+            "no-one",
+            "noone",
+        ):
+            continue
+        end = next(k for k in range(i + 1, min(n, i + 5)) if toks[k].low in _LIVE)
+        start = _span_start(toks, subject)
+        out.append(_Hit(toks[start].start, toks[end].end, "agent", subject.name))
+    return out
+
+
+_ERASE = frozenset({"delete", "drop", "wipe", "truncate", "erase", "purge", "destroy", "nuke"})
 
 
 def _cleft_person(sent: Sentence, known: Names) -> list[_Hit]:
@@ -1106,15 +1149,21 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
         verb = agent.end + 1
         while verb < n and toks[verb].low in ("had", "has", "just", "then", "accidentally"):
             verb += 1
+        lost = any(x.low in _LOSS for x in before)  # "overwritten when Marek restored onto…"
         if (
             verb < n
             and toks[verb].word
-            and not has(toks[verb], _CREDIT_ACTS)
+            and (lost or not has(toks[verb], _CREDIT_ACTS))
             and not has(toks[verb], C["receiving"])
         ):
             start = _span_start(toks, agent)
             out.append(_Hit(toks[start].start, toks[verb].end, "agent", agent.name))
     return out
+
+
+_LOSS = frozenset(
+    {"overwritten", "lost", "corrupted", "deleted", "wiped", "destroyed", "truncated", "erased"}
+)
 
 
 def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
@@ -1858,6 +1907,11 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
         if not tok.word:
             continue
         low = tok.low
+        if i == 0 and low == "with":
+            swap = _person_swap(sent, known)
+            if swap is not None:
+                out.append(swap)
+                continue
         duty = _duty(sent, i, known)
         if duty is not None:
             out.append(duty)
@@ -2036,6 +2090,24 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 ):
                     out.append(_Hit(toks[subject.start].start, toks[v].end, "counterfactual"))
     return out
+
+
+def _person_swap(sent: Sentence, known: Names) -> _Hit | None:
+    """ "With Niamh on the bridge instead of the new hire, this would have been a blip": a
+    condition that swaps one person for another."""
+    toks = sent.tokens
+    n = len(toks)
+    first = agent_after(sent, 1, known)
+    if first.kind not in ("person", "guess"):
+        return None
+    for k in range(first.end + 1, min(n - 2, first.end + 8)):
+        if toks[k].low in ("instead", "rather") and toks[k + 1].low in ("of", "than"):
+            other = agent_after(sent, k + 2, known)
+            if other.kind in ("person", "guess"):
+                return _Hit(toks[0].start, toks[other.end].end, "counterfactual", first.name)
+        if toks[k].text in (",", ".", ";"):
+            return None
+    return None
 
 
 def _duty(sent: Sentence, i: int, known: Names) -> _Hit | None:
