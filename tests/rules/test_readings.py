@@ -383,3 +383,29 @@ def test_removing_disposable_things_or_a_rollback_that_ended_errors_is_not_blame
     text: str,
 ) -> None:
     assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Always a pleasure when the payments team tests in production.",
+        "Love it when ops reboots the cluster at peak.",
+        "Nothing says teamwork like the network team changing the firewall without telling anyone.",
+    ],
+)
+def test_feigned_delight_at_a_teams_risky_act_is_sarcasm(text: str) -> None:
+    (finding,) = lint_text(text)
+    assert finding.code == Code.BLAME_SARCASM
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Always a pleasure to work with the payments team.", "We love it when the team ships a fix."],
+)
+def test_plain_delight_is_not_sarcasm(text: str) -> None:
+    assert flagged(text) == []
+
+
+def test_a_backup_that_was_not_working_is_a_symptom() -> None:
+    found = lint_root_cause("Root cause: the backups were not working.", "No usable backup.")
+    assert [f.code for f in found] == [Code.ROOT_CAUSE_IS_SYMPTOM]
