@@ -409,3 +409,47 @@ def test_plain_delight_is_not_sarcasm(text: str) -> None:
 def test_a_backup_that_was_not_working_is_a_symptom() -> None:
     found = lint_root_cause("Root cause: the backups were not working.", "No usable backup.")
     assert [f.code for f in found] == [Code.ROOT_CAUSE_IS_SYMPTOM]
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Better logging: include the request ID in every error log line of the payments API",
+            "A sampled error log line from production contains request_id",
+        ),
+        (
+            "Harden the admin console by requiring MFA for every admin account",
+            "Logging in as an admin without MFA is refused in the security test",
+        ),
+        (
+            "Clean up the unused feature flags older than 6 months",
+            "The flag service lists no flag older than 6 months",
+        ),
+        (
+            "Educate new on-call engineers with a one-hour failover drill in their first week",
+            "The onboarding checklist includes the drill and three engineers have done it",
+        ),
+        ("Tighten the S3 bucket policy to deny public reads", "An anonymous GET returns 403"),
+        (
+            "Track p99 latency of checkout on the SLO dashboard with a 300 ms line",
+            "The dashboard shows the p99 panel with the 300 ms line",
+        ),
+    ],
+)
+def test_a_trigger_word_followed_by_a_concrete_act_or_threshold_is_not_vague(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Harden the Kubernetes clusters by improving our security posture",
+        "Streamline the 2 deploy pipelines",
+        "Make the on-call rotation fairer",
+    ],
+)
+def test_a_vague_way_or_a_count_is_no_concrete_change(title: str) -> None:
+    assert vague(title, "") == ["title"]

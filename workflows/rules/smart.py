@@ -205,6 +205,7 @@ _GOAL_NOUN_STARTS = frozenset(
     {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
 )
 _ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
+_CHARTS = frozenset({"dashboard", "panel", "graph", "chart", "line"})
 _SIZE_WORDS = frozenset(
     {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
 )
@@ -243,6 +244,26 @@ class _Facts:
             ]
         )
         self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
+        self.artifact = _suffix([t.word and has(t, C["artifacts"]) for t in toks])
+        self.threshold = _suffix(
+            [
+                _quantity(toks, k)
+                and k > 0
+                and toks[k - 1].low in ("than", "above", "below", "over", "under", "within")
+                for k in range(len(toks))
+            ]
+        )
+        self.charted = _suffix([t.low in _CHARTS for t in toks])
+        self.acted = _suffix(
+            [
+                t.low in ("by", "via", "using")
+                and k + 1 < len(toks)
+                and toks[k + 1].low.endswith("ing")
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                for k, t in enumerate(toks)
+            ]
+        )
         depth = 0
         self.parenthetical: list[bool] = []
         for t in toks:
@@ -267,9 +288,19 @@ class _Facts:
             return True
         if t.low in _MECHANISM_PREPS and k + 1 < n:
             nxt = toks[k + 1]
-            if nxt.low.endswith("ing") and nxt.word:
-                return True
-            if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
+            if (
+                nxt.low.endswith("ing")
+                and nxt.word
+                and not has(nxt, C["vague_start"])
+                and not any(
+                    x.low == "best" or has(x, C["abstract_objects"]) for x in toks[k + 2 : k + 5]
+                )
+            ):
+                return True  # "by capturing a heap profile" (not "by using best practices")
+            reach = k + 3 if strong else k + 4  # "with a one-hour failover drill"
+            if has(nxt, C["action_verbs"]) or any(
+                has(x, C["artifacts"]) for x in toks[k + 2 : reach] if x.word
+            ):
                 # "with" names a mechanism ("with a game day", "with `--dry-run`"), not in
                 # "what happened with the cron job" or "the problem with the queue".
                 if t.low == "with" and k > 0 and toks[k - 1].low in _WITH_TOPIC:
@@ -280,6 +311,17 @@ class _Facts:
                 return True
             if not strong and k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
                 return True
+        if (
+            t.low == "to"
+            and k > 0
+            and k + 1 < n
+            and toks[k + 1].word
+            and toks[k + 1].low in C["action_verbs"]
+            and not has(toks[k + 1], C["vague_start"])
+            and toks[k - 1].word
+            and not _numeric(toks[k - 1])
+        ):
+            return True  # "tighten the bucket policy to deny public reads"
         if t.low == "so" and not strong:
             # "improve the deploy script so (that) it refuses to run without --confirm": the
             # change is named by the behaviour it must have.
@@ -301,7 +343,7 @@ class _Facts:
         after = min(j + 1, len(self.toks))
         mechanism = self.mechanism[after]
         if kind == "monitor":
-            return self.number[after] and (self.alerting[after] or mechanism)
+            return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
         if kind == "discussion":
             # Talk is rescued only by what it produces or a change it goes on to make.
             return self.outputs[after] or self.coordinated[after]
@@ -309,7 +351,11 @@ class _Facts:
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")
             return (self.strong[after] or self.outputs[after]) and self.concrete[after]
-        return mechanism and self.concrete[after]
+        # a way and a concrete thing; a way that is itself a concrete act ("by requiring MFA");
+        # or a concrete object with a threshold ("the feature flags older than 6 months")
+        return (mechanism and (self.concrete[after] or self.acted[after])) or (
+            self.threshold[after] and self.artifact[after]
+        )
 
 
 def _heads(toks: Sequence[Token]) -> list[int]:
@@ -508,6 +554,8 @@ def title_findings(title: str) -> list[_Vague]:
         if has(t, C["vague_modifiers"]) and not has_number:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
+            if facts.strong[min(i + 1, len(toks))] and facts.concrete[min(i + 1, len(toks))]:
+                continue  # "Better logging: include the request ID in every error log line"
             if t.low in ("good", "great", "best") and not (
                 i > 0 and toks[i - 1].low in ("more", "be")
             ):
