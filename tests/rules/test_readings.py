@@ -453,3 +453,17 @@ def test_a_trigger_word_followed_by_a_concrete_act_or_threshold_is_not_vague(
 )
 def test_a_vague_way_or_a_count_is_no_concrete_change(title: str) -> None:
     assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Misconfigured DNS.", "An unindexed query introduced in the last release."],
+)
+def test_a_bad_setting_or_query_alone_is_a_proximate_trigger(statement: str) -> None:
+    found = lint_root_cause(statement, "The site was unreachable.")
+    assert [f.code for f in found] == [Code.ROOT_CAUSE_PROXIMATE_TRIGGER]
+
+
+def test_a_passive_without_a_step_names_no_agent() -> None:
+    text = "Marketing emails are sent without notifying engineering, so capacity is not raised."
+    assert flagged(text) == []

@@ -1183,6 +1183,8 @@ def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
         for v in range(k - 1, max(-1, k - 7), -1):
             if not toks[v].word or toks[v].clause != t.clause:
                 break
+            if v > 0 and toks[v - 1].low in _PASSIVE_AUX and toks[v].low.endswith(("ed", "t", "n")):
+                break  # "emails are sent without notifying…": the passive's subject did nothing
             subject = subject_of(sent, v, known)
             if subject.kind in ("person", "change") and subject.end < v:
                 start = _span_start(toks, subject)
