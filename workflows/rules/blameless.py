@@ -1031,15 +1031,21 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
             if not toks[k].word:
                 break
     linked = False
+    if _sanctioned(toks):
+        return None  # "…, which failed over to the replica as designed"
     for k in range(i + 1, min(n, i + 14)):
         t = toks[k]
         if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, _CREDIT_ACTS):
             return None  # "…, which restored checkout": the act is a fix
-        if t.low in _HARM_ING:
-            return k
+        if t.low in _HARM_ING and not linked:
+            return k  # "restarted the primary, taking the site down"
+        if t.low in ("again", "over"):
+            return None  # "failed over", "again": the object's own course
         if t.low in _HARM_LINKS:
             linked = True
             continue
+        if linked and toks[k - 1].low in ("was", "were", "is", "are") and t.low.endswith("ing"):
+            return None  # "the query that was blocking writes": what the object was doing
         if not linked or not t.word:
             continue
         if t.low in _IN_USE or (t.low == "never" and has(toks[k - 1], _HAVE)):
@@ -1058,6 +1064,8 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
                 and any(has(x, C["cause_objects"]) for x in toks[k + 1 : k + 5])
             )
         ):
+            if any(x.low == "again" for x in toks[k + 1 : k + 4]):
+                return None  # "restarted the pod and it crashed again": its own course
             return k
         if t.low in _TAKE_FAMILY:
             for m in range(k + 1, min(n, k + 7)):
@@ -1580,6 +1588,9 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
     if i > 1 and has(toks[i - 2], C["accident_adverbs"]) and toks[i - 1].word:
         return i
     clause = toks[i].clause
+    if _sanctioned(toks):
+        return None  # "restarted it while the deploy was still running, as the runbook says"
+    remedial = has(toks[i], _REMEDIAL)
     for k in range(i + 1, min(n, i + 9)):
         t = toks[k]
         if (
@@ -1608,8 +1619,8 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
             break  # "chose not to say that the operator was careless": another clause's words
         if t.low == "to" and k + 1 < n and _bare_verb(toks[k + 1]):
             break  # "edited the config to drain the bad node": the purpose, not the act
-        if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
-            return k
+        if has(t, C["accident_adverbs"]) or (has(t, C["bad"]) and not remedial):
+            return k  # not "disabled the broken health check": acting on a bad thing mends it
         if t.low == "without" and k + 1 < n:
             return k + 1
         if t.low in ("despite", "ignoring", "regardless") and k + 1 < n:
@@ -1657,6 +1668,24 @@ _VERB_CLASSES = C["weak_fail"] | C["omission_verbs"] | C["destructive"] | _CREDI
 def _bare_verb(tok: Token) -> bool:
     """A verb in its bare form ("drain", "stop"), as after the "to" of a purpose."""
     return tok.word and tok.low in _VERB_CLASSES
+
+
+#: Acts that take a bad thing out of service: done to a broken check or a bad node, they mend.
+_REMEDIAL = frozenset(
+    {"disable", "remove", "delete", "kill", "revert", "drain", "stop", "replace", "cordon"}
+)
+_RULEBOOKS = frozenset({"runbook", "plan", "procedure", "playbook", "checklist", "process"})
+
+
+def _sanctioned(toks: Sequence[Token]) -> bool:
+    """The sentence says the act followed the plan: "as planned", "as the runbook says", "per
+    the maintenance plan"."""
+    for k, t in enumerate(toks):
+        if t.low in C["as_planned"]:
+            return True
+        if t.low in ("as", "per") and any(has(x, _RULEBOOKS) for x in toks[k + 1 : k + 4]):
+            return True
+    return False
 
 
 def _unfinished(toks: Sequence[Token], k: int) -> bool:
