@@ -28,7 +28,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from followthrough.settings import Settings
-from followthrough.wiring import build_connectors
+from followthrough.wiring import build_connectors, check_connectors
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow
@@ -126,7 +126,9 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 def build_worker(client: Client, settings: Settings) -> Worker:
     """A worker with every workflow and activity. Sync activities run in a thread pool."""
-    activities = build_activities(build_connectors(settings), client)
+    connectors = build_connectors(settings)
+    check_connectors(connectors)  # Confluence's space and permission, once, before any review
+    activities = build_activities(connectors, client)
     return Worker(
         client,
         task_queue=settings.task_queue,

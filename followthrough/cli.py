@@ -128,6 +128,9 @@ def _banner(settings: Settings, printed: dict[str, str]) -> str:
         f"  Outbox:      {settings.outbox_dir}/"
         if not settings.smtp_configured
         else f"  SMTP:        {settings.smtp_host}",
+        f"  Documents:   Confluence space {settings.confluence_space}"
+        if settings.confluence_configured
+        else f"  Documents:   {settings.documents_dir}/",
     ]
     lines += [f"  {name}: {value}" for name, value in printed.items()]
     lines += ["Press Ctrl-C to stop.", ""]

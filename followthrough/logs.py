@@ -67,6 +67,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.pagerduty_api_token,
             settings.jira_api_token,
             settings.jira_webhook_secret,
+            settings.confluence_api_token,
             settings.smtp_password,
             settings.temporal_api_key,
         )

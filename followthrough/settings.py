@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from connectors.links import LinkSecretMissing, link_secret
@@ -75,6 +75,26 @@ class Settings(BaseSettings):
     jira_webhook_secret: SecretStr | None = None
     jira_timeout: float = Field(default=20.0, gt=0, description="Seconds per Jira HTTP call.")
 
+    confluence_url: str | None = Field(
+        default=None,
+        description="Confluence Cloud site, https://<site>.atlassian.net/wiki. With the email, API "
+        "token and space set, review documents are Confluence pages; unset, Markdown files.",
+    )
+    confluence_email: str | None = Field(default=None, description="Atlassian account email.")
+    confluence_api_token: SecretStr | None = Field(
+        default=None, description="API token of that account (never logged or stored)."
+    )
+    confluence_space: str | None = Field(default=None, description="Space key, e.g. PM.")
+    confluence_parent_page_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,20}$",
+        description="Page the review pages go under; default the space's home page.",
+    )
+    confluence_timeout: float = Field(default=20.0, gt=0, description="Seconds per HTTP call.")
+    confluence_ca_file: Path | None = Field(
+        default=None, description="Extra CA bundle for Confluence (tests, proxies)."
+    )
+
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str | None = None
@@ -98,6 +118,29 @@ class Settings(BaseSettings):
     @property
     def jira_configured(self) -> bool:
         return bool(self.jira_url and self.jira_email and self.jira_api_token and self.jira_project)
+
+    @model_validator(mode="after")
+    def _confluence_complete(self) -> Settings:
+        """Half a Confluence configuration is a mistake, not a reason to fall back silently."""
+        given = {
+            "CONFLUENCE_URL": self.confluence_url,
+            "CONFLUENCE_EMAIL": self.confluence_email,
+            "CONFLUENCE_API_TOKEN": self.confluence_api_token,
+            "CONFLUENCE_SPACE": self.confluence_space,
+        }
+        missing = [f"FOLLOWTHROUGH_{name}" for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            raise ValueError(f"Confluence is half configured: set {', '.join(missing)} as well")
+        return self
+
+    @property
+    def confluence_configured(self) -> bool:
+        return bool(
+            self.confluence_url
+            and self.confluence_email
+            and self.confluence_api_token
+            and self.confluence_space
+        )
 
     @property
     def smtp_configured(self) -> bool:
@@ -137,6 +180,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"FOLLOWTHROUGH_{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors()
+            f"FOLLOWTHROUGH_{str(err['loc'][0]).upper()}: {err['msg']}"
+            if err["loc"]
+            else str(err["msg"]).removeprefix("Value error, ")
+            for err in exc.errors()
         )
-        raise SettingsError(problems) from exc
+        # from None: pydantic's own text repeats the input values, secrets included
+        raise SettingsError(problems) from None

@@ -205,6 +205,7 @@ class ActionItemWorkflow:
                     item=item,
                     root_cause=inp.root_cause.statement if inp.root_cause else None,
                     review_url=inp.review_url,
+                    doc_url=inp.doc_url,
                     timezone=self._tz,
                 ),
                 TicketOpened,

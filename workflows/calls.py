@@ -64,7 +64,8 @@ T = TypeVar("T")
 
 # Activity names (the functions live in activities/).
 FETCH_INCIDENT = "fetch_incident"
-WRITE_REVIEW_DOC = "write_review_doc"
+WRITE_REVIEW_DOC = "write_review_doc"  # answers the URL; reviews started before 0.2 call it
+WRITE_REVIEW_DOCUMENT = "write_review_document"  # answers ReviewDocWritten
 OPEN_TICKET = "open_ticket"
 READ_TICKET_STATUS = "read_ticket_status"
 COMMENT_ON_TICKET = "comment_on_ticket"

@@ -86,6 +86,14 @@ class Code(StrEnum):
     MAIL_UNAVAILABLE = "MailUnavailable"
     MAIL_ADDRESS_INVALID = "MailAddressInvalid"
     DOCUMENT_WRITE_FAILED = "DocumentWriteFailed"
+    CONFLUENCE_BAD_REQUEST = "ConfluenceBadRequest"
+    CONFLUENCE_UNAUTHORIZED = "ConfluenceUnauthorized"
+    CONFLUENCE_PERMISSION_DENIED = "ConfluencePermissionDenied"
+    CONFLUENCE_SPACE_NOT_FOUND = "ConfluenceSpaceNotFound"
+    CONFLUENCE_RATE_LIMITED = "ConfluenceRateLimited"
+    CONFLUENCE_UNAVAILABLE = "ConfluenceUnavailable"
+    #: Not a failure: a document update replaced a person's edit (kept in the page history).
+    DOCUMENT_EDIT_REPLACED = "DocumentEditReplaced"
 
     # --- HTTP API --------------------------------------------------------------------------------
     UNAUTHORIZED = "unauthorized"
@@ -109,6 +117,10 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.TRACKER_UNKNOWN_TICKET,
     Code.MAIL_REJECTED,
     Code.MAIL_ADDRESS_INVALID,
+    Code.CONFLUENCE_BAD_REQUEST,
+    Code.CONFLUENCE_UNAUTHORIZED,
+    Code.CONFLUENCE_PERMISSION_DENIED,
+    Code.CONFLUENCE_SPACE_NOT_FOUND,
 )
 
 #: Publish blockers that an override reason lifts (they come last in the status query's list).

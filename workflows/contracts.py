@@ -77,6 +77,11 @@ class ActionItemInput(Model):
     facilitator: str = Field(description="Facilitator email.")
     leadership: list[str] = Field(description="Leadership emails.")
     review_url: str | None = Field(default=None, description="Link to the review.")
+    doc_url: str | None = Field(
+        default=None,
+        description="The review document outside Followthrough (Confluence), if any: tickets link "
+        "to it.",
+    )
     policy: Policy = Field(default_factory=Policy)
     reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
     overdue_notified: bool = Field(

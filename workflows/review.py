@@ -36,6 +36,7 @@ __all__ = [
     "Problem",
     "PublishRequest",
     "RemoveActionItem",
+    "ReplacedEdit",
     "Replan",
     "ReviewState",
     "RootCause",
@@ -296,6 +297,17 @@ class Problem(Model):
     at: datetime | None = None
 
 
+class ReplacedEdit(Model):
+    """A person's edit of Followthrough's part of the document that a write replaced."""
+
+    version: int = Field(description="The document version that held the person's edit.")
+    url: str = Field(description="Where that version is read (the page history keeps it).")
+    author: str | None = Field(default=None, description="Who saved it, when known.")
+    sections: list[str] = Field(
+        default_factory=list, description="The sections they changed; empty when not known."
+    )
+
+
 class ReviewState(Model):
     """Everything a review knows. Carried across continue-as-new; queried by the API."""
 
@@ -314,6 +326,14 @@ class ReviewState(Model):
     follow_up: FollowUpRecord | None = None
     closed_at: datetime | None = None
     doc_url: str | None = None
+    doc_external: bool = Field(
+        default=False,
+        description="The document lives outside Followthrough (Confluence); tickets link to it.",
+    )
+    doc_edits_told: list[int] = Field(
+        default_factory=list,
+        description="Document versions whose replaced human edit the facilitator was told about.",
+    )
     review_url: str | None = None
     next_item_number: int = 1
     draft_reminded: bool = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from api import reviews
 from api.pages import session as auth
@@ -275,6 +275,10 @@ async def post_publish(request: Request, incident_id: str) -> Response:
 async def document_page(request: Request, incident_id: str) -> Response:
     session = review_session(request, incident_id)
     status = await reviews.fetch_status(request, incident_id)
+    state = status.state
+    if state.doc_external and state.doc_url and state.doc_url.startswith(("https://", "http://")):
+        # The document lives where the organisation reads it (a Confluence page): go there.
+        return RedirectResponse(state.doc_url, status_code=303)
     settings: Settings = request.app.state.settings
     text = MarkdownDocuments(settings.documents_dir, settings.base_url).read(incident_id)
     return render(
