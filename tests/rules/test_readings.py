@@ -481,3 +481,13 @@ def test_a_passive_without_a_step_names_no_agent() -> None:
 )
 def test_timeline_facts_remedies_and_acts_by_the_runbook_are_not_blame(text: str) -> None:
     assert flagged(text) == []
+
+
+def test_a_step_that_was_not_taken_is_a_gap() -> None:
+    statement = "The v3.5 release was not qualified as thoroughly as the previous ones."
+    assert lint_root_cause(statement, "Data became inconsistent after a crash.") == []
+
+
+def test_an_effect_that_did_not_happen_is_still_a_symptom() -> None:
+    found = lint_root_cause("The emails were not delivered.", "Customers got no receipts.")
+    assert [f.code for f in found] == [Code.ROOT_CAUSE_IS_SYMPTOM]
