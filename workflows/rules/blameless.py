@@ -15,11 +15,26 @@ a finding, each with its span and its reason:
   release was signed off by QA despite the failing smoke test"); systems as subjects, people
   acting inside a condition the system set ("the console lets anyone delete a cluster"), users
   and customers, and plain facts of the timeline ("the fix was deployed by Tomas") are fine;
+* **acts and what they did**: a person's act followed in the same sentence by the harm it did
+  ("pushed a config that disabled TLS", "restarted both brokers, which is what took the queue
+  down", "let the certificate expire"), done at the wrong moment or in the wrong way ("merged
+  before CI had finished", "instead of the standby", "the wrong power feed", "with the dry-run
+  flag removed", "although the staging run had failed"), deleting something live ("deleted the
+  production database"), or singled out by a cleft ("it was Hiroshi who turned off the
+  alerts") — but not a fix or a remedy ("a patch that stopped the errors", "disabled the broken
+  check"), the object's own course ("it crashed again", "failed over"), or an act by the
+  runbook or the plan;
 * **counterfactuals** about people: "should have" whose subject is a person (not "the replica
   should have taken over", not "the team should have received an alert"), "if Lars had read the
-  alert", "had Ngozi been on the call", "a more experienced engineer would have…" — but not a
-  condition about a tool or a practice ("if the dashboard had shown the lag, the on-call would
-  have waited").
+  alert", "had Ngozi been on the call", "a more experienced engineer would have…", an easy
+  alternative ("could have simply rolled back"), a past duty ("was supposed to check", "it was
+  the DBA's job to"), a swap of people ("with Niamh on the bridge instead of the new hire") —
+  but not a condition about a tool or a practice ("if the dashboard had shown the lag, the
+  on-call would have waited").
+
+Names come from the responders and from lexicons of given and family names of many cultures
+(``data/given_names.txt``, ``data/family_names.txt``, built by ``tests/rules/build_names.py``);
+a name that is also an ordinary word counts only where it is written as a name.
 
 Nothing inside quotation marks counts: a quoted phrase is reported speech or a term under
 discussion; a denial or a framing before the evidence ("nobody ignored…", "it is tempting to
