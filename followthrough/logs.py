@@ -70,6 +70,7 @@ def secret_values(settings: Settings) -> list[str]:
             settings.confluence_api_token,
             settings.smtp_password,
             settings.temporal_api_key,
+            settings.oidc_client_secret,
         )
         if s is not None
     ]

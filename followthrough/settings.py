@@ -56,6 +56,37 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".followthrough"), description="Local data folder.")
     dev_mode: bool = Field(default=False, description="Set by `followthrough dev`.")
 
+    # Sign-in (issue 12): OpenID Connect when the issuer and client id are set; otherwise the
+    # API token on the sign-in page (and, in `followthrough dev`, picking whom to act as).
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer URL, exactly as its discovery says."
+    )
+    oidc_client_id: str | None = Field(default=None, description="OIDC client id.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="OIDC client secret; none for a public client (PKCE only)."
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes to ask for.")
+    oidc_groups_claim: str = Field(
+        default="groups", description="ID-token claim that lists the person's groups."
+    )
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated emails with the admin role."
+    )
+    admin_groups: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated groups whose members are admins."
+    )
+    api_tokens: str | None = Field(
+        default=None,
+        description="Named, scoped API tokens as name:scope:sha256:<hex>, comma-separated "
+        "(`followthrough token new`); hashes only.",
+    )
+    session_idle_seconds: int = Field(
+        default=8 * 3600, ge=60, description="A web session ends after this long unused (8 h)."
+    )
+    session_absolute_seconds: int = Field(
+        default=24 * 3600, ge=60, description="A web session ends this long after sign-in (24 h)."
+    )
+
     pagerduty_api_token: SecretStr | None = None
     pagerduty_api_url: str = Field(
         default="https://api.pagerduty.com", description="PagerDuty REST base URL (https only)."
@@ -104,7 +135,7 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=20.0, gt=0)
     mail_from: str = Field(default="followthrough@localhost", description="From address.")
 
-    @field_validator("pagerduty_webhook_secrets", mode="before")
+    @field_validator("pagerduty_webhook_secrets", "admins", "admin_groups", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
@@ -168,6 +199,10 @@ class Settings(BaseSettings):
             return link_secret(session, token)
         except LinkSecretMissing:
             return None
+
+    @property
+    def oidc_configured(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
 
 class SettingsError(ValueError):

@@ -287,6 +287,7 @@ class ActionItemWorkflow:
                 review_url=inp.review_url,
                 facilitator=inp.facilitator,
                 cc=cc,
+                contributors=[self.item.owner],
                 item=line,
                 other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
                 escalation_count=escalation_count,

@@ -105,6 +105,23 @@ class Code(StrEnum):
     CSRF_INVALID = "csrf_invalid"
     TOO_LONG = "too_long"
 
+    # --- people, roles, links and sign-in --------------------------------------------------------
+    FORBIDDEN = "forbidden"
+    LINK_INVALID = "link_invalid"
+    LINK_EXPIRED = "link_expired"
+    LINK_REVOKED = "link_revoked"
+    LINK_OTHER_REVIEW = "link_other_review"
+    SESSION_ENDED = "session_ended"
+    TOO_MANY_SIGN_INS = "too_many_sign_ins"
+    OIDC_MISCONFIGURED = "oidc_misconfigured"
+    OIDC_UNAVAILABLE = "oidc_unavailable"
+    OIDC_REFUSED = "oidc_refused"
+    OIDC_STATE_MISMATCH = "oidc_state_mismatch"
+    OIDC_TOKEN_INVALID = "oidc_token_invalid"  # noqa: S105 (a name, not a secret)
+    OIDC_TOKEN_EXPIRED = "oidc_token_expired"  # noqa: S105 (a name, not a secret)
+    OIDC_EMAIL_UNVERIFIED = "oidc_email_unverified"
+    API_TOKENS_INVALID = "api_tokens_invalid"
+
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.
 NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (

@@ -16,6 +16,7 @@ from pydantic import Field
 from workflows.policy import Policy
 from workflows.review import (
     ActionItem,
+    Attributed,
     Finding,
     Incident,
     Model,
@@ -155,13 +156,13 @@ class ItemEdit(Model):
     reason: str | None = Field(default=None, description="Why the due date moved (after publish).")
 
 
-class ActionItemRevision(ItemEdit):
+class ActionItemRevision(ItemEdit, Attributed):
     """Update payload for PostmortemWorkflow.revise_action_item."""
 
     id: str = Field(description="Action item id.")
 
 
-class ActionItemWithdrawal(Model):
+class ActionItemWithdrawal(Attributed):
     """Update payload for PostmortemWorkflow.withdraw_action_item: removed while drafting, dropped
     with ``reason`` once published."""
 

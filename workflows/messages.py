@@ -121,3 +121,9 @@ class MailRequest(Model):
     )
     doc_url: str | None = Field(default=None, description="Link to the review document.")
     digest: Digest | None = None
+    link_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="The role each recipient's review link carries (facilitator, contributor or "
+        "viewer), by lower-case email; a recipient not named gets a viewer link. With a signing "
+        "key each recipient then gets their own copy with their own link.",
+    )

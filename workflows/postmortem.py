@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         ReplacedEdit,
         ReviewState,
     )
+    from workflows.review_access import ReviewAccess
     from workflows.steps import FetchIncident, ReviewDocWritten, WriteReviewDoc
 
 
@@ -68,8 +69,9 @@ LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 
 
 @workflow.defn
-class PostmortemWorkflow(ReviewHandlers):
-    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`."""
+class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
+    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`
+    (the audit trail and the access updates in :class:`ReviewAccess`)."""
 
     @workflow.init
     def __init__(self, inp: PostmortemInput) -> None:
@@ -427,6 +429,7 @@ class PostmortemWorkflow(ReviewHandlers):
                 review_url=state.review_url,
                 facilitator=state.facilitator,
                 cc=cc,
+                contributors=[i.owner for i in state.action_items],
                 deadline=deadline,
                 escalation_count=escalation_count,
                 invitation=invitation,

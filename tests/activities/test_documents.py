@@ -11,6 +11,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.documents import DocumentActivities
 from connectors.documents import DocumentWritten, HumanEdit, MarkdownDocuments
 from tests.support.harness import FIVE_WHYS, incident
+from workflows.audit import Actor, ActorKind, AuditEntry, Via
 from workflows.review import ReplacedEdit, ReviewState
 from workflows.steps import WriteReviewDoc
 
@@ -77,3 +78,24 @@ def test_a_replaced_human_edit_reaches_the_workflow_with_its_link(tmp_path: Path
     assert written.replaced_edit == ReplacedEdit(
         version=3, url="https://wiki.test/v3", author="Ana", sections=["x"]
     )
+
+
+def test_the_document_appendix_shows_who_changed_what(tmp_path: Path) -> None:
+    store = MarkdownDocuments(tmp_path / "reviews", "http://review.test")
+    state = ReviewState(
+        incident=incident("PACT5", NOW),
+        facilitator="carol@example.com",
+        leadership=["vp@example.com"],
+    )
+    actor = Actor(kind=ActorKind.PERSON, name="rui@example.com", via=Via.LINK, role="contributor")
+    state.audit.record(
+        AuditEntry(
+            at=NOW, actor=actor, action="five_whys.submitted", summary="Changed | whys", revision=1
+        )
+    )
+    ActivityEnvironment().run(
+        DocumentActivities(store).write_review_document, WriteReviewDoc(state=state)
+    )
+    text = (tmp_path / "reviews" / "PACT5.md").read_text()
+    assert "## Appendix: history" in text
+    assert "| rui@example.com | link | Changed \\| whys |" in text

@@ -64,6 +64,7 @@ from tests.support.harness import (
 from tests.support.scenarios import six_week_review
 from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
+from workflows.audit import Actor, ActorKind, Via
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.codes import Code
 from workflows.contracts import (
@@ -89,6 +90,8 @@ from workflows.review import (
     ItemStatus,
     PublishRequest,
     RemoveActionItem,
+    RevokeLinks,
+    SetFacilitator,
     WentWell,
 )
 
@@ -476,6 +479,38 @@ async def item_revised_and_withdrawn(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def people_and_links(rec: Recording) -> None:
+    """Changes made by people and tokens (each update carries its actor, the review keeps the
+    trail), an admin naming the facilitator, and the facilitator revoking the review's links."""
+    incident_id = "RPEOPLE"
+    review = await rec.start(incident_id, DAILY)
+    t0 = rec.t0
+    alice = Actor(kind=ActorKind.PERSON, name="alice@example.com", via=Via.LINK, role="contributor")
+    ci = Actor(kind=ActorKind.TOKEN, name="ci", via=Via.API, role="facilitator")
+    admin = Actor(kind=ActorKind.PERSON, name="ada@example.com", via=Via.PAGE, role="admin")
+    fay = Actor(kind=ActorKind.PERSON, name="fay@example.com", via=Via.PAGE, role="facilitator")
+    await review.execute_update(
+        PostmortemWorkflow.submit_five_whys, FIVE_WHYS.model_copy(update={"actor": alice})
+    )
+    for draft in drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)):
+        await review.execute_update(
+            PostmortemWorkflow.add_action_item, draft.model_copy(update={"actor": ci})
+        )
+    await review.execute_update(
+        PostmortemWorkflow.set_facilitator,
+        SetFacilitator(facilitator="fay@example.com", actor=admin),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.add_went_well,
+        WentWell(text="The on-call runbook had the rollback steps.", actor=alice),
+    )
+    await review.execute_update(PostmortemWorkflow.publish, PublishRequest(actor=fay))
+    await rec.ticket_key(review, "1")
+    await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=fay))
+    await rec.sleep(1)
+    await rec.save_review(incident_id)
+
+
 async def decided_while_items_start(rec: Recording) -> None:
     """A re-plan and a drop sent as soon as the publish is accepted (a PATCH and a DELETE right
     after publishing), landing while the items' workflows are starting: once started, each hears
@@ -859,6 +894,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("item-replanned", "time-skipping", item_replanned),
     Scenario("item-revised-and-withdrawn", "time-skipping", item_revised_and_withdrawn),
     Scenario("decided-while-items-start", "dev", decided_while_items_start),
+    Scenario("people-and-links", "time-skipping", people_and_links),
     Scenario("escalation-ladder", "time-skipping", escalation_ladder),
     Scenario("live-check-closed", "time-skipping", live_check_closed),
     Scenario("reconciliation-closed", "time-skipping", reconciliation_closed),
