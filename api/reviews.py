@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as FastApiPath
 from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
@@ -41,6 +42,7 @@ from workflows.contracts import (
     ItemEdit,
     ReviewStatus,
     TicketEvent,
+    WentWellRevision,
     Withdrawn,
 )
 from workflows.ids import incident_id_of, item_workflow_id, review_workflow_id
@@ -254,6 +256,43 @@ async def add_went_well(request: Request, incident_id: str, body: WentWell) -> R
     """Add one "what went well" entry."""
     await update_review(
         request, incident_id, PostmortemWorkflow.add_went_well, body, Action.EDIT_WENT_WELL
+    )
+    return await view(request, incident_id)
+
+
+#: A went-well entry's position in the path (from 0; a review has at most 50).
+ENTRY = FastApiPath(ge=0, le=10_000, description="Position of the entry, from 0.")
+
+
+class WentWellText(BaseModel):
+    """The new text of a went-well entry."""
+
+    text: str = Field(description="What went well (at most 10,000 characters).")
+
+
+@router.patch("/reviews/{incident_id}/went-well/{index}")
+async def patch_went_well(
+    request: Request, incident_id: str, body: WentWellText, index: int = ENTRY
+) -> ReviewView:
+    """Change one "what went well" entry (``index`` from 0, as the review lists them)."""
+    revision = WentWellRevision(index=index, text=body.text)
+    await update_review(
+        request, incident_id, PostmortemWorkflow.revise_went_well, revision, Action.EDIT_WENT_WELL
+    )
+    return await view(request, incident_id)
+
+
+@router.delete("/reviews/{incident_id}/went-well/{index}")
+async def delete_went_well(request: Request, incident_id: str, index: int = ENTRY) -> ReviewView:
+    """Remove one "what went well" entry: how a review with an entry that should not stand is
+    mended."""
+    revision = WentWellRevision(index=index)
+    await update_review(
+        request,
+        incident_id,
+        PostmortemWorkflow.revise_went_well,
+        revision,
+        Action.REMOVE_WENT_WELL,
     )
     return await view(request, incident_id)
 

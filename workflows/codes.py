@@ -58,6 +58,7 @@ class Code(StrEnum):
     FIVE_WHYS_MISSING = "five_whys_missing"
     WENT_WELL_MISSING = "went_well_missing"
     WENT_WELL_EMPTY = "went_well_empty"
+    WENT_WELL_UNKNOWN = "went_well_unknown"
     ROOT_CAUSE_UNCOVERED = "root_cause_uncovered"
     ACTION_ITEMS_MISSING = "action_items_missing"
     BLAME_FINDINGS_OPEN = "blame_findings_open"

@@ -44,6 +44,7 @@ __all__ = [
     "ReviewStatus",
     "TicketEvent",
     "UpdateResult",
+    "WentWellRevision",
     "Withdrawn",
 ]
 
@@ -181,6 +182,16 @@ class ActionItemRevision(ItemEdit, Attributed):
     """Update payload for PostmortemWorkflow.revise_action_item."""
 
     id: str = Field(description="Action item id.")
+
+
+class WentWellRevision(Attributed):
+    """Update payload for PostmortemWorkflow.revise_went_well: a new text, or none to remove it.
+
+    The way to mend an entry that should not stand (a typo, blaming words, a paste gone wrong).
+    """
+
+    index: int = Field(ge=0, description="Position of the entry, from 0, as the review lists it.")
+    text: str | None = Field(default=None, description="The new text; unset removes the entry.")
 
 
 class ActionItemWithdrawal(Attributed):

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         ReplanRequest,
         ReviewStatus,
         UpdateResult,
+        WentWellRevision,
         Withdrawn,
     )
     from workflows.deadlines import item_due
@@ -282,6 +283,39 @@ class ReviewHandlers:
             raise calls.rules_rejected(violations)
 
     @workflow.update
+    def revise_went_well(self, revision: WentWellRevision) -> UpdateResult:
+        """Edit or remove one "what went well" entry (any phase but closed)."""
+        entries = self.state.went_well
+        if revision.text is None:
+            removed = entries.pop(revision.index)
+            summary = f"Removed from what went well: {removed.text}"
+        else:
+            entries[revision.index] = WentWell(text=revision.text.strip())
+            summary = f"Changed what went well {revision.index + 1}: {revision.text}"
+        self._changed()
+        self._audit(revision.actor, "went_well.revised", summary)
+        return self._result(f"went_well.{revision.index}")
+
+    @revise_went_well.validator
+    def _validate_revise_went_well(self, revision: WentWellRevision) -> None:
+        state = self.state
+        if state.phase == Phase.CLOSED:
+            raise calls.wrong_phase("change what went well", state.phase.value)
+        if revision.index >= len(state.went_well):
+            raise calls.rules_rejected([_unknown_went_well(revision.index, len(state.went_well))])
+        if revision.text is None:
+            return
+        if not revision.text.strip():
+            raise calls.rules_rejected([calls.went_well_empty()])
+        entry = WentWell(text=revision.text)
+        others = [w for n, w in enumerate(state.went_well) if n != revision.index]
+        violations = limits.oversize(entry) or limits.review_text(
+            state.five_whys, [*others, entry], state.action_items
+        )
+        if violations:
+            raise calls.rules_rejected(violations)
+
+    @workflow.update
     def publish(self, request: PublishRequest) -> UpdateResult:
         """Publish: the items become tickets and tracking starts."""
         self.state.blame_override = (request.blame_override or "").strip() or None
@@ -460,6 +494,15 @@ def _count(n: int, noun: str) -> str:
 
 def _changed_summary(item_id: str, fields: dict[str, Any]) -> str:
     return f"Changed action item {item_id} ({', '.join(sorted(fields)) or 'nothing'})"
+
+
+def _unknown_went_well(index: int, count: int) -> Violation:
+    return Violation(
+        code=Code.WENT_WELL_UNKNOWN,
+        field="index",
+        message=f"There is no went-well entry {index}; the review has {count} (from 0).",
+        hint="Read the review for the entries' positions.",
+    )
 
 
 def _replan_only() -> Violation:

@@ -23,6 +23,8 @@ CONTRACT = [
     ("patch", "/api/reviews/{incident_id}/action-items/{item_id}"),
     ("delete", "/api/reviews/{incident_id}/action-items/{item_id}"),
     ("post", "/api/reviews/{incident_id}/went-well"),
+    ("patch", "/api/reviews/{incident_id}/went-well/{index}"),
+    ("delete", "/api/reviews/{incident_id}/went-well/{index}"),
     ("post", "/api/reviews/{incident_id}/publish"),
     ("post", "/api/reviews/{incident_id}/follow-up"),
     ("post", "/api/action-items/{incident_id}/{item_id}/close"),

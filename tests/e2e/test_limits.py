@@ -177,3 +177,39 @@ def test_an_incident_id_with_control_characters_answers_400_with_its_code(
     answer = dev_app.send_pagerduty(resolved_event("PBAD\x07ID"))
     assert answer.status_code == 400
     assert codes(answer) == [("incident_id_invalid", "event.data.id")]
+
+
+def with_went_well(dev_app: DevApp, *texts: str) -> str:
+    incident_id = open_review(dev_app)
+    for text in texts:
+        path = f"/api/reviews/{incident_id}/went-well"
+        assert dev_app.api("POST", path, {"text": text}).status_code == 200
+    return incident_id
+
+
+def test_a_went_well_entry_can_be_rewritten(dev_app: DevApp) -> None:
+    incident_id = with_went_well(dev_app, "Paging worked.", WORST)
+    answer = dev_app.api(
+        "PATCH", f"/api/reviews/{incident_id}/went-well/1", {"text": "The rollback took 4 minutes."}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["went_well"] == ["Paging worked.", "The rollback took 4 minutes."]
+    assert not [f for f in answer.json()["findings"] if f["field"].startswith("went_well")]
+
+
+def test_a_went_well_entry_can_be_removed(dev_app: DevApp) -> None:
+    incident_id = with_went_well(dev_app, "Paging worked.", WORST, "Rollback was quick.")
+    answer = dev_app.api("DELETE", f"/api/reviews/{incident_id}/went-well/1")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["went_well"] == ["Paging worked.", "Rollback was quick."]
+
+
+def test_changing_a_went_well_entry_that_does_not_exist_answers_went_well_unknown(
+    dev_app: DevApp,
+) -> None:
+    incident_id = with_went_well(dev_app, "Paging worked.")
+    before = dev_app.review(incident_id)
+    answer = dev_app.api("DELETE", f"/api/reviews/{incident_id}/went-well/3")
+    assert answer.status_code == 422
+    assert codes(answer) == [("went_well_unknown", "index")]
+    assert dev_app.review(incident_id) == before

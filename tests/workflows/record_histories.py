@@ -76,6 +76,7 @@ from workflows.contracts import (
     ReplanRequest,
     ReviewOutcome,
     TicketEvent,
+    WentWellRevision,
 )
 from workflows.digest import DigestWorkflow
 from workflows.ids import item_workflow_id, review_workflow_id
@@ -680,6 +681,22 @@ async def foreign_ticket_events(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def went_well_revised(rec: Recording) -> None:
+    """A draft whose what-went-well entries are rewritten and one removed, then published."""
+    incident_id = "RWENTWELL"
+    review = await rec.start(incident_id, DAILY)
+    for text in ("Paging worked.", "Bob was careless, as usual.", "Rollback took 4 minutes."):
+        await review.execute_update(PostmortemWorkflow.add_went_well, WentWell(text=text))
+    await review.execute_update(
+        PostmortemWorkflow.revise_went_well,
+        WentWellRevision(index=0, text="Paging reached the owner in a minute."),
+    )
+    await review.execute_update(PostmortemWorkflow.revise_went_well, WentWellRevision(index=1))
+    await rec.publish(review, drafts(rec.t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)))
+    await rec.sleep(1.5)
+    await rec.save_review(incident_id)
+
+
 async def tracker_permission_denied(rec: Recording) -> None:
     """Jira refuses to create tickets (403): three attempts per item, the facilitator told."""
     incident_id = "RDENIED"
@@ -924,6 +941,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("deleted-ticket", "time-skipping", deleted_ticket),
     Scenario("reopened-ticket", "time-skipping", reopened_ticket),
     Scenario("foreign-ticket-events", "time-skipping", foreign_ticket_events),
+    Scenario("went-well-revised", "time-skipping", went_well_revised),
     Scenario("tracker-permission-denied", "time-skipping", tracker_permission_denied),
     Scenario("confluence-document", "time-skipping", confluence_document),
     Scenario("mail-refused", "time-skipping", mail_refused),
