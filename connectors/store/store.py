@@ -1133,11 +1133,12 @@ def _repeat_incidents(
             targets.setdefault(review_id, incident_id)
     titles: dict[str, str] = {}
     if targets:
-        titles = dict(
-            connection.execute(
+        titles = {
+            incident_id: title
+            for incident_id, title in connection.execute(
                 select(r.incident_id, r.title).where(r.incident_id.in_(set(targets.values())))
-            ).tuples()
-        )
+            )
+        }
     out = []
     for x in sorted(in_period, key=lambda x: (x.resolved_at, x.incident_id), reverse=True):
         earlier = _earlier_of(x, by_service, window)
