@@ -214,9 +214,24 @@ class ReviewStore:
         Returns True when written. Idempotent: repeating a write, or writing an older revision
         after a newer one, changes nothing and returns False.
         """
-        return self._guard(lambda: self._write(record, written_at or datetime.now(UTC)))
+        return self.write_many([record], written_at=written_at) == 1
 
-    def _write(self, record: ReviewRecord, written_at: datetime) -> bool:
+    def write_many(
+        self, records: Sequence[ReviewRecord], *, written_at: datetime | None = None
+    ) -> int:
+        """Write several reviews in one transaction (``reindex``); returns how many were newer.
+
+        All or nothing: a failure leaves the store as it was, and a retry is safe.
+        """
+        moment = written_at or datetime.now(UTC)
+
+        def run() -> int:
+            with self.engine.begin() as connection:
+                return sum(self._write(connection, record, moment) for record in records)
+
+        return self._guard(run)
+
+    def _write(self, connection: Connection, record: ReviewRecord, written_at: datetime) -> bool:
         values = _review_values(record, written_at)
         make_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         proposed = make_insert(reviews).values(**values)
@@ -227,25 +242,21 @@ class ReviewStore:
             # concurrent writers of one review queue, and each compares against the winner.
             where=r.revision < proposed.excluded.revision,
         ).returning(r.id)
-        with self.engine.begin() as connection:
-            review_id = connection.execute(statement).scalar_one_or_none()
-            if review_id is None:
-                return False
-            for table in (root_causes, action_items, follow_up_outcomes):
-                connection.execute(delete(table).where(table.c.review_id == review_id))
-            causes = _cause_values(record, review_id)
-            items = _item_values(record, review_id)
-            outcomes = [
-                {"review_id": review_id, **o.model_dump(exclude={"item_id"}), "item_id": o.item_id}
-                for o in record.follow_up
-            ]
-            if causes:
-                connection.execute(insert(root_causes), causes)
-            if items:
-                connection.execute(insert(action_items), items)
-            if outcomes:
-                connection.execute(insert(follow_up_outcomes), outcomes)
-            self._search.write(connection, review_id, _search_document(record))
+        review_id = connection.execute(statement).scalar_one_or_none()
+        if review_id is None:
+            return False
+        for table in (root_causes, action_items, follow_up_outcomes):
+            connection.execute(delete(table).where(table.c.review_id == review_id))
+        causes = _cause_values(record, review_id)
+        items = _item_values(record, review_id)
+        outcomes = [{"review_id": review_id, **o.model_dump()} for o in record.follow_up]
+        if causes:
+            connection.execute(insert(root_causes), causes)
+        if items:
+            connection.execute(insert(action_items), items)
+        if outcomes:
+            connection.execute(insert(follow_up_outcomes), outcomes)
+        self._search.write(connection, review_id, _search_document(record))
         return True
 
     # --- one review ------------------------------------------------------------------------
