@@ -42,13 +42,14 @@ from tests.postgres import PostgresCluster
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TEAMS = ["payments", "discovery", "identity", "platform", "data", "mobile", "growth", "infra"]
 CATEGORIES = ["process", "documentation", "tooling", "roles", "environment", "other"]
-WORDS = (
-    "database connection pool timeout deploy rollout canary cache eviction queue backlog "
-    "consumer lag certificate expiry dns resolver failover replica lag disk quota memory leak "
-    "thread starvation retry storm rate limit config drift feature flag migration schema lock "
-    "index bloat vacuum autoscaler cooldown load balancer health check alert threshold runbook "
-    "paging escalation dashboard capacity forecast quota billing webhook signature token rotation"
-).split()
+_LINES = (
+    "database connection pool timeout deploy rollout canary cache eviction queue backlog",
+    "consumer lag certificate expiry dns resolver failover replica lag disk quota memory leak",
+    "thread starvation retry storm rate limit config drift feature flag migration schema lock",
+    "index bloat vacuum autoscaler cooldown load balancer health check alert threshold runbook",
+    "paging escalation dashboard capacity forecast quota billing webhook signature token rotation",
+)
+WORDS = [word for line in _LINES for word in line.split()]
 RARE = "zeppelin"  # in one review in a thousand
 
 

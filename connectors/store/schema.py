@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -84,6 +85,9 @@ class ReviewRow(Base):
     tracked: Mapped[bool] = mapped_column(Boolean, comment="published: phase is not drafting")
     facilitator: Mapped[str] = mapped_column(String(500))
     resolved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolved_ms: Mapped[int] = mapped_column(
+        BigInteger, comment="resolved_at in Unix milliseconds: window arithmetic on both databases"
+    )
     quarter: Mapped[str] = mapped_column(String(7), comment="of resolved_at, UTC: 2026-Q4")
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -104,6 +108,7 @@ class ReviewRow(Base):
         Index(None, "team", "resolved_at", "incident_id"),
         Index(None, "service_key", "resolved_at", "incident_id"),
         Index(None, "service_name", "resolved_at", "incident_id"),
+        Index(None, "service_key", "resolved_ms"),
         Index(None, "quarter"),
     )
 

@@ -139,3 +139,25 @@ def test_trends_keep_to_the_range(history: ReviewStore) -> None:
     trends = history.trends(START, day(4, 1), NOW)
     assert [s.service for s in trends.services] == ["checkout"]
     assert [q.quarter for q in trends.root_cause_categories] == ["2026-Q1"]
+
+
+def _pair(store: ReviewStore, first: datetime, second: datetime) -> None:
+    for incident_id, moment in (("B", second), ("A", first)):  # the later one written first
+        store.write(review(incident_id, resolved_at=moment, root_causes=[cause(1)]))
+
+
+def test_a_review_exactly_one_window_after_the_last_is_a_repeat(store: ReviewStore) -> None:
+    _pair(store, day(1, 10), day(1, 10) + timedelta(days=365))
+    repeats = store.trends(START, day(2, 1, 2027), NOW).repeats
+    assert [(r.quarter, r.count) for r in repeats] == [("2027-Q1", 1)]
+
+
+def test_a_review_one_millisecond_past_the_window_is_not_a_repeat(store: ReviewStore) -> None:
+    late = day(1, 10) + timedelta(days=365, milliseconds=1)
+    _pair(store, day(1, 10), late)
+    assert store.trends(START, day(2, 1, 2027), NOW).repeats == []
+
+
+def test_reviews_resolved_at_the_same_moment_do_not_repeat_each_other(store: ReviewStore) -> None:
+    _pair(store, day(3, 1), day(3, 1))
+    assert store.trends(START, END, NOW).repeats == []

@@ -40,6 +40,12 @@ def upgrade() -> None:
         ),
         sa.Column("facilitator", sa.String(500), nullable=False),
         sa.Column("resolved_at", MOMENT, nullable=False),
+        sa.Column(
+            "resolved_ms",
+            sa.BigInteger(),
+            nullable=False,
+            comment="resolved_at in Unix milliseconds: window arithmetic on both databases",
+        ),
         sa.Column("quarter", sa.String(7), nullable=False, comment="of resolved_at, UTC: 2026-Q4"),
         sa.Column("published_at", MOMENT, nullable=True),
         sa.Column("follow_up_at", MOMENT, nullable=True),
@@ -62,6 +68,7 @@ def upgrade() -> None:
         ("team", "resolved_at", "incident_id"),
         ("service_key", "resolved_at", "incident_id"),
         ("service_name", "resolved_at", "incident_id"),
+        ("service_key", "resolved_ms"),
         ("quarter",),
     ):
         op.create_index(f"ix_reviews_{'_'.join(columns)}", "reviews", list(columns))
