@@ -431,10 +431,10 @@ class ReviewStore:
                 else []
                 for p in PHASES
             }
-            statuses = _status_counts(connection, [i.tracked.is_(True)])
+            statuses, published = _status_counts(connection)
             overdue_groups = _overdue_groups(connection, now, overdue_limit)
             median_days = _indexed_median(connection)
-            points = _week_points(connection, weeks, statuses)
+            points = _week_points(connection, weeks, statuses, published)
         done, open_count = statuses["done"].count, statuses["open"].count
         return Dashboard(
             reviews=sum(by_phase.values()),
@@ -916,19 +916,24 @@ class _Count:
     def __init__(self) -> None:
         self.count = 0
         self.closed = 0  # with a closed_at
-        self.published = 0  # with a published_at
 
 
-def _status_counts(connection: Connection, where: list[ColumnElement[bool]]) -> dict[str, _Count]:
+def _status_counts(connection: Connection) -> tuple[dict[str, _Count], int]:
+    """Items of tracked reviews per status (and how many have a closed_at), and how many have
+    a published_at. Both read only the (tracked, status, closed_at) and (tracked, published_at)
+    indexes, never the table."""
     counts = {"open": _Count(), "done": _Count(), "dropped": _Count()}
-    for status, count, closed, published in connection.execute(
-        select(i.status, func.count(), func.count(i.closed_at), func.count(i.published_at))
-        .where(*where)
+    for status, count, closed in connection.execute(
+        select(i.status, func.count(), func.count(i.closed_at))
+        .where(i.tracked.is_(True))
         .group_by(i.status)
     ):
         entry = counts.setdefault(status, _Count())
-        entry.count, entry.closed, entry.published = count, closed, published
-    return counts
+        entry.count, entry.closed = count, closed
+    published = connection.execute(
+        select(func.count()).where(i.tracked.is_(True), i.published_at.is_not(None))
+    ).scalar()
+    return counts, int(published or 0)
 
 
 def _overdue_select(now: datetime) -> Select[Any]:
@@ -1036,6 +1041,7 @@ def _week_points(
     connection: Connection,
     weeks: Sequence[tuple[datetime, datetime]],
     statuses: dict[str, _Count],
+    published_all: int,
 ) -> list[WeekPoint]:
     """Cumulative completion at the end of each week, from the items of recent weeks only.
 
@@ -1062,7 +1068,6 @@ def _week_points(
             )
         )
     )
-    published_all = sum(c.published for c in statuses.values())
     points = []
     for begin, end in weeks:
         published = published_all - sum(1 for p in published_late if p >= end)
