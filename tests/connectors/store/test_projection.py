@@ -135,3 +135,12 @@ def test_an_unreachable_database_is_a_retryable_connector_error(tmp_path: object
     assert caught.value.system == "store" and caught.value.retryable
     assert "pw@" not in caught.value.message
     store.close()
+
+
+def test_a_batch_write_counts_only_the_newer_reviews(store: ReviewStore) -> None:
+    first, second = _revisions(2)
+    store.write(second)
+    written = store.write_many([first, review("P2"), review("P3")])
+    assert written == 2
+    assert [r.incident_id for r in store.records()] == ["P1", "P2", "P3"]
+    assert store.get("P1") == second
