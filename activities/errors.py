@@ -29,6 +29,8 @@ _CODES: dict[tuple[str, ErrorKind], Code] = {
     ("smtp", ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
     ("smtp", ErrorKind.INVALID_ADDRESS): Code.MAIL_ADDRESS_INVALID,
     ("smtp", ErrorKind.UNAVAILABLE): Code.MAIL_UNAVAILABLE,
+    ("store", ErrorKind.BAD_REQUEST): Code.STORE_REJECTED,
+    ("store", ErrorKind.UNAVAILABLE): Code.STORE_UNAVAILABLE,
 }
 
 _FALLBACK: dict[str, Code] = {
@@ -37,6 +39,7 @@ _FALLBACK: dict[str, Code] = {
     "smtp": Code.MAIL_UNAVAILABLE,
     "documents": Code.DOCUMENT_WRITE_FAILED,
     "tracker": Code.TRACKER_UNKNOWN_TICKET,
+    "store": Code.STORE_UNAVAILABLE,
 }
 
 

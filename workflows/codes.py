@@ -71,6 +71,8 @@ class Code(StrEnum):
     MAIL_UNAVAILABLE = "MailUnavailable"
     MAIL_ADDRESS_INVALID = "MailAddressInvalid"
     DOCUMENT_WRITE_FAILED = "DocumentWriteFailed"
+    STORE_UNAVAILABLE = "StoreUnavailable"
+    STORE_REJECTED = "StoreRejected"
 
     # --- HTTP API --------------------------------------------------------------------------------
     UNAUTHORIZED = "unauthorized"
@@ -80,6 +82,8 @@ class Code(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     TEMPORAL_UNAVAILABLE = "temporal_unavailable"
     CSRF_INVALID = "csrf_invalid"
+    CURSOR_INVALID = "cursor_invalid"
+    QUERY_INVALID = "query_invalid"
 
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.
@@ -93,4 +97,5 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.TRACKER_UNKNOWN_TICKET,
     Code.MAIL_REJECTED,
     Code.MAIL_ADDRESS_INVALID,
+    Code.STORE_REJECTED,
 )

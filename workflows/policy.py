@@ -131,6 +131,23 @@ class DigestPolicy(_Section):
         return value
 
 
+class RecurrencePolicy(_Section):
+    """Learning across reviews: how far back an earlier review of the same service counts."""
+
+    window: timedelta = Field(
+        default=timedelta(days=365),
+        description="Earlier reviews of the same service (or team) resolved within this long "
+        "before a new one are shown on it and count as repeat incidents. Default P365D.",
+    )
+
+    @field_validator("window")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration")
+        return value
+
+
 class Team(_Section):
     """A team owns services; its facilitator runs the reviews and its leadership gets escalations."""
 
@@ -163,6 +180,7 @@ class Policy(_Section):
     follow_up: FollowUpPolicy = Field(default_factory=FollowUpPolicy)
     action_items: ActionItemPolicy = Field(default_factory=ActionItemPolicy)
     digest: DigestPolicy = Field(default_factory=DigestPolicy)
+    recurrence: RecurrencePolicy = Field(default_factory=RecurrencePolicy)
     timezone: str = Field(default="UTC", description="IANA zone for meetings and dates.")
     teams: list[Team] = Field(default_factory=list)
     defaults: Defaults = Field(default_factory=Defaults)
