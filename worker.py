@@ -463,15 +463,37 @@ async def _cmd_trigger(settings: Settings, incident_id: str, title: str | None) 
     return 0
 
 
-def _cmd_lint(path: str) -> int:
-    from workflows.rules import lint_text
+#: The longest file ``followthrough lint`` reads (1 MB: a whole post-mortem, many times over).
+MAX_LINT_FILE = 1_000_000
 
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    findings = lint_text(text)
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    """Print each finding as ``path:line: code: message ('span'). Hint: ...``; exit 1 on findings.
+
+    The checks are those of ``POST /api/lint`` (``--kind``, ``--done-when``, ``--symptom``,
+    ``--responder``); the whole file is one text.
+    """
+    from workflows import rules
+
+    path: str = args.file
+    text = sys.stdin.read(MAX_LINT_FILE + 1) if path == "-" else _read_capped(Path(path))
+    if len(text) > MAX_LINT_FILE:
+        print(
+            f"error: {path} is over {MAX_LINT_FILE:,} characters; lint it in parts", file=sys.stderr
+        )
+        return 2
+    findings = rules.lint(text, args.responder, args.kind, args.done_when, args.symptom)
     for f in findings:
-        line = text.count("\n", 0, f.start) + 1
-        print(f"{path}:{line}: {f.code}: {f.message} ({f.text!r}). Hint: {f.hint}")
+        source = args.done_when if f.field == "done_when" and args.done_when else text
+        line = source.count("\n", 0, f.start) + 1
+        where = f"{path}:{line}" if source is text else f"--done-when:{line}"
+        print(f"{where}: {f.code}: {f.message} ({f.text!r}). Hint: {f.hint}")
     return 1 if findings else 0
+
+
+def _read_capped(path: Path) -> str:
+    with path.open(encoding="utf-8") as handle:
+        return handle.read(MAX_LINT_FILE + 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -485,13 +507,27 @@ def main(argv: list[str] | None = None) -> int:
     trigger = sub.add_parser("trigger", help="start a review by hand")
     trigger.add_argument("incident_id")
     trigger.add_argument("--title", default=None)
-    lint = sub.add_parser("lint", help="check a text for blaming language (exit 1 on findings)")
+    lint = sub.add_parser(
+        "lint",
+        help="check a text for blame, vague items or symptom root causes (exit 1 on findings)",
+    )
     lint.add_argument("file", help="path, or - for standard input")
+    lint.add_argument(
+        "--kind",
+        choices=("text", "action_item", "root_cause"),
+        default="text",
+        help="what the file holds: free text (default), an action item's title, a root cause",
+    )
+    lint.add_argument("--done-when", default=None, help="the action item's done-when criterion")
+    lint.add_argument("--symptom", default=None, help="the chain's symptom, for a root cause")
+    lint.add_argument(
+        "--responder", action="append", default=[], help="a responder's name (repeatable)"
+    )
     args = parser.parse_args(argv)
     command = args.command or "worker"
 
     if command == "lint":
-        return _cmd_lint(args.file)
+        return _cmd_lint(args)
     try:
         settings = load_settings()
         if command != "dev":

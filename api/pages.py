@@ -54,6 +54,7 @@ from connectors.links import verify_review_token
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
 from connectors.tracker import parse_item_label
+from workflows.codes import OVERRIDABLE_CODES
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ItemStatus,
@@ -134,6 +135,7 @@ def _make_templates() -> Jinja2Templates:
     env.filters["percent"] = lambda v: "\u2013" if v is None else f"{v:.0%}"
     env.globals["phase_labels"] = PHASE_LABELS
     env.globals["categories"] = [c.value for c in RootCauseCategory]
+    env.globals["overridable_codes"] = list(OVERRIDABLE_CODES)
     return templates
 
 

@@ -238,11 +238,15 @@ class FiveWhysForm:
         return model, [], why_rows, cause_rows
 
     def findings(self, responders: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        """Blameless findings of the text as typed, keyed like the review's findings."""
+        """Blame (and, for root causes, symptom) findings of the text as typed, keyed like the review's."""
         out: dict[str, list[dict[str, Any]]] = {}
 
-        def add(text: str, where: str) -> None:
+        def add(text: str, where: str, root_cause: bool = False) -> None:
             found = rules.lint_text(text, responders, where)
+            if root_cause:
+                found += rules.root_cause_findings(
+                    text, self.symptom, responders, where, blame=found
+                )
             if found:
                 out[where] = [f.model_dump(mode="json") for f in found]
 
@@ -250,7 +254,7 @@ class FiveWhysForm:
         for i, why in enumerate(self.whys):
             add(why, f"five_whys.whys.{i}")
         for i, row in enumerate(self.root_causes):
-            add(row.statement, f"five_whys.root_causes.{i}.statement")
+            add(row.statement, f"five_whys.root_causes.{i}.statement", root_cause=True)
         return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -288,17 +288,56 @@ async def close_local_item(request: Request, incident_id: str, item_id: str) -> 
 
 
 class LintRequest(BaseModel):
-    text: str = Field(description="Text to check.")
-    responders: list[str] = Field(default_factory=list, description="Names to treat as people.")
-    kind: str | None = Field(default=None, description="`action_item` adds the SMART checks.")
+    text: str = Field(
+        description=f"Text to check; with kind=action_item the item's title. At most "
+        f"{rules.MAX_TEXT:,} characters (longer answers 422 too_long)."
+    )
+    responders: list[str] = Field(
+        default_factory=list, max_length=200, description="Names to treat as people."
+    )
+    kind: Literal["text", "action_item", "root_cause"] | None = Field(
+        default=None,
+        description="`action_item` adds the SMART checks of title and done_when; `root_cause` "
+        "adds the root-cause-or-symptom check (with `symptom`). Default: blame only.",
+    )
     done_when: str | None = Field(default=None, description="Done-when, with kind=action_item.")
+    symptom: str | None = Field(
+        default=None, description="The chain's symptom, with kind=root_cause."
+    )
 
 
-@router.post("/lint")
+class LintFinding(BaseModel):
+    code: str = Field(description="Stable code from workflows.codes.Code.")
+    kind: Literal["blame", "vague", "symptom"] = Field(description="What kind of finding.")
+    field: str | None = Field(description="title or done_when with kind=action_item, else null.")
+    start: int = Field(description="Offset of the span in its text.")
+    end: int = Field(description="End offset (exclusive).")
+    text: str = Field(description="The span.")
+    message: str = Field(description="Why the span is flagged.")
+    hint: str = Field(description="A rewrite hint.")
+    suggestion: str | None = Field(
+        default=None, description="A concrete rewrite, when there is one."
+    )
+
+
+class LintAnswer(BaseModel):
+    findings: list[LintFinding] = Field(description="Every finding, by field then offset.")
+
+
+@router.post("/lint", response_model=LintAnswer)
 async def lint(body: LintRequest) -> dict[str, Any]:
-    """Blameless-language findings, and with ``kind=action_item`` the SMART wording checks."""
-    findings = rules.lint_text(body.text, body.responders)
-    if body.kind == "action_item":
-        findings += rules.lint_action_wording(body.text, body.done_when)
-    findings.sort(key=lambda f: f.start)
+    """Blameless-language findings; with ``kind=action_item`` the SMART wording checks, with
+    ``kind=root_cause`` whether the statement is only a symptom. Pure: nothing is stored."""
+    for name, value in (
+        ("text", body.text),
+        ("done_when", body.done_when),
+        ("symptom", body.symptom),
+    ):
+        message = rules.too_long(name, value)
+        if message:
+            raise ApiError(
+                422, Code.TOO_LONG, message, field=name, hint="Check the text in smaller parts."
+            )
+    responders = [r[:200] for r in body.responders]
+    findings = rules.lint(body.text, responders, body.kind, body.done_when, body.symptom)
     return {"findings": [f.model_dump(mode="json") for f in findings]}

@@ -54,6 +54,23 @@ def test_lint_exits_0_on_blameless_text(tmp_path: Path) -> None:
     assert run("lint", str(notes)).returncode == 0
 
 
+def test_lint_reads_a_root_cause_with_its_symptom(tmp_path: Path) -> None:
+    cause = tmp_path / "cause.txt"
+    cause.write_text("The payment system crashed\n")
+    result = run("lint", str(cause), "--kind", "root_cause", "--symptom", "Checkout failed")
+    assert result.returncode == 1
+    assert f"{cause}:1: root_cause_is_symptom" in result.stdout
+
+
+def test_lint_reads_an_action_item_with_its_done_when(tmp_path: Path) -> None:
+    title = tmp_path / "title.txt"
+    title.write_text("Harden the VPN config")
+    result = run("lint", str(title), "--kind", "action_item", "--done-when", "VPN hardened")
+    assert result.returncode == 1
+    assert f"{title}:1: title_vague" in result.stdout
+    assert "--done-when:1: done_when_not_measurable" in result.stdout
+
+
 def test_a_bad_policy_stops_start_up_naming_the_key(tmp_path: Path) -> None:
     policy = tmp_path / "followthrough.toml"
     policy.write_text('[action_items]\nremind_before = "soon"\n')

@@ -43,6 +43,14 @@ class Code(StrEnum):
     BLAME_HUMAN_ERROR = "blame_human_error"
     BLAME_COUNTERFACTUAL = "blame_counterfactual"
     BLAME_PERSON_SUBJECT = "blame_person_subject"
+    BLAME_SARCASM = "blame_sarcasm"
+    BLAME_INSINUATION = "blame_insinuation"
+
+    # --- root cause vs symptom (findings of kind "symptom") --------------------------------------
+    ROOT_CAUSE_IS_SYMPTOM = "root_cause_is_symptom"
+    ROOT_CAUSE_RESTATES_SYMPTOM = "root_cause_restates_symptom"
+    ROOT_CAUSE_PROXIMATE_TRIGGER = "root_cause_proximate_trigger"
+    ROOT_CAUSE_STOPS_AT_PERSON = "root_cause_stops_at_person"
 
     # --- publishing and phases -----------------------------------------------------------------
     FIVE_WHYS_MISSING = "five_whys_missing"
@@ -51,6 +59,7 @@ class Code(StrEnum):
     ROOT_CAUSE_UNCOVERED = "root_cause_uncovered"
     ACTION_ITEMS_MISSING = "action_items_missing"
     BLAME_FINDINGS_OPEN = "blame_findings_open"
+    SYMPTOM_FINDINGS_OPEN = "symptom_findings_open"
     WRONG_PHASE = "wrong_phase"
     FOLLOW_UP_INCOMPLETE = "follow_up_incomplete"
     FOLLOW_UP_INVALID = "follow_up_invalid"
@@ -84,6 +93,7 @@ class Code(StrEnum):
     CSRF_INVALID = "csrf_invalid"
     CURSOR_INVALID = "cursor_invalid"
     QUERY_INVALID = "query_invalid"
+    TOO_LONG = "too_long"
 
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.
@@ -99,3 +109,6 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.MAIL_ADDRESS_INVALID,
     Code.STORE_REJECTED,
 )
+
+#: Publish blockers that an override reason lifts (they come last in the status query's list).
+OVERRIDABLE_CODES: tuple[str, ...] = (Code.BLAME_FINDINGS_OPEN, Code.SYMPTOM_FINDINGS_OPEN)

@@ -24,6 +24,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
     from workflows.action_item import ActionItemWorkflow
+    from workflows.codes import OVERRIDABLE_CODES
     from workflows.messages import Invitation, MailKind
     from workflows.policy import Policy
     from workflows.review import (
@@ -443,8 +444,9 @@ class PostmortemWorkflow:
         return ReviewStatus(
             state=self.state,
             findings=rules.review_findings(self.state),
-            publish_blockers=[b for b in blockers if b.code != "blame_findings_open"]
-            + [b for b in blockers if b.code == "blame_findings_open"],
+            # Blockers an override lifts come last: the page puts the override box after them.
+            publish_blockers=[b for b in blockers if b.code not in OVERRIDABLE_CODES]
+            + [b for b in blockers if b.code in OVERRIDABLE_CODES],
         )
 
     # --- updates: analysis -------------------------------------------------------------------

@@ -214,10 +214,12 @@ class WentWell(Model):
 
 
 class PublishRequest(Model):
-    """Publish the review; an override reason lets it through with open blameless findings."""
+    """Publish the review; an override reason lets it through with open blame or symptom findings."""
 
     blame_override: str | None = Field(
-        default=None, description="Why open blameless-language findings are acceptable."
+        default=None,
+        description="Why the open findings are acceptable as they stand: blaming wording, and root "
+        "causes that read as symptoms (one reason covers both).",
     )
 
 
@@ -240,16 +242,21 @@ class Violation(Model):
 
 
 class Finding(Model):
-    """A blameless-language or vagueness finding in free text."""
+    """A finding in free text: blaming language, a vague action item, or a root cause that is a symptom."""
 
     code: str = Field(description="Stable code from workflows.codes.Code.")
-    kind: Literal["blame", "vague"] = Field(description="blame or vague.")
+    kind: Literal["blame", "vague", "symptom"] = Field(
+        description="blame, vague, or symptom (a root cause that only describes an effect)."
+    )
     field: str | None = Field(default=None, description="Where in the review, if in one.")
     start: int = Field(description="Offset of the offending span.")
     end: int = Field(description="End offset (exclusive).")
     text: str = Field(description="The offending span.")
     message: str = Field(description="What is wrong.")
     hint: str = Field(description="A rewrite hint.")
+    suggestion: str | None = Field(
+        default=None, description="A concrete rewrite, when there is one."
+    )
 
 
 # --- review state ----------------------------------------------------------------------------------
@@ -360,7 +367,7 @@ class ReviewState(Model):
 
 
 class ReviewStatus(Model):
-    """What the ``status`` query answers: the state, its blameless findings, what blocks publishing."""
+    """What the ``status`` query answers: the state, its findings, what blocks publishing."""
 
     state: ReviewState
     findings: list[Finding] = Field(default_factory=list)

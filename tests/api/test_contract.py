@@ -59,6 +59,54 @@ def test_lint_answers_findings_with_offsets_kinds_and_hints(client: TestClient) 
     assert all(f["hint"] for f in findings)
 
 
+def test_lint_reads_a_root_cause_with_its_symptom(client: TestClient) -> None:
+    answer = client.post(
+        "/api/lint",
+        json={
+            "text": "Checkout returned 500s",
+            "kind": "root_cause",
+            "symptom": "Checkout returned HTTP 500 for 38% of requests",
+        },
+        headers={"Authorization": "Bearer contract-token"},
+    )
+    assert answer.status_code == 200
+    (finding,) = answer.json()["findings"]
+    assert (finding["kind"], finding["code"]) == ("symptom", "root_cause_restates_symptom")
+    assert finding["hint"]
+
+
+def test_lint_reads_an_action_items_title_and_done_when_together(client: TestClient) -> None:
+    answer = client.post(
+        "/api/lint",
+        json={"text": "Harden the VPN config", "kind": "action_item", "done_when": "VPN hardened"},
+        headers={"Authorization": "Bearer contract-token"},
+    )
+    fields = [f["field"] for f in answer.json()["findings"]]
+    assert fields == ["title", "done_when"]
+
+
+@pytest.mark.parametrize("field", ["text", "done_when", "symptom"])
+def test_lint_refuses_a_text_over_10000_characters_as_too_long(
+    client: TestClient, field: str
+) -> None:
+    body = {"text": "ok", field: "x" * 10_001}
+    answer = client.post("/api/lint", json=body, headers={"Authorization": "Bearer contract-token"})
+    assert answer.status_code == 422
+    (error,) = answer.json()["errors"]
+    assert (error["code"], error["field"]) == ("too_long", field)
+    assert "10,000" in error["message"]
+
+
+def test_lint_refuses_an_unknown_kind(client: TestClient) -> None:
+    answer = client.post(
+        "/api/lint",
+        json={"text": "x", "kind": "poem"},
+        headers={"Authorization": "Bearer contract-token"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "kind"
+
+
 def test_an_invalid_body_answers_422_in_the_documented_shape(client: TestClient) -> None:
     answer = client.post(
         "/api/lint", json={"texts": "x"}, headers={"Authorization": "Bearer contract-token"}

@@ -207,6 +207,21 @@ async def test_blaming_why_is_saved_and_highlighted_with_its_rewrite_hint(site: 
     assert "careless" in blockers
 
 
+async def test_a_symptom_root_cause_is_saved_marked_and_blocks_publishing(site: Site) -> None:
+    incident_id = await site.new_review()
+    form = five_whys(GOOD_WHYS, rc_statement=["The API pods crashed."])
+    async with site.signed_in() as browser:
+        assert (await post(browser, incident_id, "five-whys", form)).status_code == 303
+        page = await browser.get(f"/reviews/{incident_id}")
+    cause = element(page.text, "f-root_causes-0-statement")
+    assert cause.marks == ["The API pods crashed", "The API pods crashed"]
+    assert 'class="finding-symptom"' in page.text
+    assert "why once more" in cause.text.lower()
+    publish = element(page.text, "publish").text
+    assert "as a symptom" in publish
+    assert "Override reason" in publish
+
+
 async def test_user_text_is_escaped_in_pages(site: Site) -> None:
     incident_id = await site.new_review()
     whys = ["<script>alert(1)</script> was careless", *GOOD_WHYS[1:]]
