@@ -44,8 +44,9 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
-from connectors.factory import build_connectors
+from connectors.factory import Connectors, build_connectors
 from connectors.settings import Settings, SettingsError, load_settings
+from connectors.store import parse_url
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.digest import DIGEST_SCHEDULE_ID, DigestWorkflow
@@ -110,6 +111,9 @@ def secret_values(settings: Settings) -> list[str]:
         )
         if s is not None
     ]
+    if settings.database_url is not None:
+        password = parse_url(settings.database_url.get_secret_value()).password
+        found += [str(password)] if password else []
     return found + [s.get_secret_value() for s in settings.pagerduty_webhook_secrets]
 
 
@@ -221,9 +225,13 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings) -> Worker:
-    """A worker with every workflow and activity. Sync activities run in a thread pool."""
-    activities = build_activities(build_connectors(settings), client)
+def build_worker(
+    client: Client, settings: Settings, connectors: Connectors | None = None
+) -> Worker:
+    """A worker with every workflow and activity. Sync activities run in a thread pool.
+
+    ``connectors`` default to the ones the settings name (tests hand in a failing one)."""
+    activities = build_activities(connectors or build_connectors(settings), client)
     return Worker(
         client,
         task_queue=settings.task_queue,

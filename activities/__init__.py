@@ -11,6 +11,7 @@ from activities.documents import DocumentActivities
 from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
+from activities.store import StoreActivities
 from activities.tickets import TicketActivities
 from connectors.factory import Connectors
 
@@ -22,7 +23,12 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
     tickets = TicketActivities(connectors.tracker)
     mail = MailActivities(connectors.mailer, connectors.mail_from, connectors.link_secret)
     reviews = ReviewActivities(client)
+    served: list[Callable[..., Any]] = []
+    if connectors.store is not None:
+        store = StoreActivities(connectors.store)
+        served = [store.store_review, store.find_repeats, store.read_digest]
     return [
+        *served,
         incidents.fetch_incident,
         documents.write_review_doc,
         tickets.open_ticket,

@@ -10,6 +10,7 @@ from connectors.links import LinkSecretMissing, link_secret
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
 from connectors.settings import Settings
+from connectors.store import ReviewStore
 from connectors.tracker import Tracker
 
 
@@ -23,6 +24,7 @@ class Connectors:
     mailer: Mailer
     mail_from: str
     link_secret: str | None = None  # signs review links in emails; None: plain links
+    store: ReviewStore | None = None  # the review store; None: its activities are not served
 
 
 def build_connectors(settings: Settings) -> Connectors:
@@ -77,6 +79,8 @@ def build_connectors(settings: Settings) -> Connectors:
         mailer=mailer,
         mail_from=settings.mail_from,
         link_secret=_link_secret(settings),
+        # Opening the store migrates it to the newest schema (the start-up migration).
+        store=ReviewStore(settings.store_url),
     )
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from workflows.review import Model
+from workflows.review import EarlierReview, Model
 
 
 class MailKind(StrEnum):
@@ -129,3 +129,7 @@ class MailRequest(Model):
     invitation: Invitation | None = None
     problem: str | None = Field(default=None, description="Integration problem to explain.")
     digest: Digest | None = None
+    repeats: list[EarlierReview] = Field(
+        default_factory=list,
+        description="Earlier reviews of the same service or team (review opened), newest first.",
+    )
