@@ -41,15 +41,20 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest_asyncio.fixture(scope="session")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The CLI dev server, where visibility and search attributes matter."""
-    env = await WorkflowEnvironment.start_local(
+async def start_dev_server() -> WorkflowEnvironment:
+    """A CLI dev server of its own, with the search attributes registered (shut it down)."""
+    return await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         data_converter=pydantic_data_converter,
         search_attributes=list(SEARCH_ATTRIBUTES),
         dev_server_extra_args=["--log-level", "error"],
     )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The CLI dev server, where visibility and search attributes matter."""
+    env = await start_dev_server()
     yield env
     await env.shutdown()
 

@@ -93,6 +93,7 @@ class Code(StrEnum):
     CSRF_INVALID = "csrf_invalid"
     CURSOR_INVALID = "cursor_invalid"
     QUERY_INVALID = "query_invalid"
+    STORE_DOWN = "store_unavailable"
     TOO_LONG = "too_long"
 
 

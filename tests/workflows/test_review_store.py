@@ -12,6 +12,7 @@ from pathlib import Path
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from connectors.documents import MarkdownDocuments
 from connectors.errors import ConnectorError, ErrorKind
 from connectors.factory import build_connectors
 from connectors.settings import Settings
@@ -171,3 +172,7 @@ async def test_second_incident_of_a_service_shows_the_first_with_its_open_item(
     assert [(i.id, i.status) for i in earlier.open_items] == [("1", ItemStatus.OPEN)]
     assert "An open item from Checkout API returned 503s (PREP1) addresses this service" in text
     assert "Connection pools default to unbounded" in text
+    document = MarkdownDocuments(settings.documents_dir, settings.base_url).path("PREP2")
+    markdown = document.read_text()
+    assert "## Earlier reviews of this service" in markdown
+    assert "(PREP1) addresses this service." in markdown
