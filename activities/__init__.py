@@ -1,4 +1,10 @@
-"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing."""
+"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
+
+One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``,
+``store``: the review store), ``errors`` for the codes, ``reindex`` (rebuilding the store from
+Temporal, run by ``followthrough reindex``), and :func:`build_activities` binding them to one
+worker's connectors.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,19 @@ from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
 from activities.store import StoreActivities
 from activities.tickets import TicketActivities
-from connectors.factory import Connectors
+from connectors.bundle import Connectors
+
+__all__ = [
+    "build_activities",
+    "documents",
+    "errors",
+    "incidents",
+    "mail",
+    "reindex",
+    "reviews",
+    "store",
+    "tickets",
+]
 
 
 def build_activities(connectors: Connectors, client: Client) -> list[Callable[..., Any]]:

@@ -20,7 +20,13 @@ from tqdm import tqdm
 
 from activities.store import review_record
 from connectors.store import ReviewRecord, ReviewStore
-from workflows.review import ReviewStatus
+from workflows.contracts import ReviewStatus
+
+__all__ = [
+    "QUERY",
+    "ReindexReport",
+    "reindex",
+]
 
 QUERY = "WorkflowType = 'PostmortemWorkflow'"
 QUERY_TIMEOUT = timedelta(seconds=10)

@@ -34,6 +34,13 @@ from workflows.review import (
 )
 from workflows.steps import FindRepeats, ReadDigest, RepeatsFound, StoreReview
 
+__all__ = [
+    "StoreActivities",
+    "digest_of",
+    "earlier_review",
+    "review_record",
+]
+
 #: The store's limits (connectors/store/records.py); longer values are clipped.
 ID, SHORT, TEXT, DUE, URL = 200, 500, 20_000, 40, 2000
 MAX_WHYS, MAX_CAUSES, MAX_ITEMS = 20, 50, 200

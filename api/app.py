@@ -12,10 +12,13 @@ from temporalio.client import Client
 
 from api import errors, pages, reviews, store_reads, webhooks
 from api.metrics import API_CALLS, REGISTRY
+from api.views import Health
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
 from connectors.store import ReviewStore
+from followthrough.settings import Settings
 from workflows.policy import Policy
+
+__all__ = ["create_app"]
 
 
 def create_app(
@@ -53,12 +56,18 @@ def create_app(
         return response
 
     @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict[str, str]:
+    async def healthz() -> Health:
         """Liveness: the process answers. Needs no token."""
-        return {"status": "ok"}
+        return Health(status="ok")
 
-    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    @app.get(
+        "/metrics",
+        tags=["ops"],
+        response_class=PlainTextResponse,
+        responses={200: {"description": "Prometheus text exposition format."}},
+    )
     async def metrics() -> Response:
+        """Prometheus metrics. Needs no token."""
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(webhooks.router)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+__all__ = ["API_CALLS", "REGISTRY", "WEBHOOKS"]
+
 REGISTRY = CollectorRegistry()
 WEBHOOKS = Counter(
     "followthrough_webhooks_total",

@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = corpus_dir(args.corpus, args.split)
     machine_header(f"lint quality, {args.split} part: {folder}")
     cases = load(folder)
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[str, bool], int] = defaultdict(int)
     for c in cases:
         counts[(c.check, c.positive)] += 1
     print(

@@ -25,6 +25,7 @@ a file in a temporary folder (WAL, synchronous=NORMAL, as the store opens it).
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import shutil
 import tempfile
@@ -119,7 +120,7 @@ def generate(n: int, seed: int = 7) -> list[ReviewRecord]:
                 service_id=service_id,
                 service_name=service_name,
                 team=team,
-                phase=phase,  # type: ignore[arg-type]
+                phase=phase,
                 facilitator="facilitator@example.com",
                 resolved_at=resolved,
                 published_at=published,
@@ -187,16 +188,18 @@ def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
         lambda: store.list_reviews(ReviewFilter(cursor=second), NOW),
         runs,
     )
-    for label, q, extra in (
+    searches: tuple[tuple[str, str, dict[str, Any]], ...] = (
         (f"search q={RARE} (rare)", RARE, {}),
         ("search q=database (common)", "database", {}),
         ("search q=replica failover (two words)", "replica failover", {}),
         ("search q=deploy, phase=closed", "deploy", {"phase": "closed"}),
         ("search q=dat (a prefix)", "dat", {}),
-    ):
-        page = store.list_reviews(ReviewFilter(q=q, **extra), NOW)
+    )
+    for label, q, extra in searches:
+        search = ReviewFilter(q=q, **extra)
+        page = store.list_reviews(search, NOW)
         print(f"    {q!r}: {len(page.reviews)} on the first page", flush=True)
-        measure(label, lambda q=q, e=extra: store.list_reviews(ReviewFilter(q=q, **e), NOW), runs)
+        measure(label, functools.partial(store.list_reviews, search, NOW), runs)
     query = RepeatQuery(
         incident_id="NEW",
         service_id="PSVC001",

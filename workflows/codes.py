@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["NON_RETRYABLE_INTEGRATION_CODES", "OVERRIDABLE_CODES", "Code"]
+
 
 class Code(StrEnum):
     """A stable, machine-readable reason. The value is the wire form."""
@@ -63,6 +65,10 @@ class Code(StrEnum):
     WRONG_PHASE = "wrong_phase"
     FOLLOW_UP_INCOMPLETE = "follow_up_incomplete"
     FOLLOW_UP_INVALID = "follow_up_invalid"
+
+    # --- workflow failures (ApplicationError.type) --------------------------------------------
+    RULES_REJECTED = "RulesRejected"  # a validator refused an update; details list violations
+    ACTIVITY_FAILED = "ActivityFailed"  # an activity failed without a code of its own
 
     # --- integrations (ApplicationError.type of failed activities) -----------------------------
     PAGERDUTY_UNAUTHORIZED = "PagerDutyUnauthorized"

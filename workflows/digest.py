@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
+__all__ = ["DIGEST_STORE_PATCH", "DigestWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls
+    from workflows.contracts import DigestInput
     from workflows.figures import build_digest
     from workflows.messages import Digest, MailKind, MailRequest
-    from workflows.review import DigestInput
     from workflows.steps import ListReviews, ReadDigest, ReviewRows
 
-DIGEST_SCHEDULE_ID = "followthrough-digest"
 #: workflow.patched id: the figures come from the review store (every review, every overdue item,
 #: repeat incidents) instead of from the running reviews one by one.
 DIGEST_STORE_PATCH = "digest-from-store"

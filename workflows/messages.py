@@ -15,6 +15,17 @@ from pydantic import Field
 
 from workflows.review import EarlierReview, Model
 
+__all__ = [
+    "Digest",
+    "DigestRepeat",
+    "DigestTeam",
+    "Invitation",
+    "ItemLine",
+    "MailKind",
+    "MailOutcome",
+    "MailRequest",
+]
+
 
 class MailKind(StrEnum):
     REVIEW_OPENED = "review_opened"

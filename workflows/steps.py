@@ -8,6 +8,25 @@ from pydantic import Field
 
 from workflows.review import ActionItem, EarlierReview, Incident, Model, ReviewState
 
+__all__ = [
+    "FetchIncident",
+    "FindRepeats",
+    "ListReviews",
+    "OpenTicket",
+    "ReadDigest",
+    "RepeatsFound",
+    "ReviewItems",
+    "ReviewQuery",
+    "ReviewRow",
+    "ReviewRows",
+    "StoreReview",
+    "TicketComment",
+    "TicketOpened",
+    "TicketQuery",
+    "TicketStatus",
+    "WriteReviewDoc",
+]
+
 
 class FetchIncident(Model):
     """Ask for the incident's details; ``incident`` is what the webhook already knew."""

@@ -27,6 +27,21 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
+__all__ = [
+    "ADVISORY_LOCK_ID",
+    "MIGRATIONS",
+    "SQLITE_FILE",
+    "StoreConfigError",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "make_engine",
+    "parse_url",
+    "safe_url",
+    "sqlite_url",
+    "upgrade",
+]
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_FILE = "store.sqlite3"
 #: Any constant works: it only has to be the same in every process that migrates this database.

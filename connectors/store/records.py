@@ -16,6 +16,48 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+__all__ = [
+    "CATEGORIES",
+    "ITEM_STATUSES",
+    "NO_TEAM",
+    "PHASES",
+    "Category",
+    "CategoryQuarter",
+    "CauseLink",
+    "Dashboard",
+    "DigestData",
+    "DigestTeamFigures",
+    "FollowUpOutcomeRecord",
+    "FollowUpStatus",
+    "Id",
+    "ItemRecord",
+    "ItemStatus",
+    "Moment",
+    "OverdueItem",
+    "OwnerOverdue",
+    "Phase",
+    "QuarterCount",
+    "Record",
+    "Repeat",
+    "RepeatIncident",
+    "RepeatItem",
+    "RepeatQuery",
+    "ReviewFilter",
+    "ReviewPage",
+    "ReviewRecord",
+    "ReviewRow",
+    "RootCauseRecord",
+    "RootCauseView",
+    "ServiceTrend",
+    "Short",
+    "Suggestion",
+    "TeamOverdue",
+    "TeamTimeToClose",
+    "Text",
+    "Trends",
+    "WeekPoint",
+]
+
 Phase = Literal["drafting", "tracking", "follow_up", "closed"]
 ItemStatus = Literal["open", "done", "dropped"]
 Category = Literal["process", "documentation", "tooling", "roles", "environment", "other"]

@@ -32,6 +32,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+__all__ = [
+    "NAMING",
+    "ActionItemRow",
+    "Base",
+    "FollowUpOutcomeRow",
+    "ReviewRow",
+    "RootCauseRow",
+    "UtcDateTime",
+    "action_items",
+    "follow_up_outcomes",
+    "reviews",
+    "root_causes",
+]
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, whatever the database keeps."""
@@ -47,7 +61,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(
+        self,
+        value: Any,
+        dialect: Dialect,  # noqa: ARG002 (SQLAlchemy's signature)
+    ) -> datetime | None:
         if value is None:
             return None
         moment: datetime = value

@@ -17,6 +17,21 @@ from sqlalchemy import Connection, Integer, column, text
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_WORDS",
+    "MAX_WORD_CHARS",
+    "WORD",
+    "PostgresSearch",
+    "Search",
+    "SearchQueryError",
+    "SqliteSearch",
+    "document",
+    "for_dialect",
+    "query_words",
+    "words",
+]
+
 WORD = re.compile(r"[^\W_]+")
 #: Query limits: a search is a few words, not a document.
 MAX_QUERY_CHARS = 200

@@ -42,8 +42,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from connectors.errors import ConnectorError, ErrorKind
-from connectors.store import engine as db
+import connectors.store.engine as db
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.store.records import (
     CATEGORIES,
     NO_TEAM,
@@ -83,8 +83,20 @@ from connectors.store.schema import (
 )
 from connectors.store.search import SearchQueryError, document, for_dialect, query_words
 
+__all__ = [
+    "SYSTEM",
+    "TOP_SERVICES",
+    "ReviewStore",
+    "StoreQueryError",
+    "decode_cursor",
+    "encode_cursor",
+    "percentile",
+    "quarter_of",
+    "unix_ms",
+]
+
 T = TypeVar("T")
-SYSTEM = "store"
+SYSTEM = System.STORE
 #: Services listed by the trends: the top this many by incidents, and by open items.
 TOP_SERVICES = 10
 DAY = 86400.0
@@ -414,7 +426,7 @@ class ReviewStore:
         overdue_limit: int,
     ) -> Dashboard:
         with self._read() as connection:
-            by_phase = {p: 0 for p in PHASES}
+            by_phase = dict.fromkeys(PHASES, 0)
             for phase, count in connection.execute(select(r.phase, func.count()).group_by(r.phase)):
                 by_phase[phase] = count
             newest_rows = {
@@ -500,11 +512,9 @@ class ReviewStore:
                 )
             ]
             repeat = _repeat_select(start, end, team, window).subquery()
+            counted = select(repeat.c.quarter, func.count()).group_by(repeat.c.quarter)
             repeats_by_quarter: dict[str, int] = {
-                quarter: count
-                for quarter, count in connection.execute(
-                    select(repeat.c.quarter, func.count()).group_by(repeat.c.quarter)
-                )
+                str(row[0]): int(row[1]) for row in connection.execute(counted)
             }
             closing = _close_days_by_team(connection, in_range_i)
             measured = func.sum(

@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 from activities.reindex import reindex
 from api.starter import start_review
 from connectors.store import ReviewStore
-from tests.conftest import start_dev_server
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.temporal import start_dev_server
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
 

@@ -11,7 +11,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.store import StoreActivities, review_record
 from connectors.store import ReviewStore
-from tests.harness import FIVE_WHYS, incident
+from tests.support.harness import FIVE_WHYS, incident
 from workflows.review import (
     ActionItem,
     CauseLink,
@@ -62,7 +62,7 @@ def state(incident_id: str, resolved_at: datetime = T0, **fields: object) -> Rev
         "revision": 7,
     }
     values.update(fields)
-    return ReviewState(**values)  # type: ignore[arg-type]
+    return ReviewState(**values)
 
 
 @pytest.fixture

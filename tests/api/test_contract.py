@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from temporalio.client import Client
 
 from api.app import create_app
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.policy import Policy
 
 CONTRACT = [
@@ -43,6 +43,21 @@ def client(tmp_path: Path) -> TestClient:
 def test_every_public_path_is_documented(client: TestClient, method: str, path: str) -> None:
     spec: dict[str, Any] = client.get("/openapi.json").json()
     assert method in spec["paths"][path]
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p in CONTRACT if p != "/metrics"])
+def test_every_public_path_documents_its_answer(client: TestClient, method: str, path: str) -> None:
+    spec: dict[str, Any] = client.get("/openapi.json").json()
+    responses = spec["paths"][path][method]["responses"]
+    success = next(code for code in responses if code.startswith("2"))
+    schema = responses[success]["content"]["application/json"]["schema"]
+    assert schema.get("$ref") or schema.get("anyOf"), f"{method} {path} answers an untyped body"
+
+
+def test_refusals_are_documented_in_the_one_error_shape(client: TestClient) -> None:
+    spec: dict[str, Any] = client.get("/openapi.json").json()
+    refusal = spec["paths"]["/api/reviews/{incident_id}/publish"]["post"]["responses"]["503"]
+    assert refusal["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
 
 
 def test_lint_answers_findings_with_offsets_kinds_and_hints(client: TestClient) -> None:

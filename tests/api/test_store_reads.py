@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from temporalio.client import Client
 
 from api.app import create_app
-from connectors.settings import Settings
 from connectors.store import ReviewStore
+from followthrough.settings import Settings
 from tests.connectors.store.build import at, cause, item, review
 from workflows.policy import Policy
 

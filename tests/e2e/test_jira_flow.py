@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DevApp, start_dev_app
 from tests.fakes.jira import FakeJira
+from tests.support.dev_app import DevApp, start_dev_app
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
-FIVE_WHYS = {
+FIVE_WHYS: dict[str, Any] = {
     "symptom": "Checkout requests failed with 503 for 40 minutes.",
     "whys": [
         "The API pods ran out of database connections.",
@@ -64,7 +64,7 @@ def published_review(app: DevApp, items: list[tuple[str, str, str, str]] = ITEMS
     used = {root for _, _, root, _ in items}
     five_whys = {
         **FIVE_WHYS,
-        "root_causes": [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in used],  # type: ignore[union-attr]
+        "root_causes": [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in used],
     }
     assert app.api("PUT", f"{base}/five-whys", json=five_whys).status_code == 200
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
@@ -126,9 +126,8 @@ def test_publishing_opens_one_ticket_per_item_with_its_fields(app: DevApp, jira:
             assert fields["assignee"]["emailAddress"] == owner
 
 
-def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(
-    app: DevApp, jira: FakeJira
-) -> None:
+@pytest.mark.usefixtures("jira")
+def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(app: DevApp) -> None:
     incident_id = published_review(app)
     items = tickets_of(app, incident_id, 3)
     erin = next(i for i in items if i["owner"] == "erin@example.com")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.support import RESPONDERS
+from tests.support.rules import RESPONDERS
 from workflows.codes import Code
 from workflows.rules import BLAME_PATTERN_NAMES, ONE_MORE_WHY, lint_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.support import RESPONDERS, by_code, cause, chain, codes
+from tests.support.rules import RESPONDERS, by_code, cause, chain, codes
 from workflows.codes import Code
 from workflows.review import FiveWhys, RootCauseCategory
 from workflows.rules import ONE_MORE_WHY, check_five_whys

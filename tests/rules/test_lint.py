@@ -57,7 +57,7 @@ def test_texts_over_the_limit_are_named_too_long() -> None:
 
 
 def test_linting_reads_no_file_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("the rules opened a file while checking a text")
 
     monkeypatch.setattr(builtins, "open", refuse)

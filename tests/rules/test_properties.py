@@ -12,7 +12,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rules.support import NOW, POLICY
+from tests.support.rules import NOW, POLICY
 from workflows.codes import Code
 from workflows.review import ActionItemDraft, Finding, FiveWhys, RootCause, RootCauseCategory
 from workflows.rules import (

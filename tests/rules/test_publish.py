@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.rules.support import NOW, POLICY, by_code, cause, chain, codes, item, ready_state
+from tests.support.rules import NOW, POLICY, by_code, cause, chain, codes, item, ready_state
 from workflows.codes import OVERRIDABLE_CODES, Code
 from workflows.review import (
     FollowUpOutcome,

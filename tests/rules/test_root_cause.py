@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.support import RESPONDERS
+from tests.support.rules import RESPONDERS
 from workflows.codes import Code
 from workflows.rules import lint_root_cause
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.rules.support import NOW, POLICY, by_code, codes, draft
+from tests.support.rules import NOW, POLICY, by_code, codes, draft
 from workflows.codes import Code
 from workflows.policy import ActionItemPolicy, Policy
 from workflows.review import ActionItemDraft, Violation

@@ -13,11 +13,11 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.documents import MarkdownDocuments
-from connectors.errors import ConnectorError, ErrorKind
-from connectors.factory import build_connectors
-from connectors.settings import Settings
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.store import ReviewRecord, ReviewStore
-from tests.harness import (
+from followthrough.settings import Settings
+from followthrough.wiring import build_connectors
+from tests.support.harness import (
     FIVE_WHYS,
     close_ticket,
     eventually,
@@ -28,9 +28,10 @@ from tests.harness import (
     settings_for,
 )
 from worker import build_worker
+from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import ItemStatus, PostmortemInput, PublishRequest, ReviewOutcome, WentWell
+from workflows.review import ItemStatus, PublishRequest, WentWell
 
 Review = WorkflowHandle[PostmortemWorkflow, ReviewOutcome]
 
@@ -131,7 +132,9 @@ class FlakyStore(ReviewStore):
     def write(self, record: ReviewRecord, *, written_at: datetime | None = None) -> bool:
         if self.failures > 0:
             self.failures -= 1
-            raise ConnectorError("store", ErrorKind.UNAVAILABLE, "review store: connection lost")
+            raise ConnectorError(
+                System.STORE, ErrorKind.UNAVAILABLE, "review store: connection lost"
+            )
         return super().write(record, written_at=written_at)
 
 

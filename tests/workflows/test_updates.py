@@ -18,16 +18,23 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     FiveWhys,
     FollowUpRecord,
-    PostmortemInput,
     PublishRequest,
     RemoveActionItem,
-    ReviewOutcome,
     WentWell,
 )
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from workflows.codes import Code
 from workflows.review import Finding
+from workflows.rules.common import ONE_MORE_WHY
 from workflows.rules.lexicon import read_json
 from workflows.rules.match import Pattern, PatternSet, compile_pattern
 from workflows.rules.people import (
@@ -58,7 +59,8 @@ from workflows.rules.people import (
 )
 from workflows.rules.text import Sentence, Token, fold, has, split, squash
 
-ONE_MORE_WHY = "Ask one more why: what made the error possible or likely?"
+__all__ = ["BLAME_PATTERN_NAMES", "FAMILIES", "Family", "fold_name", "lint_text", "select"]
+
 _LOOK_RIGHT = "what conditions made this decision look right at the time?"
 
 

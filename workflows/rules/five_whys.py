@@ -17,6 +17,8 @@ from workflows.rules.common import MAX_WHYS, MIN_WHYS, ONE_MORE_WHY, blank, plur
 from workflows.rules.people import Names, name_at, names, names_key
 from workflows.rules.text import normalise, split
 
+__all__ = ["check_five_whys"]
+
 # Root causes that stop at a person, beyond the "human error" family of lint_text.
 _PEOPLE = (
     r"(?:engineers?|operators?|developers?|devs?|admins?|administrators?|users?|staff|personnel|"

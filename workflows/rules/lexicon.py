@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+__all__ = ["LEX", "classes", "read_json", "read_list"]
+
 _DATA = resources.files("workflows.rules") / "data"
 
 

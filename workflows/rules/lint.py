@@ -17,6 +17,8 @@ from workflows.rules.blameless import lint_text
 from workflows.rules.root_cause import lint_root_cause
 from workflows.rules.smart import lint_action_wording
 
+__all__ = ["MAX_TEXT", "LintKind", "lint", "root_cause_findings", "too_long"]
+
 #: The longest text one call checks (10,000 characters: a long "why" or a whole timeline note).
 MAX_TEXT = 10_000
 

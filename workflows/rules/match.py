@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from workflows.rules.text import Token, fold
 
+__all__ = ["Pattern", "PatternSet", "Predicate", "compile_pattern"]
+
 Predicate = Callable[[Token], bool]
 
 

@@ -19,6 +19,26 @@ from functools import lru_cache
 from workflows.rules.lexicon import classes, read_json, read_list
 from workflows.rules.text import Sentence, Token, fold, has
 
+__all__ = [
+    "FIRST_NAMES",
+    "ORDINARY_NAMES",
+    "SYSTEMS",
+    "C",
+    "Mention",
+    "Names",
+    "Phrase",
+    "agent_after",
+    "classify",
+    "guessed_name",
+    "mentions",
+    "name_at",
+    "names",
+    "names_key",
+    "person_word",
+    "phrase_before",
+    "subject_of",
+]
+
 _DATA = read_json("blame.json")
 C = classes(_DATA)
 FIRST_NAMES = read_list("first_names.txt")

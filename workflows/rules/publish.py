@@ -27,6 +27,8 @@ from workflows.rules.five_whys import check_five_whys
 from workflows.rules.lint import root_cause_findings
 from workflows.rules.smart import check_action_item, due_violations
 
+__all__ = ["check_follow_up", "check_publish", "review_findings"]
+
 
 def review_findings(state: ReviewState) -> list[Finding]:
     """Blame and symptom findings across every free-text field of a review, in document order.

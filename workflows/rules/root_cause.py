@@ -31,6 +31,8 @@ from workflows.rules.people import ORDINARY_NAMES as _ORDINARY
 from workflows.rules.people import C as PEOPLE
 from workflows.rules.text import Token, has, split, squash
 
+__all__ = ["WHY_ONCE_MORE", "lint_root_cause"]
+
 C = classes(read_json("root_cause.json"))
 
 WHY_ONCE_MORE = (
@@ -169,7 +171,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> _Verdict 
         return _trigger_verdict(statement, quoted, toks, trigger)
     if _gap(toks) or _standing_condition(toks):
         return None
-    person = _person_at_the_end(toks, responders)
+    person = _person_at_the_end(toks)
     if person is not None:
         return _person_verdict(statement, quoted, toks, person)
     if symptom.strip() and _restates(words, _tokens(symptom)):
@@ -516,7 +518,7 @@ _BUGS = frozenset(
 )
 
 
-def _person_at_the_end(toks: Sequence[Token], responders: Sequence[str]) -> tuple[int, int] | None:
+def _person_at_the_end(toks: Sequence[Token]) -> tuple[int, int] | None:
     """A statement that ends at someone: a person's act as its subject or agent ("It was deemed
     good enough by the developer"), or an omission with no subject ("Did not disable the
     pipeline"), or a lack of awareness ("without being fully aware")."""

@@ -30,6 +30,15 @@ from workflows.rules.lexicon import classes, read_json
 from workflows.rules.match import PatternSet, compile_pattern
 from workflows.rules.text import Token, has, normalise, split
 
+__all__ = [
+    "DONE_WHEN_HINT",
+    "check_action_item",
+    "done_when_findings",
+    "due_violations",
+    "lint_action_wording",
+    "title_findings",
+]
+
 _RAW = read_json("smart.json")
 C = classes(_RAW)
 _PHRASES = PatternSet(
@@ -308,7 +317,7 @@ def _heads(toks: Sequence[Token]) -> list[int]:
     return out
 
 
-def title_findings(title: str, done_when: str | None) -> list[_Vague]:
+def title_findings(title: str) -> list[_Vague]:
     toks = _words(title)
     if not any(t.word for t in toks):
         return []
@@ -737,7 +746,7 @@ def lint_action_wording(
     """
     findings: list[Finding] = []
     title = title or ""
-    for f in title_findings(title, done_when):
+    for f in title_findings(title):
         findings.append(_finding(f, title, f"{field_prefix}title"))
     if done_when and done_when.strip():
         for f in done_when_findings(done_when, title):

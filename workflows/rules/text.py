@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from workflows.rules.lexicon import LEX
 
+__all__ = ["Sentence", "Token", "fold", "has", "lemmas", "normalise", "split", "squash", "tokenize"]
+
 # A word: letters and digits, with inner hyphens, apostrophes or dots ("on-call", "didn't",
 # "search-3", "node.js"), a time of day ("14:02"), and "w/o" (read as "without"); anything else
 # that is not space is one punctuation token.

@@ -17,7 +17,8 @@ from connectors.store.schema import Base
 config = context.config
 
 
-def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def _include(_obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+    """Alembic's include_object hook (called positionally): the search tables are the dialect's."""
     return not (type_ == "table" and name is not None and name.startswith("review_search"))
 
 

@@ -22,7 +22,7 @@ def _query(**fields: object) -> RepeatQuery:
         "window": YEAR,
     }
     values.update(fields)
-    return RepeatQuery(**values)  # type: ignore[arg-type]
+    return RepeatQuery(**values)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ NOW = at(60)
 
 
 def _ids(store: ReviewStore, **filters: object) -> list[str]:
-    page = store.list_reviews(ReviewFilter(**filters), NOW)  # type: ignore[arg-type]
+    page = store.list_reviews(ReviewFilter(**filters), NOW)
     return [row.incident_id for row in page.reviews]
 
 

@@ -48,7 +48,7 @@ def test_migrated_schema_matches_the_models(empty_url: str) -> None:
         context = MigrationContext.configure(
             connection,
             opts={
-                "include_object": lambda obj, name, type_, reflected, other: (
+                "include_object": lambda _obj, name, type_, _reflected, _other: (
                     not (type_ == "table" and str(name).startswith("review_search"))
                 )
             },

@@ -128,7 +128,7 @@ def test_times_come_back_in_utc_whatever_offset_went_in(store: ReviewStore) -> N
     assert stored.resolved_at == T0 and stored.resolved_at.utcoffset() == timedelta(0)
 
 
-def test_an_unreachable_database_is_a_retryable_connector_error(tmp_path: object) -> None:
+def test_an_unreachable_database_is_a_retryable_connector_error() -> None:
     store = ReviewStore("postgresql+psycopg://nobody:pw@127.0.0.1:9/none", migrate=False)
     with pytest.raises(ConnectorError) as caught:
         store.write(review("P1"))
