@@ -20,6 +20,7 @@ from temporalio.worker import Replayer
 
 from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
 from worker import WORKFLOWS, workflow_runner
+from workflows import calls
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
 
@@ -75,3 +76,13 @@ def test_saved_histories_cover_every_signal_and_update_of_the_workflows() -> Non
     declared = {name for d in definitions for name in [*d.signals, *d.updates]}
     assert declared - {None}, "no handlers found"
     assert declared <= received, sorted(n for n in declared - received if n)
+
+
+def test_saved_histories_cover_every_activity_the_workflows_call() -> None:
+    """A new activity (a new path, such as the review store's) comes with a recorded history."""
+    called = {
+        value for name, value in vars(calls).items() if name.isupper() and isinstance(value, str)
+    }
+    recorded = {a for f in all_facts() for a in f.activities}
+    assert called, "no activity names found"
+    assert called <= recorded, sorted(called - recorded)
