@@ -9,9 +9,11 @@ import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from api.app import create_app
 from connectors.documents import MarkdownDocuments
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.store import ReviewRecord, ReviewStore
@@ -27,6 +29,7 @@ from tests.support.harness import (
     outbox,
     settings_for,
 )
+from tests.support.site import API_TOKEN, sign_in, site_settings
 from worker import build_worker
 from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.policy import Policy
@@ -155,7 +158,7 @@ async def test_failed_store_write_is_retried_until_the_store_is_correct(
 async def test_second_incident_of_a_service_shows_the_first_with_its_open_item(
     time_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
-    settings = settings_for(tmp_path)
+    settings = site_settings(tmp_path)
     store = ReviewStore(settings.store_url)
     async with local_worker(time_env.client, settings):
         await published(time_env, settings, store, "PREP1")
@@ -170,11 +173,25 @@ async def test_second_incident_of_a_service_shows_the_first_with_its_open_item(
 
         text = await eventually(opened_mail, timeout=30)
         state = (await second.query(PostmortemWorkflow.status)).state
+        app = create_app(settings, time_env.client, Policy())
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as browser:
+            answer = await browser.get(
+                "/api/reviews/PREP2", headers={"Authorization": f"Bearer {API_TOKEN}"}
+            )
+            await sign_in(browser, API_TOKEN)
+            page = (await browser.get("/reviews/PREP2")).text
     (earlier,) = state.repeats
     assert (earlier.incident_id, earlier.match) == ("PREP1", "service")
     assert [(i.id, i.status) for i in earlier.open_items] == [("1", ItemStatus.OPEN)]
     assert "An open item from Checkout API returned 503s (PREP1) addresses this service" in text
     assert "Connection pools default to unbounded" in text
+    (repeat,) = answer.json()["repeats"]
+    assert (repeat["incident_id"], repeat["service"]) == ("PREP1", "checkout")
+    assert [c["category"] for c in repeat["root_causes"]] == ["tooling", "process"]
+    assert [(i["id"], i["status"]) for i in repeat["open_items"]] == [("1", "open")]
+    assert "Earlier reviews of this service" in page
+    assert 'An open item from <a href="/reviews/PREP1">' in page
     document = MarkdownDocuments(settings.documents_dir, settings.base_url).path("PREP2")
     markdown = document.read_text()
     assert "## Earlier reviews of this service" in markdown
