@@ -69,11 +69,12 @@ async def store_call(call: Callable[[], T]) -> T:
 
 
 async def dashboard_figures(
-    request: Request, now: datetime, weeks: list[tuple[datetime, datetime]]
+    request: Request, now: datetime, weeks: list[tuple[datetime, datetime]], *, newest: int
 ) -> Dashboard:
-    """The dashboard's figures over every review (for the dashboard page)."""
+    """The dashboard's figures over every review (for the dashboard page); ``newest`` reviews
+    of each phase are listed."""
     store = store_of(request)
-    return await store_call(lambda: store.dashboard(now, weeks))
+    return await store_call(lambda: store.dashboard(now, weeks, newest=newest))
 
 
 @router.get("/reviews")
