@@ -28,7 +28,14 @@ from connectors.store.records import (
 )
 from workflows.codes import Code
 
-__all__ = ["TRENDS_SPAN", "dashboard_figures", "router", "store_call", "store_of"]
+__all__ = [
+    "TRENDS_SPAN",
+    "dashboard_figures",
+    "read_trends",
+    "router",
+    "store_call",
+    "store_of",
+]
 
 T = TypeVar("T")
 #: ``GET /api/trends`` without ``from``: the year before ``to``.
@@ -127,6 +134,13 @@ async def trends(
     team: Annotated[str | None, Query(max_length=500, description="Only this team's.")] = None,
 ) -> Trends:
     """Learning across reviews: causes by quarter, services, repeats, time to close."""
+    return await read_trends(request, start, end, team)
+
+
+async def read_trends(
+    request: Request, start: datetime | None, end: datetime | None, team: str | None
+) -> Trends:
+    """Trends over reviews resolved in ``[start, end)`` (default: the year before now)."""
     store = store_of(request)
     now = datetime.now(UTC)
     until = _aware(end, "to") if end is not None else now
