@@ -76,6 +76,10 @@ def _svg(chart: Any) -> str:
     return ElementTree.tostring(tree, encoding="unicode")
 
 
+#: What every chart shares: no script, no XML declaration, sized by the page's CSS.
+BASE: dict[str, Any] = {"js": [], "disable_xml_declaration": True, "explicit_size": False}
+
+
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
@@ -90,9 +94,7 @@ def completion_chart(points: list[WeekPoint]) -> str:
         return ""
     chart = pygal.Line(
         style=CHART_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=520,
         height=300,
         show_legend=False,
@@ -121,9 +123,7 @@ def overdue_chart(groups: list[TeamGroup]) -> str:
         return ""
     chart = pygal.HorizontalBar(
         style=OVERDUE_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=520,
         height=max(160, 80 + 48 * len(groups)),
         show_legend=False,
@@ -149,9 +149,7 @@ def categories_chart(quarters: list[CategoryQuarter]) -> str:
         return ""
     chart = pygal.StackedBar(
         style=CATEGORY_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=640,
         height=320,
         legend_at_bottom=True,
@@ -172,9 +170,7 @@ def repeats_chart(points: list[QuarterCount]) -> str:
         return ""
     chart = pygal.Bar(
         style=OVERDUE_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=520,
         height=260,
         show_legend=False,
