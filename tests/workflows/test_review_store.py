@@ -29,6 +29,7 @@ from tests.support.harness import (
     outbox,
     settings_for,
 )
+from tests.support.pages import GOOD_WHYS, five_whys, post
 from tests.support.site import API_TOKEN, sign_in, site_settings
 from worker import build_worker
 from workflows.contracts import PostmortemInput, ReviewOutcome
@@ -181,6 +182,10 @@ async def test_second_incident_of_a_service_shows_the_first_with_its_open_item(
             )
             await sign_in(browser, API_TOKEN)
             page = (await browser.get("/reviews/PREP2")).text
+            linked = await post(
+                browser, "PREP2", "five-whys", five_whys(GOOD_WHYS, rc_same_as=["PREP1/rc1"])
+            )
+        five = (await second.query(PostmortemWorkflow.status)).state.five_whys
     (earlier,) = state.repeats
     assert (earlier.incident_id, earlier.match) == ("PREP1", "service")
     assert [(i.id, i.status) for i in earlier.open_items] == [("1", ItemStatus.OPEN)]
@@ -192,6 +197,11 @@ async def test_second_incident_of_a_service_shows_the_first_with_its_open_item(
     assert [(i["id"], i["status"]) for i in repeat["open_items"]] == [("1", "open")]
     assert "Earlier reviews of this service" in page
     assert 'An open item from <a href="/reviews/PREP1">' in page
+    # While drafting, the earlier causes of the service are offered as "the same cause".
+    assert '<option value="PREP1/rc1" >The same cause as in Checkout API' in page
+    assert linked.status_code == 303
+    assert five is not None and five.root_causes[0].same_as is not None
+    assert five.root_causes[0].same_as.root_cause_id == "rc1"
     document = MarkdownDocuments(settings.documents_dir, settings.base_url).path("PREP2")
     markdown = document.read_text()
     assert "## Earlier reviews of this service" in markdown
