@@ -22,6 +22,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from connectors.errors import ConnectorError
 from followthrough.devserver import dev_server
 from followthrough.logs import configure_logging
 from followthrough.settings import Settings, SettingsError, load_settings
@@ -169,7 +170,6 @@ async def _cmd_trigger(settings: Settings, incident_id: str, title: str | None) 
 
 def _cmd_db_upgrade(settings: Settings) -> int:
     """Migrate the review store to the newest schema (the processes also do it at start-up)."""
-    from connectors.errors import ConnectorError
     from connectors.store import ReviewStore, StoreConfigError
     from connectors.store.engine import current_revision, safe_url
 
@@ -192,8 +192,8 @@ async def _cmd_reindex(settings: Settings) -> int:
     from connectors.store import ReviewStore
 
     policy = load_policy(settings)
+    store = ReviewStore(settings.store_url)  # first: a store it cannot write stops it at once
     client = await connect(settings)
-    store = ReviewStore(settings.store_url)
     report = await reindex(client, store, timezone=policy.timezone, progress=True)
     store.close()
     print(
@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, PolicyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ConnectorError as exc:  # the review store unreachable at start-up (names no password)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
 

@@ -121,3 +121,16 @@ async def test_reindex_writes_every_review_of_the_server_into_the_store(
         assert ReviewStore(sqlite_url(target)).revision("PREINDEXCLI") is not None
     finally:
         await env.shutdown()
+
+
+def test_reindex_stops_with_a_clear_error_when_the_store_is_unreachable(tmp_path: Path) -> None:
+    result = run(
+        "reindex",
+        env={
+            "FOLLOWTHROUGH_DATA_DIR": str(tmp_path),
+            "FOLLOWTHROUGH_DATABASE_URL": "postgresql+psycopg://app:s3cretpass@127.0.0.1:9/reviews",
+        },
+    )
+    assert result.returncode == 1
+    assert "review store at" in result.stderr and "Traceback" not in result.stderr
+    assert "s3cretpass" not in result.stderr
