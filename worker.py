@@ -29,7 +29,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import build_activities
 from connectors.bundle import Connectors
 from followthrough.settings import Settings
-from followthrough.wiring import build_connectors
+from followthrough.wiring import build_connectors, check_connectors
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow
@@ -131,7 +131,9 @@ def build_worker(
     """A worker with every workflow and activity. Sync activities run in a thread pool.
 
     ``connectors`` default to the ones the settings name (tests hand in a failing one)."""
-    activities = build_activities(connectors or build_connectors(settings), client)
+    connectors = connectors or build_connectors(settings)
+    check_connectors(connectors)  # Confluence's space and permission, once, before any review
+    activities = build_activities(connectors, client)
     return Worker(
         client,
         task_queue=settings.task_queue,

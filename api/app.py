@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, store_reads, webhooks
+from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY
 from api.views import Health
 from connectors.local_tracker import LocalTracker
@@ -39,6 +40,7 @@ def create_app(
     app.state.client = client
     app.state.policy = policy
     app.state.store = store if store is not None else ReviewStore(settings.store_url)
+    app.state.identity = identity_from_settings(settings)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )

@@ -14,8 +14,8 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.auth import require_token
-from api.errors import ApiError
+from api.errors import ERROR_RESPONSES, ApiError
+from api.identity.guard import authorize_any, require_caller
 from connectors.errors import ConnectorError
 from connectors.store import ReviewFilter, ReviewStore, StoreQueryError
 from connectors.store.records import (
@@ -41,7 +41,12 @@ T = TypeVar("T")
 #: ``GET /api/trends`` without ``from``: the year before ``to``.
 TRENDS_SPAN = timedelta(days=365)
 
-router = APIRouter(prefix="/api", tags=["store"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/api",
+    tags=["store"],
+    dependencies=[Depends(require_caller)],
+    responses=ERROR_RESPONSES,
+)
 
 
 def store_of(request: Request) -> ReviewStore:
@@ -105,7 +110,10 @@ async def list_reviews(
         str | None, Query(max_length=1000, description="next_cursor of the previous page.")
     ] = None,
 ) -> ReviewPage:
-    """Reviews from the store, newest resolution first, filtered and searched, a page at a time."""
+    """Reviews from the store, newest resolution first, filtered and searched, a page at a time.
+    Anyone signed in in full; a browser that only opened emailed links sees its reviews, not the
+    list."""
+    authorize_any(request)
     store = store_of(request)
     filters = ReviewFilter(
         q=q,
@@ -134,6 +142,7 @@ async def trends(
     team: Annotated[str | None, Query(max_length=500, description="Only this team's.")] = None,
 ) -> Trends:
     """Learning across reviews: causes by quarter, services, repeats, time to close."""
+    authorize_any(request)
     return await read_trends(request, start, end, team)
 
 
@@ -164,6 +173,7 @@ async def suggestions(
     category: Annotated[Category | None, Query(description="Only causes of this kind.")] = None,
 ) -> list[Suggestion]:
     """Earlier root causes of the same service (and category), to link as "the same cause"."""
+    authorize_any(request)
     store = store_of(request)
     record = await store_call(lambda: store.get(incident_id))
     if record is None:

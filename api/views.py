@@ -29,6 +29,7 @@ __all__ = [
     "ErrorEntry",
     "FiveWhysView",
     "Health",
+    "LinksRevoked",
     "LintAnswer",
     "RepeatCause",
     "RepeatItem",
@@ -131,6 +132,10 @@ class ReviewView(BaseModel):
     closed_at: datetime | None
     problems: list[Problem] = Field(description="Outside-system failures the review recorded.")
     blame_override: str | None = Field(description="Why open findings did not block publishing.")
+    revision: int = Field(description="Bumped on every accepted change.")
+    links_revoked_at: datetime | None = Field(
+        description="Links sent until then no longer open the review."
+    )
     repeats: list[RepeatView] = Field(
         description="Earlier reviews of the same service (or team), newest first, found in the "
         "review store when this review opened."
@@ -161,6 +166,17 @@ def review_view(status: ReviewStatus) -> ReviewView:
         problems=state.problems,
         blame_override=state.blame_override,
         repeats=[repeat_view(r) for r in state.repeats],
+        revision=state.revision,
+        links_revoked_at=state.links_revoked_at,
+    )
+
+
+class LinksRevoked(BaseModel):
+    """The answer of revoking a review's links."""
+
+    incident_id: str = Field(description="The review.")
+    links_revoked_at: datetime = Field(
+        description="Links sent until then no longer open the review (401 link_revoked)."
     )
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from api.identity.roles import Scope
+from api.identity.tokens import MatchedToken, match_token, parse_tokens
 from api.starter import start_review
 from connectors.store import ReviewStore, parse_url, sqlite_url
 from connectors.store.engine import current_revision, head_revision, make_engine
@@ -134,3 +136,19 @@ def test_reindex_stops_with_a_clear_error_when_the_store_is_unreachable(tmp_path
     assert result.returncode == 1
     assert "review store at" in result.stderr and "Traceback" not in result.stderr
     assert "s3cretpass" not in result.stderr
+
+
+def test_token_new_prints_a_token_that_the_printed_setting_accepts() -> None:
+    result = run("token", "new", "--name", "ci", "--scope", "read")
+    assert result.returncode == 0, result.stderr
+    token = next(w for w in result.stdout.split() if w.startswith("ftk_"))
+    setting = next(w for w in result.stdout.split() if w.startswith("FOLLOWTHROUGH_API_TOKENS="))
+    entries = parse_tokens(setting.split("=", 1)[1])
+    assert match_token(token, entries) == MatchedToken("ci", Scope.READ)
+    assert token not in setting
+
+
+def test_token_new_refuses_a_bad_name_with_exit_2() -> None:
+    result = run("token", "new", "--name", "Not A Name")
+    assert result.returncode == 2
+    assert "must be 1-40" in result.stderr

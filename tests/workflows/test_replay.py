@@ -18,9 +18,16 @@ from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
+from tests.workflows.record_histories import (
+    HISTORIES,
+    SCENARIOS,
+    Facts,
+    facts,
+    patches,
+    read_history,
+)
 from worker import WORKFLOWS, workflow_runner
-from workflows import calls
+from workflows import action_item, calls, digest, postmortem
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
 
@@ -86,3 +93,17 @@ def test_saved_histories_cover_every_activity_the_workflows_call() -> None:
     recorded = {a for f in all_facts() for a in f.activities}
     assert called, "no activity names found"
     assert called <= recorded, sorted(called - recorded)
+
+
+def test_every_patch_of_the_workflows_has_a_saved_history_on_its_new_path() -> None:
+    """Each ``workflow.patched`` id (a ``*_PATCH`` constant of a workflow module) is recorded in
+    some saved history, so the new path replays as well as the old one."""
+    ids = {
+        str(value)
+        for module in (postmortem, action_item, digest)
+        for name, value in vars(module).items()
+        if name.endswith("_PATCH")
+    }
+    recorded = {patch for p in SAVED for patch in patches(read_history(p))}
+    assert ids, "no patch constants found"
+    assert ids <= recorded, sorted(ids - recorded)
