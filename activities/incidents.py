@@ -22,7 +22,9 @@ class IncidentActivities:
         """The incident with as much detail as the configured source has (webhook data otherwise)."""
         known = request.incident
         try:
-            record = self.source.fetch(known.id)
+            record = self.source.fetch(
+                known.id, max_timeline=request.max_timeline, max_summary=request.max_summary
+            )
         except ConnectorError as exc:
             raise to_application_error(exc) from exc
         if record is None:
@@ -41,6 +43,9 @@ class IncidentActivities:
                 "responders": [Person(**r.model_dump()) for r in record.responders]
                 or known.responders,
                 "timeline": [TimelineEntry(**t.model_dump()) for t in record.timeline],
+                "timeline_total": record.timeline_total
+                if record.timeline_total > len(record.timeline)
+                else None,
                 "details_source": "pagerduty",
             }
         )

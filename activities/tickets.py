@@ -58,7 +58,11 @@ class TicketActivities:
             raise to_application_error(exc) from exc
         activity.logger.info("ticket %s for item %s (created=%s)", ref.key, item.id, ref.created)
         return TicketOpened(
-            key=ref.key, url=ref.url, created=ref.created, unassigned_reason=ref.unassigned_reason
+            key=ref.key,
+            url=ref.url,
+            created=ref.created,
+            unassigned_reason=ref.unassigned_reason,
+            issue_id=ref.issue_id,
         )
 
     @activity.defn

@@ -8,11 +8,13 @@ update or query, and the workflow decides. Its modules:
 - ``views``: a model for every answer; ``errors``: the one error shape and its codes.
 - ``identity``: who is asking (sign-in, sessions, tokens, links) and what their role lets them
   do; ``starter``: starting a review; ``metrics``: Prometheus.
+- ``body_limit``: the size limit of every `/api` and form body (413).
 - ``pages``: the web pages, one module per page (see :mod:`api.pages`).
 """
 
 __all__ = [
     "app",
+    "body_limit",
     "errors",
     "identity",
     "metrics",

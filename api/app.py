@@ -11,9 +11,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, store_reads, webhooks
+from api.body_limit import BodyLimit
 from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY
 from api.views import Health
+from connectors.deliveries import RecentDeliveries
 from connectors.local_tracker import LocalTracker
 from connectors.store import ReviewStore
 from followthrough.settings import Settings
@@ -39,12 +41,14 @@ def create_app(
     app.state.settings = settings
     app.state.client = client
     app.state.policy = policy
+    app.state.deliveries = RecentDeliveries(policy.webhooks.max_age)
     app.state.store = store if store is not None else ReviewStore(settings.store_url)
     app.state.identity = identity_from_settings(settings)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def _timing(

@@ -94,6 +94,10 @@ def temporal_unavailable() -> ApiError:
     )
 
 
+#: Pydantic's error types that have a code of their own (the limits of the domain models).
+_CODES = {"string_too_long": Code.TOO_LONG, "too_long": Code.TOO_MANY}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -103,7 +107,7 @@ def install(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
-                "code": Code.INVALID_REQUEST,
+                "code": _CODES.get(err["type"], Code.INVALID_REQUEST),
                 "field": ".".join(str(p) for p in err["loc"] if p != "body"),
                 "message": err["msg"],
                 "hint": "Fix this field and send the request again.",

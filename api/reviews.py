@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as FastApiPath
 from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
@@ -38,6 +39,7 @@ from workflows.contracts import (
     ItemEdit,
     ReviewStatus,
     TicketEvent,
+    WentWellRevision,
     Withdrawn,
 )
 from workflows.ids import item_workflow_id, review_workflow_id
@@ -220,6 +222,43 @@ async def add_went_well(request: Request, incident_id: str, body: WentWell) -> R
     return await view(request, incident_id)
 
 
+#: A went-well entry's position in the path (from 0; a review has at most 50).
+ENTRY = FastApiPath(ge=0, le=10_000, description="Position of the entry, from 0.")
+
+
+class WentWellText(BaseModel):
+    """The new text of a went-well entry."""
+
+    text: str = Field(description="What went well (at most 10,000 characters).")
+
+
+@router.patch("/reviews/{incident_id}/went-well/{index}")
+async def patch_went_well(
+    request: Request, incident_id: str, body: WentWellText, index: int = ENTRY
+) -> ReviewView:
+    """Change one "what went well" entry (``index`` from 0, as the review lists them)."""
+    revision = WentWellRevision(index=index, text=body.text)
+    await update_review(
+        request, incident_id, PostmortemWorkflow.revise_went_well, revision, Action.EDIT_WENT_WELL
+    )
+    return await view(request, incident_id)
+
+
+@router.delete("/reviews/{incident_id}/went-well/{index}")
+async def delete_went_well(request: Request, incident_id: str, index: int = ENTRY) -> ReviewView:
+    """Remove one "what went well" entry: how a review with an entry that should not stand is
+    mended."""
+    revision = WentWellRevision(index=index)
+    await update_review(
+        request,
+        incident_id,
+        PostmortemWorkflow.revise_went_well,
+        revision,
+        Action.REMOVE_WENT_WELL,
+    )
+    return await view(request, incident_id)
+
+
 @router.post("/reviews/{incident_id}/publish")
 async def publish(
     request: Request, incident_id: str, body: PublishRequest | None = None
@@ -243,7 +282,17 @@ async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) ->
 
 @router.post("/action-items/{incident_id}/{item_id}/close")
 async def close_local_item(request: Request, incident_id: str, item_id: str) -> TicketClosed:
-    """Close a local-tracker ticket: the embedded stand-in for an owner closing a Jira ticket."""
+    """Close a local-tracker ticket: the embedded stand-in for an owner closing a Jira ticket.
+
+    Only under `followthrough dev`: elsewhere it answers 404, so an API token cannot close items.
+    """
+    if not request.app.state.settings.dev_mode:
+        raise ApiError(
+            404,
+            Code.INVALID_REQUEST,
+            "Closing tickets through the API exists in dev mode only.",
+            hint="Close the ticket in the tracker.",
+        )
     tracker: LocalTracker | None = request.app.state.local_tracker
     if tracker is None:
         raise ApiError(
@@ -333,5 +382,8 @@ async def lint(body: LintRequest) -> LintAnswer:
                 422, Code.TOO_LONG, message, field=name, hint="Check the text in smaller parts."
             )
     responders = [r[:200] for r in body.responders]
-    findings = rules.lint(body.text, responders, body.kind, body.done_when, body.symptom)
+    # In a worker thread: a long text must not hold the event loop (webhooks, other pages).
+    findings = await asyncio.to_thread(
+        rules.lint, body.text, responders, body.kind, body.done_when, body.symptom
+    )
     return LintAnswer(findings=findings)

@@ -199,7 +199,8 @@ class WebhookAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: str = Field(
-        description="started, duplicate, ignored, skipped; or closed, reopened, deleted (Jira)."
+        description="started, duplicate, stale, ignored, skipped; or closed, reopened, deleted "
+        "(Jira)."
     )
     reason: str | None = Field(default=None, description="Why nothing started or moved.")
     incident_id: str | None = Field(default=None, description="The incident concerned.")

@@ -8,10 +8,13 @@ nothing to do), 401 for a bad signature, 400 for a body we cannot read, 413 for 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ERROR_RESPONSES, ApiError, temporal_unavailable
@@ -19,12 +22,13 @@ from api.metrics import WEBHOOKS
 from api.starter import start_review
 from api.views import WebhookAnswer
 from connectors import jira_webhook, pagerduty_webhook
+from connectors.deliveries import RecentDeliveries
 from connectors.tracker import parse_item_label
 from workflows.action_item import ActionItemWorkflow
 from workflows.codes import Code
 from workflows.contracts import TicketEvent
-from workflows.ids import item_workflow_id
-from workflows.review import Incident, Person, needs_review
+from workflows.ids import item_workflow_id, review_workflow_id
+from workflows.review import ActionItem, Incident, Person, needs_review
 
 __all__ = ["MAX_BODY", "SIGNAL_TIMEOUT_SECONDS", "incident_from_event", "read_body", "router"]
 
@@ -110,6 +114,38 @@ async def pagerduty(request: Request) -> JSONResponse:
         raise ApiError(400, Code.INVALID_REQUEST, str(exc), field="body") from exc
     webhook_id = request.headers.get(pagerduty_webhook.WEBHOOK_ID_HEADER)
     logger = log.bind(event_type=event.event_type, webhook_id=webhook_id)
+    policy = request.app.state.policy
+    if datetime.now(UTC) - event.occurred_at > policy.webhooks.max_age:
+        # A signed delivery replayed after the namespace's retention could start a second review.
+        WEBHOOKS.labels("pagerduty", "stale").inc()
+        logger.info("pagerduty event stale", occurred_at=event.occurred_at.isoformat())
+        return _answer(
+            200, "stale", reason=f"occurred over webhooks.max_age ({policy.webhooks.max_age}) ago"
+        )
+    deliveries: RecentDeliveries = request.app.state.deliveries
+    keys = [f"webhook:{webhook_id}" if webhook_id else None, f"event:{event.id}"]
+    if deliveries.seen(keys):
+        WEBHOOKS.labels("pagerduty", "duplicate").inc()
+        logger.info("pagerduty delivery repeated", event_id=event.id)
+        data = pagerduty_webhook.incident_of(event)
+        return _answer(
+            200,
+            "duplicate",
+            reason="this delivery was answered before",
+            started=False,
+            incident_id=data.id if data else None,
+            workflow_id=review_workflow_id(data.id) if data else None,
+        )
+    answer = await _pagerduty_event(request, event, logger)
+    deliveries.remember(keys)
+    return answer
+
+
+async def _pagerduty_event(
+    request: Request, event: pagerduty_webhook.PagerDutyEvent, logger: Any
+) -> JSONResponse:
+    """What a fresh, signed, well-formed delivery does (remembered once it answered 2xx)."""
+    settings = request.app.state.settings
     if event.event_type != pagerduty_webhook.RESOLVED:
         WEBHOOKS.labels("pagerduty", "ignored").inc()
         logger.info("pagerduty event ignored", reason=f"not {pagerduty_webhook.RESOLVED}")
@@ -124,6 +160,10 @@ async def pagerduty(request: Request) -> JSONResponse:
         WEBHOOKS.labels("pagerduty", "ignored").inc()
         logger.info("pagerduty event ignored", reason="merge resolution", incident_id=data.id)
         return _answer(200, "ignored", reason="resolved by merging into another incident")
+    bad_id = _bad_incident_id(data.id)
+    if bad_id:
+        WEBHOOKS.labels("pagerduty", "malformed").inc()
+        raise ApiError(400, Code.INCIDENT_ID_INVALID, bad_id, field="event.data.id")
     incident = incident_from_event(event)
     wanted, why = needs_review(incident, request.app.state.policy)
     if not wanted:
@@ -134,7 +174,21 @@ async def pagerduty(request: Request) -> JSONResponse:
         result = await start_review(
             request.app.state.client, settings, request.app.state.policy, incident
         )
-    except (TimeoutError, RPCError) as exc:
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.INVALID_ARGUMENT:
+            # Retrying cannot help: say so, or PagerDuty retries for 48 hours.
+            WEBHOOKS.labels("pagerduty", "refused").inc()
+            logger.warning("review start refused", incident_id=incident.id, error=exc.message)
+            raise ApiError(
+                400,
+                Code.TEMPORAL_REFUSED,
+                f"Temporal refused to start the review: {exc.message}",
+                hint="Nothing was started; the delivery will not succeed when repeated.",
+            ) from exc
+        WEBHOOKS.labels("pagerduty", "unavailable").inc()
+        logger.warning("review start failed", incident_id=incident.id, error=type(exc).__name__)
+        raise temporal_unavailable() from exc
+    except TimeoutError as exc:
         WEBHOOKS.labels("pagerduty", "unavailable").inc()
         logger.warning("review start failed", incident_id=incident.id, error=type(exc).__name__)
         raise temporal_unavailable() from exc
@@ -142,6 +196,33 @@ async def pagerduty(request: Request) -> JSONResponse:
     logger.info("review start", incident_id=incident.id, outcome=result["status"])
     outcome = str(result.pop("status"))
     return _answer(202 if result["started"] else 200, outcome, **result)
+
+
+#: The longest incident id a review accepts (PagerDuty's are 7 to 14 characters).
+MAX_INCIDENT_ID = 200
+
+
+def _bad_incident_id(incident_id: str) -> str | None:
+    """Why ``incident_id`` cannot name a review, or None."""
+    if len(incident_id) > MAX_INCIDENT_ID:
+        return f"The incident id is {len(incident_id):,} characters; at most {MAX_INCIDENT_ID}."
+    if any(not c.isprintable() or c.isspace() for c in incident_id):
+        return "The incident id has control characters or spaces."
+    return None
+
+
+#: Seconds to wait for the item's workflow to say which ticket it has (a worker answers it).
+QUERY_TIMEOUT = 10.0
+
+
+def _not_the_ticket(item: ActionItem, change: jira_webhook.TicketChange) -> str | None:
+    """Why ``change`` is not about ``item``'s recorded ticket, or None when it is."""
+    ticket = item.ticket
+    if ticket is None:
+        return f"action item {item.id} has no ticket yet"
+    if change.key != ticket.key or (ticket.id and change.issue_id and change.issue_id != ticket.id):
+        return f"{change.key} is not the ticket of action item {item.id}"
+    return None
 
 
 @router.post("/jira", response_model=WebhookAnswer)
@@ -179,11 +260,19 @@ async def jira(request: Request) -> JSONResponse:
     source_id = change.event_id or delivery
     ticket_event = TicketEvent(
         key=change.key,
+        issue_id=change.issue_id or None,
         at=change.at,
         event_id=f"{change.kind}:{source_id}" if source_id else None,
     )
     handle = request.app.state.client.get_workflow_handle(item_workflow_id(incident_id, item_id))
     try:
+        # The label only names the item; the item's recorded ticket says whether this is it.
+        item = await asyncio.wait_for(handle.query(ActionItemWorkflow.current), QUERY_TIMEOUT)
+        mismatch = _not_the_ticket(item, change)
+        if mismatch:
+            WEBHOOKS.labels("jira", "ignored").inc()
+            log.info("ticket change ignored", key=change.key, reason=mismatch)
+            return _answer(200, "ignored", reason=mismatch)
         await asyncio.wait_for(handle.signal(signal, ticket_event), SIGNAL_TIMEOUT_SECONDS)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
@@ -191,7 +280,7 @@ async def jira(request: Request) -> JSONResponse:
             return _answer(200, "ignored", reason="the action item is no longer tracked")
         WEBHOOKS.labels("jira", "unavailable").inc()
         raise temporal_unavailable() from exc
-    except TimeoutError as exc:
+    except (TimeoutError, WorkflowQueryFailedError) as exc:
         WEBHOOKS.labels("jira", "unavailable").inc()
         raise temporal_unavailable() from exc
     WEBHOOKS.labels("jira", change.kind).inc()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from followthrough.devserver import BinaryMissing, temporal_binary
 
@@ -17,6 +19,33 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
+
+
+async def bounded(
+    run: Callable[[str], Awaitable[T]], ids: Sequence[str], concurrency: int, label: str
+) -> tuple[list[T], int, float]:
+    """``run(id)`` for every id, ``concurrency`` at a time: (results, failures, wall seconds).
+
+    A failure is a figure, not a crash: it is counted and the first three are printed.
+    """
+    gate = asyncio.Semaphore(concurrency)
+    failures = 0
+
+    async def one(item: str) -> list[T]:
+        nonlocal failures
+        async with gate:
+            try:
+                return [await run(item)]
+            except Exception as exc:
+                failures += 1
+                if failures <= 3:
+                    print(f"    {label} {item} failed: {type(exc).__name__}: {exc}")
+                return []
+
+    t0 = time.perf_counter()
+    results = await asyncio.gather(*(one(i) for i in ids))
+    return [r for found in results for r in found], failures, time.perf_counter() - t0
 
 
 def machine_header(title: str) -> None:
@@ -176,6 +205,11 @@ class CpuMeter:
     def used(self) -> dict[str, float]:
         """CPU seconds per named process since ``mark``."""
         return {k: (cpu_seconds(p) or 0.0) - self.start[k] for k, p in self.pids.items()}
+
+    def others(self) -> float:
+        """CPU seconds the rest of the machine used since ``mark``."""
+        machine_s = (machine_busy() - self.machine) / CLK_TCK
+        return max(machine_s - sum(self.used().values()), 0.0)
 
     def line(self) -> str:
         wall = max(time.perf_counter() - self.t, 1e-9)

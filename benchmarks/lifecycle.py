@@ -52,6 +52,7 @@ class Run:
     wall_s: float
     parent_events: int
     child_events: list[int]
+    child_bytes: list[int]
     history_bytes: int
     parent_bytes: int
     messages: int
@@ -67,18 +68,21 @@ async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -
     history = await run.handle.fetch_history()
     parent_bytes = size = len(history.to_json())
     child_events = []
+    child_bytes = []
     for n in ITEMS:
         child_history = await client.get_workflow_handle(
             item_workflow_id(incident_id, n)
         ).fetch_history()
         child_events.append(len(child_history.events))
-        size += len(child_history.to_json())
+        child_bytes.append(len(child_history.to_json()))
+        size += child_bytes[-1]
     return Run(
         env_start_s=0.0,
         server_cpu_s=0.0,
         wall_s=run.wall_seconds,
         parent_events=len(history.events),
         child_events=child_events,
+        child_bytes=child_bytes,
         history_bytes=size,
         parent_bytes=parent_bytes,
         messages=len(outbox(settings)),

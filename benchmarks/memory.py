@@ -36,6 +36,7 @@ from api.starter import start_review
 from benchmarks._common import (
     CpuMeter,
     binary,
+    bounded,
     child_named,
     cpu_seconds,
     exit_now,
@@ -141,24 +142,12 @@ async def open_and_publish(
 async def batch(
     client: Client, settings: Settings, ids: list[str], concurrency: int
 ) -> tuple[list[float], list[float], float, int]:
-    gate = asyncio.Semaphore(concurrency)
-    failures = 0
-
-    async def one(incident_id: str) -> tuple[float, float] | None:
-        nonlocal failures
-        async with gate:
-            try:
-                return await open_and_publish(client, settings, incident_id)
-            except Exception as exc:  # a figure, not a crash: count and report it
-                failures += 1
-                if failures <= 3:
-                    print(f"    review {incident_id} failed: {type(exc).__name__}: {exc}")
-                return None
-
-    t0 = time.perf_counter()
-    results = await asyncio.gather(*(one(i) for i in ids))
-    wall = time.perf_counter() - t0
-    done = [r for r in results if r is not None]
+    done, failures, wall = await bounded(
+        lambda incident_id: open_and_publish(client, settings, incident_id),
+        ids,
+        concurrency,
+        "review",
+    )
     return [r[0] for r in done], [r[1] for r in done], wall, failures
 
 

@@ -7,7 +7,7 @@ in a temporary folder, warms up, then measures:
 (b) deliveries of distinct incidents from a thread pool: throughput and latency, then how long
     the worker takes to write every document (the backlog those starts created);
 (c) duplicate deliveries of one incident at the same concurrency: latency, and how many started;
-(d) time from the 202 to ``GET /api/reviews/{id}`` answering 200 and to ``<id>.md`` existing;
+(d) time from the 202 to ``GET /api/reviews/{id}`` answering 200 and to its document file existing;
 (e) ``PUT /api/reviews/{id}/five-whys`` accepted (200) and rejected (422), and
     ``GET /api/reviews/{id}``.
 
@@ -51,6 +51,7 @@ from benchmarks._common import (
     report,
     rss_kb,
 )
+from connectors.documents import document_name
 from connectors.pagerduty_webhook import sign
 from tests.support.dev_app import (
     DevApp,
@@ -374,7 +375,7 @@ def main() -> None:
         early_answers: Counter[str] = Counter()
         for _ in range(args.readable):
             incident = new_id()
-            doc_path = docs / f"{incident}.md"
+            doc_path = docs / document_name(incident)
             _, response = sender.post(sender.prepare(resolved_event(incident)))
             t_202 = time.perf_counter()
             if response.status_code != 202:
@@ -400,7 +401,7 @@ def main() -> None:
                 to_document.append(document)
             started_ids.append(incident)
         report("202 -> GET /api/reviews/{id} 200", to_readable)
-        report("202 -> <id>.md exists", to_document)
+        report("202 -> document file exists", to_document)
         print(cpu.line())
         if early_answers:
             print(f"    answers before readable: {dict(early_answers)}")

@@ -11,7 +11,9 @@ connector receives the values it needs (never the settings) and raises
 - local defaults: ``local_tracker``, ``documents`` (Markdown files), ``mail`` (the outbox).
 - the review store: ``store`` (SQLAlchemy; SQLite or PostgreSQL, Alembic migrations).
 - shared: ``errors`` (systems, kinds), ``links`` (signed review links, the signing key),
-  ``files`` (the atomic write), ``atlassian`` (what the Jira and Confluence clients share).
+  ``files`` (the atomic write), ``atlassian`` (what the Jira and Confluence clients share),
+  ``secret_files`` (files only their owner reads), ``deliveries`` (webhook deliveries already
+  answered, for repeats).
 """
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "calendar",
     "confluence",
     "confluence_page",
+    "deliveries",
     "documents",
     "errors",
     "files",
@@ -32,6 +35,7 @@ __all__ = [
     "messages",
     "pagerduty",
     "pagerduty_webhook",
+    "secret_files",
     "smtp",
     "store",
     "tracker",

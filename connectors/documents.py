@@ -8,10 +8,13 @@ follow-up.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -24,33 +27,103 @@ __all__ = [
     "DocumentWritten",
     "HumanEdit",
     "MarkdownDocuments",
+    "document_name",
+    "md_text",
     "render_review_markdown",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+#: Characters that start Markdown inline structures anywhere in a line (emphasis, code, links,
+#: images, strikethrough, table cells, escapes), and the three HTML makes special.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+#: What starts a block when it opens a line: headings, lists, quotes (already &gt;), rules.
+_BLOCK_START = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+#: Readable characters a link target keeps; everything else is percent-encoded, so a target can
+#: neither close the ``(...)`` nor start a title.
+_URL_SAFE = "/:?#@!$&'*+,;=%~-._"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class Markdown(str):
+    """Text that is already Markdown (escaped values, built links): the template keeps it as is."""
+
+
+def md_text(value: object) -> Markdown:
+    """Any value as literal text in Markdown and in the HTML a Markdown renderer makes of it.
+
+    HTML's ``& < >`` become entities, Markdown's inline punctuation gets a backslash, a block
+    marker at the start (``#``, ``-``, ``+``, ``=``, ``1.``) is escaped, and line breaks and other
+    control characters become one space, so a value cannot leave its line, its table cell or its
+    list item. ``None`` is empty.
+    """
+    if isinstance(value, Markdown):
+        return value
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub(" ", text)
+    text = "".join(_HTML.get(c, c) for c in text)
+    text = _INLINE.sub(r"\\\1", text)
+    text = _BLOCK_START.sub(_escape_block_start, text, count=1)
+    return Markdown(text)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    indent, marker, number, dot = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{number}\\{dot}"
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` fit for a Markdown link target, or None unless it is http(s) with a host."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(text, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
+
+
+def md_link(text: object, url: object) -> Markdown:
+    """``[text](url)`` when ``url`` is http(s); otherwise the text alone."""
+    target = safe_url(url)
+    label = md_text(text)
+    return Markdown(f"[{label}]({target})") if target else label
+
+
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     undefined=StrictUndefined,
-    autoescape=False,  # noqa: S701 - Markdown, not HTML: the md filter escapes table syntax
+    # Markdown, not HTML: every {{ value }} goes through md_text instead (finalize), so nothing
+    # from outside or from people reaches the document unescaped; md_link builds the links.
+    autoescape=False,  # noqa: S701
+    finalize=md_text,
     keep_trailing_newline=True,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def _md_escape(value: object) -> str:
-    """Keep user text from breaking table cells or starting Markdown structures."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-
-_env.filters["md"] = _md_escape
+_env.globals["link"] = md_link
+_env.filters["md"] = md_text  # kept for templates that escape explicitly; escaping is idempotent
 
 
 def render_review_markdown(review: Mapping[str, Any]) -> str:
     """The review document as Markdown, from ``ReviewState.model_dump(mode="json")`` plus extras."""
     return _env.get_template("review.md.j2").render(r=review)
+
+
+def document_name(incident_id: str) -> str:
+    """The file name of a review's document: readable, and unique per incident id.
+
+    Ids are reduced to letters, digits, ``-`` and ``_`` (at most 60 of them), so two ids can read
+    alike; the suffix, the first 12 hex digits of the id's SHA-256, keeps their files apart.
+    """
+    readable = _SAFE_NAME.sub("_", incident_id)[:60]
+    digest = hashlib.sha256(incident_id.encode("utf-8")).hexdigest()[:12]
+    return f"{readable}-{digest}.md"
 
 
 @dataclass(frozen=True)
@@ -94,7 +167,8 @@ class DocumentStore(Protocol):
 
 
 class MarkdownDocuments:
-    """One ``<incident id>.md`` per review under ``folder``; the URL is the web page's copy."""
+    """One file per review under ``folder`` (see :func:`document_name`); the URL is the web
+    page's copy."""
 
     name = "markdown"
     external = False
@@ -104,8 +178,17 @@ class MarkdownDocuments:
         self.base_url = base_url.rstrip("/")
 
     def path(self, incident_id: str) -> Path:
-        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in incident_id)
-        return self.folder / f"{safe}.md"
+        return self.folder / document_name(incident_id)
+
+    def _legacy_path(self, incident_id: str) -> Path | None:
+        """Where 0.1.0 wrote the document (``<id>.md``), for ids whose old name was theirs alone.
+
+        0.1.0 replaced every character but letters, digits, ``-`` and ``_`` with ``_``, so only
+        an id without ``_`` and without replaced characters cannot share its old name.
+        """
+        if all((c.isalnum() or c == "-") for c in incident_id) and incident_id:
+            return self.folder / f"{incident_id}.md"
+        return None
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
         return self.write_document(incident_id, review).url
@@ -129,5 +212,8 @@ class MarkdownDocuments:
         return DocumentWritten(url=url)
 
     def read(self, incident_id: str) -> str | None:
-        target = self.path(incident_id)
-        return target.read_text(encoding="utf-8") if target.exists() else None
+        """The document; a review from 0.1.0 shows its old file until its next re-render."""
+        for target in (self.path(incident_id), self._legacy_path(incident_id)):
+            if target is not None and target.exists():
+                return target.read_text(encoding="utf-8")
+        return None

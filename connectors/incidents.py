@@ -38,13 +38,22 @@ class IncidentRecord(BaseModel):
     url: str | None = None
     responders: list[ResponderRecord] = Field(default_factory=list)
     timeline: list[TimelineRecord] = Field(default_factory=list, description="Oldest first.")
+    timeline_total: int = Field(
+        default=0, description="Log entries and notes PagerDuty has, kept or not."
+    )
 
 
 class IncidentSource(Protocol):
     name: str
 
-    def fetch(self, incident_id: str) -> IncidentRecord | None:
-        """Details of one incident, or None when this source has nothing beyond the webhook."""
+    def fetch(
+        self, incident_id: str, *, max_timeline: int | None = None, max_summary: int | None = None
+    ) -> IncidentRecord | None:
+        """Details of one incident, or None when this source has nothing beyond the webhook.
+
+        ``max_timeline`` keeps the oldest entries only (``timeline_total`` counts them all);
+        ``max_summary`` cuts each summary to that many characters, ending it with "…".
+        """
         ...
 
 
@@ -53,5 +62,11 @@ class WebhookOnly:
 
     name = "webhook"
 
-    def fetch(self, incident_id: str) -> IncidentRecord | None:  # noqa: ARG002 (the protocol's)
+    def fetch(
+        self,
+        incident_id: str,  # noqa: ARG002 (the protocol's arguments)
+        *,
+        max_timeline: int | None = None,  # noqa: ARG002
+        max_summary: int | None = None,  # noqa: ARG002
+    ) -> IncidentRecord | None:
         return None

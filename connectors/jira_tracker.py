@@ -11,8 +11,10 @@ Built on the ``jira`` package (3.10.5), with its traps handled here:
   429/503 are retried here, honouring ``Retry-After`` (seconds or HTTP date) through the injected
   ``sleep``, up to ``max_retries`` times.
 
-Idempotency. ``open_ticket`` first searches for the item's label (in every project, so a ticket
-moved to another project is still found) and creates only when nothing carries it. Jira offers no
+Idempotency. ``open_ticket`` first searches for the item's label and creates only when nothing
+carries it. The search is limited to the configured project: anyone who can create issues
+elsewhere could otherwise plant one with the label and have it adopted as the item's ticket (a
+ticket moved to another project before its item recorded it is therefore opened anew). Jira offers no
 idempotency key for ``POST /issue``, and ``/search/jql`` is eventually consistent, so two cases
 remain, both narrow:
 
@@ -54,6 +56,12 @@ PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
 STATE_FIELDS = "status,labels,summary"
 _KEY_OR_ID = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+)$")
 _CLOUD_HOST_SUFFIXES = (".atlassian.net", ".jira.com")
+
+
+def _id_of(raw: dict[str, Any]) -> str | None:
+    """The issue id (stable when the key changes) from a create answer or a search hit."""
+    value = raw.get("id")
+    return str(value) if value not in (None, "") else None
 
 
 class JiraTracker:
@@ -99,7 +107,9 @@ class JiraTracker:
             key = str(existing["key"])
             if spec.review_url:
                 self._ensure_link(key, spec.review_url)
-            return TicketRef(key=key, url=self.browse_url(key), created=False)
+            return TicketRef(
+                key=key, url=self.browse_url(key), created=False, issue_id=_id_of(existing)
+            )
 
         assignee, unassigned_reason = self._assignee(spec.owner_email)
         fields: dict[str, Any] = {
@@ -120,33 +130,39 @@ class JiraTracker:
 
         client = self._jira()
 
-        def created_meanwhile() -> str | None:
+        def created_meanwhile() -> tuple[str, str | None] | None:
             found = self._find_raw(spec.item_label)
-            return None if found is None else str(found["key"])
+            return None if found is None else (str(found["key"]), _id_of(found))
+
+        def create() -> tuple[str, str | None]:
+            issue = client.create_issue(fields=fields, prefetch=False)
+            return str(issue.key), _id_of(issue.raw or {})
 
         try:
-            key = self._call(
-                f"create an issue in project {self.project}",
-                lambda: str(client.create_issue(fields=fields, prefetch=False).key),
-                recheck=created_meanwhile,
+            key, issue_id = self._call(
+                f"create an issue in project {self.project}", create, recheck=created_meanwhile
             )
         except ConnectorError as exc:
             if not exc.retryable:
                 raise
             # The outcome is unknown (lost answer, timeout, 5xx): look before reporting failure.
             try:
-                found_key = created_meanwhile()
+                found = created_meanwhile()
             except ConnectorError:
-                found_key = None
-            if found_key is None:
+                found = None
+            if found is None:
                 raise exc from None
-            key = found_key
+            key, issue_id = found
             LOG.info("jira create answer lost; found %s by label %s", key, spec.item_label)
 
         if spec.review_url:
             self._add_link(key, spec.review_url)
         return TicketRef(
-            key=key, url=self.browse_url(key), created=True, unassigned_reason=unassigned_reason
+            key=key,
+            url=self.browse_url(key),
+            created=True,
+            unassigned_reason=unassigned_reason,
+            issue_id=issue_id,
         )
 
     def ticket_state(self, key: str) -> TicketState:
@@ -167,7 +183,7 @@ class JiraTracker:
         self._call(f"comment on issue {key}", lambda: client.add_comment(key, text))
 
     def find_by_label(self, label: str) -> TicketState | None:
-        """The (oldest) issue carrying ``label`` in any project, or None."""
+        """The (oldest) issue carrying ``label`` in the configured project, or None."""
         raw = self._find_raw(label)
         if raw is None:
             return None
@@ -180,7 +196,8 @@ class JiraTracker:
 
     def _find_raw(self, label: str) -> dict[str, Any] | None:
         client = self._jira()
-        jql = f"labels = {quoted(label)} ORDER BY created ASC"
+        # In the configured project only: an issue planted elsewhere with the label is not ours.
+        jql = f"project = {quoted(self.project)} AND labels = {quoted(label)} ORDER BY created ASC"
         result = self._call(
             f"search for label {label}",
             lambda: client.search_issues(jql, maxResults=1, fields=STATE_FIELDS),

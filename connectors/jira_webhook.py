@@ -42,6 +42,8 @@ IDENTIFIER_HEADER = "X-Atlassian-Webhook-Identifier"
 
 # WebSub method names -> hashlib names. SHA-1 is deliberately absent: Jira does not sign with it.
 _METHODS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
+#: 9999-12-31T23:59:59.999Z in epoch milliseconds: the last moment a ``datetime`` can hold.
+MAX_TIMESTAMP_MS = 253_402_300_799_999
 
 
 class WebhookPayloadError(ValueError):
@@ -120,7 +122,7 @@ class JiraEvent(_Model):
     """One webhook delivery, with only the parts Followthrough reads."""
 
     webhook_event: str = Field(alias="webhookEvent")
-    timestamp: int = Field(description="Epoch milliseconds.")
+    timestamp: int = Field(ge=0, le=MAX_TIMESTAMP_MS, description="Epoch milliseconds.")
     issue_event_type_name: str | None = None
     issue: Issue | None = None
     changelog: Changelog | None = None
@@ -143,6 +145,8 @@ def parse_event(body: bytes) -> JiraEvent:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WebhookPayloadError(f"body is not JSON: {exc}") from None
+    except RecursionError:
+        raise WebhookPayloadError("body is not JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise WebhookPayloadError(f"body must be a JSON object, not {type(data).__name__}")
     try:

@@ -128,9 +128,14 @@ class PagerDutyIncidents:
 
     # -- IncidentSource ------------------------------------------------------------------------
 
-    def fetch(self, incident_id: str) -> IncidentRecord:
-        """The incident (by id or number) with its full timeline and responders.
+    def fetch(
+        self, incident_id: str, *, max_timeline: int | None = None, max_summary: int | None = None
+    ) -> IncidentRecord:
+        """The incident (by id or number) with its timeline and responders.
 
+        Every log entry is read (responders and the resolve time come from all of them); the
+        timeline keeps the oldest ``max_timeline`` entries and notes, each summary cut to
+        ``max_summary`` characters, and ``timeline_total`` says how many there were.
         Raises :class:`ConnectorError` (``system="pagerduty"``).
         """
         if not _ID.fullmatch(incident_id):
@@ -145,6 +150,8 @@ class PagerDutyIncidents:
         entries = self._log_entries(real_id)
         notes = self._get_list(f"/incidents/{real_id}/notes")
         responders = self._responders(_involved_users(entries, notes))
+        timeline = _timeline(entries, notes)
+        kept = timeline if max_timeline is None else timeline[: max(max_timeline, 0)]
         return IncidentRecord(
             id=real_id,
             number=_int_or_none(incident.get("incident_number")),
@@ -157,7 +164,8 @@ class PagerDutyIncidents:
             resolved_at=_resolved_at(incident, entries),
             url=_str_or_none(incident.get("html_url")),
             responders=responders,
-            timeline=_timeline(entries, notes),
+            timeline=[_shortened(record, max_summary) for record in kept],
+            timeline_total=len(timeline),
         )
 
     # -- requests ------------------------------------------------------------------------------
@@ -451,6 +459,12 @@ def _timeline(entries: list[dict[str, Any]], notes: list[dict[str, Any]]) -> lis
         )
     records.sort(key=lambda record: record.at)
     return records
+
+
+def _shortened(record: TimelineRecord, limit: int | None) -> TimelineRecord:
+    if limit is None or len(record.summary) <= limit:
+        return record
+    return record.model_copy(update={"summary": record.summary[: max(limit - 1, 0)] + "…"})
 
 
 def _resolved_at(incident: dict[str, Any], entries: list[dict[str, Any]]) -> datetime | None:

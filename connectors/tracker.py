@@ -36,6 +36,7 @@ class TicketRef:
     url: str
     created: bool  # False when an earlier attempt had already opened it
     unassigned_reason: str | None = None  # set when the owner could not be assigned
+    issue_id: str | None = None  # the tracker's own id, stable when the key changes (Jira)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 from temporalio.client import Client
 
 from connectors.errors import ConnectorError
+from connectors.secret_files import write_private
 from followthrough.devserver import dev_server
 from followthrough.logs import configure_logging
 from followthrough.settings import Settings, SettingsError, load_settings
@@ -98,8 +99,7 @@ def _dev_secrets(settings: Settings) -> dict[str, str]:
             changed = True
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(known))
-        path.chmod(0o600)
+        write_private(path, json.dumps(known))  # 0600 from the first byte
     return known
 
 

@@ -8,6 +8,7 @@ into top-level keys (``workflow_id``, ``incident_id``, ``activity_type``...).
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -43,19 +44,60 @@ def _merge_temporal_context(
     return event
 
 
-def _redactor(values: Iterable[str]) -> Any:
-    hidden = sorted({v for v in values if v and len(v) >= 4}, key=len, reverse=True)
+#: What a secret becomes in a log line.
+HIDDEN = "***"
 
-    def redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-        for key, value in list(event.items()):
-            if isinstance(value, str):
-                for secret in hidden:
-                    if secret in value:
-                        value = value.replace(secret, "***")
-                event[key] = value
-        return event
 
-    return redact
+class _Redactor:
+    """Replaces every configured secret in every value of an event, nested ones included.
+
+    It runs after the exception is formatted (an exception message can carry a token), on keys
+    and values of mappings, on lists, tuples and sets, and on any other object through its
+    ``str()`` (what the JSON renderer would otherwise write with ``repr``).
+    """
+
+    def __init__(self, values: Iterable[str]) -> None:
+        # Secrets shorter than 4 characters would hide ordinary words; longest first, so a secret
+        # that contains another is hidden whole.
+        self.hidden = sorted({v for v in values if v and len(v) >= 4}, key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self.hidden:
+            if secret in value:
+                value = value.replace(secret, HIDDEN)
+        return value
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        if depth > 20:  # a structure this deep is written as text, redacted
+            return self.text(str(value))
+        if isinstance(value, Mapping):
+            return {self.value(k, depth + 1): self.value(v, depth + 1) for k, v in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [self.value(v, depth + 1) for v in value]
+        return self.text(str(value))
+
+    def __call__(
+        self, _: Any, __: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        return {self.text(str(k)): self.value(v) for k, v in event.items()}
+
+
+class _RedactedJSON:
+    """The JSON renderer, with the rendered line redacted once more (secrets as JSON escapes
+    them too): nothing a processor added after the redactor can carry a secret out."""
+
+    def __init__(self, redactor: _Redactor) -> None:
+        self.render = structlog.processors.JSONRenderer()
+        escaped = [json.dumps(s)[1:-1] for s in redactor.hidden]
+        self.redactor = _Redactor([*redactor.hidden, *escaped])
+
+    def __call__(self, logger: Any, name: str, event: MutableMapping[str, Any]) -> str:
+        line = self.render(logger, name, event)
+        return self.redactor.text(line if isinstance(line, str) else line.decode())
 
 
 def secret_values(settings: Settings) -> list[str]:
@@ -83,6 +125,7 @@ def secret_values(settings: Settings) -> list[str]:
 
 def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     """JSON lines on stderr through structlog, for our loggers and the SDK's alike."""
+    redactor = _Redactor(secret_values(settings))
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -94,9 +137,9 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         processors=[
             _merge_temporal_context,
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            _redactor(secret_values(settings)),
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            redactor,  # last before rendering: the formatted exception is text by now
+            _RedactedJSON(redactor),
         ],
     )
     handler = logging.StreamHandler(sys.stderr)

@@ -18,6 +18,7 @@ from ``activities`` or ``connectors``. Its modules:
 - ``deadlines``: the deadline arithmetic of both workflows, pure.
 - ``figures``: the digest's arithmetic, pure.
 - ``policy``: every number of the method, with its defaults.
+- ``limits``: every size limit of a review (fields, lists, bodies), as data.
 - ``ids``: the workflow ids, spelled once.
 - ``codes``: every stable error code.
 """
@@ -32,6 +33,7 @@ __all__ = [
     "digest",
     "figures",
     "ids",
+    "limits",
     "messages",
     "policy",
     "postmortem",

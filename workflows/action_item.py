@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
-__all__ = ["ActionItemWorkflow"]
+__all__ = ["TICKET_MATCH_PATCH", "ActionItemWorkflow"]
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, deadlines, rules
+    from workflows import calls, deadlines, limits, rules
     from workflows.contracts import (
         ITEM_CHANGED,
         ActionItemInput,
@@ -49,6 +49,11 @@ with workflow.unsafe.imports_passed_through():
         TicketOpened,
     )
 
+#: workflow.patched id: ticket events about another ticket than the item's change nothing.
+TICKET_MATCH_PATCH = "ticket-events-match-the-ticket"
+#: Ticket event ids remembered for de-duplication (Jira redelivers for hours, not for weeks).
+SEEN_EVENTS = 200
+
 
 @workflow.defn
 class ActionItemWorkflow:
@@ -58,7 +63,9 @@ class ActionItemWorkflow:
         self.item: ActionItem = inp.item
         self._reported: dict[str, object] | None = None
         self._problem_mail: str | None = None  # a problem the facilitator has not been told yet
-        self._seen_events: set[str] = set()
+        # Ordered and bounded: carried across continue-as-new in the input, so a webhook Jira
+        # redelivers after a continue-as-new is still known.
+        self._seen_events: list[str] = list(inp.seen_events)
 
     @property
     def _tz(self) -> str:
@@ -77,7 +84,11 @@ class ActionItemWorkflow:
                 break
             if workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(self.inp.model_copy(update={"item": self.item}))
+                workflow.continue_as_new(
+                    self.inp.model_copy(
+                        update={"item": self.item, "seen_events": self._seen_events}
+                    )
+                )
             fired = await calls.sleep_until(self._next_timer(), self._has_news)
             if not fired:
                 await self._on_timer()
@@ -220,7 +231,7 @@ class ActionItemWorkflow:
                 problem += " Followthrough will try again; reminders go out by email meanwhile."
             self._flag(problem)
             return
-        item.ticket = Ticket(key=opened.key, url=opened.url)
+        item.ticket = Ticket(key=opened.key, url=opened.url, id=opened.issue_id)
         item.problem = None
         if opened.unassigned_reason:
             self._flag(f"Ticket {opened.key} is unassigned: {opened.unassigned_reason}")
@@ -323,13 +334,26 @@ class ActionItemWorkflow:
         item.closed_at = workflow.now()
 
     def _fresh(self, event: TicketEvent) -> bool:
-        """Webhooks arrive at least once: an event id seen before changes nothing."""
+        """Webhooks arrive at least once: an event id seen before changes nothing.
+
+        An event about another ticket than the item's (a label copied onto someone else's issue)
+        changes nothing either; nor does one before the item has a ticket.
+        """
+        # Replay: 0.1.0 took every event; the marker says this run compares tickets.
+        if workflow.patched(TICKET_MATCH_PATCH) and not self._ours(event):
+            return False
         if event.event_id is None:
             return True
         if event.event_id in self._seen_events:
             return False
-        self._seen_events.add(event.event_id)
+        self._seen_events = [*self._seen_events, event.event_id][-SEEN_EVENTS:]
         return True
+
+    def _ours(self, event: TicketEvent) -> bool:
+        ticket = self.item.ticket
+        if ticket is None or event.key != ticket.key:
+            return False
+        return ticket.id is None or event.issue_id is None or event.issue_id == ticket.id
 
     # --- signals -------------------------------------------------------------------------------
 
@@ -386,6 +410,10 @@ class ActionItemWorkflow:
     def _validate_replan(self, request: ReplanRequest) -> None:
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("re-plan a dropped item", self.item.status.value)
+        if oversized := limits.oversize(request) + limits.room_for(
+            "replans", len(self.item.replans), limits.REPLANS
+        ):
+            raise calls.rules_rejected(oversized)
         draft = ActionItemDraft(
             **{
                 **self.item.model_dump(include=set(ActionItemDraft.model_fields)),
@@ -409,9 +437,11 @@ class ActionItemWorkflow:
         return self.item
 
     @drop.validator
-    def _validate_drop(self, request: DropRequest) -> None:  # noqa: ARG002 (a validator takes it)
+    def _validate_drop(self, request: DropRequest) -> None:
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("drop an item", "dropped")
+        if oversized := limits.oversize(request):
+            raise calls.rules_rejected(oversized)
 
     @workflow.query
     def current(self) -> ActionItem:

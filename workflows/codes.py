@@ -58,6 +58,7 @@ class Code(StrEnum):
     FIVE_WHYS_MISSING = "five_whys_missing"
     WENT_WELL_MISSING = "went_well_missing"
     WENT_WELL_EMPTY = "went_well_empty"
+    WENT_WELL_UNKNOWN = "went_well_unknown"
     ROOT_CAUSE_UNCOVERED = "root_cause_uncovered"
     ACTION_ITEMS_MISSING = "action_items_missing"
     BLAME_FINDINGS_OPEN = "blame_findings_open"
@@ -109,6 +110,10 @@ class Code(StrEnum):
     QUERY_INVALID = "query_invalid"
     STORE_DOWN = "store_unavailable"
     TOO_LONG = "too_long"
+    TOO_MANY = "too_many"
+    TITLE_MULTILINE = "title_multiline"
+    INCIDENT_ID_INVALID = "incident_id_invalid"
+    TEMPORAL_REFUSED = "temporal_refused"
 
     # --- people, roles, links and sign-in --------------------------------------------------------
     FORBIDDEN = "forbidden"

@@ -20,6 +20,7 @@ from workflows.review import (
     Finding,
     Incident,
     Model,
+    Phase,
     Priority,
     ReviewState,
     RootCause,
@@ -42,6 +43,8 @@ __all__ = [
     "ReviewOutcome",
     "ReviewStatus",
     "TicketEvent",
+    "UpdateResult",
+    "WentWellRevision",
     "Withdrawn",
 ]
 
@@ -57,6 +60,18 @@ class ReviewStatus(Model):
     state: ReviewState
     findings: list[Finding] = Field(default_factory=list)
     publish_blockers: list[Violation] = Field(default_factory=list)
+
+
+class UpdateResult(Model):
+    """What an accepted review update answers: small, since Temporal records it in the history.
+
+    The whole state is one ``status`` query away; an update that answered with it would copy the
+    review into the history on every change.
+    """
+
+    revision: int = Field(description="The review's revision after the change.")
+    phase: Phase = Field(description="The review's phase after the change.")
+    changed: str = Field(description="What changed, as a field path, e.g. went_well.2.")
 
 
 class PostmortemInput(Model):
@@ -92,6 +107,10 @@ class ActionItemInput(Model):
     last_reconciled_at: datetime | None = None
     ticket_attempts: int = Field(default=0, description="Failed attempts to open the ticket.")
     review_closed: bool = Field(default=False, description="The review has closed.")
+    seen_events: list[str] = Field(
+        default_factory=list,
+        description="Ticket event ids already applied, newest last (carried across CAN).",
+    )
 
 
 class ItemReport(Model):
@@ -104,6 +123,9 @@ class TicketEvent(Model):
     """Signal payload for ticket_closed / ticket_reopened / ticket_deleted."""
 
     key: str = Field(description="Ticket key.")
+    issue_id: str | None = Field(
+        default=None, description="The tracker's issue id, if it sent one."
+    )
     at: datetime | None = Field(default=None, description="When the tracker says it happened.")
     event_id: str | None = Field(default=None, description="Webhook or changelog id, for dedupe.")
 
@@ -160,6 +182,16 @@ class ActionItemRevision(ItemEdit, Attributed):
     """Update payload for PostmortemWorkflow.revise_action_item."""
 
     id: str = Field(description="Action item id.")
+
+
+class WentWellRevision(Attributed):
+    """Update payload for PostmortemWorkflow.revise_went_well: a new text, or none to remove it.
+
+    The way to mend an entry that should not stand (a typo, blaming words, a paste gone wrong).
+    """
+
+    index: int = Field(ge=0, description="Position of the entry, from 0, as the review lists it.")
+    text: str | None = Field(default=None, description="The new text; unset removes the entry.")
 
 
 class ActionItemWithdrawal(Attributed):

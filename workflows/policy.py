@@ -26,6 +26,7 @@ __all__ = [
     "PolicyError",
     "ReviewPolicy",
     "Team",
+    "WebhookPolicy",
     "parse_policy",
 ]
 
@@ -194,6 +195,16 @@ class Team(_Section):
     )
 
 
+class WebhookPolicy(_Section):
+    """How old a delivery may be, and how long a repeated one is known."""
+
+    max_age: timedelta = Field(
+        default=timedelta(days=7),
+        description="A delivery whose event occurred longer ago answers 200 stale and starts "
+        "nothing; a repeated X-Webhook-Id within this window answers duplicate.",
+    )
+
+
 class Defaults(_Section):
     """Who to use when no team claims the incident's service."""
 
@@ -215,6 +226,7 @@ class Policy(_Section):
     digest: DigestPolicy = Field(default_factory=DigestPolicy)
     recurrence: RecurrencePolicy = Field(default_factory=RecurrencePolicy)
     links: LinkPolicy = Field(default_factory=LinkPolicy)
+    webhooks: WebhookPolicy = Field(default_factory=WebhookPolicy)
     timezone: str = Field(default="UTC", description="IANA zone for meetings and dates.")
     teams: list[Team] = Field(default_factory=list)
     defaults: Defaults = Field(default_factory=Defaults)

@@ -23,7 +23,13 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-__all__ = ["DOCUMENT_OUTCOME_PATCH", "LATE_DECISIONS_PATCH", "STORE_PATCH", "PostmortemWorkflow"]
+__all__ = [
+    "DOCUMENT_OUTCOME_PATCH",
+    "ITEM_INPUT_PATCH",
+    "LATE_DECISIONS_PATCH",
+    "STORE_PATCH",
+    "PostmortemWorkflow",
+]
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines
@@ -82,6 +88,8 @@ def _digest(text: str) -> str:
 
 #: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
 LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
+#: workflow.patched id: an item's workflow starts with the incident but not its timeline.
+ITEM_INPUT_PATCH = "item-input-without-timeline"
 
 
 @workflow.defn
@@ -348,12 +356,17 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
             ),
             None,
         )
+        incident = state.incident
+        # Replay: a child's input is recorded but never compared, so a recorded start stays valid;
+        # the marker only says which reviews started their items without the timeline.
+        if workflow.patched(ITEM_INPUT_PATCH):
+            incident = incident.model_copy(update={"timeline": [], "timeline_total": None})
         try:
             await workflow.start_child_workflow(
                 ActionItemWorkflow.run,
                 ActionItemInput(
                     parent_workflow_id=workflow.info().workflow_id,
-                    incident=state.incident,
+                    incident=incident,
                     item=sent,
                     root_cause=root,
                     facilitator=state.facilitator,

@@ -18,7 +18,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, rules
+    from workflows import calls, limits, rules
     from workflows.action_item import ActionItemWorkflow
     from workflows.audit import Actor
     from workflows.codes import OVERRIDABLE_CODES, Code
@@ -32,6 +32,8 @@ with workflow.unsafe.imports_passed_through():
         MarkDone,
         ReplanRequest,
         ReviewStatus,
+        UpdateResult,
+        WentWellRevision,
         Withdrawn,
     )
     from workflows.deadlines import item_due
@@ -75,6 +77,14 @@ class ReviewHandlers:
 
     def _changed(self) -> None:
         self.state.revision += 1
+
+    def _result(self, changed: str) -> UpdateResult:
+        """An accepted update's answer (after ``_changed``): the revision and what changed.
+
+        Replay: an update's result is recorded but never compared, so answering with this
+        instead of the whole state (0.1.0) changes no command of a recorded history.
+        """
+        return UpdateResult(revision=self.state.revision, phase=self.state.phase, changed=changed)
 
     def _settle(self, item: ActionItem, status: ItemStatus, reason: str | None) -> None:
         now = workflow.now()
@@ -159,7 +169,7 @@ class ReviewHandlers:
         return item
 
     @workflow.update
-    def submit_five_whys(self, five_whys: FiveWhys) -> ReviewState:
+    def submit_five_whys(self, five_whys: FiveWhys) -> UpdateResult:
         """Replace the symptom, whys and root causes. Blaming language becomes a finding."""
         self.state.five_whys = five_whys.model_copy(update={"actor": None})
         self._changed()
@@ -169,12 +179,17 @@ class ReviewHandlers:
             f"Changed the five whys ({_count(len(five_whys.whys), 'why')}, "
             f"{_count(len(five_whys.root_causes), 'root cause')})",
         )
-        return self.state
+        return self._result("five_whys")
 
     @submit_five_whys.validator
     def _validate_five_whys(self, five_whys: FiveWhys) -> None:
         self._require_drafting("change the five whys")
-        violations = rules.check_five_whys(five_whys, self._responders())
+        state = self.state
+        violations = (
+            limits.oversize(five_whys)
+            or limits.review_text(five_whys, state.went_well, state.action_items)
+            or rules.check_five_whys(five_whys, self._responders())
+        )
         if violations:
             raise calls.rules_rejected(violations)
 
@@ -194,8 +209,12 @@ class ReviewHandlers:
     def _validate_add(self, draft: ActionItemDraft) -> None:
         if self.state.phase == Phase.CLOSED:
             raise calls.wrong_phase("add an action item", self.state.phase.value)
-        violations = rules.check_action_item(
-            draft, self._root_cause_ids(), workflow.now(), self.policy
+        state = self.state
+        violations = (
+            limits.oversize(draft)
+            + limits.room_for("action_items", len(state.action_items), limits.ACTION_ITEMS)
+            or limits.review_text(state.five_whys, state.went_well, [*state.action_items, draft])
+            or rules.check_action_item(draft, self._root_cause_ids(), workflow.now(), self.policy)
         )
         if violations:
             raise calls.rules_rejected(violations)
@@ -216,24 +235,27 @@ class ReviewHandlers:
     def _validate_change(self, change: ActionItemChange) -> None:
         self._require_drafting("change an action item")
         item = self._existing(change.id)
+        if oversized := limits.oversize(change):
+            raise calls.rules_rejected(oversized)
         merged = ActionItemDraft(
             **{
                 **item.model_dump(include=set(ActionItemDraft.model_fields)),
                 **change.model_dump(exclude={"id", "actor"}, exclude_none=True),
             }
         )
-        violations = rules.check_action_item(
-            merged, self._root_cause_ids(), workflow.now(), self.policy
-        )
+        others = [i for i in self.state.action_items if i.id != change.id]
+        violations = limits.review_text(
+            self.state.five_whys, self.state.went_well, [*others, merged]
+        ) or rules.check_action_item(merged, self._root_cause_ids(), workflow.now(), self.policy)
         if violations:
             raise calls.rules_rejected(violations)
 
     @workflow.update
-    def remove_action_item(self, request: RemoveActionItem) -> ReviewState:
+    def remove_action_item(self, request: RemoveActionItem) -> UpdateResult:
         self.state.action_items = [i for i in self.state.action_items if i.id != request.id]
         self._changed()
         self._audit(request.actor, "item.removed", f"Removed action item {request.id}")
-        return self.state
+        return self._result(f"action_items.{request.id}")
 
     @remove_action_item.validator
     def _validate_remove(self, request: RemoveActionItem) -> None:
@@ -241,11 +263,11 @@ class ReviewHandlers:
         self._existing(request.id)
 
     @workflow.update
-    def add_went_well(self, entry: WentWell) -> ReviewState:
+    def add_went_well(self, entry: WentWell) -> UpdateResult:
         self.state.went_well.append(WentWell(text=entry.text.strip()))
         self._changed()
         self._audit(entry.actor, "went_well.added", f"Added to what went well: {entry.text}")
-        return self.state
+        return self._result(f"went_well.{len(self.state.went_well) - 1}")
 
     @add_went_well.validator
     def _validate_went_well(self, entry: WentWell) -> None:
@@ -253,9 +275,48 @@ class ReviewHandlers:
             raise calls.wrong_phase("add what went well", self.state.phase.value)
         if not entry.text.strip():
             raise calls.rules_rejected([calls.went_well_empty()])
+        state = self.state
+        violations = limits.oversize(entry) + limits.room_for(
+            "went_well", len(state.went_well), limits.WENT_WELL
+        ) or limits.review_text(state.five_whys, [*state.went_well, entry], state.action_items)
+        if violations:
+            raise calls.rules_rejected(violations)
 
     @workflow.update
-    def publish(self, request: PublishRequest) -> ReviewState:
+    def revise_went_well(self, revision: WentWellRevision) -> UpdateResult:
+        """Edit or remove one "what went well" entry (any phase but closed)."""
+        entries = self.state.went_well
+        if revision.text is None:
+            removed = entries.pop(revision.index)
+            summary = f"Removed from what went well: {removed.text}"
+        else:
+            entries[revision.index] = WentWell(text=revision.text.strip())
+            summary = f"Changed what went well {revision.index + 1}: {revision.text}"
+        self._changed()
+        self._audit(revision.actor, "went_well.revised", summary)
+        return self._result(f"went_well.{revision.index}")
+
+    @revise_went_well.validator
+    def _validate_revise_went_well(self, revision: WentWellRevision) -> None:
+        state = self.state
+        if state.phase == Phase.CLOSED:
+            raise calls.wrong_phase("change what went well", state.phase.value)
+        if revision.index >= len(state.went_well):
+            raise calls.rules_rejected([_unknown_went_well(revision.index, len(state.went_well))])
+        if revision.text is None:
+            return
+        if not revision.text.strip():
+            raise calls.rules_rejected([calls.went_well_empty()])
+        entry = WentWell(text=revision.text)
+        others = [w for n, w in enumerate(state.went_well) if n != revision.index]
+        violations = limits.oversize(entry) or limits.review_text(
+            state.five_whys, [*others, entry], state.action_items
+        )
+        if violations:
+            raise calls.rules_rejected(violations)
+
+    @workflow.update
+    def publish(self, request: PublishRequest) -> UpdateResult:
         """Publish: the items become tickets and tracking starts."""
         self.state.blame_override = (request.blame_override or "").strip() or None
         self.state.phase = Phase.TRACKING
@@ -267,12 +328,12 @@ class ReviewHandlers:
             "review.published",
             f"Published, overriding the findings: {override}" if override else "Published",
         )
-        return self.state
+        return self._result("phase")
 
     @publish.validator
     def _validate_publish(self, request: PublishRequest) -> None:
         self._require_drafting("publish")
-        violations = rules.check_publish(
+        violations = limits.oversize(request) or rules.check_publish(
             self.state, workflow.now(), self.policy, request.blame_override
         )
         if violations:
@@ -313,6 +374,10 @@ class ReviewHandlers:
         item = self._existing(revision.id)
         if not revision.due or not (revision.reason or "").strip():
             raise calls.rules_rejected([_replan_only()])
+        if oversized := limits.oversize(revision) + limits.room_for(
+            "replans", len(item.replans), limits.REPLANS
+        ):
+            raise calls.rules_rejected(oversized)
         if item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("re-plan a dropped item", item.status.value)
         draft = ActionItemDraft(
@@ -356,13 +421,15 @@ class ReviewHandlers:
         item = self._existing(withdrawal.id)
         if not (withdrawal.reason or "").strip():
             raise calls.rules_rejected([_drop_needs_reason()])
+        if oversized := limits.oversize(withdrawal):
+            raise calls.rules_rejected(oversized)
         if item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("drop an item", item.status.value)
 
     # --- updates: follow-up --------------------------------------------------------------------
 
     @workflow.update
-    async def record_follow_up(self, record: FollowUpRecord) -> ReviewState:
+    async def record_follow_up(self, record: FollowUpRecord) -> UpdateResult:
         """Record the meeting's decision per item; re-planned and dropped items tell their workflow."""
         async with self._lock:
             for outcome in record.outcomes:
@@ -389,11 +456,13 @@ class ReviewHandlers:
                 "follow_up.recorded",
                 f"Recorded the follow-up ({_count(len(record.outcomes), 'item')})",
             )
-            return self.state
+            return self._result("follow_up")
 
     @record_follow_up.validator
     def _validate_follow_up(self, record: FollowUpRecord) -> None:
-        violations = rules.check_follow_up(self.state, record, workflow.now(), self.policy)
+        violations = limits.oversize(record) or rules.check_follow_up(
+            self.state, record, workflow.now(), self.policy
+        )
         if violations:
             raise calls.rules_rejected(violations)
 
@@ -425,6 +494,15 @@ def _count(n: int, noun: str) -> str:
 
 def _changed_summary(item_id: str, fields: dict[str, Any]) -> str:
     return f"Changed action item {item_id} ({', '.join(sorted(fields)) or 'nothing'})"
+
+
+def _unknown_went_well(index: int, count: int) -> Violation:
+    return Violation(
+        code=Code.WENT_WELL_UNKNOWN,
+        field="index",
+        message=f"There is no went-well entry {index}; the review has {count} (from 0).",
+        hint="Read the review for the entries' positions.",
+    )
 
 
 def _replan_only() -> Violation:

@@ -114,6 +114,9 @@ class Incident(Model):
     timeline: list[TimelineEntry] = Field(
         default_factory=list, description="Log entries and notes, oldest first."
     )
+    timeline_total: int | None = Field(
+        default=None, description="Entries PagerDuty has, when more than the timeline keeps."
+    )
     details_source: Literal["webhook", "pagerduty", "manual"] = Field(
         default="webhook", description="Where the details came from."
     )
@@ -211,6 +214,7 @@ class Ticket(Model):
 
     key: str = Field(description="Ticket key, e.g. OPS-12 or LOCAL-3.")
     url: str = Field(description="Where a person opens it.")
+    id: str | None = Field(default=None, description="The tracker's own issue id (Jira's).")
 
 
 class Replan(Model):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
+from workflows import limits
 from workflows.review import ActionItem, EarlierReview, Incident, Model, ReplacedEdit, ReviewState
 
 __all__ = [
@@ -33,6 +34,12 @@ class FetchIncident(Model):
     """Ask for the incident's details; ``incident`` is what the webhook already knew."""
 
     incident: Incident
+    max_timeline: int = Field(
+        default=limits.TIMELINE, description="Timeline entries to keep (the oldest)."
+    )
+    max_summary: int = Field(
+        default=limits.SUMMARY, description="Characters kept of each entry's summary."
+    )
 
 
 class WriteReviewDoc(Model):
@@ -76,6 +83,7 @@ class TicketOpened(Model):
     url: str
     created: bool = Field(description="False when a previous attempt had already opened it.")
     unassigned_reason: str | None = None
+    issue_id: str | None = Field(default=None, description="The tracker's own id (Jira's).")
 
 
 class TicketQuery(Model):

@@ -86,6 +86,7 @@ class Action(StrEnum):
     EDIT_ITEM = "edit_item"
     REMOVE_ITEM = "remove_item"
     EDIT_WENT_WELL = "edit_went_well"
+    REMOVE_WENT_WELL = "remove_went_well"
     CLOSE_TICKET = "close_ticket"
     PUBLISH = "publish"
     OVERRIDE_FINDINGS = "override_findings"
@@ -105,6 +106,7 @@ REQUIRED: Mapping[Action, Role] = {
     Action.EDIT_WENT_WELL: Role.CONTRIBUTOR,
     Action.CLOSE_TICKET: Role.CONTRIBUTOR,
     Action.REMOVE_ITEM: Role.FACILITATOR,
+    Action.REMOVE_WENT_WELL: Role.FACILITATOR,
     Action.PUBLISH: Role.FACILITATOR,
     Action.OVERRIDE_FINDINGS: Role.FACILITATOR,
     Action.RECORD_FOLLOW_UP: Role.FACILITATOR,
@@ -121,6 +123,7 @@ DESCRIPTIONS: Mapping[Action, str] = {
     Action.ADD_ITEM: "Adding an action item",
     Action.EDIT_ITEM: "Changing an action item",
     Action.EDIT_WENT_WELL: "Changing what went well",
+    Action.REMOVE_WENT_WELL: "Removing what went well",
     Action.CLOSE_TICKET: "Closing a ticket",
     Action.REMOVE_ITEM: "Removing an action item",
     Action.PUBLISH: "Publishing the review",

@@ -3,6 +3,7 @@ it posts, and its document ``/reviews/{id}/document``. Every form works without 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -147,13 +148,13 @@ async def _review_page(
     drafting = review["phase"] == Phase.DRAFTING.value
     if five is not None:
         findings = {k: v for k, v in findings.items() if not k.startswith("five_whys.")}
-        findings.update(five.findings(responders))
+        findings.update(await asyncio.to_thread(five.findings, responders))
     else:
         five = FiveWhysForm.from_review(review)
         five = five.padded() if drafting else five
     item_values = new_item or {"priority": "medium"}
     if new_item is not None:
-        findings.update(item_findings(new_item, responders, "new_item."))
+        findings.update(await asyncio.to_thread(item_findings, new_item, responders, "new_item."))
     shown = request.query_params.get("saved", "")
     suggestions = await _suggestions(request, incident_id) if drafting else []
     return render(

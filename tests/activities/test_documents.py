@@ -9,7 +9,7 @@ from typing import Any
 from temporalio.testing import ActivityEnvironment
 
 from activities.documents import DocumentActivities
-from connectors.documents import DocumentWritten, HumanEdit, MarkdownDocuments
+from connectors.documents import DocumentWritten, HumanEdit, MarkdownDocuments, document_name
 from tests.support.harness import FIVE_WHYS, incident
 from workflows.audit import Actor, ActorKind, AuditEntry, Via
 from workflows.review import ReplacedEdit, ReviewState
@@ -30,7 +30,7 @@ def test_the_review_document_has_every_section_and_escapes_table_cells(tmp_path:
         DocumentActivities(store).write_review_doc, WriteReviewDoc(state=state)
     )
     assert url == "http://review.test/reviews/PACT4/document"
-    text = (tmp_path / "reviews" / "PACT4.md").read_text()
+    text = (tmp_path / "reviews" / document_name("PACT4")).read_text()
     for section in (
         "## Summary",
         "## Timeline",
@@ -96,6 +96,6 @@ def test_the_document_appendix_shows_who_changed_what(tmp_path: Path) -> None:
     ActivityEnvironment().run(
         DocumentActivities(store).write_review_document, WriteReviewDoc(state=state)
     )
-    text = (tmp_path / "reviews" / "PACT5.md").read_text()
+    text = (tmp_path / "reviews" / document_name("PACT5")).read_text()
     assert "## Appendix: history" in text
     assert "| rui@example.com | link | Changed \\| whys |" in text

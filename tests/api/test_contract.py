@@ -23,6 +23,8 @@ CONTRACT = [
     ("patch", "/api/reviews/{incident_id}/action-items/{item_id}"),
     ("delete", "/api/reviews/{incident_id}/action-items/{item_id}"),
     ("post", "/api/reviews/{incident_id}/went-well"),
+    ("patch", "/api/reviews/{incident_id}/went-well/{index}"),
+    ("delete", "/api/reviews/{incident_id}/went-well/{index}"),
     ("post", "/api/reviews/{incident_id}/publish"),
     ("post", "/api/reviews/{incident_id}/follow-up"),
     ("post", "/api/action-items/{incident_id}/{item_id}/close"),
@@ -142,3 +144,23 @@ def test_a_webhook_without_any_configured_secret_is_refused(client: TestClient) 
     answer = client.post("/webhooks/pagerduty", content=b"{}")
     assert answer.status_code == 401
     assert "FOLLOWTHROUGH_PAGERDUTY_WEBHOOK_SECRETS" in answer.json()["errors"][0]["hint"]
+
+
+def test_closing_a_local_ticket_through_the_api_exists_in_dev_mode_only(
+    client: TestClient,
+) -> None:
+    answer = client.post(
+        "/api/action-items/PANY/1/close", headers={"Authorization": "Bearer contract-token"}
+    )
+    assert answer.status_code == 404
+    assert "dev mode only" in answer.json()["errors"][0]["message"]
+
+
+def test_a_form_body_over_one_megabyte_answers_413_before_any_route(client: TestClient) -> None:
+    answer = client.post(
+        "/reviews/PANY/went-well",
+        content=b"text=" + b"x" * 1_000_001,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 413
+    assert answer.json()["errors"][0]["code"] == "payload_too_large"

@@ -560,15 +560,34 @@ def test_find_by_label_picks_the_oldest_of_duplicates(tracker: JiraTracker, fake
     assert state.key == "OPS-1"
 
 
-def test_label_is_found_after_ticket_moves_project(tracker: JiraTracker, fake: FakeJira) -> None:
-    ref = tracker.open_ticket(spec())
-    moved = fake._find(ref.key)  # an admin moves it: new project, new key, same labels
-    moved.project, moved.key = fake.add_project("SRE"), "SRE-1"
+def test_an_issue_planted_in_another_project_is_not_adopted(
+    tracker: JiraTracker, fake: FakeJira
+) -> None:
+    fake.add_project("EVIL")
+    planted = fake.add_issue("planted", ("followthrough", LABEL), project="EVIL")
 
+    ref = tracker.open_ticket(spec())
+
+    assert ref.created is True
+    assert ref.key.startswith("OPS-")
+    assert ref.key != planted
+
+
+def test_find_by_label_looks_only_in_the_configured_project(
+    tracker: JiraTracker, fake: FakeJira
+) -> None:
+    fake.add_project("EVIL")
+    fake.add_issue("planted", (LABEL,), project="EVIL")
+
+    assert tracker.find_by_label(LABEL) is None
+
+
+def test_open_ticket_reports_the_issue_id(tracker: JiraTracker, fake: FakeJira) -> None:
+    ref = tracker.open_ticket(spec())
     again = tracker.open_ticket(spec())
 
-    assert again.key == "SRE-1"
-    assert fake.create_count == 1
+    assert ref.issue_id == fake.issue(ref.key)["id"]
+    assert again.issue_id == ref.issue_id
 
 
 # -- Retry-After parsing and the imitation's paging -------------------------------------------

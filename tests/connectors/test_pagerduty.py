@@ -137,6 +137,27 @@ def test_timeline_is_sorted_oldest_first(fetched: IncidentRecord) -> None:
     assert fetched.timeline[-1].kind == "resolve"
 
 
+def test_timeline_keeps_the_oldest_entries_and_counts_them_all(
+    source: PagerDutyIncidents, incident: dict[str, Any]
+) -> None:
+    whole = source.fetch(incident["id"])
+    record = source.fetch(incident["id"], max_timeline=50)
+
+    assert record.timeline == whole.timeline[:50]
+    assert record.timeline_total == len(whole.timeline) == 233
+    assert record.resolved_at == whole.resolved_at  # read from every entry, kept or not
+
+
+def test_timeline_summaries_are_cut_at_the_limit(
+    source: PagerDutyIncidents, incident: dict[str, Any]
+) -> None:
+    record = source.fetch(incident["id"], max_summary=12)
+
+    assert all(len(entry.summary) <= 12 for entry in record.timeline)
+    cut = [entry.summary for entry in record.timeline if entry.summary.endswith("…")]
+    assert cut and all(len(summary) == 12 for summary in cut)
+
+
 def test_timeline_kind_drops_suffix_and_actor_is_agent_summary(
     fetched: IncidentRecord, fake: FakePagerDuty, incident: dict[str, Any]
 ) -> None:

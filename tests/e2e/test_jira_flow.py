@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from tests.fakes.jira import FakeJira
 from tests.support.dev_app import DevApp, jira_env, start_dev_app
+from tests.support.harness import signal_handled
+from workflows.action_item import ActionItemWorkflow
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
 FIVE_WHYS: dict[str, Any] = {
@@ -197,3 +204,39 @@ def test_a_burst_of_429s_yields_one_ticket_once_the_limit_clears(
     incident_id = published_review(app, ITEMS[:1])
     tickets_of(app, incident_id, 1)
     assert jira.create_count - before == 1
+
+
+def test_a_labelled_issue_other_than_the_items_ticket_is_ignored(
+    app: DevApp, jira: FakeJira
+) -> None:
+    incident_id = published_review(app, ITEMS[:1])
+    first = tickets_of(app, incident_id, 1)[0]
+    planted = jira.add_issue("Planted", labels=("followthrough", f"ft-{incident_id}-1"))
+    answer = jira.deliver_to(
+        f"{app.base_url}/webhooks/jira", WEBHOOK_SECRET, jira.transition(planted, "Done")
+    )
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "ignored"
+    assert planted in answer.json()["reason"] and first["ticket"]["key"] != planted
+    assert item_status(app, incident_id, "1") == "open"
+
+
+def test_a_ticket_signal_with_another_key_leaves_the_item_as_it_was(app: DevApp) -> None:
+    incident_id = published_review(app, ITEMS[:1])
+    tickets_of(app, incident_id, 1)
+
+    async def signal_and_read() -> str:
+        client = await Client.connect(app.temporal_address, data_converter=pydantic_data_converter)
+        handle = client.get_workflow_handle(item_workflow_id(incident_id, "1"))
+        await signal_handled(handle, ActionItemWorkflow.ticket_closed, TicketEvent(key="OPS-99999"))
+        item = await handle.query(ActionItemWorkflow.current)
+        return item.status.value
+
+    assert asyncio.run(signal_and_read()) == "open"
+    assert item_status(app, incident_id, "1") == "open"
+
+
+def test_the_items_ticket_records_the_jira_issue_id(app: DevApp, jira: FakeJira) -> None:
+    incident_id = published_review(app, ITEMS[:1])
+    ticket = tickets_of(app, incident_id, 1)[0]["ticket"]
+    assert ticket["id"] == jira.issue(ticket["key"])["id"]

@@ -6,6 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from connectors.documents import document_name
 from tests.support.dev_app import DevApp, resolved_event
 from workflows.ids import review_workflow_id
 
@@ -188,5 +189,5 @@ def test_full_review_from_analysis_to_close_over_http(dev_app: DevApp) -> None:
         lambda: (r := dev_app.review(incident_id))["phase"] == "closed" and r, timeout=30
     )
     assert final["action_items"][0]["outcome"] == "done_on_time"
-    document = dev_app.data_dir / "reviews" / f"{incident_id}.md"
+    document = dev_app.data_dir / "reviews" / document_name(incident_id)
     dev_app.wait_for(lambda: "**Closed**" in document.read_text(), timeout=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from api.identity.tokens import MatchedToken, match_token, parse_tokens
 from api.starter import start_review
 from connectors.store import ReviewStore, parse_url, sqlite_url
 from connectors.store.engine import current_revision, head_revision, make_engine
+from followthrough.cli import _dev_secrets
+from followthrough.settings import Settings
 from tests.support.command import run
 from tests.support.harness import incident, local_worker, settings_for
 from tests.support.temporal import start_dev_server
@@ -152,3 +155,10 @@ def test_token_new_refuses_a_bad_name_with_exit_2() -> None:
     result = run("token", "new", "--name", "Not A Name")
     assert result.returncode == 2
     assert "must be 1-40" in result.stderr
+
+
+def test_dev_secrets_are_written_readable_by_their_owner_only(tmp_path: Path) -> None:
+    known = _dev_secrets(Settings(data_dir=tmp_path / "data"))
+    path = tmp_path / "data" / "dev-secrets.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == known

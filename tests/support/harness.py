@@ -14,7 +14,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from temporalio.client import Client
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from connectors.local_tracker import LocalTracker
@@ -161,3 +162,17 @@ def item(title: str, owner: str, due: datetime, root_cause: str = "rc1") -> Acti
         done_when="A load test with 2x peak traffic shows under 80% pool usage.",
         root_cause=root_cause,
     )
+
+
+async def signal_handled(handle: WorkflowHandle[Any, Any], signal: Any, arg: Any) -> None:
+    """Send ``signal`` and return once a workflow task has completed after it (it was handled)."""
+    await handle.signal(signal, arg)
+    for _ in range(200):
+        events = [e.event_type for e in (await handle.fetch_history()).events]
+        signalled = len(events) - events[::-1].index(
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+        )
+        if EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED in events[signalled:]:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the signal was not handled within 10 s")

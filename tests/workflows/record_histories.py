@@ -76,6 +76,7 @@ from workflows.contracts import (
     ReplanRequest,
     ReviewOutcome,
     TicketEvent,
+    WentWellRevision,
 )
 from workflows.digest import DigestWorkflow
 from workflows.ids import item_workflow_id, review_workflow_id
@@ -658,6 +659,44 @@ async def reopened_ticket(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def foreign_ticket_events(rec: Recording) -> None:
+    """Ticket events about another ticket than the item's (a label copied onto someone else's
+    issue, or another Jira issue id) change nothing; the item's own close settles it."""
+    incident_id = "RFOREIGN"
+    review = await rec.start(incident_id, DAILY)
+    t0 = rec.t0
+    await rec.publish(review, drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)))
+    key = await rec.ticket_key(review, "1")
+    child = rec.child(incident_id, "1")
+    await child.signal(
+        ActionItemWorkflow.ticket_closed, TicketEvent(key="LOCAL-9999", event_id="closed:90")
+    )
+    await child.signal(
+        ActionItemWorkflow.ticket_closed,
+        TicketEvent(key=key, issue_id="10999", event_id="closed:91"),
+    )
+    await rec.sleep(1.5)
+    await close_ticket(rec.client, rec.settings, incident_id, "1")
+    await rec.sleep(2)
+    await rec.save_review(incident_id)
+
+
+async def went_well_revised(rec: Recording) -> None:
+    """A draft whose what-went-well entries are rewritten and one removed, then published."""
+    incident_id = "RWENTWELL"
+    review = await rec.start(incident_id, DAILY)
+    for text in ("Paging worked.", "Bob was careless, as usual.", "Rollback took 4 minutes."):
+        await review.execute_update(PostmortemWorkflow.add_went_well, WentWell(text=text))
+    await review.execute_update(
+        PostmortemWorkflow.revise_went_well,
+        WentWellRevision(index=0, text="Paging reached the owner in a minute."),
+    )
+    await review.execute_update(PostmortemWorkflow.revise_went_well, WentWellRevision(index=1))
+    await rec.publish(review, drafts(rec.t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)))
+    await rec.sleep(1.5)
+    await rec.save_review(incident_id)
+
+
 async def tracker_permission_denied(rec: Recording) -> None:
     """Jira refuses to create tickets (403): three attempts per item, the facilitator told."""
     incident_id = "RDENIED"
@@ -924,6 +963,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("invitation-live-check", "time-skipping", invitation_live_check),
     Scenario("deleted-ticket", "time-skipping", deleted_ticket),
     Scenario("reopened-ticket", "time-skipping", reopened_ticket),
+    Scenario("foreign-ticket-events", "time-skipping", foreign_ticket_events),
+    Scenario("went-well-revised", "time-skipping", went_well_revised),
     Scenario("tracker-permission-denied", "time-skipping", tracker_permission_denied),
     Scenario("confluence-document", "time-skipping", confluence_document),
     Scenario("mail-refused", "time-skipping", mail_refused),

@@ -13,7 +13,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    settings_for,
+    signal_handled,
+)
 from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
@@ -92,3 +100,57 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
             assert first is not None and first.status == ItemStatus.DONE
 
         await eventually(reported_to_new_run)
+
+
+async def test_an_items_ticket_events_stay_known_across_its_continue_as_new(
+    short_history_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    client = short_history_env.client
+    settings = settings_for(tmp_path)
+    async with local_worker(client, settings):
+        now = await short_history_env.get_current_time()
+        await start_review(client, settings, Policy(), incident("PCANDUP", now))
+        handle = client.get_workflow_handle("postmortem-PCANDUP")
+        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        for rc in ("rc1", "rc2"):
+            draft = item(
+                "Cap pool size at 20 in the template",
+                "carol@example.com",
+                now + timedelta(days=9),
+                rc,
+            )
+            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
+        await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Paging."))
+        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+        child = client.get_workflow_handle(item_workflow_id("PCANDUP", "1"))
+
+        async def ticket() -> str:
+            state = (await handle.query(PostmortemWorkflow.status)).state
+            assert state.started_items == ["1", "2"]
+            current = await child.query(ActionItemWorkflow.current)
+            assert current.ticket is not None
+            return current.ticket.key
+
+        key = await eventually(ticket)
+        first_run = (await child.describe()).run_id
+        for n in range(40):  # close and reopen until the item's workflow continues as new
+            await child.signal(
+                ActionItemWorkflow.ticket_closed, TicketEvent(key=key, event_id=f"c{n}")
+            )
+            if (await child.describe()).run_id != first_run:
+                break
+            await child.signal(
+                ActionItemWorkflow.ticket_reopened, TicketEvent(key=key, event_id=f"r{n}")
+            )
+        else:
+            raise AssertionError("the item's workflow never continued as new")
+
+        async def done_in_new_run() -> None:
+            assert (await child.query(ActionItemWorkflow.current)).status == ItemStatus.DONE
+
+        await eventually(done_in_new_run)
+        await signal_handled(
+            child, ActionItemWorkflow.ticket_reopened, TicketEvent(key=key, event_id="r0")
+        )
+        after = await child.query(ActionItemWorkflow.current)
+    assert after.status == ItemStatus.DONE

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from connectors.documents import document_name
 from connectors.local_tracker import LocalTracker
 from tests.support.harness import Sent, outbox, settings_for
 from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
@@ -80,7 +81,7 @@ async def test_six_week_review_runs_from_resolution_to_close(
         "follow_up_invitation",
     }
 
-    doc = Path(settings.documents_dir / "PLIFE01.md").read_text()
-    assert "**Closed**" in doc and "done_late" in doc
+    doc = Path(settings.documents_dir / document_name("PLIFE01")).read_text()
+    assert "**Closed**" in doc and "done\\_late" in doc  # the Markdown escapes its _
     report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))

@@ -27,7 +27,20 @@ from workflows.rules.five_whys import check_five_whys
 from workflows.rules.lint import root_cause_findings
 from workflows.rules.smart import check_action_item, due_violations
 
-__all__ = ["check_follow_up", "check_publish", "review_findings"]
+__all__ = [
+    "FINDINGS_PER_FIELD",
+    "FINDINGS_TOTAL",
+    "check_follow_up",
+    "check_publish",
+    "review_findings",
+]
+
+#: Findings kept per field in :func:`review_findings` (the first, by offset). The ``status``
+#: query returns them in one Temporal payload: 10,000 characters of trigger words make ≈ 1,000
+#: findings, and ten such fields would pass the 2 MB payload limit and leave the review unreadable.
+FINDINGS_PER_FIELD = 20
+#: Findings kept for the whole review (≈ 300 bytes each in the payload).
+FINDINGS_TOTAL = 300
 
 
 def review_findings(state: ReviewState) -> list[Finding]:
@@ -35,28 +48,33 @@ def review_findings(state: ReviewState) -> list[Finding]:
 
     A root cause gets its blameless-language findings and, when it is only a symptom, a
     ``symptom`` finding; one that stops at a person and already has a blame finding gets no second
-    finding for the same words.
+    finding for the same words. Each field keeps its first :data:`FINDINGS_PER_FIELD` findings,
+    the review its first :data:`FINDINGS_TOTAL`.
     """
     responders = [p.name for p in state.incident.responders]
+
+    def blame(text: str, where: str) -> list[Finding]:
+        return lint_text(text, responders, where)[:FINDINGS_PER_FIELD]
+
     out: list[Finding] = []
     if state.five_whys is not None:
         five = state.five_whys
-        out += lint_text(five.symptom, responders, "five_whys.symptom")
+        out += blame(five.symptom, "five_whys.symptom")
         for index, why in enumerate(five.whys):
-            out += lint_text(why, responders, f"five_whys.whys.{index}")
+            out += blame(why, f"five_whys.whys.{index}")
         for index, cause in enumerate(five.root_causes):
             where = f"five_whys.root_causes.{index}.statement"
-            blame = lint_text(cause.statement, responders, where)
-            out += blame
+            found = blame(cause.statement, where)
+            out += found
             out += root_cause_findings(
-                cause.statement, five.symptom, responders, where, blame=blame
+                cause.statement, five.symptom, responders, where, blame=found
             )
     for index, entry in enumerate(state.went_well):
-        out += lint_text(entry.text, responders, f"went_well.{index}")
+        out += blame(entry.text, f"went_well.{index}")
     for item in state.action_items:
-        out += lint_text(item.title, responders, f"action_items.{item.id}.title")
-        out += lint_text(item.done_when, responders, f"action_items.{item.id}.done_when")
-    return out
+        out += blame(item.title, f"action_items.{item.id}.title")
+        out += blame(item.done_when, f"action_items.{item.id}.done_when")
+    return out[:FINDINGS_TOTAL]
 
 
 def check_publish(

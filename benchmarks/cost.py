@@ -1,0 +1,476 @@
+"""What a review costs against the Temporal floor of the same shape, side by side in one run.
+
+One Temporal dev server (in-memory SQLite, search attributes registered) and two worker processes
+with the same settings: the production worker (``python worker.py``, local connectors, default
+policy) and the floor worker (``python -m benchmarks.floor``: the production worker's options with
+a skeleton workflow pair and a no-op activity). Both serve their own task queue.
+
+1. Warm-up: ``--warmup`` published reviews with two action items (five whys, two items, what went
+   well, publish) on the production worker. The histories of the first measured round give the
+   review's *shape*: updates, activities, children, timers and signals of parent and items.
+2. ``--warmup`` floor reviews with that shape on the floor worker.
+3. Measured in ``--rounds`` alternating rounds (review, floor, review, floor...): ``--n`` of each
+   per round, at ``--concurrency``, until every item is parked and the worker has been quiet for
+   2 s. CPU of the worker and of the server per review, and the
+   worker's RSS growth per cached workflow (all of them stay in the sticky cache).
+4. Ratios review / floor, with the targets of issue 11 (≤ 1.5x each).
+5. Unless ``--no-lifecycle``: the six-week scenario (tests/scenarios.py) once on the time-skipping
+   server: every history's size and the parent's event count, with their targets.
+
+    .venv/bin/python -m benchmarks.cost [--n 60] [--rounds 3] [--warmup 10] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from benchmarks._common import (
+    CpuMeter,
+    binary,
+    bounded,
+    child_named,
+    exit_now,
+    machine_header,
+    mb,
+)
+from benchmarks.floor import FloorReviewWorkflow
+from benchmarks.floor_parts import FloorShape, Tiny
+from benchmarks.memory import open_and_publish, sample_rss, tickets, wait_quiet
+from followthrough.settings import Settings
+from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import review_workflow_id
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_RATIO = 1.5
+#: issue 11's targets for the six-week scenario
+TARGET_HISTORY_BYTES = 200 * 1024
+TARGET_PARENT_EVENTS = 200
+
+#: History event types that make a review's shape, and how they are printed.
+COUNTED = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
+    EventType.EVENT_TYPE_TIMER_STARTED: "timers",
+    EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "signals sent",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals received",
+    EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "search attribute upserts",
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "workflow tasks",
+}
+
+
+@dataclass
+class Shape:
+    """Per-review counts from histories: the parent's, and the mean over its items."""
+
+    parent: Counter[str] = field(default_factory=Counter)
+    item: dict[str, float] = field(default_factory=dict)
+    items: int = 0
+    events: int = 0
+    history_bytes: int = 0
+
+
+async def shape_of(client: Client, parent_id: str) -> Shape:
+    history = await client.get_workflow_handle(parent_id).fetch_history()
+    shape = Shape(events=len(history.events), history_bytes=len(history.to_json()))
+    children: list[str] = []
+    for event in history.events:
+        name = COUNTED.get(event.event_type)
+        if name:
+            shape.parent[name] += 1
+        if event.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+            children.append(
+                event.start_child_workflow_execution_initiated_event_attributes.workflow_id
+            )
+    per_item: list[Counter[str]] = []
+    for child in children:
+        child_history = await client.get_workflow_handle(child).fetch_history()
+        shape.events += len(child_history.events)
+        shape.history_bytes += len(child_history.to_json())
+        counts: Counter[str] = Counter()
+        for event in child_history.events:
+            name = COUNTED.get(event.event_type)
+            if name:
+                counts[name] += 1
+        per_item.append(counts)
+    shape.items = len(children)
+    shape.item = {
+        name: sum(c[name] for c in per_item) / len(per_item) if per_item else 0.0
+        for name in COUNTED.values()
+    }
+    return shape
+
+
+def median_shape(shapes: list[Shape]) -> Shape:
+    def med(values: list[float]) -> float:
+        return float(statistics.median(values)) if values else 0.0
+
+    return Shape(
+        parent=Counter({n: round(med([s.parent[n] for s in shapes])) for n in COUNTED.values()}),
+        item={n: med([s.item.get(n, 0.0) for s in shapes]) for n in COUNTED.values()},
+        items=round(med([s.items for s in shapes])),
+        events=round(med([s.events for s in shapes])),
+        history_bytes=round(med([s.history_bytes for s in shapes])),
+    )
+
+
+def floor_shape(review: Shape) -> FloorShape:
+    """The floor with the review's numbers of updates, activities, children, timers, signals."""
+    return FloorShape(
+        updates=review.parent["updates"],
+        parent_activities=review.parent["activities"],
+        children=review.items,
+        parent_timers=review.parent["timers"],
+        child_activities=round(review.item["activities"]),
+        child_signals=round(review.item["signals sent"]),
+        child_timers=round(review.item["timers"]),
+    )
+
+
+@dataclass
+class Side:
+    """One worker process and how to drive one review on it."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    drive: Callable[[str], Awaitable[None]]
+    parked: Callable[[int], Awaitable[bool]]
+    workflows_per_review: int = 3
+    reviews: int = 0
+    failures: int = 0
+    worker_s: float = 0.0
+    server_s: float = 0.0
+    grown_kb: int = 0
+    other_s: float = 0.0
+    rounds: list[tuple[float, float, float]] = field(default_factory=list)
+
+    @property
+    def worker_ms(self) -> float:
+        return 1000 * self.worker_s / max(self.reviews, 1)
+
+    @property
+    def server_ms(self) -> float:
+        return 1000 * self.server_s / max(self.reviews, 1)
+
+    @property
+    def kb_per_workflow(self) -> float:
+        return self.grown_kb / max(self.reviews * self.workflows_per_review, 1)
+
+
+def spawn(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log:
+        return subprocess.Popen(args, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+async def wait_started(side: Side) -> None:
+    deadline = time.monotonic() + 60
+    while "worker started" not in side.log_path.read_text(errors="replace"):
+        if side.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{side.name} worker did not start:\n{side.log_path.read_text()}")
+        await asyncio.sleep(0.1)
+
+
+async def drive_all(side: Side, ids: list[str], concurrency: int) -> tuple[int, int, float]:
+    done, failures, wall = await bounded(side.drive, ids, concurrency, side.name)
+    return len(done), failures, wall
+
+
+async def wait_parked(side: Side, total: int, limit_s: float) -> float:
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit_s:
+        if await side.parked(total):
+            break
+        await asyncio.sleep(0.25)
+    await wait_quiet(side.process.pid)
+    return time.perf_counter() - t0
+
+
+async def measure(
+    side: Side, server_pid: int | None, ids: list[str], concurrency: int, before: int
+) -> int:
+    """Drive ``ids`` on ``side``; add its CPU and memory growth to the side's totals."""
+    await wait_quiet(side.process.pid)
+    warm_kb = sample_rss(side.process.pid)
+    pids = {"worker": side.process.pid}
+    if server_pid:
+        pids["server"] = server_pid
+    cpu = CpuMeter(pids)
+    done, failures, wall = await drive_all(side, ids, concurrency)
+    await wait_parked(side, before + done, 240.0)
+    used = cpu.used()
+    others = cpu.others()
+    line = cpu.line()
+    after_kb = sample_rss(side.process.pid)
+    side.reviews += done
+    side.failures += failures
+    side.worker_s += used["worker"]
+    side.server_s += used.get("server", 0.0)
+    side.grown_kb += after_kb - warm_kb
+    side.other_s += others
+    n = max(done, 1)
+    side.rounds.append(
+        (
+            1000 * used["worker"] / n,
+            1000 * used.get("server", 0.0) / n,
+            (after_kb - warm_kb) / (n * side.workflows_per_review),
+        )
+    )
+    print(
+        f"  {side.name:<7} {done} reviews in {wall:.1f} s ({failures} failed); worker RSS "
+        f"{mb(warm_kb)} -> {mb(after_kb)}"
+    )
+    print(line)
+    return done
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b > 0 else "n/a"
+
+
+def verdict(value: float, target: float) -> str:
+    return "meets" if value <= target else "over"
+
+
+async def lifecycle_figures() -> None:
+    from benchmarks.lifecycle import six_weeks
+
+    print("\nsix-week scenario (tests/scenarios.py) on the time-skipping server, one run:")
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="ft-bench-cost-life-"))
+    try:
+        run = await six_weeks(env, workdir, "PCOSTLIFE")
+    finally:
+        await env.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+    sizes = [run.parent_bytes, *run.child_bytes]
+    events = [run.parent_events, *run.child_events]
+    names = ["parent", *(f"item {n}" for n in range(1, len(run.child_bytes) + 1))]
+    for name, size, count in zip(names, sizes, events, strict=True):
+        print(f"  {name:<7} {size / 1024:8.1f} KB  {count:5d} events")
+    total = sum(sizes)
+    print(
+        f"  all four {total / 1024:.1f} KB (target <= {TARGET_HISTORY_BYTES // 1024} KB: "
+        f"{verdict(total, TARGET_HISTORY_BYTES)}); parent {run.parent_events} events "
+        f"(target <= {TARGET_PARENT_EVENTS}: {verdict(run.parent_events, TARGET_PARENT_EVENTS)}); "
+        f"{sum(events)} events in all; outcome {run.phase.value}, "
+        f"{run.outcome.items_done} done"
+    )
+
+
+def print_shapes(review: Shape, floor: Shape) -> None:
+    print("\nshape per review (median of sampled histories; item columns: mean per item)")
+    print(f"  {'':<26} {'review':>8} {'floor':>8} | {'review item':>11} {'floor item':>10}")
+    for name in COUNTED.values():
+        print(
+            f"  {name:<26} {review.parent[name]:>8} {floor.parent[name]:>8} | "
+            f"{review.item.get(name, 0):>11.1f} {floor.item.get(name, 0):>10.1f}"
+        )
+    print(f"  {'items':<26} {review.items:>8} {floor.items:>8}")
+    print(f"  {'events (all workflows)':<26} {review.events:>8} {floor.events:>8}")
+    print(
+        f"  {'history KB (all)':<26} {review.history_bytes / 1024:>8.1f} "
+        f"{floor.history_bytes / 1024:>8.1f}"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=60, help="measured reviews per side and round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per side")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up reviews per side")
+    parser.add_argument("--concurrency", type=int, default=8, help="reviews driven at once")
+    parser.add_argument("--no-lifecycle", action="store_true", help="skip the six-week figures")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    machine_header("cost: a published review with two items against the Temporal floor")
+
+    workdir = Path(tempfile.mkdtemp(prefix="ft-bench-cost-"))
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=list(SEARCH_ATTRIBUTES),
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=["--log-level", "error"],
+    )
+    client = env.client
+    target = client.service_client.config.target_host
+    server_pid = child_named(os.getpid(), "temporal")
+    base_env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")},
+        "FOLLOWTHROUGH_TEMPORAL_ADDRESS": target,
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    review_queue, floor_queue = (f"cost-{k}-{uuid.uuid4().hex[:6]}" for k in ("review", "floor"))
+    data = workdir / "data"
+    settings = Settings(data_dir=data, task_queue=review_queue, temporal_address=target)
+    shape_holder: dict[str, FloorShape] = {}
+
+    async def drive_review(incident_id: str) -> None:
+        await open_and_publish(client, settings, incident_id)
+
+    async def review_parked(total: int) -> bool:
+        return tickets(settings.tracker_file) >= 2 * total
+
+    async def drive_floor(review_id: str) -> None:
+        shape = shape_holder["shape"]
+        handle = await client.start_workflow(
+            FloorReviewWorkflow.run, shape, id=review_id, task_queue=floor_queue
+        )
+        for n in range(shape.updates):
+            await handle.execute_update(FloorReviewWorkflow.step, Tiny(n=n))
+
+    async def floor_parked(total: int) -> bool:
+        expected = total * shape_holder["shape"].children
+        found = await client.count_workflows("WorkflowType = 'FloorItemWorkflow'")
+        return found.count >= expected
+
+    review = Side(
+        "review",
+        spawn(
+            [sys.executable, "worker.py"],
+            {
+                **base_env,
+                "FOLLOWTHROUGH_DATA_DIR": str(data),
+                "FOLLOWTHROUGH_TASK_QUEUE": review_queue,
+            },
+            workdir / "review-worker.log",
+        ),
+        workdir / "review-worker.log",
+        drive_review,
+        review_parked,
+    )
+    floor = Side(
+        "floor",
+        spawn(
+            [sys.executable, "-m", "benchmarks.floor"],
+            {
+                **base_env,
+                "FOLLOWTHROUGH_DATA_DIR": str(workdir / "floor-data"),
+                "FOLLOWTHROUGH_TASK_QUEUE": floor_queue,
+            },
+            workdir / "floor-worker.log",
+        ),
+        workdir / "floor-worker.log",
+        drive_floor,
+        floor_parked,
+    )
+    try:
+        await wait_started(review)
+        await wait_started(floor)
+        print(
+            f"dev server {target} (pid {server_pid}); workers review pid {review.process.pid}, "
+            f"floor pid {floor.process.pid}"
+        )
+
+        print(
+            f"\nmeasured: {args.rounds} rounds of {args.n} reviews per side, alternating, at "
+            f"concurrency {args.concurrency}"
+        )
+        warm_ids = [f"PCOSTW{i:04d}" for i in range(args.warmup)]
+        review_total, _, _ = await drive_all(review, warm_ids, args.concurrency)
+        await wait_parked(review, review_total, 120.0)
+        floor_total = 0
+        review_ids: list[str] = []
+        floor_ids: list[str] = []
+        samples = random.Random(11).sample(range(args.n), min(5, args.n))
+        review_sampled = floor_sampled = Shape()
+        for r in range(args.rounds):
+            ids = [f"PCOST{r}X{i:05d}" for i in range(args.n)]
+            review_ids += ids
+            review_total += await measure(review, server_pid, ids, args.concurrency, review_total)
+            if r == 0:
+                # The floor gets the shape the measured reviews had, under the same load (how
+                # many document renders coalesce depends on it).
+                review_sampled = median_shape(
+                    [await shape_of(client, review_workflow_id(ids[i])) for i in samples]
+                )
+                shape = floor_shape(review_sampled)
+                shape_holder["shape"] = shape
+                floor.workflows_per_review = 1 + shape.children
+                review.workflows_per_review = 1 + review_sampled.items
+                print(f"    floor shape from 5 sampled reviews: {shape.model_dump()}")
+                floor_warm = [f"floor-warm-{i:04d}" for i in range(args.warmup)]
+                floor_total, _, _ = await drive_all(floor, floor_warm, args.concurrency)
+                await wait_parked(floor, floor_total, 120.0)
+            ids = [f"floor-{r}-{i:05d}" for i in range(args.n)]
+            floor_ids += ids
+            floor_total += await measure(floor, server_pid, ids, args.concurrency, floor_total)
+            if r == 0:
+                floor_sampled = median_shape([await shape_of(client, ids[i]) for i in samples])
+        print_shapes(review_sampled, floor_sampled)
+
+        print(
+            f"\nper review ({review.reviews} reviews, {floor.reviews} floor reviews)"
+            f"{'review':>10} {'floor':>10}   ratio   (target <= {TARGET_RATIO}x)   per round"
+        )
+        rows = [
+            ("worker CPU", review.worker_ms, floor.worker_ms, "ms", 0),
+            ("server CPU", review.server_ms, floor.server_ms, "ms", 1),
+            ("memory per cached wf", review.kb_per_workflow, floor.kb_per_workflow, "KB", 2),
+        ]
+        for label, mine, base, unit, k in rows:
+            per_round = ", ".join(
+                ratio(a[k], b[k]) for a, b in zip(review.rounds, floor.rounds, strict=True)
+            )
+            print(
+                f"  {label:<20} {mine:8.0f} {unit} {base:8.0f} {unit}  {ratio(mine, base):>7}  "
+                f"{verdict(mine / base if base else float('inf'), TARGET_RATIO):<5}   {per_round}"
+            )
+        print(
+            f"  other processes used {review.other_s:.1f} s (review phases) and "
+            f"{floor.other_s:.1f} s (floor phases) of CPU: a large figure means a contended box"
+        )
+        for side in (review, floor):
+            errors = sum(
+                1
+                for line in side.log_path.read_text(errors="replace").splitlines()
+                if '"level": "error"' in line
+            )
+            print(f"  {side.name} worker log: {errors} error lines")
+    finally:
+        for side in (review, floor):
+            if side.process.poll() is None:
+                side.process.send_signal(signal.SIGTERM)
+        for side in (review, floor):
+            try:
+                side.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                side.process.kill()
+                side.process.wait()
+        await env.shutdown()
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if not args.no_lifecycle:
+        await lifecycle_figures()
+    print(f"\nfinished {datetime.now(UTC).isoformat(timespec='seconds')}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    exit_now(0)

@@ -1,0 +1,117 @@
+"""Small histories: an accepted update answers with a small result, items start without the timeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from followthrough.settings import Settings
+from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from workflows.action_item import ActionItemWorkflow
+from workflows.contracts import (
+    ActionItemInput,
+    PostmortemInput,
+    ReviewOutcome,
+    UpdateResult,
+)
+from workflows.ids import item_workflow_id
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import (
+    PublishRequest,
+    TimelineEntry,
+    WentWell,
+)
+
+
+async def drafting(
+    env: WorkflowEnvironment, settings: Settings, incident_id: str, timeline: list[TimelineEntry]
+) -> WorkflowHandle[PostmortemWorkflow, ReviewOutcome]:
+    """A review of an incident with ``timeline``, its five whys submitted."""
+    now = await env.get_current_time()
+    handle = await env.client.start_workflow(
+        PostmortemWorkflow.run,
+        PostmortemInput(
+            incident=incident(incident_id, now, timeline=timeline),
+            review_url=f"http://review.test/reviews/{incident_id}",
+        ),
+        id=f"postmortem-{incident_id}",
+        task_queue=settings.task_queue,
+    )
+    await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    return handle
+
+
+async def test_accepted_updates_record_a_small_result_not_the_review(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    async with local_worker(time_env.client, settings):
+        now = await time_env.get_current_time()
+        timeline = [
+            TimelineEntry(at=now - timedelta(minutes=n), kind="note", summary="x" * 1_000)
+            for n in range(20)
+        ]
+        handle = await drafting(time_env, settings, "PSMALL1", timeline)
+        result = await handle.execute_update(
+            PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
+        )
+        history = await handle.fetch_history()
+    assert result == UpdateResult(revision=result.revision, phase="drafting", changed="went_well.0")
+    completed = [
+        e
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED
+    ]
+    assert len(completed) == 2
+    assert all(e.ByteSize() < 1_000 for e in completed)  # the review itself is over 20 KB
+
+
+async def test_items_start_with_the_incident_but_not_its_timeline(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path)
+    async with local_worker(time_env.client, settings):
+        now = await time_env.get_current_time()
+        timeline = [TimelineEntry(at=now, kind="trigger", summary="Checkout 503s")]
+        handle = await drafting(time_env, settings, "PSMALL2", timeline)
+        for rc in ("rc1", "rc2"):
+            draft = item(
+                "Cap pool size at 20 in the template",
+                "alice@example.com",
+                now + timedelta(days=9),
+                rc,
+            )
+            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
+        await handle.execute_update(
+            PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
+        )
+        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+        child = time_env.client.get_workflow_handle(item_workflow_id("PSMALL2", "1"))
+
+        async def both_started() -> None:
+            status = await handle.query(PostmortemWorkflow.status)
+            assert len(status.state.started_items) == 2
+
+        await eventually(both_started)
+
+        async def started() -> ActionItemInput:
+            history = await child.fetch_history()
+            payload = history.events[0].workflow_execution_started_event_attributes.input.payloads[
+                0
+            ]
+            data = pydantic_data_converter.payload_converter.from_payload(payload, ActionItemInput)
+            assert isinstance(data, ActionItemInput)
+            return data
+
+        start = await eventually(started)
+        current = await child.query(ActionItemWorkflow.current)
+    assert start.incident.id == "PSMALL2" and start.incident.title == "Checkout API returned 503s"
+    assert start.incident.timeline == []
+    assert current.id == "1"
+    assert json.loads(start.model_dump_json())["item"]["id"] == "1"
