@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.rules.people import names, names_key, subject_of
+from workflows.rules.names import names, names_key
+from workflows.rules.people import subject_of
 from workflows.rules.text import split
 
 RESPONDERS = ["Oksana Petrenko", "José García", "Erin O'Neil", "Max Power"]

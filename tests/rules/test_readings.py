@@ -12,7 +12,7 @@ import pytest
 
 from workflows.codes import Code
 from workflows.rules import lint_action_wording, lint_root_cause, lint_text
-from workflows.rules.people import FAMILY_NAMES
+from workflows.rules.names import FAMILY_NAMES
 
 
 def flagged(text: str) -> list[str]:

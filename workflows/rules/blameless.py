@@ -60,7 +60,7 @@ from workflows.rules.blame.families import FAMILIES, Family
 from workflows.rules.blame.phrases import BLAME_PATTERN_NAMES, PATTERNS, phrase_holds
 from workflows.rules.blame.sarcasm import failure_event, praise_alone
 from workflows.rules.blame.vetoes import denied_before, framed_rejection, mentioned, negation_start
-from workflows.rules.people import Names, names, names_key
+from workflows.rules.names import Names, names, names_key
 from workflows.rules.text import Sentence, split, squash
 
 __all__ = ["BLAME_PATTERN_NAMES", "FAMILIES", "Family", "fold_name", "lint_text", "select"]

@@ -9,51 +9,17 @@ person's change when a person's possessive modifies a change ("Oksana's migratio
 else is a system. Names that are ordinary words (Art, Faith, Frank, Joy, Max) count only when
 written as names.
 
-The names and person words are read in :mod:`workflows.rules.names`; this module offers them too,
-so a check asks one module who a phrase is about.
+The names and person words it asks about are read in :mod:`workflows.rules.names`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows.rules.names import (
-    FAMILY_NAMES,
-    FIRST_NAMES,
-    ORDINARY_NAMES,
-    SYSTEMS,
-    C,
-    Mention,
-    Names,
-    guessed_name,
-    mentions,
-    name_at,
-    names,
-    names_key,
-    person_word,
-)
+from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.text import Sentence, has
 
-__all__ = [
-    "FAMILY_NAMES",
-    "FIRST_NAMES",
-    "ORDINARY_NAMES",
-    "SYSTEMS",
-    "C",
-    "Mention",
-    "Names",
-    "Phrase",
-    "agent_after",
-    "classify",
-    "guessed_name",
-    "mentions",
-    "name_at",
-    "names",
-    "names_key",
-    "person_word",
-    "phrase_before",
-    "subject_of",
-]
+__all__ = ["Phrase", "agent_after", "classify", "phrase_before", "subject_of"]
 
 
 @dataclass(frozen=True)

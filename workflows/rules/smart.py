@@ -17,7 +17,7 @@ restates the title ("VPN hardened" for "Harden the VPN config"), or when it is a
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -224,7 +224,7 @@ def check_action_item(
     else:
         vague = [f for f in wording if f.field == title_field]
         if vague:
-            phrases = ", ".join(f'"{squash(f.text)}"' for f in vague)
+            phrases = _quoted(vague)
             out.append(
                 v(
                     Code.TITLE_VAGUE,
@@ -247,7 +247,7 @@ def check_action_item(
     else:
         vague = [f for f in wording if f.field == done_field]
         if vague:
-            phrases = ", ".join(f'"{squash(f.text)}"' for f in vague)
+            phrases = _quoted(vague)
             out.append(
                 v(
                     Code.DONE_WHEN_NOT_MEASURABLE,
@@ -276,3 +276,8 @@ def check_action_item(
             )
         )
     return out
+
+
+def _quoted(findings: Sequence[Finding]) -> str:
+    """The findings' texts, quoted and joined: what the violation says is vague."""
+    return ", ".join(f'"{squash(f.text)}"' for f in findings)

@@ -23,16 +23,8 @@ from workflows.rules.blame.harm import (
 )
 from workflows.rules.blame.human_error import VERB_CLASSES, failure_predicate
 from workflows.rules.blame.passive import bad_before, passive_strong, passive_weak
-from workflows.rules.people import (
-    C,
-    Names,
-    Phrase,
-    agent_after,
-    guessed_name,
-    name_at,
-    person_word,
-    subject_of,
-)
+from workflows.rules.names import C, Names, guessed_name, name_at, person_word
+from workflows.rules.people import Phrase, agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["agent_hits"]

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import CREDIT
-from workflows.rules.people import C, Names, mentions
+from workflows.rules.names import C, Names, mentions
 from workflows.rules.text import Sentence, has
 
 __all__ = ["Context"]

@@ -7,15 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import HAVE, RAW, Hit, span_start
-from workflows.rules.people import (
-    C,
-    Names,
-    agent_after,
-    guessed_name,
-    name_at,
-    person_word,
-    subject_of,
-)
+from workflows.rules.names import C, Names, guessed_name, name_at, person_word
+from workflows.rules.people import agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["counterfactual_hits"]

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workflows.rules.lexicon import read_json
-from workflows.rules.people import C, Phrase
+from workflows.rules.names import C
+from workflows.rules.people import Phrase
 from workflows.rules.text import Token, fold
 
 __all__ = [

@@ -16,7 +16,8 @@ from workflows.rules.blame.evidence import (
     users_pronoun,
 )
 from workflows.rules.blame.human_error import mis_verb, sanctioned
-from workflows.rules.people import C, Names, agent_after, subject_of
+from workflows.rules.names import C, Names
+from workflows.rules.people import agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["act_with_harm", "destroyed_live", "person_caused", "without_doing", "wrongly_done"]

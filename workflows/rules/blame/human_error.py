@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import CREDIT_ACTS, PASSIVE_AUX, TAKE_FAMILY
-from workflows.rules.people import C
+from workflows.rules.names import C
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["VERB_CLASSES", "failure_predicate", "mis_verb", "sanctioned"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import PASSIVE_AUX, Hit
-from workflows.rules.people import C, Names, agent_after
+from workflows.rules.names import C, Names
+from workflows.rules.people import agent_after
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["bad_before", "passive_strong", "passive_weak"]

@@ -7,7 +7,8 @@ from workflows.rules.blame.evidence import PASSIVE_AUX, RAW
 from workflows.rules.blame.sarcasm import but_then_person, sarcastic
 from workflows.rules.blame.vetoes import negated_before, rejected
 from workflows.rules.match import Pattern, PatternSet, compile_pattern
-from workflows.rules.people import SYSTEMS, C, Names, subject_of
+from workflows.rules.names import SYSTEMS, C, Names
+from workflows.rules.people import subject_of
 from workflows.rules.text import Sentence, has
 
 __all__ = ["BLAME_PATTERN_NAMES", "PATTERNS", "phrase_holds"]

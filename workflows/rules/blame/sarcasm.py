@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.rules.blame.context import Context
 from workflows.rules.blame.evidence import CREDIT
-from workflows.rules.people import C, Names, mentions
+from workflows.rules.names import C, Names, mentions
 from workflows.rules.text import Sentence, has
 
 __all__ = ["but_then_person", "failure_event", "praise_alone", "sarcastic"]

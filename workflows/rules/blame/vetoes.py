@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.rules.people import C
+from workflows.rules.names import C
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = [

@@ -8,12 +8,26 @@ from collections.abc import Sequence
 
 from workflows.codes import Code
 from workflows.rules.cause.words import Verdict
-from workflows.rules.people import FIRST_NAMES as _FIRST_NAMES
-from workflows.rules.people import ORDINARY_NAMES as _ORDINARY
-from workflows.rules.people import C as PEOPLE
+from workflows.rules.names import FIRST_NAMES as _FIRST_NAMES
+from workflows.rules.names import ORDINARY_NAMES as _ORDINARY
+from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has, squash
 
 __all__ = ["bare_omission", "person_at_the_end", "person_verdict"]
+
+
+#: First words of a statement that is an omission with no subject ("Did not…", "Forgot to…").
+_OMISSION_STARTS = (
+    "did",
+    "didn't",
+    "didnt",
+    "forgot",
+    "failed",
+    "neglected",
+    "skipped",
+    "ignored",
+    "missed",
+)
 
 
 def person_verdict(
@@ -40,18 +54,9 @@ def bare_omission(toks: Sequence[Token]) -> tuple[int, int] | None:
     k0, first = words[0]
     if first.low in ("occurred", "happened", "started", "began", "appeared") and len(words) > 1:
         return None  # a statement of when, not of who: see _unexpected
-    if first.low in (
-        "did",
-        "didn't",
-        "didnt",
-        "forgot",
-        "failed",
-        "neglected",
-        "skipped",
-        "ignored",
-        "missed",
-        "overlooked",
-    ) and (first.low != "did" or (len(words) > 1 and words[1][1].low == "not")):
+    if first.low in (*_OMISSION_STARTS, "overlooked") and (
+        first.low != "did" or (len(words) > 1 and words[1][1].low == "not")
+    ):
         return k0, words[min(2, len(words) - 1)][0]
     if first.low in ("nobody", "noone", "no-one") and len(words) > 1:
         verb = words[1][1]
@@ -105,17 +110,7 @@ def person_at_the_end(toks: Sequence[Token]) -> tuple[int, int] | None:
         )
         if person and verb is not None and verb.low.endswith("ed") and len(verb.low) > 4:
             return words[subject_end][0], words[subject_end + 1][0]
-    if first.low in (
-        "did",
-        "didn't",
-        "didnt",
-        "forgot",
-        "failed",
-        "neglected",
-        "skipped",
-        "ignored",
-        "missed",
-    ):
+    if first.low in _OMISSION_STARTS:
         return k0, words[min(2, len(words) - 1)][0]
     for idx, (k, t) in enumerate(words):
         if (

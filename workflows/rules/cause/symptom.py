@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.rules.cause.words import NEG_FOR_GAP, C
-from workflows.rules.people import C as PEOPLE
+from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
 __all__ = ["effect_at", "next_clause", "restates", "unexpected"]
