@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+from hypothesis import given
+
 from tests.support.blame import POSITIVE, spans
+from tests.support.properties import SETTINGS, assert_spans_index, names, texts
 from tests.support.rules import RESPONDERS
 from workflows.codes import Code
 from workflows.rules import BLAME_PATTERN_NAMES, lint_text
@@ -38,3 +43,17 @@ def test_findings_carry_the_field() -> None:
 def test_empty_text_has_no_findings() -> None:
     assert lint_text("") == []
     assert lint_text(" \n\t") == []
+
+
+@SETTINGS
+@given(text=texts, responders=names)
+def test_lint_text_never_raises_and_spans_index_the_text(text: str, responders: list[str]) -> None:
+    assert_spans_index(text, lint_text(text, responders, field="f"))
+
+
+@SETTINGS
+@given(text=texts, responders=names)
+def test_lint_text_findings_do_not_overlap(text: str, responders: list[str]) -> None:
+    findings = lint_text(text, responders)
+    for earlier, later in pairwise(findings):
+        assert earlier.end <= later.start

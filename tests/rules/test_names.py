@@ -7,9 +7,7 @@ import pytest
 from tests.support.blame import flagged, negative, spans
 from tests.support.people import RESPONDERS, subject
 from workflows.codes import Code
-from workflows.rules import (
-    lint_text,
-)
+from workflows.rules import lint_text
 from workflows.rules.names import FAMILY_NAMES, names, names_key
 
 ORDINARY_AS_NAMES = {"Art", "Max", "Frank", "Faith", "Joy"}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.support.properties import CODES, SETTINGS, assert_spans_index, texts
 from tests.support.rules import NOW, POLICY, by_code, codes, draft
 from workflows.codes import Code
 from workflows.policy import ActionItemPolicy, Policy
@@ -169,3 +173,93 @@ def test_every_smart_violation_is_returned_at_once() -> None:
         Code.DONE_WHEN_NOT_MEASURABLE,
         Code.ROOT_CAUSE_UNKNOWN,
     ]
+
+
+@SETTINGS
+@given(title=texts, done_when=st.one_of(st.none(), texts))
+def test_lint_action_wording_never_raises_and_spans_index_the_text(
+    title: str, done_when: str | None
+) -> None:
+    findings = lint_action_wording(title, done_when, "action_items.1.")
+    assert_spans_index(title, findings, "action_items.1.title")
+    if done_when is not None:
+        assert_spans_index(done_when, findings, "action_items.1.done_when")
+    assert all(f.kind == "vague" for f in findings)
+
+
+VALID_TITLES = [
+    "Add a canary stage for config changes to the deploy pipeline",
+    "Page the on-call when queue depth exceeds 10k for 5 minutes",
+    "Cap the connection pool at 200 in the payments Helm chart",
+]
+
+
+VALID_DONE_WHEN = [
+    "A config change without a canary run fails the pipeline in staging",
+    "The alert fires in staging when replica lag exceeds 30 s",
+    "The runbook page has a pool-resize section linked from the alert",
+]
+
+
+case_changes: list[Callable[[str], str]] = [
+    str.upper,
+    str.lower,
+    str.title,
+    str.swapcase,
+    str.capitalize,
+    lambda s: s,
+]
+
+
+padding = st.text(alphabet=" \t\n\r\u00a0", max_size=4)
+
+
+@SETTINGS
+@given(
+    title=st.sampled_from(VALID_TITLES),
+    done_when=st.sampled_from(VALID_DONE_WHEN),
+    title_case=st.sampled_from(case_changes),
+    done_case=st.sampled_from(case_changes),
+    pads=st.tuples(padding, padding, padding, padding),
+)
+def test_valid_item_stays_valid_under_whitespace_and_case_changes(
+    title: str,
+    done_when: str,
+    title_case: Callable[[str], str],
+    done_case: Callable[[str], str],
+    pads: tuple[str, str, str, str],
+) -> None:
+    item = ActionItemDraft(
+        title=f"{pads[0]}{title_case(title)}{pads[1]}",
+        owner="alice@example.com",
+        due="2025-06-30",
+        done_when=f"{pads[2]}{done_case(done_when)}{pads[3]}",
+        root_cause="rc1",
+    )
+    assert check_action_item(item, ["rc1"], NOW, POLICY) == []
+
+
+@SETTINGS
+@given(
+    title=st.one_of(st.sampled_from(VALID_TITLES), texts),
+    owner=st.one_of(st.just("alice@example.com"), st.text(max_size=40)),
+    due=st.one_of(
+        st.sampled_from(["2025-06-30", "2024-01-01", "2026-06-01"]), st.text(max_size=30)
+    ),
+    done_when=st.one_of(st.sampled_from(VALID_DONE_WHEN), texts),
+    root_cause=st.one_of(st.just("rc1"), st.text(max_size=10)),
+)
+def test_every_rejected_item_carries_a_violation_with_a_hint(
+    title: str, owner: str, due: str, done_when: str, root_cause: str
+) -> None:
+    item = ActionItemDraft(
+        title=title, owner=owner, due=due, done_when=done_when, root_cause=root_cause
+    )
+    violations = check_action_item(item, ["rc1"], NOW, POLICY, "action_items.1.")
+    for violation in violations:
+        assert violation.hint.strip()
+        assert violation.message.strip()
+        assert violation.code in CODES
+        assert violation.field.startswith("action_items.1.")
+    fields = [v.field for v in violations]
+    assert len(fields) == len(set(fields)), "at most one violation per field"

@@ -14,4 +14,5 @@ fixtures only) or from another test module.
 - ``smart``: a measurable done-when and the fields a wording check flags.
 - ``root_cause``: the root-cause tests' symptom and verdict.
 - ``people``: the kind of a verb's subject, for the tests of people and names.
+- ``properties``: arbitrary text and names for the rules' property tests, spans that index it.
 """

@@ -6,9 +6,7 @@ import pytest
 
 from tests.support.blame import NAMES, blamed, flagged, negative, positive, spans
 from workflows.codes import Code
-from workflows.rules import (
-    lint_text,
-)
+from workflows.rules import lint_text
 
 
 @pytest.mark.parametrize(("text", "span"), positive("should have"))

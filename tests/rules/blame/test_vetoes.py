@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.support.blame import NAMES, flagged, negative
-from workflows.rules import (
-    lint_text,
-)
+from tests.support.properties import SETTINGS
+from workflows.rules import lint_text
 
 
 @pytest.mark.parametrize("text", negative("rejected or quoted"))
@@ -46,3 +47,32 @@ def test_a_fix_an_embedded_question_a_mentioned_word_or_a_users_pronoun_is_not_b
 )
 def test_leaving_something_as_agreed_or_a_denial_is_not_blame(text: str) -> None:
     assert flagged(text) == []
+
+
+# Sentences that blame, each as a clause that a negation or a quotation can take back.
+BLAMING_CLAUSES = [
+    "the operator was careless",
+    "it was human error",
+    "the engineer should have checked the replica",
+    "Alice forgot to renew the certificate",
+    "the DBA dropped the ball",
+    "this was operator error",
+    "the on-call ignored the alert",
+]
+
+
+REJECTIONS = [
+    "We chose not to say that {}.",
+    "It would be wrong to say that {}.",
+    "Nobody here thinks {}.",
+    'The ticket claimed "{}".',
+    "The customer wrote \u201c{}\u201d.",
+    "It is tempting to say {}, but the dashboard hid the lag.",
+]
+
+
+@SETTINGS
+@given(clause=st.sampled_from(BLAMING_CLAUSES), frame=st.sampled_from(REJECTIONS))
+def test_a_negated_or_quoted_blame_is_not_blame(clause: str, frame: str) -> None:
+    assert lint_text(clause.capitalize() + ".", ["Alice Example"]) != []
+    assert lint_text(frame.format(clause), ["Alice Example"]) == []

@@ -6,10 +6,7 @@ import pytest
 
 from tests.support.smart import DONE, item, vague
 from workflows.codes import Code
-from workflows.rules import (
-    SMART_QUESTION,
-    lint_action_wording,
-)
+from workflows.rules import SMART_QUESTION, lint_action_wording
 
 
 @pytest.mark.parametrize(
