@@ -27,6 +27,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
+from connectors.bundle import Connectors
 from followthrough.settings import Settings
 from followthrough.wiring import build_connectors, check_connectors
 from workflows.action_item import ActionItemWorkflow
@@ -124,9 +125,13 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings) -> Worker:
-    """A worker with every workflow and activity. Sync activities run in a thread pool."""
-    connectors = build_connectors(settings)
+def build_worker(
+    client: Client, settings: Settings, connectors: Connectors | None = None
+) -> Worker:
+    """A worker with every workflow and activity. Sync activities run in a thread pool.
+
+    ``connectors`` default to the ones the settings name (tests hand in a failing one)."""
+    connectors = connectors or build_connectors(settings)
     check_connectors(connectors)  # Confluence's space and permission, once, before any review
     activities = build_activities(connectors, client)
     return Worker(
