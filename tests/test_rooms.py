@@ -12,7 +12,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOMS = ["workflows", "activities", "connectors", "api", "followthrough"]
-PACKAGES = [*ROOMS, "api.pages"]
+PACKAGES = [
+    *ROOMS,
+    "api.pages",
+    "workflows.rules.blame",
+    "workflows.rules.cause",
+    "workflows.rules.vague",
+]
 
 
 def modules_of(package: str) -> set[str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.support.properties import CODES, SETTINGS, names
 from tests.support.rules import RESPONDERS, by_code, cause, chain, codes
 from workflows.codes import Code
-from workflows.review import FiveWhys, RootCauseCategory
+from workflows.review import FiveWhys, RootCause, RootCauseCategory
 from workflows.rules import ONE_MORE_WHY, check_five_whys
 
 
@@ -140,3 +143,51 @@ def test_every_five_whys_violation_is_returned_at_once() -> None:
         Code.ROOT_CAUSE_EMPTY,
     ]
     assert all(v.message and v.hint for v in violations)
+
+
+@SETTINGS
+@given(
+    symptom=st.text(),
+    whys=st.lists(st.text(), max_size=10),
+    statements=st.lists(st.text(), max_size=4),
+    ids=st.lists(st.text(min_size=1, max_size=40), min_size=4, max_size=4),
+    responders=names,
+)
+def test_check_five_whys_never_raises_on_arbitrary_text(
+    symptom: str, whys: list[str], statements: list[str], ids: list[str], responders: list[str]
+) -> None:
+    causes = [
+        RootCause(id=ids[i], category=RootCauseCategory.OTHER, statement=s)
+        for i, s in enumerate(statements)
+    ]
+    violations = check_five_whys(
+        FiveWhys(symptom=symptom, whys=whys, root_causes=causes), responders
+    )
+    assert all(v.code in CODES and v.field and v.message and v.hint for v in violations)
+
+
+GOOD_ROOT_CAUSES = [
+    "The deploy pipeline allows config changes without a canary stage",
+    "The runbook does not describe how to resize the connection pool",
+    "Alert routing sends database pages to a retired channel",
+]
+
+
+@SETTINGS
+@given(
+    symptom=st.text(),
+    whys=st.lists(st.text(), min_size=3, max_size=7),
+    statements=st.lists(st.sampled_from(GOOD_ROOT_CAUSES), min_size=1, max_size=3),
+)
+def test_symptom_distinct_whys_and_a_root_cause_are_structurally_valid(
+    symptom: str, whys: list[str], statements: list[str]
+) -> None:
+    chain = FiveWhys(
+        symptom=f"Users saw errors {symptom}",
+        whys=[f"Cause {i} {why}" for i, why in enumerate(whys)],
+        root_causes=[
+            RootCause(id=f"rc{i}", category=RootCauseCategory.TOOLING, statement=s)
+            for i, s in enumerate(statements)
+        ],
+    )
+    assert check_five_whys(chain, ["Alice Smith", "Bob"]) == []

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import builtins
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workflows.codes import Code
 from workflows.rules import MAX_TEXT, lint, too_long
@@ -64,3 +70,72 @@ def test_linting_reads_no_file_at_call_time(monkeypatch: pytest.MonkeyPatch) -> 
     assert lint("Human error", ["Zed Example"])
     assert lint("Investigate the flaky test", ["Zed"], "action_item", "when it is fixed")
     assert lint("A bad deploy", ["Zed"], "root_cause", symptom=SYMPTOM)
+
+
+# Dense trigger words of every check, the text an attacker would paste into a "went well" entry.
+HOSTILE = (
+    "Kudos to Alice for another outage, not blaming anyone but she forgot to check; should have "
+    "known. If only they had waited: human error, careless, at fault. Look into and improve and "
+    "investigate more reasonable numbers by monitoring \"quoted 'nested\" Oksana's migration "
+    "dropped w/o review "
+)
+
+
+_RUN = iter(range(10**9))
+
+
+def _fresh(text: str) -> str:
+    """The text with a new number in front, so the rules' memory of recent texts never answers."""
+    return f"{next(_RUN)} {text}"
+
+
+def _cpu_best_of(check: Callable[[str], object], text: str, runs: int = 5) -> float:
+    """The least CPU time of a few runs: CPU time of this process only, so other processes on the
+    machine do not count, and the least of several runs filters out the interpreter's pauses."""
+    best = float("inf")
+    for _ in range(runs):
+        fresh = _fresh(text)
+        started = time.process_time()
+        check(fresh)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def _calls(check: Callable[[str], object], text: str) -> int:
+    """How many function calls one check makes: a measure of work that no load can disturb."""
+    profile = cProfile.Profile()
+    profile.runcall(check, _fresh(text))
+    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+
+
+CHECKS: list[Callable[[str], object]] = [
+    lambda t: lint(t, ["Alice Example", "Oksana Petrenko"]),
+    lambda t: lint(t, ["Alice Example"], "action_item", done_when=t),
+    lambda t: lint(t, ["Alice Example"], "root_cause", symptom=t),
+]
+
+
+def _hostile(size: int) -> str:
+    return (HOSTILE * (size // len(HOSTILE) + 1))[:size]
+
+
+@settings(max_examples=6, deadline=None)
+@given(check=st.sampled_from(CHECKS), size=st.sampled_from([2_500, 5_000]))
+def test_doubling_the_text_at_most_roughly_doubles_the_work(
+    check: Callable[[str], object], size: int
+) -> None:
+    check(_hostile(2 * size))  # warm the caches (lemmas, responder names)
+    assert _calls(check, _hostile(2 * size)) <= 2.3 * _calls(check, _hostile(size))
+
+
+@settings(max_examples=6, deadline=None)
+@given(check=st.sampled_from(CHECKS), size=st.sampled_from([2_500, 5_000]))
+def test_doubling_the_text_at_most_roughly_doubles_the_time(
+    check: Callable[[str], object], size: int
+) -> None:
+    check(_hostile(2 * size))
+    # A quadratic step would take four times as long for twice the text, above the factor 3
+    # allowed here; work inside one call of a C function (a split, a join) shows only in time.
+    single = _cpu_best_of(check, _hostile(size))
+    double = _cpu_best_of(check, _hostile(2 * size))
+    assert double <= 3 * single + 0.002

@@ -10,4 +10,9 @@ fixtures only) or from another test module.
 - ``command``: the ``followthrough`` command as a subprocess.
 - ``temporal``: the Temporal binaries (never downloaded).
 - ``rules``: a complete review, a chain and a SMART item for the rules' tests.
+- ``blame``: the blameless check's cases by family and the helpers that read them.
+- ``smart``: a measurable done-when and the fields a wording check flags.
+- ``root_cause``: the root-cause tests' symptom and verdict.
+- ``people``: the kind of a verb's subject, for the tests of people and names.
+- ``properties``: arbitrary text and names for the rules' property tests, spans that index it.
 """

@@ -11,14 +11,7 @@ from icalendar import Calendar
 from connectors.messages import compose
 from connectors.smtp import SmtpMailer
 from tests.fakes.smtp import FakeSmtp, Received
-from workflows.messages import (
-    Digest,
-    DigestTeam,
-    Invitation,
-    ItemLine,
-    MailKind,
-    MailRequest,
-)
+from workflows.messages import Digest, DigestTeam, Invitation, ItemLine, MailKind, MailRequest
 from workflows.review import ReplacedEdit
 
 SENDER = "Followthrough <followthrough@example.com>"

@@ -15,10 +15,12 @@ Two kinds of result:
   :class:`~workflows.codes.Code`, the dotted field path, a specific message and a hint. Every check
   returns *all* its violations at once.
 
-Modules: :mod:`.blameless` (blame), :mod:`.smart` (action items), :mod:`.root_cause` (symptom or
-cause), :mod:`.five_whys` (the chain), :mod:`.publish` (the whole review), :mod:`.lint` (one text as typed), and the analysis they
-share: :mod:`.text` (sentences, clauses, quotes, lemmas), :mod:`.people` (who a phrase is about),
-:mod:`.match` (phrase patterns) and :mod:`.lexicon` (the data files).
+Modules: :mod:`.blameless` (blame; its readings in the package :mod:`.blame`), :mod:`.smart`
+(action items; the wording checks in :mod:`.vague`), :mod:`.root_cause` (symptom or cause; its
+readings in :mod:`.cause`), :mod:`.five_whys` (the chain), :mod:`.publish` (the whole review),
+:mod:`.lint` (one text as typed), and the analysis they share: :mod:`.text` (sentences, clauses,
+quotes, lemmas), :mod:`.people` (who a phrase is about), :mod:`.names` (names and person words),
+:mod:`.match` (phrase patterns), :mod:`.lexicon` (the data files) and :mod:`.common`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from workflows.codes import Code
 from workflows.review import FiveWhys, Violation
 from workflows.rules.blameless import lint_text
 from workflows.rules.common import MAX_WHYS, MIN_WHYS, ONE_MORE_WHY, blank, plural, squash, v
-from workflows.rules.people import Names, name_at, names, names_key
+from workflows.rules.names import Names, name_at, names, names_key
 from workflows.rules.text import normalise, split
 
 __all__ = ["check_five_whys"]

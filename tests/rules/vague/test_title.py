@@ -1,0 +1,212 @@
+"""A vague title, and the concrete ones that share its trigger words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.smart import DONE, item, vague
+from workflows.codes import Code
+from workflows.rules import SMART_QUESTION, lint_action_wording
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        ("Beef up monitoring for the payments service", ""),
+        ("Reduce the batch size to a safe amount", ""),
+        ("Set the memory limit high enough for peak", ""),
+        ("Have a conversation with security about key rotation", ""),
+        ("Figure out what happened with the cron job", ""),
+        ("Zero data loss on failover", ""),
+    ],
+)
+def test_vague_verbs_values_talk_and_goals_of_round_two_are_vague(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when) == ["title"]
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Improve the deploy script so it refuses to run against production without "
+            "--confirm-prod",
+            "Running it without the flag in CI exits non-zero",
+        ),
+        (
+            "Write a runbook for failing over the ledger database",
+            "The runbook is in the wiki and a game day follows it successfully",
+        ),
+        (
+            "Pin the base image to debian:12.5 in all Dockerfiles",
+            "The image lint job finds no unpinned base image",
+        ),
+    ],
+)
+def test_a_behaviour_to_have_or_a_place_to_look_is_concrete(title: str, done_when: str) -> None:
+    assert vague(title, done_when) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Move alert routing for the search cluster to the search team's PagerDuty service",
+            "Alert routing works as expected",
+        ),
+        ("Ask the vendor whether they can give us earlier notice of API changes", ""),
+        ("Migrate the remaining services to the new logging agent, as far as practical", ""),
+        ("Page when error rates exceed normal levels", "Alert rule merged"),
+    ],
+)
+def test_hedged_talk_or_undefined_wording_found_in_batch_two_is_vague(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when)
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "Translate the 'Investigating' and 'Identified' status page states into German",
+            "Status page preview in de shows both translated states",
+        ),
+        (
+            "Make the 'Best Effort' support tier visible on the pricing page",
+            "Pricing page lists 'Best Effort' with its response time",
+        ),
+        (
+            "Drop the unused 'legacy_sessions' table after a final export to the archive bucket",
+            "Table absent in prod; export object present with matching row count",
+        ),
+    ],
+)
+def test_quoted_names_a_place_to_show_and_observable_states_are_concrete(
+    title: str, done_when: str
+) -> None:
+    assert vague(title, done_when) == []
+
+
+NO_CONCRETE_CHANGE = [
+    item("Make alerting smarter", DONE),
+    item("Write more integration tests", DONE),
+    item("Harden the VPN config", DONE),
+    item("Educate the team about caching", DONE),
+    item("Improve monitoring", DONE),
+    item("Be more careful with deploys", DONE),
+    item("Communicate better during incidents", DONE),
+    item("Add better logging to payments", DONE),
+]
+
+
+ONLY_TALK = [
+    item("Discuss the paging policy", DONE),
+    item("Review the runbook", DONE),
+    item("Explore options for the cache", DONE),
+    item("Align with the storage team on backups", DONE),
+    item("Set up a meeting about deploy freezes", DONE),
+    item("Consider adding a circuit breaker", DONE),
+]
+
+
+GOAL_WITHOUT_ACTION = [
+    item("Improve deploy success rate to 99%", DONE),
+    item("Halve the pages per week", DONE),
+    item("Reduce alert noise", DONE),
+    item("Cut checkout latency by half", DONE),
+    item("Fewer incidents caused by config changes", DONE),
+]
+
+
+WEASEL_WORDS = [
+    item("Add retries where feasible", DONE),
+    item("Rotate credentials as needed", DONE),
+    item("Fix the cron job ASAP", DONE),
+    item("Scale the pool as needed", DONE),
+]
+
+
+INVESTIGATE_WITHOUT_STEP = [
+    item("Look into the GC pauses", DONE),
+    item("Investigate the flaky test", DONE),
+    item("Look into the database", DONE),
+    item("Dig into why the cache misses spiked", DONE),
+]
+
+
+UNDEFINED_VALUE = [
+    item("Alert on too many 5xx from the load balancer", DONE),
+    item("Raise the pool size to a reasonable number", DONE),
+    item("Set the timeout to an appropriate value", DONE),
+    item("Increase the disk size to something sensible", DONE),
+    item("Lower the alert threshold to an acceptable level", DONE),
+]
+
+
+@pytest.mark.parametrize(("title", "done_when"), NO_CONCRETE_CHANGE)
+def test_a_change_with_no_concrete_object_or_mechanism_is_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+@pytest.mark.parametrize(("title", "done_when"), ONLY_TALK)
+def test_an_item_that_only_asks_for_talk_is_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+@pytest.mark.parametrize(("title", "done_when"), GOAL_WITHOUT_ACTION)
+def test_a_goal_with_no_action_is_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+@pytest.mark.parametrize(("title", "done_when"), WEASEL_WORDS)
+def test_weasel_words_are_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+@pytest.mark.parametrize(("title", "done_when"), INVESTIGATE_WITHOUT_STEP)
+def test_look_into_without_a_concrete_step_is_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+@pytest.mark.parametrize(("title", "done_when"), UNDEFINED_VALUE)
+def test_a_target_with_an_undefined_value_is_vague(title: str, done_when: str) -> None:
+    assert "title" in vague(title, done_when)
+
+
+QUOTED_AND_REQUIRED = [
+    item(
+        "Make the lint job a required status check on every repository",
+        "The org ruleset shows lint as required for all repositories",
+    ),
+    item(
+        'Add a "Needs review" status to the change workflow',
+        'Changes in "Needs review" cannot be deployed',
+    ),
+    item(
+        "Make the deploy job a required status check on main",
+        "A pull request without a green deploy job cannot merge",
+    ),
+    item(
+        'Rename the "Investigate" column on the incident board to "Triage"',
+        'The board shows a "Triage" column and no "Investigate" column',
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "done_when"), QUOTED_AND_REQUIRED)
+def test_quoted_status_names_and_a_required_check_are_not_vague(title: str, done_when: str) -> None:
+    assert vague(title, done_when) == []
+
+
+def test_a_vague_title_finding_names_its_span_and_asks_the_smart_question() -> None:
+    (finding,) = lint_action_wording("Look into the database")
+    assert (finding.text, finding.code, finding.kind, finding.field) == (
+        "Look into",
+        Code.TITLE_VAGUE,
+        "vague",
+        "title",
+    )
+    assert finding.hint.startswith(SMART_QUESTION)
+    assert '"Look into"' in finding.message

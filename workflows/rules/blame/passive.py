@@ -1,0 +1,217 @@
+"""Passive human agents: a passive whose act went wrong, with a person as its agent ("the warning
+was overlooked by the release crew").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.rules.blame.evidence import PASSIVE_AUX, Hit
+from workflows.rules.names import C, Names
+from workflows.rules.people import agent_after
+from workflows.rules.text import Sentence, Token, has
+
+__all__ = ["bad_before", "passive_strong", "passive_weak"]
+
+
+def passive_strong(sent: Sentence, i: int, known: Names) -> Hit | None:
+    """ "The outage was caused by Dave", "the warning was overlooked by the release crew"."""
+    toks = sent.tokens
+    tok = toks[i]
+    by = _by_after(toks, i)
+    if by is None:
+        return None
+    negated = i > 0 and toks[i - 1].low in ("not", "never", "n't")
+    worse = tok.low in _WORSE and i > 0 and toks[i - 1].low in ("made", "was", "got")
+    harmful = worse or has(tok, _PASSIVE_BLAME) or (negated and has(tok, C["omission_verbs"]))
+    if not harmful:
+        return None  # "the runbook was not followed by the responder" is harmful too
+    if (
+        not tok.low.endswith(("ed", "en", "t"))
+        and tok.low not in ("broke", "took", "brought")
+        and not worse
+    ):
+        return None
+    if has(tok, C["destructive"]) and not worse and _ephemeral_subject(toks, i):
+        return None  # "the pod was killed by us": operations on running things are facts
+    if negated and by + 1 < len(toks) and toks[by + 1].low in ("a", "an", "another", "any"):
+        return None  # "the pull request was not reviewed by another developer": a missing step
+    agent = agent_after(sent, by + 1, known)
+    if agent.kind not in ("person", "change") and not (
+        agent.kind == "guess" and has(tok, C["human_only"])
+    ):
+        return None
+    first = toks[i - 1] if negated else tok  # "not followed by the responder"
+    return Hit(first.start, toks[agent.end].end, "person" if agent.name else "agent", agent.name)
+
+
+def _by_after(toks: Sequence[Token], i: int) -> int | None:
+    """The "by" of a passive: right after the participle or a few words on ("was rushed
+    through review by the backend team")."""
+    for k in range(i + 1, min(len(toks) - 1, i + 5)):
+        t = toks[k]
+        if t.low == "by":
+            return k
+        if not t.word or t.low in ("and", "but", "because", "so", "which", "that"):
+            return None
+    return None
+
+
+def _ephemeral_subject(toks: Sequence[Token], i: int) -> bool:
+    """The passive's subject is a running thing (a pod, a process, a session)."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if toks[k].low in C["ephemeral_objects"]:
+            return True
+        if not toks[k].word:
+            return False
+    return False
+
+
+_WORSE = frozenset({"worse", "longer", "harder", "slower", "messier"})
+
+
+_PASSIVE_BLAME = C["strong_fail"] | C["cause_verbs"] | C["destructive"] | C["harm_verbs"]
+
+
+def bad_before(sent: Sentence, i: int) -> int:
+    """Start of "bad config was deployed" when a bad adjective comes shortly before the verb."""
+    toks = sent.tokens
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if not toks[k].word:
+            break
+        if has(toks[k], C["bad"]):
+            return k
+    return i
+
+
+def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
+    """A person as the agent of a passive whose act went wrong.
+
+    "The bad config was deployed by Erin", "the change deployed by Erin broke checkout", "the
+    ticket was closed by Dolores before the fix had shipped", "the release was signed off by QA
+    despite the failing smoke test", "rollback instructions were never read by the deploying
+    engineer", "the schema change was pushed to prod by Yevgenia". Not a plain fact of the
+    timeline: "the fix was deployed by Tomas at 15:10", "the migration was run by Priya as
+    planned".
+    """
+    toks = sent.tokens
+    n = len(toks)
+    out: list[Hit] = []
+    for k, by in enumerate(toks):
+        if by.low != "by" or k + 1 >= n or k == 0:
+            continue
+        verb = _participle_before(toks, k)
+        if verb is None:
+            continue
+        agent = agent_after(sent, k + 1, known)
+        if agent.kind not in ("person", "change", "guess"):
+            continue
+        if agent.kind == "guess" and not (k + 1 < n and toks[k + 1].cap):
+            continue
+        if toks[k + 1].low in ("a", "an", "another", "any"):
+            continue  # "was not reviewed by another developer": a missing step, nobody's act
+        v = toks[verb]
+        if has(v, _PASSIVE_BLAME):
+            continue  # _passive_strong reads these
+        negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
+        rest = _window(toks, max(0, verb - 6), min(n, agent.end + 8))
+        head = _subject_head(toks, verb)
+        after = toks[agent.end + 1 : agent.end + 7]
+        if any(t.low in C["as_planned"] for t in rest + after) or (
+            head is not None and has(head, C["fix_nouns"])
+        ):
+            continue  # "as planned", "the fix was deployed by…"
+        wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
+        wrong = wrong or any(t.low in C["wrongness"] or has(t, C["bad"]) for t in rest)
+        change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
+        if not (wrong or (change and has(v, _SHIPPING))):
+            continue
+        start = bad_before(sent, verb)
+        start = verb - 1 if negated and start == verb else start
+        out.append(
+            Hit(
+                toks[start].start,
+                toks[agent.end].end,
+                "person" if agent.name else "agent",
+                agent.name,
+            )
+        )
+    return out
+
+
+def _window(toks: Sequence[Token], start: int, end: int) -> list[Token]:
+    """The words from ``start`` to ``end``, up to the first comma, colon or semicolon after the
+    passive's agent: what the passive's circumstances can be read from."""
+    out: list[Token] = []
+    for k in range(start, end):
+        t = toks[k]
+        if t.text in (";", ":", ",") and k > start + 4:
+            break
+        out.append(t)
+    return out
+
+
+def _subject_head(toks: Sequence[Token], verb: int) -> Token | None:
+    """The last word before the auxiliary of the passive ending at ``verb``."""
+    for a in range(verb - 1, max(-1, verb - 5), -1):
+        if toks[a].low in PASSIVE_AUX or toks[a].low in ("been", "being", "had", "has", "have"):
+            continue
+        if (toks[a].word and a < verb - 1) or (
+            toks[a].word and toks[a].low not in ("never", "not")
+        ):
+            return toks[a] if a < verb else None
+    return None
+
+
+# What takes a change to production: "the schema change was pushed to prod by Yevgenia".
+_SHIPPING = frozenset(
+    {"push", "deploy", "merge", "apply", "run", "ship", "roll", "release", "execute", "launch"}
+)
+
+
+def _participle_before(toks: Sequence[Token], by: int) -> int | None:
+    """The participle of a passive ending at "by": "was closed by", "had been left uninstalled by",
+    "was pushed to prod by", "were never read by"."""
+    for v in range(by - 1, max(-1, by - 5), -1):
+        t = toks[v]
+        if not t.word:
+            return None
+        if t.low.endswith(("ed", "en", "wn", "ne")) or t.low in _IRREGULAR_PARTICIPLES:
+            for a in range(v - 1, max(-1, v - 4), -1):
+                # Past passives only: "are owned by teams" states how things are done.
+                if toks[a].low in ("was", "were", "been", "being", "got"):
+                    return v
+                if not toks[a].word:
+                    break
+            # "the change deployed by Erin broke checkout": a reduced relative clause
+            if v > 0 and has(toks[v - 1], C["change_nouns"]):
+                return v
+    return None
+
+
+_IRREGULAR_PARTICIPLES = frozenset(
+    {
+        "left",
+        "run",
+        "read",
+        "set",
+        "put",
+        "shut",
+        "cut",
+        "hit",
+        "kept",
+        "sent",
+        "made",
+        "built",
+        "signed",
+        "waved",
+        "pushed",
+        "told",
+        "held",
+        "let",
+        "spent",
+        "brought",
+        "bought",
+        "caught",
+    }
+)

@@ -1,0 +1,256 @@
+"""A root cause that names a gap or a standing condition of the system: "has no", "does not
+require", "is not documented", a present-tense setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.rules.cause.words import NEG_FOR_GAP, C
+from workflows.rules.names import C as PEOPLE
+from workflows.rules.text import Token, has
+
+__all__ = ["gap_at", "negated_passive", "standing_condition"]
+
+
+_ABSENCE = frozenset(
+    {"no", "without", "lack", "lacks", "lacking", "missing", "absent", "absence", "none", "nothing"}
+)
+
+
+_DESIGN = C["design_words"]
+
+
+_COULD = frozenset({"could", "couldn't", "couldnt", "unable", "cannot", "can't", "cant"})
+
+
+def negated_passive(toks: Sequence[Token]) -> bool:
+    """A step that was not taken, said of a thing: "the release was not qualified as
+    thoroughly as before", "the change was never reviewed" (not an effect that failed to happen:
+    "the emails were not delivered")."""
+    for k in range(len(toks) - 2):
+        if (
+            toks[k].low in ("was", "were", "is", "are", "been")
+            and toks[k + 1].low in ("not", "never")
+            and toks[k + 2].low.endswith(("ed", "en"))
+            and not has(toks[k + 2], C["negated_effects"])
+            and not has(toks[k + 2], C["effect_verbs"])
+        ):
+            return True
+    return False
+
+
+def standing_condition(toks: Sequence[Token]) -> bool:
+    """A condition stated as how things are, in the present tense, about no person: "the runbook
+    says to restart the primary", "canary hosts run on newer kernels", "releases go out on
+    Friday afternoons". An outage in the present ("the API is down") is no condition."""
+    words = [t for t in toks if t.word]
+    if words and (words[0].low in C["past_markers"] or words[0].low.endswith("ed")):
+        return False  # "Occurred immediately following an upgrade"
+    for idx, t in enumerate(words[1:12], start=1):
+        if t.low in C["past_markers"] or (t.low.endswith("ed") and has(t, C["effect_verbs"])):
+            return False
+        if t.low.endswith("ed") and len(t.low) > 4 and idx <= 4:
+            return False  # "this PR executed…": a past event, whatever follows
+        aux = t.low in C["present_aux"]
+        if not aux and t.low not in _PRESENT_FORMS:
+            continue
+        before = words[idx - 1]
+        if before.low in ("which", "that", "who", "where"):
+            continue  # "…, which contain some of our nodes": a relative clause's verb
+        if not aux and (before.low in ("to", "the", "a", "an") or before.poss):
+            continue  # "to run", "the run": no verb of the subject
+        if has(before, PEOPLE["person_nouns"]) and before.low not in ("nobody", "no-one"):
+            return False  # "the on-call restarts…": people's acts are not conditions
+        return not (aux and any(has(x, C["effect_verbs"]) for x in words[idx + 1 : idx + 3]))
+    return False
+
+
+#: Verbs whose present tense states how a system is set up: the lexicon's present verbs, and
+#: the third person of the verbs of gaps ("our alerting fires on error counts", "the load test
+#: stops at 2x", "functional tests store data under /tmp") less those whose present is itself
+#: an outage ("the job fails"). Bare forms of gap verbs are too often nouns ("the 2.3.1 release").
+_STANDING_VERBS = (C["gap_verbs"] | {"fire", "stop", "store", "route"}) - {
+    "fail",
+    "fall",
+    "expire",
+    "restart",
+    "recover",
+    "reset",
+    "block",
+    "hold",
+    "wait",
+    "retry",
+}
+
+
+_PRESENT_FORMS = frozenset(
+    [form for base in C["present_verbs"] for form in (base, base + "s", base + "es")]
+    + [form for base in _STANDING_VERBS for form in (base + "s", base + "es")]
+    + ["store", "route"]
+)
+
+
+def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
+    """Evidence of a changeable condition (from token ``start``): an absence, a missing check, a
+    design choice."""
+    n = len(toks)
+    for i in range(start, n):
+        t = toks[i]
+        if not t.word:
+            continue
+        if (
+            t.low in ("historical", "historic", "legacy")
+            and i + 1 < n
+            and toks[i + 1].low
+            in (
+                "reasons",
+                "reason",
+                "behaviour",
+                "behavior",
+                "default",
+                "defaults",
+                "setting",
+                "settings",
+                "config",
+                "configuration",
+                "choice",
+                "decision",
+                "design",
+            )
+        ):
+            return True  # "run early for historical reasons"
+        if (
+            t.low in ("out", "end")
+            and i + 2 < n
+            and toks[i + 1].low == "of"
+            and toks[i + 2].low in ("date", "life", "support")
+        ):
+            return True  # "out of date", "end of life"
+        if t.low in _ABSENCE:
+            # "no alert for", "without validating", "lack of tests" — not "no longer", not "no
+            # operation was running": an absence of a safeguard, a check or a way.
+            if i + 1 < n and toks[i + 1].low in ("longer", "one", "more"):
+                if toks[i + 1].low == "one" and i + 2 < n and has(toks[i + 2], C["gap_verbs"]):
+                    return True  # "no one owns"
+                continue
+            if t.low == "no" and not any(
+                has(x, C["safeguards"]) or has(x, C["system_nouns"]) or has(x, C["gap_verbs"])
+                for x in toks[i + 1 : i + 4]
+            ):
+                continue
+            return True
+        if (
+            t.low == "not"
+            and i + 1 < n
+            and toks[i + 1].low
+            in (
+                "for",
+                "covered",
+                "cover",
+                "on",
+                "in",
+                "part",
+                "included",
+                "tracked",
+                "listed",
+                "prioritised",
+                "prioritized",
+                "scheduled",
+                "planned",
+                "owned",
+                "assigned",
+            )
+        ):
+            return True  # "works for X, however, not for null_resources"
+        if (
+            t.low in ("1", "one", "a")
+            and i + 1 < n
+            and toks[i + 1].low in _SINGLE_THINGS
+            and (t.low != "a" or (i > 0 and toks[i - 1].low in ("only", "just", "have", "has")))
+        ):
+            return True  # "have 1 replica", "only a single node"
+        if (
+            t.low == "at"
+            and i + 2 < n
+            and toks[i + 1].low in ("once", "a")
+            and (toks[i + 1].low == "once" or toks[i + 2].low == "time")
+            and i > 0
+            and toks[i - 1].low == "all"
+        ):
+            return True  # "recycled all at once", "all at a time"
+        if (
+            t.low == "from"
+            and i + 3 < n
+            and _numeric(toks[i + 1])
+            and any(x.low == "to" for x in toks[i + 2 : i + 4])
+        ):
+            return True  # "reduced from 100Gb to 20Gb": a limit that was set
+        if t.low in NEG_FOR_GAP:
+            if i > 0 and toks[i - 1].low in _COULD:
+                continue
+            nxt = i + 2 if i + 2 < n and toks[i + 1].low in ("being", "been", "getting") else i + 1
+            if nxt < n and toks[nxt].low in C["negated_effects"]:
+                continue  # "emails were not delivered": an effect, not a missing safeguard
+            for k in range(i + 1, min(n, i + 4)):
+                if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
+                    return True
+        if has(t, _DESIGN):
+            if t.low in ("only", "single", "same", "too") and not _design_context(toks, i):
+                continue
+            return True
+    return False
+
+
+_SINGLE_THINGS = frozenset(
+    {
+        "replica",
+        "instance",
+        "node",
+        "server",
+        "zone",
+        "region",
+        "host",
+        "copy",
+        "pod",
+        "person",
+        "owner",
+        "point",
+    }
+)
+
+
+def _numeric(t: Token) -> bool:
+    return t.digit
+
+
+def _design_context(toks: Sequence[Token], i: int) -> bool:
+    """ "only checks", "a single replica", "the same credentials", "too low": a design choice."""
+    n = len(toks)
+    nxt = toks[i + 1] if i + 1 < n else None
+    if nxt is None or not nxt.word:
+        return False
+    if toks[i].low == "too":
+        return nxt.low in (
+            "low",
+            "high",
+            "short",
+            "long",
+            "small",
+            "large",
+            "few",
+            "many",
+            "tight",
+            "loose",
+            "aggressive",
+            "permissive",
+            "broad",
+            "narrow",
+            "much",
+            "little",
+            "noisy",
+            "slow",
+            "fast",
+            "big",
+        )
+    return True

@@ -1,0 +1,101 @@
+"""A root cause that is only a symptom: an observable effect, a restated symptom, the unexpected
+thing that was seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.rules.cause.words import NEG_FOR_GAP, C
+from workflows.rules.names import C as PEOPLE
+from workflows.rules.text import Token, has
+
+__all__ = ["effect_at", "next_clause", "restates", "unexpected"]
+
+
+def next_clause(toks: Sequence[Token], k: int) -> int:
+    """Where the clause after token ``k`` starts ("…, and we have no method of preventing it")."""
+    for j in range(k + 1, len(toks)):
+        t = toks[j]
+        if (
+            t.low in ("and", "but", "while", "whereas")
+            and j + 1 < len(toks)
+            and (toks[j + 1].low in ("we", "there", "our", "nobody", "no", "the", "it", "they"))
+        ):
+            return j + 1
+        if t.text in (";", ".") or t.low in ("because", "since"):
+            return j + 1
+    return len(toks)
+
+
+def unexpected(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """ "Kubernetes pipeline unexpectedly triggered", "the job accidentally ran twice", and a
+    statement that only says when it happened: "Occurred immediately following an upgrade"."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if words and words[0][1].low in ("occurred", "happened", "started", "began", "appeared"):
+        return words[0][0], words[min(4, len(words) - 1)][0]
+    for k, t in enumerate(toks):
+        if t.low in _UNEXPECTED:
+            end = k + 1 if k + 1 < len(toks) and toks[k + 1].word else k
+            return 0, end
+    return None
+
+
+_UNEXPECTED = frozenset(
+    {
+        "unexpectedly",
+        "accidentally",
+        "unintentionally",
+        "inadvertently",
+        "mistakenly",
+        "spuriously",
+        "erroneously",
+    }
+)
+
+
+_RESOURCES = frozenset(
+    {
+        "memory",
+        "cpu",
+        "load",
+        "traffic",
+        "usage",
+        "disk",
+        "bandwidth",
+        "connections",
+        "latency",
+        "requests",
+        "io",
+        "i/o",
+    }
+)
+
+
+def restates(words: Sequence[Token], symptom: Sequence[Token]) -> bool:
+    content = [t for t in words if t.low not in PEOPLE["np_stop"] and len(t.low) > 2]
+    if not content:
+        return False
+    lemmas: set[str] = set()
+    for t in symptom:
+        if t.word:
+            lemmas |= t.lem
+    shared = sum(1 for t in content if not t.lem.isdisjoint(lemmas))
+    return shared / len(content) >= 0.6
+
+
+def effect_at(toks: Sequence[Token]) -> Token | None:
+    """The word that reports an observed effect: "crashed", "timed out", "were not delivered"."""
+    for k, t in enumerate(toks):
+        if t.word and has(t, C["effect_verbs"]):
+            return t
+        if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(
+            x.low in _RESOURCES for x in toks[k + 1 : k + 4]
+        ):
+            return t  # "a pod using a high amount of memory"
+        if t.low in C["negated_effects"] and (
+            (k > 0 and toks[k - 1].low in NEG_FOR_GAP)
+            or (k > 1 and toks[k - 1].low in ("being", "been") and toks[k - 2].low in NEG_FOR_GAP)
+        ):
+            return t  # "did not run on time", "were not being sent"
+    return None

@@ -1,0 +1,245 @@
+"""A root cause that stops at a proximate trigger ("a buggy job", "a bad deploy", "the config push"),
+unless it goes on to explain what let the trigger do harm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.codes import Code
+from workflows.rules.cause.words import C, Verdict
+from workflows.rules.text import Token, has, squash
+
+__all__ = ["explanation", "indefinite_trigger", "trigger_at", "trigger_verdict"]
+
+
+def trigger_verdict(
+    statement: str, quoted: str, toks: Sequence[Token], span: tuple[int, int]
+) -> Verdict:
+    start, end = toks[span[0]].start, toks[span[1]].end
+    return Verdict(
+        Code.ROOT_CAUSE_PROXIMATE_TRIGGER,
+        start,
+        end,
+        f'The root cause "{quoted}" stops at the trigger ("{squash(statement[start:end])}"), '
+        "not at the condition that let it do harm.",
+    )
+
+
+def explanation(toks: list[Token]) -> list[Token]:
+    """The part of a statement that explains: without a lead-in ("The root cause was…", "As a
+    result,", "The team identified that…") and without the consequences it goes on to list
+    ("…, causing some health check failures", "which leads to a loss of data")."""
+    start = 0
+    n = len(toks)
+    lowered = [t.low for t in toks]
+    # "The root cause was (determined to be)", "Root cause:", "As a result,", "However,"
+    for k in range(min(n, 8)):
+        if lowered[k] in ("cause", "reason") and k + 1 < n and toks[k + 1].text == ":":
+            start = k + 2
+        elif lowered[k] in ("cause", "reason") and k + 1 < n and lowered[k + 1] in ("was", "is"):
+            start = k + 2
+            while start < n and lowered[start] in ("determined", "found", "thought", "to", "be"):
+                start += 1
+        elif (
+            lowered[k]
+            in ("identified", "found", "discovered", "noticed", "realised", "realized", "learned")
+            and k + 1 < n
+            and lowered[k + 1] == "that"
+        ):
+            start = k + 2
+    if start == 0:
+        k = 0
+        while k < n and (toks[k].low in C["discourse"] or toks[k].text == ","):
+            k += 1
+        if (
+            k + 2 < n
+            and lowered[k] == "as"
+            and lowered[k + 1] == "a"
+            and lowered[k + 2] == "result"
+        ):
+            k += 3
+        while k < n and toks[k].text == ",":
+            k += 1
+        start = k
+    end = n
+    for k in range(start + 1, n):
+        t = toks[k]
+        if (
+            t.low in ("causing", "leading", "resulting", "triggering", "meaning")
+            or (t.low in ("which", "and", "that") and k + 1 < n and has(toks[k + 1], _CONSEQUENCE))
+            or (t.text == "," and k + 1 < n and toks[k + 1].low in ("causing", "so", "leading"))
+        ):
+            end = k
+            break
+        if (
+            t.low in ("can", "could", "would", "will")
+            and k + 1 < n
+            and has(toks[k + 1], frozenset({"cause", "lead", "result", "trigger"}))
+        ):
+            end = k
+            break
+    return toks[start:end] if end > start else toks
+
+
+_CONSEQUENCE = frozenset(
+    {
+        "lead",
+        "leads",
+        "led",
+        "cause",
+        "causes",
+        "caused",
+        "result",
+        "results",
+        "resulted",
+        "mean",
+        "means",
+        "meant",
+        "trigger",
+        "triggers",
+    }
+)
+
+
+def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A statement whose subject is an unnamed bad thing: "A misconfiguration didn't allow…",
+    "a bug in the retry logic…", "a malicious message…", "caused by that bug", "due to a bug in
+    the mempool". Whatever such a thing did or failed to do, the statement stops at it."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if not words:
+        return None
+    k0, first = words[0]
+    if first.low in ("a", "an", "some") and len(words) > 1:
+        for idx, (k, t) in enumerate(words[1:4], start=1):
+            if has(t, C["bad"]) or t.low in _BUGS:
+                end = k
+                for k2, t2 in words[idx + 1 : idx + 4]:  # "a bad config change"
+                    if t2.low in _STOP_NOUN or has(t2, C["effect_verbs"]):
+                        break
+                    end = k2
+                return k0, end
+            if not t.low.isalpha():
+                break
+    for idx, (k, t) in enumerate(words):
+        if (
+            t.low in ("by", "to", "of")
+            and idx + 2 < len(words)
+            and words[idx + 1][1].low in ("a", "an", "that", "this", "the")
+            and words[idx + 2][1].low in _BUGS
+            and (t.low == "by" or (idx > 0 and words[idx - 1][1].low in ("due", "because")))
+        ):
+            return k, words[idx + 2][0]
+        if t.low in ("contained", "contains", "had", "has", "introduced") and idx + 2 < len(words):
+            nxt = words[idx + 1][1]
+            target = words[idx + 2][1] if nxt.low in ("a", "an") else nxt
+            if target.low in _BUGS:
+                return k, words[idx + 2][0] if nxt.low in ("a", "an") else words[idx + 1][0]
+    return None
+
+
+_STOP_NOUN = frozenset(
+    {
+        "in",
+        "of",
+        "on",
+        "for",
+        "to",
+        "from",
+        "with",
+        "was",
+        "were",
+        "is",
+        "are",
+        "did",
+        "didn't",
+        "has",
+        "had",
+        "can",
+        "could",
+        "which",
+        "that",
+        "and",
+    }
+)
+
+
+_BUGS = frozenset(
+    {
+        "bug",
+        "bugs",
+        "typo",
+        "typos",
+        "misconfiguration",
+        "misconfigurations",
+        "glitch",
+        "regression",
+        "defect",
+        "flaw",
+        "mistake",
+        "error",
+        "fault",
+    }
+)
+
+
+def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """The proximate trigger the statement stops at: "a buggy job", "the config push"."""
+    words = [t for t in toks if t.word]
+    # The subject phrase: the words before the first verb-like word.
+    subject_end = len(toks) - 1
+    for i, t in enumerate(toks):
+        if (
+            t.word
+            and i > 0
+            and (
+                t.low
+                in (
+                    "was",
+                    "were",
+                    "is",
+                    "are",
+                    "had",
+                    "has",
+                    "caused",
+                    "triggered",
+                    "introduced",
+                    "broke",
+                    "took",
+                    "led",
+                    "resulted",
+                    "started",
+                    "made",
+                    "brought",
+                    "knocked",
+                    "deleted",
+                    "dropped",
+                    "filled",
+                    "overloaded",
+                    "exhausted",
+                    "corrupted",
+                    "crashed",
+                    "failed",
+                    "hit",
+                    "pushed",
+                )
+                or (t.low.endswith("ed") and (has(t, C["effect_verbs"]) or len(t.low) > 4))
+            )
+        ):
+            subject_end = i - 1
+            break
+        if not t.word and t.text in (",", ";", ":"):
+            subject_end = i - 1
+            break
+    subject = [t for t in toks[: subject_end + 1] if t.word]
+    if not subject or len(subject) > 8:
+        return None
+    heads = [t for t in subject if has(t, C["trigger_nouns"])]
+    if not heads:
+        return None
+    bad = any(has(t, C["bad"]) for t in subject)
+    verbless = subject_end >= len(toks) - 2 or len(words) == len(subject)
+    if bad or verbless or subject_end < len(toks) - 1:
+        position = {id(t): k for k, t in enumerate(toks)}
+        return position[id(subject[0])], position[id(subject[-1])]
+    return None

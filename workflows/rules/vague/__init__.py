@@ -1,0 +1,9 @@
+"""The wording checks behind :func:`workflows.rules.smart.lint_action_wording`, one module each:
+
+- ``words``: the lexicon of ``data/smart.json``, a vague finding, what makes a token concrete.
+- ``facts``: facts about a title's tokens, computed once per title.
+- ``title``: a vague title (no concrete object or mechanism, talk only, a goal, a hedge).
+- ``done_when``: a vague done-when (uncheckable, a restated title, a bare "done").
+"""
+
+__all__ = ["done_when", "facts", "title", "words"]

@@ -1,0 +1,186 @@
+"""Facts about a title's tokens that the title check asks, computed once per title."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.rules.text import Token, has
+from workflows.rules.vague.words import (
+    MECHANISM_PREPS,
+    WITH_TOPIC,
+    C,
+    all_concrete,
+    concrete_token,
+    numeric,
+    quantity,
+)
+
+__all__ = ["GOAL_NOUN_STARTS", "NOT_MORE_OF", "SIZE_WORDS", "Facts"]
+
+
+NOT_MORE_OF = frozenset(
+    {"than", "of", "and", "or", "with", "to", "like", "in", "on", "for", "at", "about", "closely"}
+)
+
+
+GOAL_NOUN_STARTS = frozenset(
+    {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
+)
+
+
+_ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
+
+
+_CHARTS = frozenset({"dashboard", "panel", "graph", "chart", "line"})
+
+
+SIZE_WORDS = frozenset(
+    {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
+)
+
+
+def _suffix(flags: Sequence[bool]) -> list[bool]:
+    """``out[k]``: some flag at ``k`` or after (``out[len]`` is False)."""
+    out = [False] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        out[k] = flags[k] or out[k + 1]
+    return out
+
+
+class Facts:
+    """What lies after each token of a title, computed once so every question is O(1).
+
+    A title is read clause by clause, and each vague verb asks whether a concrete mechanism, a
+    number, an artifact or an output follows it. Asking by scanning the rest of the title would
+    cost the square of its length; these suffix tables keep the check linear.
+    """
+
+    def __init__(self, toks: Sequence[Token]) -> None:
+        self.toks = toks
+        self.number = _suffix([quantity(toks, k) for k in range(len(toks))])
+        self.concrete = _suffix([concrete_token(t) for t in toks])
+        self.alerting = _suffix([t.word and has(t, _ALERTING) for t in toks])
+        self.outputs = _suffix([t.word and has(t, C["outputs"]) for t in toks])
+        self.mechanism = _suffix([self._mechanism_at(k) for k in range(len(toks))])
+        self.coordinated = _suffix(
+            [
+                t.low in ("and", "then")
+                and k + 1 < len(toks)
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                for k, t in enumerate(toks)
+            ]
+        )
+        self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
+        self.artifact = _suffix([t.word and has(t, C["artifacts"]) for t in toks])
+        self.threshold = _suffix(
+            [
+                quantity(toks, k)
+                and k > 0
+                and toks[k - 1].low in ("than", "above", "below", "over", "under", "within")
+                for k in range(len(toks))
+            ]
+        )
+        self.charted = _suffix([t.low in _CHARTS for t in toks])
+        self.acted = _suffix(
+            [
+                t.low in ("by", "via", "using")
+                and k + 1 < len(toks)
+                and toks[k + 1].low.endswith("ing")
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                for k, t in enumerate(toks)
+            ]
+        )
+        depth = 0
+        self.parenthetical: list[bool] = []
+        for t in toks:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            self.parenthetical.append(depth > 0)
+
+    def _mechanism_at(self, k: int, strong: bool = False) -> bool:
+        """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert",
+        "is configured to broadcast…". A strong one is a step to take, not just a number."""
+        toks = self.toks
+        n = len(toks)
+        t = toks[k]
+        if (
+            t.low in ("is", "are", "be", "gets", "get")
+            and k + 1 < n
+            and toks[k + 1].low.endswith("ed")
+            and has(toks[k + 1], C["action_verbs"])
+        ):
+            return True
+        if t.low in MECHANISM_PREPS and k + 1 < n:
+            nxt = toks[k + 1]
+            if (
+                nxt.low.endswith("ing")
+                and nxt.word
+                and not has(nxt, C["vague_start"])
+                and not any(
+                    x.low == "best" or has(x, C["abstract_objects"]) for x in toks[k + 2 : k + 5]
+                )
+            ):
+                return True  # "by capturing a heap profile" (not "by using best practices")
+            reach = k + 3 if strong else k + 4  # "with a one-hour failover drill"
+            if has(nxt, C["action_verbs"]) or any(
+                has(x, C["artifacts"]) for x in toks[k + 2 : reach] if x.word
+            ):
+                # "with" names a mechanism ("with a game day", "with `--dry-run`"), not in
+                # "what happened with the cron job" or "the problem with the queue".
+                if t.low == "with" and k > 0 and toks[k - 1].low in WITH_TOPIC:
+                    return False
+                return t.low != "with" or all_concrete(toks[k + 1 : k + 5])
+        if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
+            if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
+                return True
+            if not strong and k + 1 < n and any(numeric(r) for r in toks[k + 1 : k + 12]):
+                return True
+        if (
+            t.low == "to"
+            and k > 0
+            and k + 1 < n
+            and toks[k + 1].word
+            and toks[k + 1].low in C["action_verbs"]
+            and not has(toks[k + 1], C["vague_start"])
+            and toks[k - 1].word
+            and not numeric(toks[k - 1])
+        ):
+            return True  # "tighten the bucket policy to deny public reads"
+        if t.low == "so" and not strong:
+            # "improve the deploy script so (that) it refuses to run without --confirm": the
+            # change is named by the behaviour it must have.
+            for r in toks[k + 1 : k + 6]:
+                if r.word and has(r, C["outcome_verbs"]) and r.low.endswith("s"):
+                    return True
+        return (
+            t.low in ("and", "then", "so")
+            and k + 1 < n
+            and has(toks[k + 1], C["action_verbs"])
+            and not has(toks[k + 1], C["vague_start"])
+        )
+
+    def mechanism_after(self, head: int) -> bool:
+        return self.mechanism[min(head + 1, len(self.toks))]
+
+    def rescued(self, kind: str, j: int) -> bool:
+        """Whether a vague action ending at ``j`` is followed by a concrete change and a check."""
+        after = min(j + 1, len(self.toks))
+        mechanism = self.mechanism[after]
+        if kind == "monitor":
+            return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
+        if kind == "discussion":
+            # Talk is rescued only by what it produces or a change it goes on to make.
+            return self.outputs[after] or self.coordinated[after]
+        if kind == "investigate":
+            # a step to take, or an output it delivers ("with a weekly report of hosts above
+            # 70% usage")
+            return (self.strong[after] or self.outputs[after]) and self.concrete[after]
+        # a way and a concrete thing; a way that is itself a concrete act ("by requiring MFA");
+        # or a concrete object with a threshold ("the feature flags older than 6 months")
+        return (mechanism and (self.concrete[after] or self.acted[after])) or (
+            self.threshold[after] and self.artifact[after]
+        )

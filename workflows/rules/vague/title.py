@@ -1,0 +1,366 @@
+"""A vague title: an action with no concrete object or mechanism, talk or investigation with no step,
+a goal without an action, an undefined value, a hedge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.codes import Code
+from workflows.rules.common import SMART_QUESTION, squash
+from workflows.rules.text import Token, has
+from workflows.rules.vague.facts import GOAL_NOUN_STARTS, NOT_MORE_OF, SIZE_WORDS, Facts
+from workflows.rules.vague.words import (
+    KIND_MESSAGES,
+    LEAD_INS,
+    PHRASES,
+    SUGGESTIONS,
+    C,
+    Vague,
+    default_suggestion,
+    identifier,
+    numeric,
+    suggestion_key,
+    word_tokens,
+)
+
+__all__ = ["title_findings"]
+
+
+def _heads(toks: Sequence[Token]) -> list[int]:
+    """Token indexes where an action verb may stand: the start of the title and of its clauses."""
+    out: list[int] = []
+    expect = True
+    for i, t in enumerate(toks):
+        if not t.word:
+            if t.text in (";", ":", "\u2014", "(", "."):
+                expect = True
+            continue
+        if expect:
+            if t.quoted:
+                continue  # "translate the 'Investigating' and 'Identified' states": names
+            if t.low in LEAD_INS or t.low == "and" or (t.upper and t.low in C["priority_prefixes"]):
+                continue  # "MEDIUM Develop rules…": a priority, not the verb
+            out.append(i)
+            expect = False
+        if t.low in ("and", "then"):
+            expect = True
+    return out
+
+
+def title_findings(title: str) -> list[Vague]:
+    toks = word_tokens(title)
+    if not any(t.word for t in toks):
+        return []
+    out: list[Vague] = []
+    heads = _heads(toks)
+    facts = Facts(toks)
+    has_number = facts.number[0]
+    covered: set[int] = set()
+    first_head = heads[0] if heads else -1
+    # concrete_before[i]: a concrete action verb heads a clause before token i.
+    concrete_before = [False] * (len(toks) + 1)
+    head_set = set(heads)
+    for k, t in enumerate(toks):
+        concrete_before[k + 1] = concrete_before[k] or (
+            k in head_set and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
+        )
+
+    def add(i: int, j: int, message: str, key: str) -> None:
+        if any(k in covered for k in range(i, j + 1)):
+            return
+        covered.update(range(i, j + 1))
+        span = title[toks[i].start : toks[j].end]
+        suggestion = SUGGESTIONS.get(key)
+        out.append(
+            Vague(
+                toks[i].start,
+                toks[j].end,
+                Code.TITLE_VAGUE,
+                f'The title "{squash(title)}" is vague ("{squash(span)}"): {message}',
+                f"{SMART_QUESTION} {suggestion or default_suggestion(span)}",
+                suggestion,
+            )
+        )
+
+    # Phrases: hedges anywhere; asks for care, checks or discussion where they are the action.
+    for p, i, j in PHRASES.scan(toks):
+        kind = str(p.info["kind"])
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if nxt is not None and nxt.low in p.info.get("veto_next", []):  # type: ignore[operator]
+            continue
+        if toks[i].quoted:
+            continue  # "the 'Maybe Later' backlog": a name, not a hedge
+        if kind == "weasel" and facts.parenthetical[i]:
+            continue  # "(inc the support step if required)": a hedge on one detail
+        if kind in ("weasel", "vague_object"):
+            if kind == "vague_object" and has_number:
+                continue
+            add(i, j, "it hedges instead of committing.", suggestion_key(p.name, "as needed"))
+            continue
+        at_head = i in head_set or i <= first_head or not concrete_before[i]
+        if not at_head:
+            continue
+        if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
+            continue
+        add(
+            i,
+            j,
+            KIND_MESSAGES.get(kind, "it names no concrete change."),
+            suggestion_key(p.name, kind),
+        )
+
+    # A process, guidelines or a way of doing something, with nothing said about what it holds:
+    # "Implement rules and guidelines for repository contribution", "Create a learning path".
+    for h in heads:
+        t = toks[h]
+        if h in covered or not has(t, C["creation_verbs"]):
+            continue
+        objects = [x for x in toks[h + 1 : h + 6] if x.word]
+        abstract = next((x for x in objects if has(x, C["abstract_objects"])), None)
+        if abstract is not None and not facts.strong[h + 1] and not _says_what(toks, abstract):
+            add(
+                h,
+                abstract.index - toks[0].index,
+                "it names a process or guideline, not its content.",
+                "improve",
+            )
+    # A terse order on generic things: "Sanitize parameters and inputs", "Fix issues".
+    words = [t for t in toks if t.word]
+    if heads and len(words) <= 5 and not has_number and first_head >= 0:
+        rest = [t for t in words[1:] if t.low not in C["stop"]]
+        if rest and all(t.low in C["generic_objects"] for t in rest):
+            add(first_head, first_head, "it names no concrete object.", "improve")
+
+    # A question ("Can we use ACM instead of Let's Encrypt?") asks for a discussion.
+    words = [t for t in toks if t.word]
+    if toks[-1].text == "?" and words:
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it asks a question instead of naming a change.",
+            "discussion",
+        )
+    # A noun phrase with no verb names no change: "Break glass access for team members",
+    # "High priority alerts for Elasticsearch" (a document, a number or a name is concrete).
+    elif (
+        words
+        and not has_number
+        and not _has_verb(words)
+        and not any(has(t, C["documents"]) or t.quoted or identifier(t) for t in words)
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names no change: there is no verb.",
+            "improve",
+        )
+
+    # A state to reach, with no action: "All runbooks reviewed within 12 months", "Have every
+    # service owner on call once a quarter", "Make the nightly batch finish before 06:00".
+    state = _stated_state(words)
+    if state is not None:
+        add(
+            state[0].index - toks[0].index,
+            state[1].index - toks[0].index,
+            "it states a goal, not the change that will reach it.",
+            "goal",
+        )
+
+    # A goal stated as a noun phrase, with no verb at all: "Fewer pages per week", "Zero
+    # incidents caused by config changes".
+    if heads and toks[heads[0]].low in GOAL_NOUN_STARTS and not concrete_before[len(toks)]:
+        h = heads[0]
+        if any(has(x, C["goal_metrics"]) for x in toks[h + 1 : h + 6]):
+            add(h, h, "it states a goal, not the change that will reach it.", "goal")
+
+    for h in heads:
+        t = toks[h]
+        if h in covered or not has(
+            t, C["vague_start"] | C["goal_verbs"] | {"make", "be", "become"}
+        ):
+            continue
+        kind = _verb_kind(t)
+        window = toks[h + 1 : h + 12]  # the clause the verb heads, as far as it matters
+        if kind == "goal":
+            metric = any(has(x, C["goal_metrics"]) for x in window[:7])
+            if _sets_a_value(window):
+                continue  # "lower the CPU alert to 80%": a setting changed, not a goal
+            if metric and not facts.mechanism_after(h):
+                add(h, h, "it states a goal, not the change that will reach it.", "goal")
+            elif (
+                not metric
+                and has(t, C["vague_start"])
+                and not facts.mechanism_after(h)
+                and not has_number
+            ):
+                add(h, h, "it names no concrete change.", _verb_key(t))
+            continue
+        if kind == "make":
+            if (
+                any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
+                and not has_number
+                and not _shown_where(window)
+            ):
+                add(h, h, "it asks for an improvement without saying what changes.", "improve")
+            continue
+        if facts.rescued(kind, h):
+            continue
+        end = h
+        if kind == "discussion":
+            message = "it asks for a discussion or review with no output."
+        elif kind == "investigate":
+            message = "it asks for an investigation with no concrete step or pass condition."
+        elif kind == "monitor":
+            message = "it names no metric threshold or alert."
+        else:
+            message = "it has no concrete object or mechanism."
+        add(h, end, message, _verb_key(t) if kind != "discussion" else "discussion")
+
+    # "better logging", "more integration tests", "a reasonable number"
+    for i, t in enumerate(toks):
+        if i in covered or not t.word:
+            continue
+        if has(t, C["vague_modifiers"]) and not has_number:
+            if t.quoted or _shown_where(toks[i : i + 3]):
+                continue  # a quoted name, "visible on the pricing page"
+            if facts.strong[min(i + 1, len(toks))] and facts.concrete[min(i + 1, len(toks))]:
+                continue  # "Better logging: include the request ID in every error log line"
+            if t.low in ("good", "great", "best") and not (
+                i > 0 and toks[i - 1].low in ("more", "be")
+            ):
+                continue
+            if t.low in ("efficient", "modern", "mature", "scalable") and not (
+                i > 0 and toks[i - 1].low in ("more", "be", "as", "less")
+            ):
+                continue
+            add(i, i, "it says how it should be, not what changes.", "better")
+        elif t.low in ("more", "additional", "extra") and not has_number:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.word and nxt.low not in NOT_MORE_OF:
+                add(i, i + 1, "it asks for more without saying which or how many.", "better")
+        elif (
+            t.low == "enough"
+            and not has_number
+            and i > 0
+            and toks[i - 1].low in SIZE_WORDS
+            and any(has(x, C["value_nouns"]) for x in toks[max(0, i - 5) : i - 1])
+        ):
+            add(i - 1, i, "the value is left undefined.", "undefined")  # "the limit high enough"
+        elif (
+            has(t, C["undefined_values"]) and not has_number and t.low not in C["undefined_exempt"]
+        ):
+            for k in range(i + 1, min(len(toks), i + 4)):
+                if has(toks[k], C["value_nouns"]):
+                    add(i, k, "the value is left undefined.", "undefined")
+                    break
+    return out
+
+
+def _verb_key(t: Token) -> str:
+    for key in ("investigate", "consider", "improve", "monitor"):
+        if key in t.lem:
+            return key
+    if has(t, C["investigate_verbs"]):
+        return "investigate"
+    if has(t, C["monitor_verbs"]):
+        return "monitor"
+    return "improve"
+
+
+def _verb_kind(t: Token) -> str:
+    if t.low in ("make", "makes", "making"):
+        return "make"
+    if has(t, C["monitor_verbs"]):
+        return "monitor"
+    if has(t, C["investigate_verbs"]):
+        return "investigate"
+    if has(t, C["discussion_verbs"]):
+        return "discussion"
+    if has(t, C["goal_verbs"]) and not has(t, C["vague_start"] - {"improve"}):
+        return "goal"
+    if has(t, {"improve"}):
+        return "goal"
+    return "vague"
+
+
+_VERBS = (
+    C["action_verbs"]
+    | C["vague_start"]
+    | C["discussion_verbs"]
+    | C["investigate_verbs"]
+    | C["goal_verbs"]
+    | C["monitor_verbs"]
+    | C["creation_verbs"]
+)
+
+
+_QUANTIFIERS = frozenset({"all", "every", "each", "no", "zero"})
+
+
+_OUTCOME_VERBS = frozenset(
+    {"finish", "complete", "succeed", "run", "happen", "recover", "respond", "load", "stay", "pass"}
+)
+
+
+def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
+    """The span of a title that only states how things should end up."""
+    if len(words) < 3:
+        return None
+    first, second = words[0], words[1]
+    if first.low in _QUANTIFIERS and any(
+        (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
+        for t in words[2:5]
+    ):
+        return first, words[min(3, len(words) - 1)]
+    if first.low == "have" and second.low in _QUANTIFIERS:
+        return first, words[2]
+    if first.low in ("make", "get", "keep") and any(
+        has(t, _OUTCOME_VERBS)
+        and k + 1 < len(words)
+        and words[k + 1].low in ("before", "within", "under", "in", "by")
+        for k, t in enumerate(words[2:6], start=2)
+    ):
+        return first, words[min(3, len(words) - 1)]
+    return None
+
+
+def _shown_where(window: Sequence[Token]) -> bool:
+    """ "make the tier visible on the pricing page": where it shows is the change."""
+    return any(
+        t.low == "visible" and k + 2 < len(window) and window[k + 1].low in ("on", "in", "to")
+        for k, t in enumerate(window)
+    )
+
+
+def _has_verb(words: Sequence[Token]) -> bool:
+    """Whether a title has a verb: a known one, an auxiliary, or an -ed/-ing form."""
+    return any(
+        has(t, _VERBS)
+        or t.low in C["aux_words"]
+        or (len(t.low) > 4 and t.low.endswith(("ed", "ing")))
+        for t in words
+    )
+
+
+def _says_what(toks: Sequence[Token], noun: Token) -> bool:
+    """A process or guideline whose content follows: "a process that removes the IPs"."""
+    k = noun.index - toks[0].index
+    return any(t.low in ("that", "which", "where", ":") for t in toks[k + 1 : k + 2])
+
+
+def _sets_a_value(window: Sequence[Token]) -> bool:
+    """ "<a setting> to|at|below <number>": the timeout, the pool size, an alert's threshold.
+
+    "Reduce MTTR to 30 minutes" or "cut alerts to 10 a week" name an outcome, not a setting: the
+    word before "to" must be a thing one configures (singular: "alerts" counts pages)."""
+    for k in range(1, len(window) - 1):
+        t = window[k]
+        if t.low not in ("to", "at", "below", "under", "above", "from") or not numeric(
+            window[k + 1]
+        ):
+            continue
+        before = window[k - 1]
+        if has(before, C["setting_nouns"]) and not has(before, C["goal_metrics"] - {"alert"}):
+            return True
+    return False
