@@ -40,12 +40,14 @@ from temporalio.client import (
     TLSConfig,
 )
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
 from connectors.factory import build_connectors
 from connectors.settings import Settings, SettingsError, load_settings
+from worker_runtime import TASK_PROBLEMS_DYNAMIC_CONFIG, StaleActivationGuard, TaskMetrics
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.digest import DIGEST_SCHEDULE_ID, DigestWorkflow
@@ -170,8 +172,9 @@ def load_policy(settings: Settings) -> Policy:
     return policy
 
 
-async def connect(settings: Settings) -> Client:
-    """The Temporal client, with the one pydantic data converter used everywhere."""
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """The Temporal client, with the one pydantic data converter used everywhere; ``runtime``
+    (default: the SDK's) decides where the core's metrics go."""
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     return await Client.connect(
         settings.temporal_address,
@@ -179,6 +182,7 @@ async def connect(settings: Settings) -> Client:
         data_converter=pydantic_data_converter,
         api_key=api_key,
         tls=TLSConfig() if (settings.temporal_tls or api_key) else False,
+        runtime=runtime,
     )
 
 
@@ -228,7 +232,9 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        workflow_runner=workflow_runner(),
+        # The guard works around an SDK core fault that records unreplayable histories
+        # (worker_runtime.py); the Replayer uses the bare workflow_runner().
+        workflow_runner=StaleActivationGuard(workflow_runner()),
         activities=activities,
         activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,
@@ -240,13 +246,15 @@ def build_worker(client: Client, settings: Settings) -> Worker:
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """Run a worker until ``stop`` is set; in-flight activities get the graceful-shutdown window."""
     policy = load_policy(settings)
-    client = await connect(settings)
+    metrics = TaskMetrics(settings.http_host, settings.worker_metrics_port)
+    client = await connect(settings, await metrics.start())
     await ensure_digest_schedule(client, settings, policy)
     worker = build_worker(client, settings)
     log.info("worker started", task_queue=settings.task_queue, address=settings.temporal_address)
     async with worker:
         await stop.wait()
         log.info("worker stopping")
+    await metrics.stop()
     log.info("worker stopped")
 
 
@@ -376,11 +384,14 @@ def _start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
     ]
     for key in SEARCH_ATTRIBUTES:
         args += ["--search-attribute", f"{key.name}=Keyword"]
+    args += TASK_PROBLEMS_DYNAMIC_CONFIG
     log_file = (settings.data_dir / "temporal.log").open("ab")
     return subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT)
 
 
-async def _wait_for_temporal(settings: Settings, server: subprocess.Popen[bytes]) -> Client:
+async def _wait_for_temporal(
+    settings: Settings, server: subprocess.Popen[bytes], runtime: Runtime | None = None
+) -> Client:
     deadline = asyncio.get_running_loop().time() + 60
     while True:
         if server.poll() is not None:
@@ -389,7 +400,7 @@ async def _wait_for_temporal(settings: Settings, server: subprocess.Popen[bytes]
                 f"see {settings.data_dir / 'temporal.log'}"
             )
         try:
-            return await connect(settings)
+            return await connect(settings, runtime)
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
                 raise SystemExit(
@@ -417,8 +428,9 @@ async def _cmd_dev(settings: Settings) -> int:
     server = _start_dev_server(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
+    metrics = TaskMetrics(settings.http_host)  # one /metrics: the API's shows the worker's too
     try:
-        client = await _wait_for_temporal(settings, server)
+        client = await _wait_for_temporal(settings, server, await metrics.start())
         await ensure_digest_schedule(client, settings, policy)
         worker = build_worker(client, settings)
         async with worker:
@@ -438,6 +450,7 @@ async def _cmd_dev(settings: Settings) -> int:
             print("\n".join(banner), flush=True)
             await api
     finally:
+        await metrics.stop()
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=15)

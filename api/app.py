@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, webhooks
-from api.metrics import API_CALLS, REGISTRY
+from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
 from connectors.local_tracker import LocalTracker
 from connectors.settings import Settings
 from workflows.policy import Policy
@@ -52,6 +52,8 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
 
     @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
     async def metrics() -> Response:
+        """Prometheus figures; stuck workflow tasks are counted from Temporal at each scrape."""
+        await refresh_failing_workflows(client)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(webhooks.router)

@@ -238,7 +238,7 @@ def _api_error_page(request: Request, exc: ApiError, session: auth.WebSession) -
         request,
         "error.html",
         {
-            "title": titles.get(exc.status, "Something went wrong"),
+            "title": exc.title or titles.get(exc.status, "Something went wrong"),
             "message": str(first.get("message", "")),
             "hint": str(first.get("hint", "")),
         },

@@ -8,11 +8,22 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.service import RPCError
 
 from api.auth import require_token
-from api.errors import ApiError, from_rpc, from_update_failure, temporal_unavailable
+from api.errors import (
+    ApiError,
+    from_rpc,
+    from_update_failure,
+    review_unreadable,
+    temporal_unavailable,
+)
 from api.starter import review_workflow_id
 from connectors.local_tracker import LocalTracker
 from workflows import rules
@@ -80,21 +91,27 @@ def review_handle(request: Request, incident_id: str) -> WorkflowHandle[Any, Any
     return _client(request).get_workflow_handle(review_workflow_id(incident_id))
 
 
-async def _guard(incident_id: str, call: Any) -> Any:
+async def _guard(incident_id: str, call: Any, workflow_id: str | None = None) -> Any:
     """Run one Temporal call, mapping its failures to API errors."""
     try:
         return await asyncio.wait_for(call, CALL_TIMEOUT_SECONDS)
     except WorkflowUpdateFailedError as exc:
         raise from_update_failure(exc) from exc
+    except WorkflowQueryFailedError as exc:
+        raise review_unreadable(
+            workflow_id or review_workflow_id(incident_id), exc.message
+        ) from exc
     except RPCError as exc:
-        raise from_rpc(exc, incident_id) from exc
+        raise from_rpc(exc, incident_id, workflow_id) from exc
     except TimeoutError as exc:
         raise temporal_unavailable() from exc
 
 
 async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
     handle = review_handle(request, incident_id)
-    status: ReviewStatus = await _guard(incident_id, handle.query(PostmortemWorkflow.status))
+    status: ReviewStatus = await _guard(
+        incident_id, handle.query(PostmortemWorkflow.status), handle.id
+    )
     return status
 
 

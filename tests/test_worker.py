@@ -18,6 +18,7 @@ import structlog
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.settings import Settings
+from tests.processes import start_worker, wait_for_line
 from worker import configure_logging
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import ReviewStatus
@@ -108,27 +109,10 @@ def test_worker_runs_reviews_logs_json_with_ids_and_stops_on_sigterm(
 ) -> None:
     address = dev_env.client.service_client.config.target_host
     queue = f"tq-{uuid.uuid4()}"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")}
     log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "worker.py"],
-            cwd=ROOT,
-            env={
-                **clean,
-                "FOLLOWTHROUGH_TEMPORAL_ADDRESS": address,
-                "FOLLOWTHROUGH_TASK_QUEUE": queue,
-                "FOLLOWTHROUGH_DATA_DIR": str(tmp_path / "data"),
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_worker(address, queue, tmp_path / "data", log_path)
     try:
-        deadline = time.monotonic() + 30
-        while "worker started" not in log_path.read_text():
-            assert process.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_for_line(process, log_path, "worker started", 30)
         result = run(
             "trigger",
             "PWORKER1",

@@ -6,7 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import DevApp, resolved_event
+from tests.e2e.conftest import DevApp, five_whys, resolved_event
 
 
 def new_id() -> str:
@@ -17,17 +17,7 @@ def in_seconds(seconds: int) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
 
 
-FIVE_WHYS = {
-    "symptom": "Checkout requests failed with 503 for 40 minutes.",
-    "whys": [
-        "The API pods ran out of database connections.",
-        "A new batch job opened a connection per record.",
-        "The job's pool setting defaulted to unbounded.",
-    ],
-    "root_causes": [
-        {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."}
-    ],
-}
+FIVE_WHYS = five_whys({"rc1"})
 
 
 def test_signed_resolved_webhook_opens_a_review(dev_app: DevApp) -> None:

@@ -1,0 +1,65 @@
+"""Soak runs: reviews driven through their whole life while workers, Temporal, Jira and SMTP fail.
+
+Each run is ``tests.e2e.soak.run_soak`` with its own seed (printed with its schedule): a split
+deployment on 127.0.0.1, ten reviews over the HTTP API, workers SIGKILLed at random moments,
+Temporal paused while incidents are delivered and restarted once, Jira 429/503 on ticket creation,
+SMTP down ~15 s, the API polled throughout, and every history replayed in a fresh process at the
+end. Prints one line per run and a table; exits 1 if any run failed (its report is printed).
+
+    .venv/bin/python -m benchmarks.soak --seed 1 --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from benchmarks._common import exit_now, machine_header
+from tests.e2e.soak import SoakConfig, SoakResult, run_soak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=1, help="seed of the first run")
+    parser.add_argument("--runs", type=int, default=1, help="runs, with seeds seed, seed+1, ...")
+    parser.add_argument("--reviews", type=int, default=10, help="reviews per run")
+    parser.add_argument("--keep", action="store_true", help="keep every run's folder")
+    args = parser.parse_args()
+    machine_header(f"soak: {args.runs} run(s) from seed {args.seed}, {args.reviews} reviews each")
+    results: list[SoakResult] = []
+    for seed in range(args.seed, args.seed + args.runs):
+        workdir = Path(tempfile.mkdtemp(prefix=f"ft-soak-{seed}-"))
+        result = run_soak(SoakConfig(seed=seed, reviews=args.reviews), workdir)
+        results.append(result)
+        print(result.summary(), flush=True)
+        if not result.ok:
+            print(result.report(), flush=True)
+            print(f"kept {workdir} (logs/, histories/)", flush=True)
+        elif args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        "\n| seed | result | seconds | closed | kills | refused | histories | events | 503s |"
+        " polls |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        print(
+            f"| {r.seed} | {'ok' if r.ok else 'FAILED'} | {r.seconds:.1f} | {r.closed}/{r.reviews}"
+            f" | {r.kills} | {r.refused} | {r.histories} | {r.events} |"
+            f" {r.deliveries.get('503', 0)} |"
+            f" {sum(r.polls.values())} |"
+        )
+    failed = [r.seed for r in results if not r.ok]
+    print(
+        f"\n{len(results) - len(failed)}/{len(results)} runs passed"
+        + (f"; failed: {failed}" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    exit_now(main())
