@@ -225,16 +225,19 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings) -> Worker:
-    """A worker with every workflow and activity. Sync activities run in a thread pool."""
+def build_worker(client: Client, settings: Settings, *, guard: bool = True) -> Worker:
+    """A worker with every workflow and activity. Sync activities run in a thread pool.
+
+    ``guard`` (default) works around an SDK core fault that records unreplayable histories
+    (worker_runtime.py); only a test that shows the fault turns it off. The Replayer needs none.
+    """
     activities = build_activities(build_connectors(settings), client)
+    runner = workflow_runner()
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        # The guard works around an SDK core fault that records unreplayable histories
-        # (worker_runtime.py); the Replayer uses the bare workflow_runner().
-        workflow_runner=StaleActivationGuard(workflow_runner()),
+        workflow_runner=StaleActivationGuard(runner) if guard else runner,
         activities=activities,
         activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,
