@@ -8,7 +8,6 @@ review closes. Messages are asserted by kind, recipient and (skipped) time.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from temporalio.testing import WorkflowEnvironment
 from connectors.local_tracker import LocalTracker
 from tests.harness import Sent, outbox, settings_for
 from tests.scenarios import SIX_WEEK_POLICY, six_week_review
-from workflows.postmortem import child_id
 from workflows.review import ItemOutcome, ItemStatus, Phase
 
 FACILITATOR = SIX_WEEK_POLICY.defaults.facilitator
@@ -32,22 +30,11 @@ async def test_six_week_review_runs_from_resolution_to_close(
     time_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     settings = settings_for(tmp_path)
-    client = time_env.client
     tracker = LocalTracker(settings.tracker_file, settings.base_url)
     run = await six_week_review(time_env, settings, "PLIFE01")
     t0, handle, outcome, status = run.t0, run.handle, run.outcome, run.status
     assert run.published.state.phase == Phase.TRACKING
     history = await handle.fetch_history()
-    record_to = os.environ.get("FOLLOWTHROUGH_RECORD_HISTORIES")
-    if record_to:  # refresh the replay fixtures (see tests/workflows/test_replay.py)
-        folder = Path(record_to)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "postmortem-lifecycle.json").write_text(history.to_json())
-        for n in ("1", "2", "3"):
-            child = client.get_workflow_handle(child_id("PLIFE01", n))
-            (folder / f"action-item-lifecycle-{n}.json").write_text(
-                (await child.fetch_history()).to_json()
-            )
 
     assert outcome.items_done == 3 and outcome.items_dropped == 0
     state = status.state

@@ -1,36 +1,77 @@
 """Saved histories of real reviews replay against today's workflow code.
 
-A change that would break running reviews (a reordered activity, a new timer without
-``workflow.patched``) fails here. Refresh the fixtures only on purpose:
-``FOLLOWTHROUGH_RECORD_HISTORIES=tests/workflows/histories pytest tests/workflows/test_lifecycle.py``.
+Every file under ``histories/<version>/`` was recorded by that Followthrough version
+(``python -m tests.workflows.record_histories``); running reviews of that version hold histories
+like them. A change that would break them (a reordered activity, a new timer or signal without
+``workflow.patched``) fails here. Old versions' folders are kept until the README says the version
+is no longer supported; new paths get new histories in the current version's folder.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
+from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
 from worker import WORKFLOWS, workflow_runner
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+SAVED = sorted(HISTORIES.rglob("*.json"))
 
 
-def test_saved_histories_cover_both_workflows() -> None:
-    names = {p.stem.split("-lifecycle")[0] for p in HISTORIES}
-    assert names == {"postmortem", "action-item"}
+def label(path: Path) -> str:
+    """``<version>/<scenario>/<workflow>``: the test id names the version that recorded it."""
+    return path.relative_to(HISTORIES).with_suffix("").as_posix()
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+@cache
+def all_facts() -> tuple[Facts, ...]:
+    return tuple(facts(read_history(p)) for p in SAVED)
+
+
+@pytest.mark.parametrize("path", SAVED, ids=[label(p) for p in SAVED])
 async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(
         workflows=WORKFLOWS,
         workflow_runner=workflow_runner(),
         data_converter=pydantic_data_converter,
     )
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    result = await replayer.replay_workflow(read_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
+
+
+def test_every_history_sits_in_the_folder_of_the_version_that_recorded_it() -> None:
+    versions = {p.relative_to(HISTORIES).parts[0] for p in SAVED}
+    assert versions, "no saved histories"
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+|rc\d+)?", v) for v in versions), versions
+
+
+def test_every_recorded_scenario_has_saved_histories() -> None:
+    saved = {p.relative_to(HISTORIES).parts[1] for p in SAVED}
+    missing = [s.name for s in SCENARIOS if s.name not in saved]
+    assert missing == [], f"record them: python -m tests.workflows.record_histories {missing}"
+
+
+def test_saved_histories_cover_every_workflow_and_its_continue_as_new() -> None:
+    types = {f.workflow_type for f in all_facts()}
+    continued = {f.workflow_type for f in all_facts() if f.continued_as_new}
+    assert types == {w.__name__ for w in WORKFLOWS}
+    assert continued >= {"PostmortemWorkflow", "ActionItemWorkflow"}
+
+
+def test_saved_histories_carry_search_attribute_upserts_as_production_does() -> None:
+    assert any(f.upserts and f.workflow_type == "PostmortemWorkflow" for f in all_facts())
+
+
+def test_saved_histories_cover_every_signal_and_update_of_the_workflows() -> None:
+    received = {name for f in all_facts() for name in f.signals | f.updates}
+    # The SDK's own reading of a workflow class (what the worker registers).
+    definitions = [workflow._Definition.must_from_class(w) for w in WORKFLOWS]
+    declared = {name for d in definitions for name in [*d.signals, *d.updates]}
+    assert declared - {None}, "no handlers found"
+    assert declared <= received, sorted(n for n in declared - received if n)
