@@ -82,24 +82,14 @@ def is_stale(
     return stale, previous if stale else mark
 
 
-class _GuardedInstance(WorkflowInstance):
-    def __init__(self, inner: WorkflowInstance, workflow_type: str) -> None:
+class WrappedInstance(WorkflowInstance):
+    """A workflow instance that hands everything to ``inner``; subclasses change ``activate``."""
+
+    def __init__(self, inner: WorkflowInstance) -> None:
         self._inner = inner
-        self._workflow_type = workflow_type
-        self._mark: tuple[int, int] | None = None
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
-        stale, self._mark = is_stale(act, self._mark)
-        if not stale:
-            return self._inner.activate(act)
-        REFUSED_ACTIVATIONS.labels(self._workflow_type).inc()
-        log.warning(
-            "refused a stale workflow activation",
-            extra={"run_id": act.run_id, "workflow_type": self._workflow_type},
-        )
-        completion = WorkflowActivationCompletion(run_id=act.run_id)
-        completion.failed.failure.message = STALE_ACTIVATION
-        return completion
+        return self._inner.activate(act)
 
     def get_serialization_context(self, command_info: Any) -> Any:
         return self._inner.get_serialization_context(command_info)
@@ -114,26 +104,58 @@ class _GuardedInstance(WorkflowInstance):
         return self._inner.get_thread_id()
 
 
-class StaleActivationGuard(WorkflowRunner):
-    """A workflow runner that runs ``inner`` but refuses stale activations (module docstring).
-
-    For workers only: the ``Replayer`` needs none (it replays recorded tasks, each on its own
-    clock), and would refuse the trailing events of a history fetched mid-task.
-    """
+class WrappingRunner(WorkflowRunner):
+    """A workflow runner that runs ``inner`` and passes each instance it creates to ``wrap``."""
 
     def __init__(self, inner: WorkflowRunner) -> None:
         self._inner = inner
+
+    def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        return instance
 
     def prepare_workflow(self, defn: Any) -> None:
         self._inner.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
-        return _GuardedInstance(self._inner.create_instance(det), det.info.workflow_type)
+        return self.wrap(self._inner.create_instance(det), det)
 
     def set_worker_level_failure_exception_types(
         self, types: Sequence[type[BaseException]]
     ) -> None:
         self._inner.set_worker_level_failure_exception_types(types)
+
+
+class _GuardedInstance(WrappedInstance):
+    def __init__(self, inner: WorkflowInstance, workflow_type: str) -> None:
+        super().__init__(inner)
+        self._workflow_type = workflow_type
+        self._mark: tuple[int, int] | None = None
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        # The rule is looked up here, at each activation: the soak's unguarded worker swaps it.
+        stale, self._mark = is_stale(act, self._mark)
+        if not stale:
+            return self._inner.activate(act)
+        REFUSED_ACTIVATIONS.labels(self._workflow_type).inc()
+        log.warning(
+            "refused a stale workflow activation",
+            extra={"run_id": act.run_id, "workflow_type": self._workflow_type},
+        )
+        completion = WorkflowActivationCompletion(run_id=act.run_id)
+        completion.failed.failure.message = STALE_ACTIVATION
+        return completion
+
+
+class StaleActivationGuard(WrappingRunner):
+    """A workflow runner that runs ``inner`` but refuses stale activations (module docstring).
+
+    For workers only: the ``Replayer`` needs none (it replays recorded tasks, each on its own
+    clock; a history that ends in events no task started for gets the same stale activation
+    there, which the guard would refuse).
+    """
+
+    def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        return _GuardedInstance(instance, det.info.workflow_type)
 
 
 # --- task metrics -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ SMTP down ~15 s, the API polled throughout, and every history replayed in a fres
 end. Prints one line per run and a table; exits 1 if any run failed (its report is printed).
 
     .venv/bin/python -m benchmarks.soak --seed 1 --runs 20
+    .venv/bin/python -m benchmarks.soak --seed 1 --runs 5 --unguarded   # the fault, unfixed
 """
 
 from __future__ import annotations
@@ -26,12 +27,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs, with seeds seed, seed+1, ...")
     parser.add_argument("--reviews", type=int, default=10, help="reviews per run")
     parser.add_argument("--keep", action="store_true", help="keep every run's folder")
+    parser.add_argument(
+        "--unguarded",
+        action="store_true",
+        help="workers without the stale-activation guard: shows the SDK fault it works around",
+    )
     args = parser.parse_args()
-    machine_header(f"soak: {args.runs} run(s) from seed {args.seed}, {args.reviews} reviews each")
+    guard = "" if not args.unguarded else ", workers WITHOUT the stale-activation guard"
+    machine_header(
+        f"soak: {args.runs} run(s) from seed {args.seed}, {args.reviews} reviews each{guard}"
+    )
     results: list[SoakResult] = []
     for seed in range(args.seed, args.seed + args.runs):
         workdir = Path(tempfile.mkdtemp(prefix=f"ft-soak-{seed}-"))
-        result = run_soak(SoakConfig(seed=seed, reviews=args.reviews), workdir)
+        config = SoakConfig(seed=seed, reviews=args.reviews, guard=not args.unguarded)
+        result = run_soak(config, workdir)
         results.append(result)
         print(result.summary(), flush=True)
         if not result.ok:

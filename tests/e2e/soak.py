@@ -105,6 +105,9 @@ class SoakConfig:
     temporal_restart: bool = True
     deliveries_over: float = 12.0
     timeout: float = 300.0  # bound on driving every review to its close
+    #: False: workers without the stale-activation guard (tests/e2e/unguarded_worker.py), to show
+    #: the SDK fault it works around; never in the suite.
+    guard: bool = True
 
 
 @dataclass
@@ -584,6 +587,7 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
             workdir,
             policy=SOAK_POLICY,
             workers=config.workers,
+            worker_command=("worker.py",) if config.guard else ("-m", "tests.e2e.unguarded_worker"),
             extra_env={
                 "FOLLOWTHROUGH_JIRA_URL": jira.url,
                 "FOLLOWTHROUGH_JIRA_EMAIL": jira.email,

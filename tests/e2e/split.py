@@ -65,6 +65,9 @@ class SplitDeployment:
     workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     temporal_args: list[str] = field(default_factory=list)
+    #: What a worker runs (``python <worker_command>``): the production worker unless a benchmark
+    #: asks for another (tests/e2e/unguarded_worker.py).
+    worker_command: tuple[str, ...] = ("worker.py",)
     temporal: subprocess.Popen[bytes] | None = field(default=None, init=False)
     worker_processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list, init=False)
     worker_starts: int = field(default=0, init=False)
@@ -181,7 +184,7 @@ class SplitDeployment:
 
     def start_worker(self, index: int) -> subprocess.Popen[bytes]:
         self.worker_starts += 1
-        process = self._spawn([sys.executable, "worker.py"], f"worker-{index}")
+        process = self._spawn([sys.executable, *self.worker_command], f"worker-{index}")
         self.worker_processes[index] = process
         return process
 

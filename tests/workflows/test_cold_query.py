@@ -13,10 +13,10 @@ import asyncio
 import os
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowQueryFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -29,12 +29,19 @@ from connectors.settings import Settings
 from tests.harness import eventually, incident, outbox, settings_for
 from tests.processes import start_worker, wait_for_line
 from worker import WORKFLOWS, build_worker, workflow_runner
+from worker_runtime import STALE_ACTIVATION
 from workflows.policy import Policy, ReviewPolicy
 from workflows.postmortem import PostmortemWorkflow
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The draft deadline passes a few seconds after worker A is killed.
 POLICY = Policy(review=ReviewPolicy(draft_deadline=timedelta(seconds=7)))
+
+
+@dataclass
+class Race:
+    history: WorkflowHistory
+    first_query: str  # "answered", or the message it failed with
 
 
 async def has_event(handle: WorkflowHandle[object, object], kind: int) -> None:
@@ -48,9 +55,9 @@ async def race(
     incident_id: str,
     worker_b: Callable[..., Worker],
     fixture: str,
-) -> WorkflowHistory:
-    """Run the race with ``worker_b`` as the replacement; the review's history once it reminded
-    (kept as ``<fixture>.json`` when recording)."""
+) -> Race:
+    """Run the race with ``worker_b`` as the replacement, until the review reminded and a query
+    reads it (the history is kept as ``<fixture>.json`` when recording)."""
     client, settings = env.client, settings_for(tmp_path)
     log = tmp_path / "worker-a.log"
     address = client.service_client.config.target_host
@@ -72,17 +79,19 @@ async def race(
     async with worker_b(client, settings):
         try:
             await asyncio.wait_for(query, 60)
-        except WorkflowQueryFailedError:
-            pass  # the guard refused the stale activation: this one query fails, retry reads
+            first_query = "answered"
+        except WorkflowQueryFailedError as exc:
+            first_query = exc.message
 
         async def reminded() -> None:
             assert "draft_reminder" in [m.kind for m in outbox(settings)]
 
         await eventually(reminded, timeout=60)
+        await handle.query(PostmortemWorkflow.status)
     history = await handle.fetch_history()
     await handle.terminate("test done")
     record(history, fixture)
-    return history
+    return Race(history, first_query)
 
 
 def record(history: WorkflowHistory, name: str) -> None:
@@ -114,27 +123,37 @@ async def test_a_query_racing_a_timer_on_a_replacement_worker_leaves_a_replayabl
     dev_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     before = refused()
-    history = await race(dev_env, tmp_path, "PCOLDQ1", build_worker, "cold-query-guarded")
-    assert refused() > before, "the race did not happen: nothing was refused"
+    run = await race(dev_env, tmp_path, "PCOLDQ1", build_worker, "cold-query-guarded")
+    # The race happened and the guard refused it: the query that met it failed, nothing else.
+    assert refused() == before + 1
+    assert run.first_query == STALE_ACTIVATION
     failed = [
-        e for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+        e for e in run.history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
     ]
     assert failed == []
-    assert await replay_failure(history) is None
+    assert await replay_failure(run.history) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="SDK core fault (temporalio 1.35.0): a cold query applies trailing events on a stale "
-    "clock and the commands are recorded. When this passes, the SDK is fixed: drop "
-    "worker_runtime.StaleActivationGuard.",
-)
-async def test_without_the_guard_the_sdk_records_an_unreplayable_history(
+async def test_without_the_guard_the_sdk_records_a_timer_computed_on_the_stale_clock(
     dev_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
+    # The fault the guard works around, shown on the bare runner. If this fails, the SDK no
+    # longer has it: drop worker_runtime.StaleActivationGuard (and this test).
     def bare_worker(client: Client, settings: Settings) -> Worker:
         return build_worker(client, settings, guard=False)
 
-    history = await race(dev_env, tmp_path, "PCOLDQ2", bare_worker, "cold-query-stale-clock")
-    assert await replay_failure(history) is None
+    before = refused()
+    run = await race(dev_env, tmp_path, "PCOLDQ2", bare_worker, "cold-query-stale-clock")
+    assert refused() == before
+    assert run.first_query == "answered"
+    timers = [
+        e.timer_started_event_attributes.start_to_fire_timeout
+        for e in run.history.events
+        if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED
+    ]
+    # The draft-deadline timer fired, and the next task started it again for the same
+    # duration: computed as if no time had passed since the task before.
+    assert timers[0] == timers[1]
+    failure = await replay_failure(run.history)
+    assert failure is not None and "TMPRL1100" in str(failure), failure
+    assert "TimerStarted" in str(failure)

@@ -1,30 +1,42 @@
-"""Histories from the cold-query race (tests/workflows/test_cold_query.py, issue 15), kept as data.
+"""The SDK core fault behind issue 15, on histories kept as data (no server needed).
 
-``cold-query-stale-clock.json`` is what the SDK recorded without the guard: after the draft
-deadline's timer fired (event 25), the task that completed at event 30 started the same timer
-again (event 32, the same 6.89 s as event 24), computed on the previous task's clock. No code can
-replay it, since the real task's clock says the deadline passed. ``cold-query-guarded.json`` is the
-same race with the guard: the draft reminder goes out (event 32) and the history replays. Refresh
-with ``FOLLOWTHROUGH_RECORD_HISTORIES=tests/workflows/faults pytest tests/workflows/test_cold_query.py``
-(then check the event ids below).
+``faults/cold-query-guarded.json`` and ``faults/cold-query-stale-clock.json`` are the two runs of
+``tests/workflows/test_cold_query.py``: a query meets a replacement worker while the review's
+draft-deadline timer fires, with and without ``worker_runtime.StaleActivationGuard``. Refresh
+with ``FOLLOWTHROUGH_RECORD_HISTORIES=tests/workflows/faults pytest tests/workflows/test_cold_query.py``.
+
+What the core does with a history that ends in events no workflow task has started for (what a
+query dispatched between tasks hands a worker): it applies them as a *live* activation stamped
+with the previous task's start. The workflow then decides on a clock that is not in history, and
+the core sends those commands as the next real task's completion. Replaying gives that task its
+own start time, and the review's history no longer replays.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.worker import (
+    Replayer,
+    WorkflowInstance,
+    WorkflowInstanceDetails,
+    WorkflowRunner,
+)
 
 from worker import WORKFLOWS, workflow_runner
+from worker_runtime import WrappedInstance, WrappingRunner
 
 FAULTS = Path(__file__).parent / "faults"
-#: In cold-query-stale-clock.json: the last good task's completion (what a reset goes back to),
-#: the first timer, and the timer the stale task started.
-RESET_POINT, FIRST_TIMER, STALE_TIMER = 23, 24, 32
+TASK_STARTED = "EVENT_TYPE_WORKFLOW_TASK_STARTED"
+TASK_COMPLETED = "EVENT_TYPE_WORKFLOW_TASK_COMPLETED"
 
 
 def events(name: str) -> list[dict[str, Any]]:
@@ -32,39 +44,126 @@ def events(name: str) -> list[dict[str, Any]]:
     return found
 
 
-async def replay(name: str, upto: int | None = None) -> Exception | None:
-    chosen = [e for e in events(name) if upto is None or int(e["eventId"]) <= upto]
-    history = WorkflowHistory.from_json(name, {"events": chosen})
+def event_id(event: dict[str, Any]) -> int:
+    return int(event["eventId"])
+
+
+@dataclass
+class Seen:
+    """One activation the workflow got: its clock, whether live, its jobs and its commands."""
+
+    timestamp: str
+    live: bool
+    jobs: set[str]
+    commands: list[str]
+
+
+class _Recording(WrappedInstance):
+    def __init__(self, inner: WorkflowInstance, seen: list[Seen]) -> None:
+        super().__init__(inner)
+        self._seen = seen
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        completion = self._inner.activate(act)
+        commands = [str(c.WhichOneof("variant")) for c in completion.successful.commands]
+        jobs = {str(j.WhichOneof("variant")) for j in act.jobs}
+        stamp = act.timestamp.ToJsonString()
+        self._seen.append(Seen(stamp, not act.is_replaying, jobs, commands))
+        return completion
+
+
+class Recorder(WrappingRunner):
+    """The production runner, noting every activation the core hands the workflow."""
+
+    def __init__(self) -> None:
+        super().__init__(workflow_runner())
+        self.seen = list[Seen]()
+
+    def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        return _Recording(instance, self.seen)
+
+
+async def replay(
+    chosen: list[dict[str, Any]], runner: WorkflowRunner | None = None
+) -> Exception | None:
+    history = WorkflowHistory.from_json("fault", {"events": chosen})
     replayer = Replayer(
         workflows=WORKFLOWS,
-        workflow_runner=workflow_runner(),
+        workflow_runner=runner or workflow_runner(),
         data_converter=pydantic_data_converter,
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     return result.replay_failure
 
 
-async def test_the_guarded_race_history_replays() -> None:
-    assert await replay("cold-query-guarded.json") is None
+def around_the_first_fired_timer(name: str) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """The task started before the draft-deadline timer fired, the fired event's id, and the
+    first task started after it."""
+    found = events(name)
+    fired = next(e for e in found if e["eventType"] == "EVENT_TYPE_TIMER_FIRED")
+    before = [e for e in found if e["eventType"] == TASK_STARTED and event_id(e) < event_id(fired)]
+    after = [e for e in found if e["eventType"] == TASK_STARTED and event_id(e) > event_id(fired)]
+    return before[-1], event_id(fired), after[0]
 
 
-def test_the_stale_task_restarted_the_timer_that_had_just_fired() -> None:
-    by_id = {int(e["eventId"]): e for e in events("cold-query-stale-clock.json")}
-    first, stale = by_id[FIRST_TIMER], by_id[STALE_TIMER]
-    assert first["eventType"] == stale["eventType"] == "EVENT_TYPE_TIMER_STARTED"
-    assert (
-        first["timerStartedEventAttributes"]["startToFireTimeout"]
-        == stale["timerStartedEventAttributes"]["startToFireTimeout"]
+def timer_activation(seen: list[Seen]) -> Seen:
+    return next(s for s in seen if "fire_timer" in s.jobs)
+
+
+def stamp(event: dict[str, Any]) -> str:
+    """An event's time as the activation's timestamp prints it (RFC 3339, nanoseconds)."""
+    seconds, _, fraction = str(event["eventTime"]).rstrip("Z").partition(".")
+    return f"{seconds}.{fraction.ljust(9, '0')}Z".replace(".000000000Z", "Z")
+
+
+async def test_a_fired_timer_no_task_has_started_for_runs_live_on_the_previous_tasks_clock() -> (
+    None
+):
+    previous, fired, _ = around_the_first_fired_timer("cold-query-guarded.json")
+    recorder = Recorder()
+    # What a query dispatched between tasks carries: history up to the fired timer's task
+    # scheduled event, no task started for it.
+    await replay(
+        [e for e in events("cold-query-guarded.json") if event_id(e) <= fired + 1], recorder
     )
+    seen = timer_activation(recorder.seen)
+    assert seen.live
+    assert seen.timestamp == stamp(previous)
+    # On that clock the deadline is still ahead: the workflow waits again instead of reminding.
+    assert seen.commands[-1] == "start_timer"
 
 
-async def test_the_stale_clock_history_fails_replay_at_the_stale_timer() -> None:
-    failure = await replay("cold-query-stale-clock.json")
+async def test_the_same_fired_timer_in_its_own_task_runs_on_that_tasks_clock_and_reminds() -> None:
+    _, _, started = around_the_first_fired_timer("cold-query-guarded.json")
+    recorder = Recorder()
+    chosen = [e for e in events("cold-query-guarded.json") if event_id(e) <= event_id(started)]
+    await replay(chosen, recorder)
+    seen = timer_activation(recorder.seen)
+    assert seen.timestamp == stamp(started)
+    assert seen.commands[-1] == "schedule_activity"  # the draft reminder's send_email
+
+
+async def test_the_guarded_race_history_replays() -> None:
+    assert await replay(events("cold-query-guarded.json")) is None
+
+
+async def test_the_stale_clock_history_fails_replay_with_tmprl1100_at_a_timer() -> None:
+    failure = await replay(events("cold-query-stale-clock.json"))
     assert failure is not None
     assert "TMPRL1100" in str(failure)
-    assert f"id: {STALE_TIMER}," in str(failure)
+    assert "TimerStarted" in str(failure)
 
 
-async def test_the_stale_clock_history_replays_up_to_its_reset_point() -> None:
-    # What `temporal workflow reset --event-id 23` keeps: a stuck review recovers from there.
-    assert await replay("cold-query-stale-clock.json", upto=FIRST_TIMER) is None
+async def test_the_stale_clock_history_replays_once_reset_to_the_task_before_the_failure() -> None:
+    # deploy/README.md: reset a stuck review to the WorkflowTaskCompleted just before the event
+    # TMPRL1100 names. The reset keeps the history before that event and runs the task again.
+    found = events("cold-query-stale-clock.json")
+    failure = str(await replay(found))
+    named = re.search(r"HistoryEvent\(id: (\d+)", failure)
+    assert named, failure
+    completed = [
+        event_id(e)
+        for e in found
+        if e["eventType"] == TASK_COMPLETED and event_id(e) < int(named.group(1))
+    ]
+    assert await replay([e for e in found if event_id(e) < completed[-1]]) is None
