@@ -3,23 +3,28 @@
 **The stale-activation guard** works around a fault of the Temporal SDK core (temporalio 1.35.0,
 the newest release; found by ``benchmarks/soak.py``, reproduced by
 ``tests/workflows/test_cold_query.py``). A query dispatched while a run has no workflow task
-pending waits for a poller; if the run is evicted meanwhile (its worker was killed) and an event
-arrives before a cold worker takes the query (a timer fires, an activity completes, a signal
-lands), the query's history carries that trailing event. The core then replays the run and also
-applies the trailing event as a *live* activation, with ``workflow.now()`` still at the previous
-workflow task's start. It keeps the commands the workflow produced and sends them as the
-completion of the real workflow task that follows. The recorded history then holds commands
-computed with a clock the history does not contain: a replay gives the timer-fired activation
-the real task's time, takes another branch (``now >= deadline``), and fails with TMPRL1100, on
-every later attempt, for good.
+pending reaches a worker as a query-only task carrying the run's history. If an event arrived
+after the last workflow task (a timer fired, an activity completed, a signal landed), the core
+applies it as a *live* activation stamped with the previous task's start, so ``workflow.now()``
+is stale (the Replayer does the same with a history that ends in such events:
+``tests/workflows/test_fault_histories.py``). It keeps the commands the workflow produced and
+sends them as the completion of the real workflow task that follows, without activating the
+workflow again. The recorded history then holds commands computed on a clock the history does
+not contain: a replay gives the timer-fired activation the real task's start, takes another
+branch (``now >= deadline``), and fails with TMPRL1100, on every later attempt, for good. The
+soak hits it after a worker is killed: the replacement rebuilds every run a query touches.
 
 Such an activation has a signature no other has: it applies new history (its history length
 grew) without a new workflow task (its timestamp is the previous activation's), outside replay.
 Every real workflow task starts at a new ``WorkflowTaskStarted`` time, so a real activation never
-matches. The guard refuses such an activation without running the workflow. The core then fails
-that one query (the API answers 503 ``review_unreadable``; the next poll reads fine) and evicts
-the run; the real workflow task replays it cold with the right clock. Histories and workflow code
-do not change, so no ``workflow.patched`` is needed.
+matches; several activations inside one task (local activities, queries, updates) share its
+history length. The guard refuses such an activation without running the workflow. The core then
+fails that one query (the API answers 503 ``review_unreadable``; the next read works) and evicts
+the run; the real workflow task replays it cold with the right clock. Were the rule ever to
+refuse a real task, that task would fail once and be retried at a new start time (a task
+failure on ``/metrics``, not a stuck review). Histories and workflow code do not change, so no
+``workflow.patched`` is needed; no workflow-side change could help, since the workflow cannot
+tell a stale clock from a live one.
 
 **Task metrics**: the core's ``temporal_workflow_task_execution_failed`` counter reaches
 ``followthrough_workflow_task_failures_total`` (by workflow type and reason) in

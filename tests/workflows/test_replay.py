@@ -18,8 +18,10 @@ from temporalio import workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from api.metrics import REGISTRY
 from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
 from worker import WORKFLOWS, workflow_runner
+from worker_runtime import StaleActivationGuard
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
 
@@ -34,15 +36,31 @@ def all_facts() -> tuple[Facts, ...]:
     return tuple(facts(read_history(p)) for p in SAVED)
 
 
+def refused() -> float:
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "followthrough_stale_activations_refused"
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
 @pytest.mark.parametrize("path", SAVED, ids=[label(p) for p in SAVED])
-async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
+async def test_saved_history_replays_without_nondeterminism_through_the_workers_guard(
+    path: Path,
+) -> None:
+    # Through the runner a worker uses (worker_runtime.StaleActivationGuard around the sandbox):
+    # a guard that refused any activation of a recorded review would fail its next cold replay.
+    before = refused()
     replayer = Replayer(
         workflows=WORKFLOWS,
-        workflow_runner=workflow_runner(),
+        workflow_runner=StaleActivationGuard(workflow_runner()),
         data_converter=pydantic_data_converter,
     )
     result = await replayer.replay_workflow(read_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
+    assert refused() == before
 
 
 def test_every_history_sits_in_the_folder_of_the_version_that_recorded_it() -> None:
