@@ -43,9 +43,9 @@ def main() -> int:
         config = SoakConfig(seed=seed, reviews=args.reviews, guard=not args.unguarded)
         result = run_soak(config, workdir)
         results.append(result)
-        print(result.summary(), flush=True)
+        # A failed run's report starts with its summary line.
+        print(result.summary() if result.ok else result.report(), flush=True)
         if not result.ok:
-            print(result.report(), flush=True)
             print(f"kept {workdir} (logs/, histories/)", flush=True)
         elif args.keep:
             print(f"kept {workdir}")
