@@ -1,0 +1,215 @@
+"""The rules evaluation corpus keeps its own promises (see tests/rules/corpus/README.md).
+
+These tests check the data, not the checks: sizes, hard-case minimums per family and split, the
+id-based split, unique texts, cited sources, and that no excluded evaluation collection leaks in.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.rules.corpus_loader import (
+    BLAME_NEGATIVE,
+    BLAME_POSITIVE,
+    CORPUS_DIR,
+    FAMILIES,
+    SPLITS,
+    SYMPTOM_NEGATIVE,
+    SYMPTOM_POSITIVE,
+    VAGUE_NEGATIVE,
+    VAGUE_POSITIVE,
+    ActionItemCase,
+    BlameCase,
+    Corpus,
+    CorpusError,
+    ProseCase,
+    RootCauseCase,
+    load_split,
+    read_cases,
+    split_for,
+)
+
+MIN_HARD_PER_FAMILY_PER_SPLIT = 10
+
+#: Strings that would reveal an excluded collection, base64-encoded so this file does not name them.
+_EXCLUDED = [
+    base64.b64decode(item).decode()
+    for item in (
+        "bXliaW5kZXI=",
+        "UG9zdEhvZy9wb3N0LW1vcnRlbXM=",
+        "a3ViZXJuZXRlcy90ZXN0LWluZnJh",
+        "Mmky",
+        "U2hha2VzcGVhcmU=",
+        "c3JlLmdvb2dsZQ==",
+        "MjAxNy0wMS0zMQ==",
+    )
+]
+
+_GITHUB_AT_COMMIT = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+/blob/[0-9a-f]{40}/\S+$")
+
+Case = BlameCase | ActionItemCase | RootCauseCase
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, Corpus]:
+    return {split: load_split(split) for split in SPLITS}
+
+
+def _labelled(part: Corpus) -> list[Case]:
+    return [*part.blame, *part.action_items, *part.root_causes]
+
+
+def _every_case(corpus: dict[str, Corpus]) -> list[tuple[str, Case | ProseCase]]:
+    return [
+        (split, case) for split, part in corpus.items() for case in (*_labelled(part), *part.prose)
+    ]
+
+
+def _main_text(case: Case | ProseCase) -> str:
+    if isinstance(case, ActionItemCase):
+        return f"{case.title} || {case.done_when}"
+    if isinstance(case, RootCauseCase):
+        return case.statement
+    return case.text
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def test_ids_are_unique_across_both_splits(corpus: dict[str, Corpus]) -> None:
+    ids = Counter(case.id for _, case in _every_case(corpus))
+    assert [case_id for case_id, n in ids.items() if n > 1] == []
+
+
+def test_every_line_sits_in_the_split_its_id_assigns(corpus: dict[str, Corpus]) -> None:
+    misplaced = [case.id for split, case in _every_case(corpus) if split_for(case.id) != split]
+    assert misplaced == []
+
+
+def test_no_text_appears_twice_in_the_corpus(corpus: dict[str, Corpus]) -> None:
+    texts = Counter(_norm(_main_text(case)) for _, case in _every_case(corpus))
+    assert [text for text, n in texts.items() if n > 1] == []
+
+
+def test_the_split_gives_about_55_percent_to_dev(corpus: dict[str, Corpus]) -> None:
+    dev = len(_labelled(corpus["dev"])) + len(corpus["dev"].prose)
+    test = len(_labelled(corpus["test"])) + len(corpus["test"].prose)
+    assert 0.50 <= dev / (dev + test) <= 0.60
+
+
+def test_blame_file_has_700_sentences_and_40_percent_blaming(corpus: dict[str, Corpus]) -> None:
+    cases = [case for part in corpus.values() for case in part.blame]
+    assert len(cases) >= 700
+    assert sum(case.label == "blame" for case in cases) / len(cases) >= 0.40
+
+
+def test_action_items_file_has_300_items_about_half_vague(corpus: dict[str, Corpus]) -> None:
+    cases = [case for part in corpus.values() for case in part.action_items]
+    assert len(cases) >= 300
+    assert 0.40 <= sum(case.label == "vague" for case in cases) / len(cases) <= 0.60
+
+
+def test_root_causes_file_has_200_statements_about_half_symptoms(
+    corpus: dict[str, Corpus],
+) -> None:
+    cases = [case for part in corpus.values() for case in part.root_causes]
+    assert len(cases) >= 200
+    assert 0.40 <= sum(case.label == "symptom" for case in cases) / len(cases) <= 0.60
+
+
+def test_prose_file_has_500_real_sentences(corpus: dict[str, Corpus]) -> None:
+    assert sum(len(part.prose) for part in corpus.values()) >= 500
+
+
+@pytest.mark.parametrize(
+    ("file", "family"),
+    sorted((name, family) for name, (pos, neg) in FAMILIES.items() for family in pos | neg),
+)
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_family_has_ten_hard_cases_in_each_split(
+    corpus: dict[str, Corpus], file: str, family: str, split: str
+) -> None:
+    part = corpus[split]
+    by_file: dict[str, list[Case]] = {
+        "blame.jsonl": list(part.blame),
+        "action_items.jsonl": list(part.action_items),
+        "root_causes.jsonl": list(part.root_causes),
+    }
+    cases = by_file[file]
+    hard = sum(case.family == family and case.hard for case in cases)
+    assert hard >= MIN_HARD_PER_FAMILY_PER_SPLIT
+
+
+def test_families_are_the_issues_lists_plus_malicious_actor() -> None:
+    assert len(BLAME_POSITIVE) == 6 and len(BLAME_NEGATIVE) == 11
+    assert "malicious_actor" in BLAME_NEGATIVE
+    assert len(VAGUE_POSITIVE) == 7 and len(VAGUE_NEGATIVE) == 4
+    assert len(SYMPTOM_POSITIVE) == 4 and len(SYMPTOM_NEGATIVE) == 7
+
+
+def test_at_least_a_third_of_labelled_lines_are_verbatim(corpus: dict[str, Corpus]) -> None:
+    cases = [case for part in corpus.values() for case in _labelled(part)]
+    assert sum(case.verbatim for case in cases) / len(cases) >= 1 / 3
+
+
+def test_every_quoted_line_cites_a_file_at_a_commit(corpus: dict[str, Corpus]) -> None:
+    sources = {case.source for _, case in _every_case(corpus) if case.source != "written"}
+    assert [source for source in sources if not _GITHUB_AT_COMMIT.match(source)] == []
+
+
+def test_no_corpus_file_or_benchmark_names_an_excluded_collection() -> None:
+    folders = [CORPUS_DIR, CORPUS_DIR.parents[2] / "benchmarks"]
+    paths = [path for folder in folders if folder.exists() for path in folder.rglob("*")]
+    hits = [
+        (path.name, needle)
+        for path in paths
+        if path.is_file()
+        for needle in _EXCLUDED
+        if needle.casefold() in path.read_text(encoding="utf-8", errors="replace").casefold()
+    ]
+    assert hits == []
+
+
+def test_loader_names_the_file_and_line_of_a_bad_line(tmp_path: Path) -> None:
+    good = {
+        "id": "blame-credit-n001",
+        "text": "Thanks to Ana for the rollback.",
+        "responders": ["Ana"],
+        "label": "ok",
+        "family": "credit",
+        "hard": False,
+        "source": "written",
+    }
+    path = tmp_path / "blame.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "label": "blame"}) + "\n")
+    with pytest.raises(CorpusError, match=r"(?s)blame\.jsonl:2: .*implies label 'ok'"):
+        read_cases(path, BlameCase)
+
+
+def test_loader_rejects_an_id_that_disagrees_with_the_hard_flag(tmp_path: Path) -> None:
+    line = {
+        "id": "item-plain_concrete-h001",
+        "title": "Set statement_timeout to 30s on the reporting role",
+        "done_when": "SHOW statement_timeout returns 30s",
+        "label": "ok",
+        "family": "plain_concrete",
+        "hard": False,
+        "source": "written",
+    }
+    path = tmp_path / "action_items.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    with pytest.raises(CorpusError, match="disagrees with hard=False"):
+        read_cases(path, ActionItemCase)
+
+
+def test_split_for_gives_11_of_every_20_ordinals_to_dev() -> None:
+    splits = [split_for(f"cause-tool_gap-h{n:03d}") for n in range(1, 41)]
+    assert splits.count("dev") == 22
+    assert splits[0] == "dev"
