@@ -309,6 +309,24 @@ async def six_weeks_dev(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def search_attributes_on_change(rec: Recording) -> None:
+    """A review on the dev server whose loop wakes many times within each phase (edits while
+    drafting, a ticket closed while tracking) up to its close: since the patch
+    ``search-attributes-on-change`` it upserts its search attributes only when one changes."""
+    incident_id = "RATTRIBUTES"
+    review = await rec.start(incident_id, compressed(DAILY))
+    t0 = rec.t0
+    await rec.publish(review, drafts(t0, rec.day, (OWNERS[0], 10), (OWNERS[1], 12)))
+    await rec.until(t0, 3)
+    await close_ticket(rec.client, rec.settings, incident_id, "1")
+    await rec.until(t0, 5)
+    await close_ticket(rec.client, rec.settings, incident_id, "2")
+    await rec.until(t0, 36)
+    await review.execute_update(PostmortemWorkflow.record_follow_up, FollowUpRecord(outcomes=[]))
+    await asyncio.wait_for(review.result(), timeout=60)
+    await rec.save_review(incident_id, ["1", "2"])
+
+
 async def draft_reminder_escalation(rec: Recording) -> None:
     """A draft left unpublished: the facilitator's reminder on day 5, escalations to leadership
     on days 12, 19 and 26; then a draft item is changed and removed, and the review published,
@@ -699,6 +717,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("mail-outage", "time-skipping", mail_outage),
     Scenario("continue-as-new", "dev-short-history", continue_as_new),
     Scenario("digest", "dev", digest),
+    Scenario("search-attributes-on-change", "dev", search_attributes_on_change),
 )
 
 

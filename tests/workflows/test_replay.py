@@ -9,12 +9,16 @@ is no longer supported; new paths get new histories in the current version's fol
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
@@ -22,8 +26,11 @@ from api.metrics import REGISTRY
 from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
 from worker import WORKFLOWS, workflow_runner
 from worker_runtime import StaleActivationGuard
+from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.postmortem import SEARCH_ATTRIBUTES_ON_CHANGE_PATCH
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
+OUR_ATTRIBUTES = frozenset(key.name for key in SEARCH_ATTRIBUTES)
 
 
 def label(path: Path) -> str:
@@ -93,3 +100,52 @@ def test_saved_histories_cover_every_signal_and_update_of_the_workflows() -> Non
     declared = {name for d in definitions for name in [*d.signals, *d.updates]}
     assert declared - {None}, "no handlers found"
     assert declared <= received, sorted(n for n in declared - received if n)
+
+
+def followthrough_upserts(history: WorkflowHistory) -> list[dict[str, bytes]]:
+    """The values of each upsert of Followthrough's own search attributes, in order."""
+    upserts = []
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+            fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
+            ours = {k: v.data for k, v in fields.indexed_fields.items() if k in OUR_ATTRIBUTES}
+            if ours:
+                upserts.append(ours)
+    return upserts
+
+
+def patches(history: WorkflowHistory) -> set[str]:
+    """The ids of the ``workflow.patched`` markers the history holds."""
+    found = set()
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == "core_patch":
+                found.add(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
+    return found
+
+
+def upserts_by_patch() -> dict[bool, list[list[dict[str, bytes]]]]:
+    """Upsert sequences of the saved review histories, split by whether the patch
+    ``search-attributes-on-change`` was on in that run."""
+    split: dict[bool, list[list[dict[str, bytes]]]] = {True: [], False: []}
+    for path in SAVED:
+        history = read_history(path)
+        upserts = followthrough_upserts(history)
+        if upserts or SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history):
+            split[SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history)].append(upserts)
+    return split
+
+
+def test_reviews_recorded_since_the_patch_upsert_search_attributes_only_when_one_changes() -> None:
+    patched = upserts_by_patch()[True]
+    assert patched, "record: python -m tests.workflows.record_histories search-attributes-on-change"
+    for upserts in patched:
+        assert all(a != b for a, b in itertools.pairwise(upserts)), upserts
+
+
+def test_reviews_recorded_before_the_patch_upserted_on_every_wake_up_and_still_replay() -> None:
+    # The old path (an upsert per loop iteration, repeated values) is what running reviews
+    # hold; the replay test above keeps them replaying with the patch in the code.
+    unpatched = upserts_by_patch()[False]
+    assert any(a == b for upserts in unpatched for a, b in itertools.pairwise(upserts))
