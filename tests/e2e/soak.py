@@ -704,7 +704,9 @@ def check_histories(deployment: SplitDeployment, folder: Path, result: SoakResul
 def event_line(event: dict[str, Any]) -> str:
     """One event as ``id type detail``, the detail being what tells similar events apart."""
     kind = str(event.get("eventType", "?")).removeprefix("EVENT_TYPE_")
-    attrs = next((v for k, v in event.items() if k.endswith("EventAttributes")), {}) or {}
+    attrs: dict[str, Any] = (
+        next((v for k, v in event.items() if k.endswith("EventAttributes")), {}) or {}
+    )
     detail = ""
     if "activityType" in attrs:
         detail = attrs["activityType"].get("name", "")
@@ -791,7 +793,7 @@ async def replay_everything(address: str, folder: Path) -> list[dict[str, Any]]:
 def _cause_name(cause: int) -> str:
     from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 
-    return WorkflowTaskFailedCause.Name(cause)
+    return WorkflowTaskFailedCause.Name(WorkflowTaskFailedCause.ValueType(cause))
 
 
 def _replay_main(argv: list[str]) -> int:
