@@ -1,4 +1,8 @@
-"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing."""
+"""Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
+
+One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``),
+``errors`` for the codes, and :func:`build_activities` binding them to one worker's connectors.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,17 @@ from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
 from activities.tickets import TicketActivities
-from connectors.factory import Connectors
+from connectors.bundle import Connectors
+
+__all__ = [
+    "build_activities",
+    "documents",
+    "errors",
+    "incidents",
+    "mail",
+    "reviews",
+    "tickets",
+]
 
 
 def build_activities(connectors: Connectors, client: Client) -> list[Callable[..., Any]]:

@@ -9,6 +9,8 @@ from connectors.documents import DocumentStore
 from connectors.errors import ConnectorError
 from workflows.steps import WriteReviewDoc
 
+__all__ = ["DocumentActivities"]
+
 
 class DocumentActivities:
     def __init__(self, store: DocumentStore) -> None:

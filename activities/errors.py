@@ -10,38 +10,42 @@ from datetime import timedelta
 
 from temporalio.exceptions import ApplicationError
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 from workflows.codes import Code
 
-_CODES: dict[tuple[str, ErrorKind], Code] = {
-    ("pagerduty", ErrorKind.UNAUTHORIZED): Code.PAGERDUTY_UNAUTHORIZED,
-    ("pagerduty", ErrorKind.FORBIDDEN): Code.PAGERDUTY_UNAUTHORIZED,
-    ("pagerduty", ErrorKind.NOT_FOUND): Code.PAGERDUTY_NOT_FOUND,
-    ("pagerduty", ErrorKind.RATE_LIMITED): Code.PAGERDUTY_RATE_LIMITED,
-    ("jira", ErrorKind.BAD_REQUEST): Code.JIRA_BAD_REQUEST,
-    ("jira", ErrorKind.UNAUTHORIZED): Code.JIRA_UNAUTHORIZED,
-    ("jira", ErrorKind.FORBIDDEN): Code.JIRA_PERMISSION_DENIED,
-    ("jira", ErrorKind.NOT_FOUND): Code.JIRA_NOT_FOUND,
-    ("jira", ErrorKind.RATE_LIMITED): Code.JIRA_RATE_LIMITED,
-    ("jira", ErrorKind.UNAVAILABLE): Code.JIRA_UNAVAILABLE,
-    ("tracker", ErrorKind.NOT_FOUND): Code.TRACKER_UNKNOWN_TICKET,
-    ("smtp", ErrorKind.REJECTED): Code.MAIL_REJECTED,
-    ("smtp", ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
-    ("smtp", ErrorKind.INVALID_ADDRESS): Code.MAIL_ADDRESS_INVALID,
-    ("smtp", ErrorKind.UNAVAILABLE): Code.MAIL_UNAVAILABLE,
+__all__ = ["code_for", "to_application_error"]
+
+_CODES: dict[tuple[System, ErrorKind], Code] = {
+    (System.PAGERDUTY, ErrorKind.UNAUTHORIZED): Code.PAGERDUTY_UNAUTHORIZED,
+    (System.PAGERDUTY, ErrorKind.FORBIDDEN): Code.PAGERDUTY_UNAUTHORIZED,
+    (System.PAGERDUTY, ErrorKind.NOT_FOUND): Code.PAGERDUTY_NOT_FOUND,
+    (System.PAGERDUTY, ErrorKind.RATE_LIMITED): Code.PAGERDUTY_RATE_LIMITED,
+    (System.JIRA, ErrorKind.BAD_REQUEST): Code.JIRA_BAD_REQUEST,
+    (System.JIRA, ErrorKind.UNAUTHORIZED): Code.JIRA_UNAUTHORIZED,
+    (System.JIRA, ErrorKind.FORBIDDEN): Code.JIRA_PERMISSION_DENIED,
+    (System.JIRA, ErrorKind.NOT_FOUND): Code.JIRA_NOT_FOUND,
+    (System.JIRA, ErrorKind.RATE_LIMITED): Code.JIRA_RATE_LIMITED,
+    (System.JIRA, ErrorKind.UNAVAILABLE): Code.JIRA_UNAVAILABLE,
+    (System.TRACKER, ErrorKind.NOT_FOUND): Code.TRACKER_UNKNOWN_TICKET,
+    (System.SMTP, ErrorKind.REJECTED): Code.MAIL_REJECTED,
+    (System.SMTP, ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
+    (System.SMTP, ErrorKind.INVALID_ADDRESS): Code.MAIL_ADDRESS_INVALID,
+    (System.SMTP, ErrorKind.UNAVAILABLE): Code.MAIL_UNAVAILABLE,
 }
 
-_FALLBACK: dict[str, Code] = {
-    "pagerduty": Code.PAGERDUTY_UNAVAILABLE,
-    "jira": Code.JIRA_UNAVAILABLE,
-    "smtp": Code.MAIL_UNAVAILABLE,
-    "documents": Code.DOCUMENT_WRITE_FAILED,
-    "tracker": Code.TRACKER_UNKNOWN_TICKET,
+#: Every other kind of a system's failure. A new System must be added here (a test checks).
+_FALLBACK: dict[System, Code] = {
+    System.PAGERDUTY: Code.PAGERDUTY_UNAVAILABLE,
+    System.JIRA: Code.JIRA_UNAVAILABLE,
+    System.SMTP: Code.MAIL_UNAVAILABLE,
+    System.DOCUMENTS: Code.DOCUMENT_WRITE_FAILED,
+    System.TRACKER: Code.TRACKER_UNKNOWN_TICKET,
 }
 
 
 def code_for(exc: ConnectorError) -> Code:
-    return _CODES.get((exc.system, exc.kind)) or _FALLBACK.get(exc.system, Code.JIRA_UNAVAILABLE)
+    """The stable code of a connector failure: its (system, kind), else the system's fallback."""
+    return _CODES.get((exc.system, exc.kind)) or _FALLBACK[exc.system]
 
 
 def to_application_error(exc: ConnectorError) -> ApplicationError:

@@ -10,6 +10,8 @@ from connectors.incidents import IncidentSource
 from workflows.review import Incident, Person, TimelineEntry
 from workflows.steps import FetchIncident
 
+__all__ = ["IncidentActivities"]
+
 
 class IncidentActivities:
     def __init__(self, source: IncidentSource) -> None:

@@ -11,6 +11,8 @@ from connectors.mail import Mailer
 from connectors.messages import compose
 from workflows.messages import MailOutcome, MailRequest
 
+__all__ = ["MailActivities"]
+
 
 class MailActivities:
     def __init__(self, mailer: Mailer, sender: str, link_secret: str | None = None) -> None:

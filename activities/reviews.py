@@ -12,8 +12,10 @@ from datetime import UTC, timedelta
 from temporalio import activity
 from temporalio.client import Client
 
-from workflows.review import ReviewStatus
+from workflows.contracts import STATUS_QUERY, ReviewStatus
 from workflows.steps import ListReviews, ReviewItems, ReviewQuery, ReviewRow, ReviewRows
+
+__all__ = ["MAX_REVIEWS", "PARALLEL_QUERIES", "QUERY_TIMEOUT", "ReviewActivities"]
 
 MAX_REVIEWS = 2000
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -27,7 +29,7 @@ class ReviewActivities:
     async def _status(self, workflow_id: str) -> ReviewStatus:
         handle = self.client.get_workflow_handle(workflow_id)
         status: ReviewStatus = await handle.query(
-            "status", result_type=ReviewStatus, rpc_timeout=QUERY_TIMEOUT
+            STATUS_QUERY, result_type=ReviewStatus, rpc_timeout=QUERY_TIMEOUT
         )
         return status
 

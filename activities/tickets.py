@@ -10,6 +10,8 @@ from connectors.tracker import TicketSpec, Tracker, item_label
 from workflows.review import due_day
 from workflows.steps import OpenTicket, TicketComment, TicketOpened, TicketQuery, TicketStatus
 
+__all__ = ["TicketActivities", "ticket_description"]
+
 
 def ticket_description(request: OpenTicket) -> str:
     item = request.item

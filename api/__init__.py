@@ -1,0 +1,22 @@
+"""The HTTP front door (FastAPI). It makes no domain decisions: every review call is one Temporal
+update or query, and the workflow decides. Its modules:
+
+- ``app``: ``create_app``, the one app around one Temporal client.
+- ``webhooks``: PagerDuty starts reviews, Jira moves items.
+- ``reviews``: the review REST API.
+- ``views``: a model for every answer; ``errors``: the one error shape and its codes.
+- ``auth``: the API token; ``starter``: starting a review; ``metrics``: Prometheus.
+- ``pages``: the web pages, one module per page (see :mod:`api.pages`).
+"""
+
+__all__ = [
+    "app",
+    "auth",
+    "errors",
+    "metrics",
+    "pages",
+    "reviews",
+    "starter",
+    "views",
+    "webhooks",
+]

@@ -12,9 +12,12 @@ from temporalio.client import Client
 
 from api import errors, pages, reviews, webhooks
 from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
+from api.views import Health
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.policy import Policy
+
+__all__ = ["create_app"]
 
 
 def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
@@ -46,13 +49,19 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
         return response
 
     @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict[str, str]:
+    async def healthz() -> Health:
         """Liveness: the process answers. Needs no token."""
-        return {"status": "ok"}
+        return Health(status="ok")
 
-    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    @app.get(
+        "/metrics",
+        tags=["ops"],
+        response_class=PlainTextResponse,
+        responses={200: {"description": "Prometheus text exposition format."}},
+    )
     async def metrics() -> Response:
-        """Prometheus figures; stuck workflow tasks are counted from Temporal at each scrape."""
+        """Prometheus metrics; stuck workflow tasks are counted from Temporal at each scrape.
+        Needs no token."""
         await refresh_failing_workflows(client)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 

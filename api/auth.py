@@ -9,6 +9,8 @@ from fastapi import Request
 from api.errors import ApiError
 from workflows.codes import Code
 
+__all__ = ["bearer", "require_token", "token_matches"]
+
 
 def token_matches(given: str | None, expected: str | None) -> bool:
     if not given or not expected:

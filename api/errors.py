@@ -11,7 +11,34 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.views import ErrorBody
 from workflows.codes import Code
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "ApiError",
+    "from_rpc",
+    "from_update_failure",
+    "install",
+    "rejected",
+    "review_unreadable",
+    "temporal_unavailable",
+]
+
+#: The refusals every API route may answer, documented in /openapi.json with their one shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (401, "Missing or wrong credentials, or a bad webhook signature."),
+        (404, "No such review or item."),
+        (422, "Rule violations or an invalid body: every problem at once."),
+        (
+            503,
+            "Temporal is unreachable, or the review's workflow cannot answer right now "
+            "(review_unreadable, naming the workflow); nothing was changed. Retry.",
+        ),
+    )
+}
 
 
 class ApiError(Exception):
@@ -44,7 +71,7 @@ def rejected(errors: list[dict[str, Any]]) -> ApiError:
 def from_update_failure(exc: WorkflowUpdateFailedError) -> ApiError:
     """A validator's rejection becomes 422 with every violation the rules returned."""
     cause = exc.cause
-    if isinstance(cause, ApplicationError) and cause.type == "RulesRejected" and cause.details:
+    if isinstance(cause, ApplicationError) and cause.type == Code.RULES_REJECTED and cause.details:
         details = cause.details[0]
         if isinstance(details, list):
             return rejected([dict(v) for v in details])

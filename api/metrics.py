@@ -10,6 +10,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+__all__ = ["API_CALLS", "REGISTRY", "WEBHOOKS"]
+
 REGISTRY = CollectorRegistry()
 WEBHOOKS = Counter(
     "followthrough_webhooks_total",
@@ -23,7 +25,7 @@ API_CALLS = Histogram(
     ["route", "status"],
     registry=REGISTRY,
 )
-# Worker figures (worker_runtime copies them from the SDK core's metrics). In `followthrough dev`
+# Worker figures (followthrough.worker_runtime copies them from the SDK core's metrics). In `followthrough dev`
 # they are on this /metrics; a split worker serves them on FOLLOWTHROUGH_WORKER_METRICS_PORT.
 WORKFLOW_TASK_FAILURES = Counter(
     "followthrough_workflow_task_failures",
@@ -35,7 +37,7 @@ WORKFLOW_TASK_FAILURES = Counter(
 REFUSED_ACTIVATIONS = Counter(
     "followthrough_stale_activations_refused",
     "Activations this worker refused because they applied new events on the previous task's "
-    "clock (a query met a worker rebuilding the run; see worker_runtime.py), by workflow type.",
+    "clock (a query met a worker rebuilding the run; see followthrough/worker_runtime.py), by workflow type.",
     ["workflow_type"],
     registry=REGISTRY,
 )

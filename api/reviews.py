@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeVar
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from temporalio.client import (
     Client,
@@ -18,68 +17,63 @@ from temporalio.service import RPCError
 
 from api.auth import require_token
 from api.errors import (
+    ERROR_RESPONSES,
     ApiError,
     from_rpc,
     from_update_failure,
     review_unreadable,
     temporal_unavailable,
 )
-from api.starter import review_workflow_id
+from api.views import (
+    LintAnswer,
+    ReviewList,
+    ReviewSummary,
+    ReviewView,
+    TicketClosed,
+    review_view,
+)
 from connectors.local_tracker import LocalTracker
 from workflows import rules
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import REVIEW_PHASE, SERVICE
 from workflows.codes import Code
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.contracts import (
+    ActionItemRevision,
+    ActionItemWithdrawal,
+    ItemEdit,
+    ReviewStatus,
+    TicketEvent,
+    Withdrawn,
+)
+from workflows.ids import incident_id_of, item_workflow_id, review_workflow_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItem,
-    ActionItemChange,
     ActionItemDraft,
-    DropRequest,
     FiveWhys,
     FollowUpRecord,
     Phase,
     PublishRequest,
-    RemoveActionItem,
-    ReplanRequest,
-    ReviewStatus,
-    TicketEvent,
     WentWell,
 )
 
-T = TypeVar("T")
+__all__ = [
+    "CALL_TIMEOUT_SECONDS",
+    "LintRequest",
+    "fetch_status",
+    "router",
+    "update_review",
+    "view",
+]
+
 CALL_TIMEOUT_SECONDS = 10.0
 
-router = APIRouter(prefix="/api", tags=["reviews"], dependencies=[Depends(require_token)])
-
-
-def review_view(status: ReviewStatus) -> dict[str, Any]:
-    """The JSON shape of one review (documented in README and /openapi.json)."""
-    state = status.state
-    data = state.model_dump(mode="json")
-    five_whys = data.pop("five_whys")
-    return {
-        "incident": data["incident"],
-        "phase": data["phase"],
-        "team": data["team"],
-        "facilitator": data["facilitator"],
-        "doc_url": data["doc_url"],
-        "review_url": data["review_url"],
-        "five_whys": (
-            {"symptom": five_whys["symptom"], "whys": five_whys["whys"]} if five_whys else None
-        ),
-        "root_causes": five_whys["root_causes"] if five_whys else [],
-        "action_items": data["action_items"],
-        "went_well": [w["text"] for w in data["went_well"]],
-        "findings": [f.model_dump(mode="json") for f in status.findings],
-        "publish_blockers": [b.model_dump(mode="json") for b in status.publish_blockers],
-        "published_at": data["published_at"],
-        "follow_up_at": data["follow_up_at"],
-        "follow_up": data["follow_up"],
-        "closed_at": data["closed_at"],
-        "problems": data["problems"],
-        "blame_override": data["blame_override"],
-    }
+router = APIRouter(
+    prefix="/api",
+    tags=["reviews"],
+    dependencies=[Depends(require_token)],
+    responses=ERROR_RESPONSES,
+)
 
 
 def _client(request: Request) -> Client:
@@ -115,7 +109,8 @@ async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
     return status
 
 
-async def view(request: Request, incident_id: str) -> dict[str, Any]:
+async def view(request: Request, incident_id: str) -> ReviewView:
+    """The review as the API shows it (queried after a change, so it includes the change)."""
     return review_view(await fetch_status(request, incident_id))
 
 
@@ -125,35 +120,36 @@ async def list_reviews(
     phase: Phase | None = Query(default=None, description="Only reviews in this phase."),
     service: str | None = Query(default=None, description="Only reviews of this service."),
     limit: int = Query(default=100, ge=1, le=1000),
-) -> dict[str, Any]:
+) -> ReviewList:
     """Reviews, newest first, from Temporal visibility (no per-review query)."""
     clauses = ["WorkflowType = 'PostmortemWorkflow'"]
     if phase is not None:
         clauses.append(f"{REVIEW_PHASE.name} = '{phase.value}'")
     if service is not None:
         clauses.append(f"{SERVICE.name} = '{service.replace(chr(39), '')}'")
-    reviews: list[dict[str, Any]] = []
+    reviews: list[ReviewSummary] = []
     try:
         async for info in _client(request).list_workflows(" AND ".join(clauses), limit=limit):
             attrs = info.typed_search_attributes
             reviews.append(
-                {
-                    "incident_id": info.id.removeprefix("postmortem-"),
-                    "workflow_id": info.id,
-                    "phase": attrs.get(REVIEW_PHASE),
-                    "service": attrs.get(SERVICE) or None,
-                    "started_at": info.start_time.isoformat(),
-                    "status": info.status.name.lower() if info.status else None,
-                }
+                ReviewSummary(
+                    incident_id=incident_id_of(info.id),
+                    workflow_id=info.id,
+                    phase=attrs.get(REVIEW_PHASE),
+                    service=attrs.get(SERVICE) or None,
+                    started_at=info.start_time.isoformat(),
+                    status=info.status.name.lower() if info.status else None,
+                )
             )
     except RPCError as exc:
         raise from_rpc(exc) from exc
-    reviews.sort(key=lambda r: str(r["started_at"]), reverse=True)
-    return {"reviews": reviews}
+    reviews.sort(key=lambda r: r.started_at, reverse=True)
+    return ReviewList(reviews=reviews)
 
 
 @router.get("/reviews/{incident_id}")
-async def get_review(request: Request, incident_id: str) -> dict[str, Any]:
+async def get_review(request: Request, incident_id: str) -> ReviewView:
+    """One review, read from its workflow (the authority)."""
     return await view(request, incident_id)
 
 
@@ -164,63 +160,32 @@ async def update_review(request: Request, incident_id: str, update: Any, arg: Ba
 
 
 @router.put("/reviews/{incident_id}/five-whys")
-async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> dict[str, Any]:
+async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> ReviewView:
     """Replace the symptom, whys and root causes (422 lists every rule violation)."""
     await update_review(request, incident_id, PostmortemWorkflow.submit_five_whys, body)
     return await view(request, incident_id)
 
 
 @router.post("/reviews/{incident_id}/action-items", status_code=201)
-async def add_action_item(
-    request: Request, incident_id: str, body: ActionItemDraft
-) -> dict[str, Any]:
+async def add_action_item(request: Request, incident_id: str, body: ActionItemDraft) -> ActionItem:
+    """Add a SMART action item while drafting (422 lists every rule violation)."""
     item: ActionItem = await update_review(
         request, incident_id, PostmortemWorkflow.add_action_item, body
     )
-    return item.model_dump(mode="json")
-
-
-class ItemPatch(BaseModel):
-    """Fields to change. After publishing only ``due`` with a ``reason`` (a re-plan) is accepted."""
-
-    title: str | None = None
-    owner: str | None = None
-    due: str | None = None
-    done_when: str | None = None
-    root_cause: str | None = None
-    priority: str | None = None
-    reason: str | None = Field(default=None, description="Why the due date moved (after publish).")
+    return item
 
 
 @router.patch("/reviews/{incident_id}/action-items/{item_id}")
 async def patch_action_item(
-    request: Request, incident_id: str, item_id: str, body: ItemPatch
-) -> dict[str, Any]:
-    status = await fetch_status(request, incident_id)
-    if status.state.phase == Phase.DRAFTING:
-        change = ActionItemChange.model_validate(
-            {"id": item_id, **body.model_dump(exclude={"reason"}, exclude_none=True)}
-        )
-        item: ActionItem = await update_review(
-            request, incident_id, PostmortemWorkflow.change_action_item, change
-        )
-        return item.model_dump(mode="json")
-    if not body.due or not body.reason:
-        raise ApiError(
-            422,
-            Code.WRONG_PHASE,
-            "After publishing an item can only be re-planned.",
-            field="due",
-            hint='Send {"due": ..., "reason": ...}.',
-        )
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
-    item = await _guard(
-        incident_id,
-        handle.execute_update(
-            ActionItemWorkflow.replan, ReplanRequest(due=body.due, reason=body.reason)
-        ),
+    request: Request, incident_id: str, item_id: str, body: ItemEdit
+) -> ActionItem:
+    """Change an item: any field while drafting; after publishing only a re-plan (``due`` with a
+    ``reason``). The review decides which, and tells the item's workflow."""
+    revision = ActionItemRevision(id=item_id, **body.model_dump(exclude_unset=True))
+    item: ActionItem = await update_review(
+        request, incident_id, PostmortemWorkflow.revise_action_item, revision
     )
-    return item.model_dump(mode="json")
+    return item
 
 
 @router.delete("/reviews/{incident_id}/action-items/{item_id}")
@@ -229,33 +194,23 @@ async def delete_action_item(
     incident_id: str,
     item_id: str,
     reason: str | None = Query(default=None, description="Required after publishing (a drop)."),
-) -> dict[str, Any]:
-    status = await fetch_status(request, incident_id)
-    if status.state.phase == Phase.DRAFTING:
-        await update_review(
-            request,
-            incident_id,
-            PostmortemWorkflow.remove_action_item,
-            RemoveActionItem(id=item_id),
-        )
-        return await view(request, incident_id)
-    if not reason:
-        raise ApiError(
-            422,
-            Code.WRONG_PHASE,
-            "After publishing an item is dropped, with a reason.",
-            field="reason",
-            hint="Send DELETE ...?reason=why",
-        )
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
-    item: ActionItem = await _guard(
-        incident_id, handle.execute_update(ActionItemWorkflow.drop, DropRequest(reason=reason))
+) -> ReviewView | ActionItem:
+    """Remove a draft item (answers the review), or drop a published one with a reason (answers
+    the dropped item). The review decides which, and tells the item's workflow."""
+    withdrawn: Withdrawn = await update_review(
+        request,
+        incident_id,
+        PostmortemWorkflow.withdraw_action_item,
+        ActionItemWithdrawal(id=item_id, reason=reason),
     )
-    return item.model_dump(mode="json")
+    if withdrawn.removed:
+        return await view(request, incident_id)
+    return withdrawn.item
 
 
 @router.post("/reviews/{incident_id}/went-well")
-async def add_went_well(request: Request, incident_id: str, body: WentWell) -> dict[str, Any]:
+async def add_went_well(request: Request, incident_id: str, body: WentWell) -> ReviewView:
+    """Add one "what went well" entry."""
     await update_review(request, incident_id, PostmortemWorkflow.add_went_well, body)
     return await view(request, incident_id)
 
@@ -263,19 +218,21 @@ async def add_went_well(request: Request, incident_id: str, body: WentWell) -> d
 @router.post("/reviews/{incident_id}/publish")
 async def publish(
     request: Request, incident_id: str, body: PublishRequest | None = None
-) -> dict[str, Any]:
+) -> ReviewView:
+    """Publish: the items become tickets (422 lists what blocks it)."""
     await update_review(request, incident_id, PostmortemWorkflow.publish, body or PublishRequest())
     return await view(request, incident_id)
 
 
 @router.post("/reviews/{incident_id}/follow-up")
-async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) -> dict[str, Any]:
+async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) -> ReviewView:
+    """Record the follow-up meeting's outcome per item."""
     await update_review(request, incident_id, PostmortemWorkflow.record_follow_up, body)
     return await view(request, incident_id)
 
 
 @router.post("/action-items/{incident_id}/{item_id}/close")
-async def close_local_item(request: Request, incident_id: str, item_id: str) -> JSONResponse:
+async def close_local_item(request: Request, incident_id: str, item_id: str) -> TicketClosed:
     """Close a local-tracker ticket: the embedded stand-in for an owner closing a Jira ticket."""
     tracker: LocalTracker | None = request.app.state.local_tracker
     if tracker is None:
@@ -296,26 +253,47 @@ async def close_local_item(request: Request, incident_id: str, item_id: str) -> 
             hint="Publish the review first; tickets open within seconds.",
         )
     state = tracker.set_done(item.ticket.key, True)
-    handle = _client(request).get_workflow_handle(child_id(incident_id, item_id))
+    handle = _client(request).get_workflow_handle(item_workflow_id(incident_id, item_id))
     await _guard(
         incident_id,
         handle.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=item.ticket.key)),
     )
-    return JSONResponse({"key": state.key, "done": state.done})
+    return TicketClosed(key=state.key, done=state.done)
 
 
 class LintRequest(BaseModel):
-    text: str = Field(description="Text to check.")
-    responders: list[str] = Field(default_factory=list, description="Names to treat as people.")
-    kind: str | None = Field(default=None, description="`action_item` adds the SMART checks.")
+    text: str = Field(
+        description=f"Text to check; with kind=action_item the item's title. At most "
+        f"{rules.MAX_TEXT:,} characters (longer answers 422 too_long)."
+    )
+    responders: list[str] = Field(
+        default_factory=list, max_length=200, description="Names to treat as people."
+    )
+    kind: Literal["text", "action_item", "root_cause"] | None = Field(
+        default=None,
+        description="`action_item` adds the SMART checks of title and done_when; `root_cause` "
+        "adds the root-cause-or-symptom check (with `symptom`). Default: blame only.",
+    )
     done_when: str | None = Field(default=None, description="Done-when, with kind=action_item.")
+    symptom: str | None = Field(
+        default=None, description="The chain's symptom, with kind=root_cause."
+    )
 
 
 @router.post("/lint")
-async def lint(body: LintRequest) -> dict[str, Any]:
-    """Blameless-language findings, and with ``kind=action_item`` the SMART wording checks."""
-    findings = rules.lint_text(body.text, body.responders)
-    if body.kind == "action_item":
-        findings += rules.lint_action_wording(body.text, body.done_when)
-    findings.sort(key=lambda f: f.start)
-    return {"findings": [f.model_dump(mode="json") for f in findings]}
+async def lint(body: LintRequest) -> LintAnswer:
+    """Blameless-language findings; with ``kind=action_item`` the SMART wording checks, with
+    ``kind=root_cause`` whether the statement is only a symptom. Pure: nothing is stored."""
+    for name, value in (
+        ("text", body.text),
+        ("done_when", body.done_when),
+        ("symptom", body.symptom),
+    ):
+        message = rules.too_long(name, value)
+        if message:
+            raise ApiError(
+                422, Code.TOO_LONG, message, field=name, hint="Check the text in smaller parts."
+            )
+    responders = [r[:200] for r in body.responders]
+    findings = rules.lint(body.text, responders, body.kind, body.done_when, body.symptom)
+    return LintAnswer(findings=findings)

@@ -14,18 +14,18 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from workflows.calls import INCIDENT_ID, REVIEW_PHASE, SERVICE
+from workflows.contracts import PostmortemInput
+from workflows.ids import review_workflow_id
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import Incident, Phase, PostmortemInput
+from workflows.review import Incident, Phase
+
+__all__ = ["START_TIMEOUT_SECONDS", "start_review"]
 
 #: PagerDuty wants an answer within 5 s; past this we answer 503 so it retries.
 START_TIMEOUT_SECONDS = 3.0
-
-
-def review_workflow_id(incident_id: str) -> str:
-    return f"postmortem-{incident_id}"
 
 
 async def start_review(

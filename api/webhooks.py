@@ -8,27 +8,30 @@ nothing to do), 401 for a bad signature, 400 for a body we cannot read, 413 for 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ApiError, temporal_unavailable
+from api.errors import ERROR_RESPONSES, ApiError, temporal_unavailable
 from api.metrics import WEBHOOKS
 from api.starter import start_review
+from api.views import WebhookAnswer
 from connectors import jira_webhook, pagerduty_webhook
 from connectors.tracker import parse_item_label
 from workflows.action_item import ActionItemWorkflow
 from workflows.codes import Code
-from workflows.postmortem import child_id
-from workflows.review import Incident, Person, TicketEvent, needs_review
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id
+from workflows.review import Incident, Person, needs_review
+
+__all__ = ["MAX_BODY", "SIGNAL_TIMEOUT_SECONDS", "incident_from_event", "read_body", "router"]
 
 MAX_BODY = 256 * 1024
 SIGNAL_TIMEOUT_SECONDS = 3.0
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=ERROR_RESPONSES)
 log = structlog.get_logger("followthrough.webhooks")
 
 
@@ -54,8 +57,9 @@ def _bad_signature(source: str, header: str) -> ApiError:
     )
 
 
-def _answer(status_code: int, outcome: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({**extra, "status": outcome}, status_code=status_code)
+def _answer(status_code: int, outcome: str, **extra: str | bool | None) -> JSONResponse:
+    answer = WebhookAnswer.model_validate({**extra, "status": outcome})
+    return JSONResponse(answer.model_dump(exclude_none=True), status_code=status_code)
 
 
 def incident_from_event(event: pagerduty_webhook.PagerDutyEvent) -> Incident:
@@ -79,7 +83,7 @@ def incident_from_event(event: pagerduty_webhook.PagerDutyEvent) -> Incident:
     )
 
 
-@router.post("/pagerduty", status_code=202)
+@router.post("/pagerduty", status_code=202, response_model=WebhookAnswer)
 async def pagerduty(request: Request) -> JSONResponse:
     """Start a review for an ``incident.resolved`` event (V3 webhooks)."""
     settings = request.app.state.settings
@@ -94,26 +98,28 @@ async def pagerduty(request: Request) -> JSONResponse:
             "No PagerDuty webhook secret is configured, so no delivery can be verified.",
             hint="Set FOLLOWTHROUGH_PAGERDUTY_WEBHOOK_SECRETS.",
         )
-    signature = request.headers.get("x-pagerduty-signature")
+    signature = request.headers.get(pagerduty_webhook.SIGNATURE_HEADER)
     if not pagerduty_webhook.verify_signature(body, signature, secrets):
         WEBHOOKS.labels("pagerduty", "unauthorized").inc()
         log.info("pagerduty webhook refused: bad signature")
-        raise _bad_signature("PagerDuty", "X-PagerDuty-Signature")
+        raise _bad_signature("PagerDuty", pagerduty_webhook.SIGNATURE_HEADER)
     try:
         event = pagerduty_webhook.parse_event(body)
     except pagerduty_webhook.WebhookPayloadError as exc:
         WEBHOOKS.labels("pagerduty", "malformed").inc()
         raise ApiError(400, Code.INVALID_REQUEST, str(exc), field="body") from exc
-    webhook_id = request.headers.get("x-webhook-id")
+    webhook_id = request.headers.get(pagerduty_webhook.WEBHOOK_ID_HEADER)
     logger = log.bind(event_type=event.event_type, webhook_id=webhook_id)
-    if event.event_type != "incident.resolved":
+    if event.event_type != pagerduty_webhook.RESOLVED:
         WEBHOOKS.labels("pagerduty", "ignored").inc()
-        logger.info("pagerduty event ignored", reason="not incident.resolved")
+        logger.info("pagerduty event ignored", reason=f"not {pagerduty_webhook.RESOLVED}")
         return _answer(200, "ignored", reason=f"event type {event.event_type} starts nothing")
     data = pagerduty_webhook.incident_of(event)
     if data is None:
         WEBHOOKS.labels("pagerduty", "malformed").inc()
-        raise ApiError(400, Code.INVALID_REQUEST, "incident.resolved without incident data.")
+        raise ApiError(
+            400, Code.INVALID_REQUEST, f"{pagerduty_webhook.RESOLVED} without incident data."
+        )
     if pagerduty_webhook.is_merge_resolution(data):
         WEBHOOKS.labels("pagerduty", "ignored").inc()
         logger.info("pagerduty event ignored", reason="merge resolution", incident_id=data.id)
@@ -138,17 +144,17 @@ async def pagerduty(request: Request) -> JSONResponse:
     return _answer(202 if result["started"] else 200, outcome, **result)
 
 
-@router.post("/jira")
+@router.post("/jira", response_model=WebhookAnswer)
 async def jira(request: Request) -> JSONResponse:
     """Owners closing, reopening or deleting tickets move their action items."""
     settings = request.app.state.settings
     body = await read_body(request)
     secret = settings.jira_webhook_secret.get_secret_value() if settings.jira_webhook_secret else ""
     if not secret or not jira_webhook.verify_signature(
-        body, request.headers.get("x-hub-signature"), secret
+        body, request.headers.get(jira_webhook.SIGNATURE_HEADER), secret
     ):
         WEBHOOKS.labels("jira", "unauthorized").inc()
-        raise _bad_signature("Jira", "X-Hub-Signature")
+        raise _bad_signature("Jira", jira_webhook.SIGNATURE_HEADER)
     try:
         event = jira_webhook.parse_event(body)
     except jira_webhook.WebhookPayloadError as exc:
@@ -163,7 +169,7 @@ async def jira(request: Request) -> JSONResponse:
         WEBHOOKS.labels("jira", "ignored").inc()
         return _answer(200, "ignored", reason=f"{change.key} was not opened by Followthrough")
     incident_id, item_id = found
-    delivery = request.headers.get("x-atlassian-webhook-identifier")
+    delivery = request.headers.get(jira_webhook.IDENTIFIER_HEADER)
     signal = {
         "closed": ActionItemWorkflow.ticket_closed,
         "reopened": ActionItemWorkflow.ticket_reopened,
@@ -176,7 +182,7 @@ async def jira(request: Request) -> JSONResponse:
         at=change.at,
         event_id=f"{change.kind}:{source_id}" if source_id else None,
     )
-    handle = request.app.state.client.get_workflow_handle(child_id(incident_id, item_id))
+    handle = request.app.state.client.get_workflow_handle(item_workflow_id(incident_id, item_id))
     try:
         await asyncio.wait_for(handle.signal(signal, ticket_event), SIGNAL_TIMEOUT_SECONDS)
     except RPCError as exc:

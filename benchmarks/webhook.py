@@ -41,12 +41,15 @@ from benchmarks._common import (
     exit_now,
     machine_header,
     mb,
+    ms,
+    readme_rows,
     report,
     rss_kb,
 )
 from connectors.pagerduty_webhook import sign
-from tests.e2e.conftest import DevApp, five_whys, resolved_event, start_dev_app
 from tests.e2e.split import SplitDeployment
+from tests.support.dev_app import DevApp, five_whys, resolved_event, start_dev_app
+from workflows.ids import incident_id_of
 
 #: Like the e2e FAST_POLICY, but the draft deadline is days away: no reminder or escalation
 #: timer fires while the benchmark runs, so background work does not skew the figures.
@@ -201,6 +204,12 @@ def main() -> None:
     sender = Sender(app)
     docs = app.data_dir / "reviews"
     started_ids: list[str] = []
+
+    def started_incidents(answers: list[httpx.Response]) -> list[str]:
+        """The incidents whose review a delivery started (or found)."""
+        found = (incident_id_of(r.json().get("workflow_id", "")) for r in answers)
+        return [i for i in found if i is not None]
+
     try:
         # Warm-up: connections, code paths, sandbox imports, first workflow tasks.
         for _ in range(args.warmup):
@@ -222,9 +231,8 @@ def main() -> None:
             latencies.append(latency)
             responses.append(response)
         wall_a = time.perf_counter() - t_a
-        started_ids += [
-            r.json().get("workflow_id", "").removeprefix("postmortem-") for r in responses
-        ]
+        sequential = list(latencies)
+        started_ids += started_incidents(responses)
         report("POST /webhooks/pagerduty -> 202", latencies, wall_a)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())
@@ -237,9 +245,7 @@ def main() -> None:
         latencies, responses, wall_b = run_pool(
             [partial(sender.post, p) for p in bodies], args.concurrency
         )
-        started_ids += [
-            r.json().get("workflow_id", "").removeprefix("postmortem-") for r in responses
-        ]
+        started_ids += started_incidents(responses)
         report("POST /webhooks/pagerduty -> 202", latencies, wall_b)
         print(f"    answers: {codes(responses)}")
         print(cpu.line())
@@ -324,6 +330,7 @@ def main() -> None:
             response = app.api(method, path, json=json)
             return time.perf_counter() - t, response
 
+        timings: dict[str, list[float]] = {}
         for label, method, url, body_json, n in (
             ("PUT five-whys accepted -> 200", "PUT", f"{base}/five-whys", FIVE_WHYS, args.updates),
             (
@@ -338,7 +345,8 @@ def main() -> None:
             cpu.mark()
             t_e = time.perf_counter()
             results = [timed(method, url, body_json) for _ in range(n)]
-            report(label, [r[0] for r in results], time.perf_counter() - t_e)
+            timings[label] = [r[0] for r in results]
+            report(label, timings[label], time.perf_counter() - t_e)
             print(f"    answers: {codes([r[1] for r in results])}")
             print(cpu.line())
         print(
@@ -348,6 +356,27 @@ def main() -> None:
         log = running.deployment.all_logs() if running.deployment else app.logs()
         errors = sum(1 for line in log.splitlines() if '"level": "error"' in line)
         print(f"app log: {len(log.splitlines())} lines, {errors} at level error")
+        where = "three processes" if args.split else "`followthrough dev`"
+        readme_rows(
+            "webhook" + (" --split" if args.split else ""),
+            [
+                (
+                    f"signed webhook → 202, sequential ({where})",
+                    f"p50 {ms(sequential, 50)}, p99 {ms(sequential, 99)}",
+                ),
+                (
+                    f"{args.duplicates} concurrent duplicate deliveries",
+                    "exactly one review started"
+                    if started == 1
+                    else f"{started} reviews started (expected one)",
+                ),
+                (
+                    "update accepted / rejected by the rules, over HTTP",
+                    f"p50 {ms(timings['PUT five-whys accepted -> 200'], 50)} / "
+                    f"{ms(timings['PUT five-whys rejected -> 422'], 50)}",
+                ),
+            ],
+        )
     finally:
         t_stop = time.perf_counter()
         exit_codes = running.stop()

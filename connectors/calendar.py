@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
+
+__all__ = ["PRODID", "build_invitation"]
 
 PRODID = "-//Followthrough//Post-incident follow-up//EN"
 
@@ -106,7 +108,7 @@ def build_invitation(
 
 
 def _bad(message: str) -> ConnectorError:
-    return ConnectorError("smtp", ErrorKind.BAD_REQUEST, f"invitation: {message}")
+    return ConnectorError(System.SMTP, ErrorKind.BAD_REQUEST, f"invitation: {message}")
 
 
 def _zone(name: str) -> ZoneInfo:

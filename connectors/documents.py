@@ -8,15 +8,16 @@ follow-up.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
+from connectors.files import write_atomic
+
+__all__ = ["TEMPLATES", "DocumentStore", "MarkdownDocuments", "render_review_markdown"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -74,13 +75,12 @@ class MarkdownDocuments:
         target = self.path(incident_id)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
+            write_atomic(target, text)
         except OSError as exc:
             raise ConnectorError(
-                "documents", ErrorKind.UNAVAILABLE, f"cannot write {target.name}: {exc.strerror}"
+                System.DOCUMENTS,
+                ErrorKind.UNAVAILABLE,
+                f"cannot write {target.name}: {exc.strerror}",
             ) from exc
         return f"{self.base_url}/reviews/{incident_id}/document"
 

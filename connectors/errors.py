@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["RETRYABLE_KINDS", "ConnectorError", "ErrorKind", "System"]
+
+
+class System(StrEnum):
+    """The outside system a failure came from (the first half of its stable code)."""
+
+    PAGERDUTY = "pagerduty"
+    JIRA = "jira"
+    SMTP = "smtp"  # mail, including composing a message and its invitation
+    TRACKER = "tracker"  # the local tracker
+    DOCUMENTS = "documents"  # review documents
+
 
 class ErrorKind(StrEnum):
     """What class of failure an outside system reported."""
@@ -26,11 +38,11 @@ RETRYABLE_KINDS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE})
 
 
 class ConnectorError(Exception):
-    """A failure talking to ``system`` (``pagerduty``, ``jira``, ``smtp``, ``tracker``, ``documents``)."""
+    """A failure talking to ``system``."""
 
     def __init__(
         self,
-        system: str,
+        system: System,
         kind: ErrorKind,
         message: str,
         *,
@@ -49,4 +61,4 @@ class ConnectorError(Exception):
         return self.kind in RETRYABLE_KINDS
 
     def __repr__(self) -> str:
-        return f"ConnectorError({self.system!r}, {self.kind.value!r}, {self.message!r})"
+        return f"ConnectorError({self.system.value!r}, {self.kind.value!r}, {self.message!r})"

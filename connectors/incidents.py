@@ -7,6 +7,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+__all__ = ["IncidentRecord", "IncidentSource", "ResponderRecord", "TimelineRecord", "WebhookOnly"]
+
 
 class ResponderRecord(BaseModel):
     name: str = Field(description="Display name.")
@@ -51,5 +53,5 @@ class WebhookOnly:
 
     name = "webhook"
 
-    def fetch(self, incident_id: str) -> IncidentRecord | None:
+    def fetch(self, incident_id: str) -> IncidentRecord | None:  # noqa: ARG002 (the protocol's)
         return None

@@ -44,8 +44,10 @@ import jira
 import requests
 from jira.exceptions import JIRAError
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.tracker import TicketRef, TicketSpec, TicketState
+
+__all__ = ["LOG", "PRIORITIES", "STATE_FIELDS", "JiraTracker", "T", "parse_retry_after"]
 
 LOG = logging.getLogger(__name__)
 
@@ -311,7 +313,9 @@ class JiraTracker:
     @staticmethod
     def _check_key(key: str) -> None:
         if not _KEY_OR_ID.match(key):
-            raise ConnectorError("jira", ErrorKind.BAD_REQUEST, f"{key!r} is not a Jira issue key")
+            raise ConnectorError(
+                System.JIRA, ErrorKind.BAD_REQUEST, f"{key!r} is not a Jira issue key"
+            )
 
     # -- the client, retries and errors --------------------------------------------------------
 
@@ -332,7 +336,7 @@ class JiraTracker:
             )
         except (KeyError, ValueError) as exc:
             raise ConnectorError(
-                "jira",
+                System.JIRA,
                 ErrorKind.BAD_REQUEST,
                 f"{self.url} does not answer like Jira: serverInfo lacks versionNumbers "
                 f"or is not JSON ({type(exc).__name__})",
@@ -384,7 +388,7 @@ class JiraTracker:
                 raise self._error(what, exc) from None
             except requests.RequestException as exc:
                 raise ConnectorError(
-                    "jira",
+                    System.JIRA,
                     ErrorKind.UNAVAILABLE,
                     self._scrub(
                         f"cannot {what}: no answer from Jira at {self.url} ({type(exc).__name__})"
@@ -429,7 +433,7 @@ class JiraTracker:
         else:
             kind, message = ErrorKind.BAD_REQUEST, f"Jira answered {status} to {what}{detail}"
         return ConnectorError(
-            "jira", kind, self._scrub(message), retry_after=retry_after, status=status
+            System.JIRA, kind, self._scrub(message), retry_after=retry_after, status=status
         )
 
     def _scrub(self, text: str) -> str:

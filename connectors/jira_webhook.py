@@ -18,6 +18,25 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+__all__ = [
+    "IDENTIFIER_HEADER",
+    "SIGNATURE_HEADER",
+    "Changelog",
+    "ChangelogItem",
+    "Issue",
+    "IssueFields",
+    "JiraEvent",
+    "JiraUser",
+    "Status",
+    "StatusCategory",
+    "TicketChange",
+    "WebhookPayloadError",
+    "classify",
+    "parse_event",
+    "sign",
+    "verify_signature",
+]
+
 SIGNATURE_HEADER = "X-Hub-Signature"
 IDENTIFIER_HEADER = "X-Atlassian-Webhook-Identifier"
 

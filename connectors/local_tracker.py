@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
+from connectors.files import write_atomic
 from connectors.tracker import TicketRef, TicketSpec, TicketState
+
+__all__ = ["LocalTicket", "LocalTracker"]
 
 
 @dataclass
@@ -56,10 +57,7 @@ class LocalTracker:
                 before = json.dumps(data, sort_keys=True)
                 yield data
                 if json.dumps(data, sort_keys=True) != before:
-                    fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-                    with os.fdopen(fd, "w") as handle:
-                        json.dump(data, handle, indent=2)
-                    os.replace(tmp, self.path)
+                    write_atomic(self.path, json.dumps(data, indent=2))
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -100,7 +98,7 @@ class LocalTracker:
         with self._locked() as data:
             raw = data["tickets"].get(key)
             if raw is None:
-                raise ConnectorError("tracker", ErrorKind.NOT_FOUND, f"no local ticket {key}")
+                raise ConnectorError(System.TRACKER, ErrorKind.NOT_FOUND, f"no local ticket {key}")
             raw.setdefault("comments", []).append(text)
 
     def set_done(self, key: str, done: bool) -> TicketState:
@@ -108,7 +106,7 @@ class LocalTracker:
         with self._locked() as data:
             raw = data["tickets"].get(key)
             if raw is None:
-                raise ConnectorError("tracker", ErrorKind.NOT_FOUND, f"no local ticket {key}")
+                raise ConnectorError(System.TRACKER, ErrorKind.NOT_FOUND, f"no local ticket {key}")
             raw["done"] = done
             raw["status"] = "Done" if done else "To Do"
         return self.ticket_state(key)

@@ -8,11 +8,13 @@ duplicates) and the SMTP mailer remembers keys it already delivered.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
+
+from connectors.files import write_atomic
+
+__all__ = ["Mailer", "OutboxMailer", "key_filename"]
 
 
 class Mailer(Protocol):
@@ -45,8 +47,5 @@ class OutboxMailer:
     def send(self, message: EmailMessage, key: str) -> list[str]:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{key_filename(key)}.eml"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(message.as_bytes())
-        os.replace(tmp, target)
+        write_atomic(target, message.as_bytes())
         return []

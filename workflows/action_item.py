@@ -18,23 +18,28 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
+__all__ = ["ActionItemWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, rules
+    from workflows import calls, deadlines, rules
+    from workflows.contracts import (
+        ITEM_CHANGED,
+        ActionItemInput,
+        DropRequest,
+        ItemReport,
+        MarkDone,
+        ReplanRequest,
+        TicketEvent,
+    )
+    from workflows.deadlines import MAX_TICKET_ATTEMPTS
     from workflows.messages import MailKind
     from workflows.review import (
         ActionItem,
         ActionItemDraft,
-        ActionItemInput,
-        DropRequest,
         ItemOutcome,
-        ItemReport,
         ItemStatus,
-        MarkDone,
         Replan,
-        ReplanRequest,
         Ticket,
-        TicketEvent,
-        parse_due,
     )
     from workflows.steps import (
         OpenTicket,
@@ -42,11 +47,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewQuery,
         TicketComment,
         TicketOpened,
-        TicketQuery,
-        TicketStatus,
     )
-
-MAX_TICKET_ATTEMPTS = 3
 
 
 @workflow.defn
@@ -66,7 +67,7 @@ class ActionItemWorkflow:
     # --- main loop -----------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, inp: ActionItemInput) -> ActionItem:
+    async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -97,28 +98,24 @@ class ActionItemWorkflow:
 
     @property
     def _due(self) -> datetime:
-        return parse_due(self.item.due, self._tz)
+        return deadlines.item_due(self.item, self._tz)
 
     def _next_timer(self) -> datetime | None:
-        if self.item.status != ItemStatus.OPEN:
-            return None
-        policy, inp = self.inp.policy.action_items, self.inp
-        candidates: list[datetime] = []
-        if not inp.reminded and not inp.overdue_notified:
-            candidates.append(self._due - policy.remind_before)
-        if not inp.overdue_notified:
-            candidates.append(self._due)
-        if inp.last_escalation_at is None:
-            candidates.append(self._due + policy.escalate_after)
-        else:
-            candidates.append(inp.last_escalation_at + policy.escalate_every)
-        retry_ticket = self.item.ticket is None and 0 < inp.ticket_attempts < MAX_TICKET_ATTEMPTS
-        if self.item.ticket is not None or retry_ticket:
-            last = inp.last_reconciled_at or workflow.now()
-            if inp.last_reconciled_at is None:
-                inp.last_reconciled_at = last
-            candidates.append(last + policy.reconcile_every)
-        return min(candidates)
+        inp = self.inp
+        if deadlines.item_reconciles(self.item, inp.ticket_attempts) and (
+            inp.last_reconciled_at is None
+        ):
+            inp.last_reconciled_at = workflow.now()  # the cadence counts from the first wait
+        return deadlines.next_item_timer(
+            self.item,
+            tz=self._tz,
+            policy=inp.policy.action_items,
+            reminded=inp.reminded,
+            overdue_notified=inp.overdue_notified,
+            last_escalation_at=inp.last_escalation_at,
+            last_reconciled_at=inp.last_reconciled_at,
+            ticket_attempts=inp.ticket_attempts,
+        )
 
     async def _on_timer(self) -> None:
         """A timer fired: reconcile first, then send whatever is due (each at most once)."""
@@ -138,27 +135,15 @@ class ActionItemWorkflow:
         elif not inp.reminded and now >= due - policy.remind_before:
             inp.reminded = True
             await self._mail(MailKind.OWNER_REMINDER, [self.item.owner], "reminder")
-        escalate_at = (
-            due + policy.escalate_after
-            if inp.last_escalation_at is None
-            else inp.last_escalation_at + policy.escalate_every
-        )
-        if now >= escalate_at:
+        if now >= deadlines.escalation_due(due, inp.last_escalation_at, policy):
             await self._escalate()
 
     async def _still_open(self) -> bool:
         """Read the live ticket status; settle the item if the ticket was closed meanwhile."""
         if self.item.ticket is None:
             return True
-        try:
-            live = await calls.call(
-                calls.READ_TICKET_STATUS,
-                TicketQuery(key=self.item.ticket.key),
-                TicketStatus,
-                give_up_after=timedelta(hours=1),
-            )
-        except ActivityError as err:
-            workflow.logger.warning("ticket status unavailable: %s", calls.failure_code(err))
+        live = await calls.live_ticket_status(self.item.ticket.key, timedelta(hours=1))
+        if live is None:
             return True  # a reminder about a possibly closed ticket beats silence
         if live.deleted:
             self._ticket_gone()
@@ -259,7 +244,7 @@ class ActionItemWorkflow:
         self._reported = snapshot
         parent = workflow.get_external_workflow_handle(self.inp.parent_workflow_id)
         try:
-            await parent.signal("item_changed", ItemReport(item=self.item))
+            await parent.signal(ITEM_CHANGED, ItemReport(item=self.item))
         except FailureError:
             workflow.logger.warning("review %s no longer listens", self.inp.parent_workflow_id)
 
@@ -379,7 +364,7 @@ class ActionItemWorkflow:
             self._apply_drop(request.reason)
 
     @workflow.signal
-    def done_confirmed(self, request: MarkDone) -> None:
+    def done_confirmed(self, request: MarkDone) -> None:  # noqa: ARG002 (the signal's payload)
         """The follow-up meeting confirmed the item done."""
         self._settle_done(workflow.now())
 
@@ -422,7 +407,7 @@ class ActionItemWorkflow:
         return self.item
 
     @drop.validator
-    def _validate_drop(self, request: DropRequest) -> None:
+    def _validate_drop(self, request: DropRequest) -> None:  # noqa: ARG002 (a validator takes it)
         if self.item.status == ItemStatus.DROPPED:
             raise calls.wrong_phase("drop an item", "dropped")
 

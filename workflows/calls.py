@@ -13,6 +13,39 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
+__all__ = [
+    "CALL_TIMEOUT",
+    "COMMENT_ON_TICKET",
+    "FETCH_INCIDENT",
+    "GIVE_UP_AFTER",
+    "INCIDENT_ID",
+    "INTEGRATION_RETRY",
+    "LIST_REVIEWS",
+    "LIST_REVIEW_ITEMS",
+    "OPEN_TICKET",
+    "READ_TICKET_STATUS",
+    "REVIEW_PHASE",
+    "SEARCH_ATTRIBUTES",
+    "SEND_EMAIL",
+    "SERVICE",
+    "WRITE_REVIEW_DOC",
+    "T",
+    "call",
+    "days_overdue",
+    "failure_code",
+    "failure_message",
+    "item_line",
+    "live_ticket_status",
+    "review_mail",
+    "root_cause_text",
+    "rules_rejected",
+    "send_mail",
+    "sleep_until",
+    "unknown_item",
+    "went_well_empty",
+    "wrong_phase",
+]
+
 with workflow.unsafe.imports_passed_through():
     from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
     from workflows.messages import ItemLine, MailKind, MailOutcome, MailRequest
@@ -25,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
         Violation,
         parse_due,
     )
+    from workflows.steps import TicketQuery, TicketStatus
 
 T = TypeVar("T")
 
@@ -77,12 +111,24 @@ def failure_code(err: ActivityError) -> str:
     cause = err.cause
     if isinstance(cause, ApplicationError) and cause.type:
         return cause.type
-    return "ActivityFailed"
+    return Code.ACTIVITY_FAILED
 
 
 def failure_message(err: ActivityError) -> str:
     cause = err.cause
     return str(cause.message if isinstance(cause, ApplicationError) else cause or err)
+
+
+async def live_ticket_status(key: str, give_up_after: timedelta) -> TicketStatus | None:
+    """The ticket's live status, read before a reminder, an escalation or the agenda; None when
+    the tracker cannot say (the caller goes on with what it knew)."""
+    try:
+        return await call(
+            READ_TICKET_STATUS, TicketQuery(key=key), TicketStatus, give_up_after=give_up_after
+        )
+    except ActivityError as err:
+        workflow.logger.warning("ticket status unavailable: %s", failure_code(err))
+        return None
 
 
 async def send_mail(request: MailRequest) -> Problem | None:
@@ -141,7 +187,7 @@ def rules_rejected(violations: list[Violation]) -> ApplicationError:
     return ApplicationError(
         "; ".join(f"{v.field}: {v.message}" for v in violations),
         [v.model_dump() for v in violations],
-        type="RulesRejected",
+        type=Code.RULES_REJECTED,
         non_retryable=True,
     )
 

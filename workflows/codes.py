@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["NON_RETRYABLE_INTEGRATION_CODES", "OVERRIDABLE_CODES", "Code"]
+
 
 class Code(StrEnum):
     """A stable, machine-readable reason. The value is the wire form."""
@@ -43,6 +45,14 @@ class Code(StrEnum):
     BLAME_HUMAN_ERROR = "blame_human_error"
     BLAME_COUNTERFACTUAL = "blame_counterfactual"
     BLAME_PERSON_SUBJECT = "blame_person_subject"
+    BLAME_SARCASM = "blame_sarcasm"
+    BLAME_INSINUATION = "blame_insinuation"
+
+    # --- root cause vs symptom (findings of kind "symptom") --------------------------------------
+    ROOT_CAUSE_IS_SYMPTOM = "root_cause_is_symptom"
+    ROOT_CAUSE_RESTATES_SYMPTOM = "root_cause_restates_symptom"
+    ROOT_CAUSE_PROXIMATE_TRIGGER = "root_cause_proximate_trigger"
+    ROOT_CAUSE_STOPS_AT_PERSON = "root_cause_stops_at_person"
 
     # --- publishing and phases -----------------------------------------------------------------
     FIVE_WHYS_MISSING = "five_whys_missing"
@@ -51,9 +61,14 @@ class Code(StrEnum):
     ROOT_CAUSE_UNCOVERED = "root_cause_uncovered"
     ACTION_ITEMS_MISSING = "action_items_missing"
     BLAME_FINDINGS_OPEN = "blame_findings_open"
+    SYMPTOM_FINDINGS_OPEN = "symptom_findings_open"
     WRONG_PHASE = "wrong_phase"
     FOLLOW_UP_INCOMPLETE = "follow_up_incomplete"
     FOLLOW_UP_INVALID = "follow_up_invalid"
+
+    # --- workflow failures (ApplicationError.type) --------------------------------------------
+    RULES_REJECTED = "RulesRejected"  # a validator refused an update; details list violations
+    ACTIVITY_FAILED = "ActivityFailed"  # an activity failed without a code of its own
 
     # --- integrations (ApplicationError.type of failed activities) -----------------------------
     PAGERDUTY_UNAUTHORIZED = "PagerDutyUnauthorized"
@@ -83,6 +98,7 @@ class Code(StrEnum):
     #: nondeterminism) or a worker was rebuilding it when the query came (retry).
     REVIEW_UNREADABLE = "review_unreadable"
     CSRF_INVALID = "csrf_invalid"
+    TOO_LONG = "too_long"
 
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.
@@ -97,3 +113,6 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.MAIL_REJECTED,
     Code.MAIL_ADDRESS_INVALID,
 )
+
+#: Publish blockers that an override reason lifts (they come last in the status query's list).
+OVERRIDABLE_CODES: tuple[str, ...] = (Code.BLAME_FINDINGS_OPEN, Code.SYMPTOM_FINDINGS_OPEN)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+__all__ = ["DigestWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
     from workflows import calls
+    from workflows.contracts import DigestInput
     from workflows.figures import build_digest
     from workflows.messages import MailKind, MailRequest
-    from workflows.review import DigestInput
     from workflows.steps import ListReviews, ReviewRows
-
-DIGEST_SCHEDULE_ID = "followthrough-digest"
 
 
 @workflow.defn

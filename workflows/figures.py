@@ -10,6 +10,8 @@ from workflows.messages import Digest, DigestTeam, ItemLine
 from workflows.review import ItemStatus, parse_due
 from workflows.steps import ReviewRow
 
+__all__ = ["NO_TEAM", "build_digest"]
+
 NO_TEAM = "No team"
 
 

@@ -15,6 +15,16 @@ from pydantic import Field
 
 from workflows.review import Model
 
+__all__ = [
+    "Digest",
+    "DigestTeam",
+    "Invitation",
+    "ItemLine",
+    "MailKind",
+    "MailOutcome",
+    "MailRequest",
+]
+
 
 class MailKind(StrEnum):
     REVIEW_OPENED = "review_opened"

@@ -17,6 +17,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+__all__ = [
+    "ActionItemPolicy",
+    "Defaults",
+    "DigestPolicy",
+    "FollowUpPolicy",
+    "Policy",
+    "PolicyError",
+    "ReviewPolicy",
+    "Team",
+    "parse_policy",
+]
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -16,59 +16,49 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
+__all__ = ["LATE_DECISIONS_PATCH", "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH", "PostmortemWorkflow"]
+
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, rules
+    from workflows import calls, deadlines
     from workflows.action_item import ActionItemWorkflow
+    from workflows.contracts import (
+        ActionItemInput,
+        PostmortemInput,
+        ReviewOutcome,
+        TicketEvent,
+    )
+    from workflows.ids import item_workflow_id
     from workflows.messages import Invitation, MailKind
     from workflows.policy import Policy
+    from workflows.postmortem_handlers import ReviewHandlers
     from workflows.review import (
         ActionItem,
-        ActionItemChange,
-        ActionItemDraft,
-        ActionItemInput,
-        DropRequest,
-        FiveWhys,
-        FollowUpRecord,
-        FollowUpStatus,
         Incident,
-        ItemOutcome,
-        ItemReport,
         ItemStatus,
-        MarkDone,
+        Model,
         Phase,
-        PostmortemInput,
         Problem,
-        PublishRequest,
-        RemoveActionItem,
-        Replan,
-        ReplanRequest,
-        ReviewOutcome,
         ReviewState,
-        ReviewStatus,
-        TicketEvent,
-        WentWell,
-        follow_up_start,
-        parse_due,
     )
-    from workflows.steps import FetchIncident, TicketQuery, TicketStatus, WriteReviewDoc
+    from workflows.steps import FetchIncident, WriteReviewDoc
 
 
+#: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
+LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 #: workflow.patched id: the review upserts its search attributes only when one of them changes.
 SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 
 
-def child_id(incident_id: str, item_id: str) -> str:
-    """Deterministic id of an item's workflow, so webhooks can address it without a lookup."""
-    return f"postmortem-{incident_id}/action-{item_id}"
-
-
 @workflow.defn
-class PostmortemWorkflow:
+class PostmortemWorkflow(ReviewHandlers):
+    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`."""
+
     @workflow.init
     def __init__(self, inp: PostmortemInput) -> None:
         self.policy: Policy = inp.policy
@@ -83,10 +73,11 @@ class PostmortemWorkflow:
                 facilitator=self.policy.facilitator_for(team),
                 leadership=self.policy.leadership_for(team),
                 review_url=inp.review_url,
-                follow_up_at=follow_up_start(incident.resolved_at, self.policy),
+                follow_up_at=deadlines.follow_up_start(incident.resolved_at, self.policy),
             )
         self._rendered_revision = -1  # re-render once after start or continue-as-new
         self._lock = asyncio.Lock()
+        self._starting: dict[str, list[tuple[Any, Model]]] = {}
 
     # --- main loop ---------------------------------------------------------------------------
 
@@ -131,30 +122,12 @@ class PostmortemWorkflow:
             or self._ready_to_close()
         )
 
-    def _changed(self) -> None:
-        self.state.revision += 1
-
     @property
     def _draft_deadline(self) -> datetime:
-        return self.state.incident.resolved_at + self.policy.review.draft_deadline
-
-    @property
-    def _invite_at(self) -> datetime | None:
-        if self.state.follow_up_at is None:
-            return None
-        return self.state.follow_up_at - self.policy.follow_up.invite_ahead
+        return deadlines.draft_deadline(self.state.incident, self.policy)
 
     def _next_deadline(self) -> datetime | None:
-        state = self.state
-        if state.phase == Phase.DRAFTING:
-            if not state.draft_reminded:
-                return self._draft_deadline
-            if state.last_draft_escalation_at is None:
-                return self._draft_deadline + self.policy.action_items.escalate_after
-            return state.last_draft_escalation_at + self.policy.action_items.escalate_every
-        if state.phase == Phase.TRACKING and state.follow_up_invited_at is None:
-            return self._invite_at
-        return None
+        return deadlines.next_review_deadline(self.state, self.policy)
 
     # --- steps ---------------------------------------------------------------------------------
 
@@ -174,7 +147,7 @@ class PostmortemWorkflow:
             )
             return
         self.state.incident = incident
-        self.state.follow_up_at = follow_up_start(incident.resolved_at, self.policy)
+        self.state.follow_up_at = deadlines.follow_up_start(incident.resolved_at, self.policy)
         self._changed()
 
     async def _write_document(self) -> None:
@@ -213,6 +186,10 @@ class PostmortemWorkflow:
 
     async def _start_child(self, item: ActionItem) -> None:
         state = self.state
+        # The item's workflow starts from this copy; what an update decides about the item while
+        # the start is pending waits in _starting and is signalled once it has started.
+        sent = item.model_copy(deep=True)
+        self._starting[item.id] = []
         root = next(
             (
                 rc
@@ -227,20 +204,26 @@ class PostmortemWorkflow:
                 ActionItemInput(
                     parent_workflow_id=workflow.info().workflow_id,
                     incident=state.incident,
-                    item=item,
+                    item=sent,
                     root_cause=root,
                     facilitator=state.facilitator,
                     leadership=state.leadership,
                     review_url=state.review_url,
                     policy=self.policy,
                 ),
-                id=child_id(state.incident.id, item.id),
+                id=item_workflow_id(state.incident.id, item.id),
                 # ABANDON: the review may continue-as-new; that must not terminate its items.
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
         except WorkflowAlreadyStartedError:
             pass  # started before a continue-as-new whose marker was not yet recorded
         state.started_items.append(item.id)
+        decided = self._starting.pop(item.id)
+        # Replay: only a history in which an update raced this start reaches the patch; recorded
+        # before it, such a history replays the old path (nothing sent), so it keeps replaying.
+        if decided and workflow.patched(LATE_DECISIONS_PATCH):
+            for signal, payload in decided:
+                await self._item_handle(item).signal(signal, payload)
 
     async def _send_due_messages(self) -> None:
         state, now = self.state, workflow.now()
@@ -276,7 +259,7 @@ class PostmortemWorkflow:
                     deadline=self._draft_deadline,
                     escalation_count=count,
                 )
-        invite_at = self._invite_at
+        invite_at = deadlines.invitation_due(state, self.policy)
         if (
             state.phase == Phase.TRACKING
             and state.follow_up_invited_at is None
@@ -320,21 +303,15 @@ class PostmortemWorkflow:
         for item in self.state.open_items:
             if item.ticket is None:
                 continue
-            try:
-                live = await calls.call(
-                    calls.READ_TICKET_STATUS,
-                    TicketQuery(key=item.ticket.key),
-                    TicketStatus,
-                    give_up_after=timedelta(minutes=5),
-                )
-            except ActivityError:
+            live = await calls.live_ticket_status(item.ticket.key, timedelta(minutes=5))
+            if live is None:
                 continue  # the agenda shows the last known status
             if live.done and item.status == ItemStatus.OPEN:
                 # The agenda shows it done now; the item's own workflow owns its status, so it
                 # hears of the close too and reports back.
                 self._settle(item, ItemStatus.DONE, None)
                 handle = workflow.get_external_workflow_handle(
-                    child_id(self.state.incident.id, item.id)
+                    item_workflow_id(self.state.incident.id, item.id)
                 )
                 with contextlib.suppress(FailureError):
                     await handle.signal(
@@ -400,7 +377,7 @@ class PostmortemWorkflow:
     async def _tell_children_closed(self) -> None:
         for item_id in self.state.started_items:
             handle = workflow.get_external_workflow_handle(
-                child_id(self.state.incident.id, item_id)
+                item_workflow_id(self.state.incident.id, item_id)
             )
             try:
                 await handle.signal(ActionItemWorkflow.review_closed)
@@ -428,222 +405,3 @@ class PostmortemWorkflow:
         if unchanged and workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE_PATCH):
             return
         workflow.upsert_search_attributes(updates)
-
-    def _settle(self, item: ActionItem, status: ItemStatus, reason: str | None) -> None:
-        now = workflow.now()
-        item.status = status
-        item.closed_at = now
-        item.reason = reason
-        if status == ItemStatus.DROPPED:
-            item.outcome = ItemOutcome.DROPPED
-        else:
-            on_time = now <= parse_due(item.due, self.policy.timezone)
-            item.outcome = ItemOutcome.DONE_ON_TIME if on_time else ItemOutcome.DONE_LATE
-        self._changed()
-
-    # --- queries -------------------------------------------------------------------------------
-
-    @workflow.query
-    def status(self) -> ReviewStatus:
-        """The review as the API and web pages show it, with findings and what blocks publishing."""
-        now = workflow.now()
-        blockers = (
-            rules.check_publish(self.state, now, self.policy, self.state.blame_override)
-            if self.state.phase == Phase.DRAFTING
-            else []
-        )
-        return ReviewStatus(
-            state=self.state,
-            findings=rules.review_findings(self.state),
-            publish_blockers=[b for b in blockers if b.code != "blame_findings_open"]
-            + [b for b in blockers if b.code == "blame_findings_open"],
-        )
-
-    # --- updates: analysis -------------------------------------------------------------------
-
-    def _require_drafting(self, what: str) -> None:
-        if self.state.phase != Phase.DRAFTING:
-            raise calls.wrong_phase(what, self.state.phase.value)
-
-    def _responders(self) -> list[str]:
-        return [p.name for p in self.state.incident.responders]
-
-    @workflow.update
-    def submit_five_whys(self, five_whys: FiveWhys) -> ReviewState:
-        """Replace the symptom, whys and root causes. Blaming language becomes a finding."""
-        self.state.five_whys = five_whys
-        self._changed()
-        return self.state
-
-    @submit_five_whys.validator
-    def _validate_five_whys(self, five_whys: FiveWhys) -> None:
-        self._require_drafting("change the five whys")
-        violations = rules.check_five_whys(five_whys, self._responders())
-        if violations:
-            raise calls.rules_rejected(violations)
-
-    def _root_cause_ids(self) -> set[str]:
-        fw = self.state.five_whys
-        return {rc.id for rc in fw.root_causes} if fw else set()
-
-    @workflow.update
-    async def add_action_item(self, draft: ActionItemDraft) -> ActionItem:
-        """Add a SMART action item. After publishing it is tracked at once."""
-        item = ActionItem(id=str(self.state.next_item_number), **draft.model_dump())
-        self.state.next_item_number += 1
-        self.state.action_items.append(item)
-        self._changed()
-        return item
-
-    @add_action_item.validator
-    def _validate_add(self, draft: ActionItemDraft) -> None:
-        if self.state.phase == Phase.CLOSED:
-            raise calls.wrong_phase("add an action item", self.state.phase.value)
-        violations = rules.check_action_item(
-            draft, self._root_cause_ids(), workflow.now(), self.policy
-        )
-        if violations:
-            raise calls.rules_rejected(violations)
-
-    @workflow.update
-    def change_action_item(self, change: ActionItemChange) -> ActionItem:
-        """Edit a draft item; fields left unset keep their value."""
-        item = self.state.item(change.id)
-        assert item is not None  # guaranteed by the validator
-        for name, value in change.model_dump(exclude={"id"}, exclude_none=True).items():
-            setattr(item, name, value)
-        self._changed()
-        return item
-
-    @change_action_item.validator
-    def _validate_change(self, change: ActionItemChange) -> None:
-        self._require_drafting("change an action item")
-        item = self.state.item(change.id)
-        if item is None:
-            raise calls.rules_rejected([calls.unknown_item(change.id)])
-        merged = ActionItemDraft(
-            **{
-                **item.model_dump(include=set(ActionItemDraft.model_fields)),
-                **change.model_dump(exclude={"id"}, exclude_none=True),
-            }
-        )
-        violations = rules.check_action_item(
-            merged, self._root_cause_ids(), workflow.now(), self.policy
-        )
-        if violations:
-            raise calls.rules_rejected(violations)
-
-    @workflow.update
-    def remove_action_item(self, request: RemoveActionItem) -> ReviewState:
-        self.state.action_items = [i for i in self.state.action_items if i.id != request.id]
-        self._changed()
-        return self.state
-
-    @remove_action_item.validator
-    def _validate_remove(self, request: RemoveActionItem) -> None:
-        self._require_drafting("remove an action item")
-        if self.state.item(request.id) is None:
-            raise calls.rules_rejected([calls.unknown_item(request.id)])
-
-    @workflow.update
-    def add_went_well(self, entry: WentWell) -> ReviewState:
-        self.state.went_well.append(WentWell(text=entry.text.strip()))
-        self._changed()
-        return self.state
-
-    @add_went_well.validator
-    def _validate_went_well(self, entry: WentWell) -> None:
-        if self.state.phase == Phase.CLOSED:
-            raise calls.wrong_phase("add what went well", self.state.phase.value)
-        if not entry.text.strip():
-            raise calls.rules_rejected([calls.went_well_empty()])
-
-    @workflow.update
-    def publish(self, request: PublishRequest) -> ReviewState:
-        """Publish: the items become tickets and tracking starts."""
-        self.state.blame_override = (request.blame_override or "").strip() or None
-        self.state.phase = Phase.TRACKING
-        self.state.published_at = workflow.now()
-        self._changed()
-        return self.state
-
-    @publish.validator
-    def _validate_publish(self, request: PublishRequest) -> None:
-        self._require_drafting("publish")
-        violations = rules.check_publish(
-            self.state, workflow.now(), self.policy, request.blame_override
-        )
-        if violations:
-            raise calls.rules_rejected(violations)
-
-    # --- updates: follow-up --------------------------------------------------------------------
-
-    @workflow.update
-    async def record_follow_up(self, record: FollowUpRecord) -> ReviewState:
-        """Record the meeting's decision per item; re-planned and dropped items tell their workflow."""
-        async with self._lock:
-            incident_id = self.state.incident.id
-            for outcome in record.outcomes:
-                item = self.state.item(outcome.action_item)
-                assert item is not None  # guaranteed by the validator
-                handle = workflow.get_external_workflow_handle(child_id(incident_id, item.id))
-                started = item.id in self.state.started_items
-                if outcome.status == FollowUpStatus.REPLANNED:
-                    assert outcome.due and outcome.reason
-                    item.replans.append(
-                        Replan(due=outcome.due, reason=outcome.reason, at=workflow.now())
-                    )
-                    item.due = outcome.due
-                    if item.status != ItemStatus.OPEN:
-                        item.status, item.outcome, item.closed_at = ItemStatus.OPEN, None, None
-                    if started:
-                        await handle.signal(
-                            ActionItemWorkflow.replan_decided,
-                            ReplanRequest(due=outcome.due, reason=outcome.reason),
-                        )
-                elif outcome.status == FollowUpStatus.DROPPED:
-                    if item.status != ItemStatus.DROPPED:
-                        self._settle(item, ItemStatus.DROPPED, outcome.reason)
-                    if started:
-                        await handle.signal(
-                            ActionItemWorkflow.drop_decided,
-                            DropRequest(reason=outcome.reason or ""),
-                        )
-                elif item.status == ItemStatus.OPEN:
-                    self._settle(item, ItemStatus.DONE, outcome.reason)
-                    if started:
-                        await handle.signal(
-                            ActionItemWorkflow.done_confirmed, MarkDone(reason=outcome.reason)
-                        )
-            self.state.follow_up = record.model_copy(update={"recorded_at": workflow.now()})
-            if self.state.phase == Phase.TRACKING:
-                self.state.phase = Phase.FOLLOW_UP
-            self._changed()
-            return self.state
-
-    @record_follow_up.validator
-    def _validate_follow_up(self, record: FollowUpRecord) -> None:
-        violations = rules.check_follow_up(self.state, record, workflow.now(), self.policy)
-        if violations:
-            raise calls.rules_rejected(violations)
-
-    # --- signals from item workflows -----------------------------------------------------------
-
-    @workflow.signal
-    def item_changed(self, report: ItemReport) -> None:
-        """An item's workflow saw a change (ticket opened, closed, reopened, escalated...)."""
-        current = self.state.item(report.item.id)
-        if current is None:
-            return
-        if current.model_dump() == report.item.model_dump():
-            return  # a duplicate report changes nothing
-        incoming = report.item
-        if len(incoming.replans) < len(current.replans) or (
-            current.status == ItemStatus.DROPPED and incoming.status != ItemStatus.DROPPED
-        ):
-            # Sent before the item's workflow heard the follow-up's re-plan or drop: its next
-            # report carries the decision, so this stale one must not undo it meanwhile.
-            return
-        index = self.state.action_items.index(current)
-        self.state.action_items[index] = report.item
-        self._changed()

@@ -17,6 +17,38 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.policy import Policy
 
+__all__ = [
+    "ActionItem",
+    "ActionItemChange",
+    "ActionItemDraft",
+    "Finding",
+    "FiveWhys",
+    "FollowUpOutcome",
+    "FollowUpRecord",
+    "FollowUpStatus",
+    "Incident",
+    "ItemOutcome",
+    "ItemStatus",
+    "Model",
+    "Person",
+    "Phase",
+    "Priority",
+    "Problem",
+    "PublishRequest",
+    "RemoveActionItem",
+    "Replan",
+    "ReviewState",
+    "RootCause",
+    "RootCauseCategory",
+    "Ticket",
+    "TimelineEntry",
+    "Violation",
+    "WentWell",
+    "due_day",
+    "needs_review",
+    "parse_due",
+]
+
 
 class Model(BaseModel):
     """Base for every domain model: unknown fields are refused so typos surface as errors."""
@@ -200,10 +232,12 @@ class WentWell(Model):
 
 
 class PublishRequest(Model):
-    """Publish the review; an override reason lets it through with open blameless findings."""
+    """Publish the review; an override reason lets it through with open blame or symptom findings."""
 
     blame_override: str | None = Field(
-        default=None, description="Why open blameless-language findings are acceptable."
+        default=None,
+        description="Why the open findings are acceptable as they stand: blaming wording, and root "
+        "causes that read as symptoms (one reason covers both).",
     )
 
 
@@ -226,16 +260,21 @@ class Violation(Model):
 
 
 class Finding(Model):
-    """A blameless-language or vagueness finding in free text."""
+    """A finding in free text: blaming language, a vague action item, or a root cause that is a symptom."""
 
     code: str = Field(description="Stable code from workflows.codes.Code.")
-    kind: Literal["blame", "vague"] = Field(description="blame or vague.")
+    kind: Literal["blame", "vague", "symptom"] = Field(
+        description="blame, vague, or symptom (a root cause that only describes an effect)."
+    )
     field: str | None = Field(default=None, description="Where in the review, if in one.")
     start: int = Field(description="Offset of the offending span.")
     end: int = Field(description="End offset (exclusive).")
     text: str = Field(description="The offending span.")
     message: str = Field(description="What is wrong.")
     hint: str = Field(description="A rewrite hint.")
+    suggestion: str | None = Field(
+        default=None, description="A concrete rewrite, when there is one."
+    )
 
 
 # --- review state ----------------------------------------------------------------------------------
@@ -299,96 +338,6 @@ class ReviewState(Model):
         return all(i.status != ItemStatus.OPEN for i in self.action_items)
 
 
-class ReviewStatus(Model):
-    """What the ``status`` query answers: the state, its blameless findings, what blocks publishing."""
-
-    state: ReviewState
-    findings: list[Finding] = Field(default_factory=list)
-    publish_blockers: list[Violation] = Field(default_factory=list)
-
-
-# --- workflow inputs, signals, outputs -------------------------------------------------------------
-
-
-class PostmortemInput(Model):
-    """Start input of PostmortemWorkflow; ``state`` is set only by continue-as-new."""
-
-    incident: Incident = Field(description="What the webhook (or `trigger`) knew.")
-    policy: Policy = Field(default_factory=Policy, description="Policy snapshot for this review.")
-    review_url: str | None = Field(default=None, description="Base URL of the review web page.")
-    state: ReviewState | None = Field(default=None, description="Carried state after CAN.")
-
-
-class ActionItemInput(Model):
-    """Start input of ActionItemWorkflow; ``item`` carries tracking state across CAN."""
-
-    parent_workflow_id: str = Field(description="PostmortemWorkflow id to report to.")
-    incident: Incident = Field(description="The incident, for ticket text and emails.")
-    item: ActionItem = Field(description="The item, as published.")
-    root_cause: RootCause | None = Field(default=None, description="The root cause it addresses.")
-    facilitator: str = Field(description="Facilitator email.")
-    leadership: list[str] = Field(description="Leadership emails.")
-    review_url: str | None = Field(default=None, description="Link to the review.")
-    policy: Policy = Field(default_factory=Policy)
-    reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
-    overdue_notified: bool = Field(
-        default=False, description="Overdue notice sent for current due."
-    )
-    last_escalation_at: datetime | None = None
-    last_reconciled_at: datetime | None = None
-    ticket_attempts: int = Field(default=0, description="Failed attempts to open the ticket.")
-    review_closed: bool = Field(default=False, description="The review has closed.")
-
-
-class ItemReport(Model):
-    """Signal from an item's workflow to its review: the item's state changed."""
-
-    item: ActionItem = Field(description="The item as its workflow now sees it.")
-
-
-class TicketEvent(Model):
-    """Signal payload for ticket_closed / ticket_reopened / ticket_deleted."""
-
-    key: str = Field(description="Ticket key.")
-    at: datetime | None = Field(default=None, description="When the tracker says it happened.")
-    event_id: str | None = Field(default=None, description="Webhook or changelog id, for dedupe.")
-
-
-class ReplanRequest(Model):
-    """Update payload for ActionItemWorkflow.replan."""
-
-    due: str = Field(description="New due date (ISO date or date-time).")
-    reason: str = Field(min_length=1, description="Why it moved.")
-
-
-class DropRequest(Model):
-    """Update payload for ActionItemWorkflow.drop."""
-
-    reason: str = Field(min_length=1, description="Why the item is dropped.")
-
-
-class MarkDone(Model):
-    """Signal payload when the facilitator confirms an item done at the follow-up."""
-
-    reason: str | None = Field(default=None, description="Optional note.")
-
-
-class DigestInput(Model):
-    """Input of DigestWorkflow (set by the schedule created at worker start)."""
-
-    policy: Policy = Field(default_factory=Policy)
-    dashboard_url: str | None = Field(default=None, description="Link to the dashboard.")
-
-
-class ReviewOutcome(Model):
-    """Result of a closed review."""
-
-    incident_id: str
-    items_done: int
-    items_dropped: int
-    closed_at: datetime
-
-
 # --- time helpers (pure; zoneinfo data is static so this is deterministic) ---------------------------
 
 
@@ -413,23 +362,6 @@ def due_day(value: str, tz: str = "UTC") -> date:
     if len(text) == 10:
         return date.fromisoformat(text)
     return parse_due(text, tz).astimezone(ZoneInfo(tz)).date()
-
-
-def follow_up_start(resolved_at: datetime, policy: Policy) -> datetime:
-    """Meeting start: ``follow_up.after`` past resolution, at the policy's local time.
-
-    Weekends move to the next Monday. When ``after`` is shorter than a day (demos, tests) the
-    meeting is simply resolution + after, with no calendar rounding.
-    """
-    target = resolved_at + policy.follow_up.after
-    if policy.follow_up.after < timedelta(days=1):
-        return target
-    zone = ZoneInfo(policy.timezone)
-    local_day = target.astimezone(zone).date()
-    while local_day.weekday() >= 5:
-        local_day += timedelta(days=1)
-    hours, minutes = (int(p) for p in policy.follow_up.meeting_time.split(":"))
-    return datetime.combine(local_day, time(hours, minutes), tzinfo=zone)
 
 
 def needs_review(incident: Incident, policy: Policy) -> tuple[bool, str]:

@@ -8,6 +8,21 @@ from pydantic import Field
 
 from workflows.review import ActionItem, Incident, Model, ReviewState
 
+__all__ = [
+    "FetchIncident",
+    "ListReviews",
+    "OpenTicket",
+    "ReviewItems",
+    "ReviewQuery",
+    "ReviewRow",
+    "ReviewRows",
+    "TicketComment",
+    "TicketOpened",
+    "TicketQuery",
+    "TicketStatus",
+    "WriteReviewDoc",
+]
+
 
 class FetchIncident(Model):
     """Ask for the incident's details; ``incident`` is what the webhook already knew."""

@@ -1,5 +1,6 @@
 /* Followthrough pages: small progressive enhancements. Every form works without this file.
-   - live blameless-language (and SMART wording) hints while typing, via POST /api/lint
+   - live hints while typing, via POST /api/lint: blameless language everywhere, SMART wording for
+     action items (title and done-when together), root cause or symptom for root causes
    - extra "why" and root-cause rows without a round trip
    - auto-growing text areas, focus on the error summary, follow-up fields per outcome */
 (function () {
@@ -70,20 +71,44 @@
     area.style.height = area.scrollHeight + 2 + "px";
   }
 
-  function requestBody(kind, text) {
+  /* The value of a sibling field of the same form (the item's other half, the chain's symptom). */
+  function sibling(area, name) {
+    var form = area.form || document;
+    var other = form.querySelector('textarea[name="' + name + '"]');
+    return other ? other.value : null;
+  }
+
+  /* An action item is read title and done-when together; a root cause with the chain's symptom. */
+  function requestBody(kind, area) {
+    var text = area.value;
     var body = { text: text, responders: responders };
-    if (kind === "title") body.kind = "action_item";
-    if (kind === "done_when") {
+    if (kind === "title") {
       body.kind = "action_item";
+      var doneWhen = sibling(area, "done_when");
+      if (doneWhen && doneWhen.trim()) body.done_when = doneWhen;
+    } else if (kind === "done_when") {
+      body.kind = "action_item";
+      body.text = sibling(area, "title") || "";
       body.done_when = text;
+    } else if (kind === "root_cause") {
+      body.kind = "root_cause";
+      var symptom = sibling(area, "symptom");
+      if (symptom && symptom.trim()) body.symptom = symptom;
     }
     return body;
   }
 
   function keep(kind, finding) {
-    if (kind === "title") return finding.field === null || finding.field === "title";
-    if (kind === "done_when") return finding.field === null || finding.field === "done_when";
+    if (kind === "title") return finding.field === "title";
+    if (kind === "done_when") return finding.field === "done_when";
     return true;
+  }
+
+  function markKind(node) {
+    var name = node.className || "";
+    if (name.indexOf("vague") >= 0) return "vague";
+    if (name.indexOf("symptom") >= 0) return "symptom";
+    return "blame";
   }
 
   function setUpLint(area) {
@@ -114,7 +139,7 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(requestBody(kind, text))
+        body: JSON.stringify(requestBody(kind, area))
       })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
@@ -147,7 +172,7 @@
             start: offset,
             end: offset + text.length,
             text: text,
-            kind: node.className.indexOf("vague") >= 0 ? "vague" : "blame"
+            kind: markKind(node)
           });
         }
         offset += text.length;

@@ -2,7 +2,7 @@
 page that says the review cannot be read right now, instead of a bare error.
 
 The stand-in registers as ``PostmortemWorkflow`` and fails its ``status`` query with the message a
-worker's stale-activation guard gives (worker_runtime.py): what the API meets while a worker
+worker's stale-activation guard gives (followthrough/worker_runtime.py): what the API meets while a worker
 rebuilds a review. A review whose workflow task keeps failing is tests/e2e/test_stuck_review.py.
 """
 
@@ -20,8 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from api.app import create_app
-from tests.api.site import API_TOKEN, sign_in, site_settings
-from worker_runtime import STALE_ACTIVATION
+from followthrough.worker_runtime import STALE_ACTIVATION
+from tests.support.site import API_TOKEN, sign_in, site_settings
 from workflows.policy import Policy
 
 INCIDENT = "PUNREAD1"
@@ -31,7 +31,7 @@ WORKFLOW_ID = f"postmortem-{INCIDENT}"
 @workflow.defn(name="PostmortemWorkflow")
 class UnreadableReviewWorkflow:
     @workflow.run
-    async def run(self, inp: Any) -> None:
+    async def run(self, inp: Any) -> None:  # noqa: ARG002 (the start input, unread)
         await workflow.wait_condition(lambda: False)
 
     @workflow.query(name="status")

@@ -350,7 +350,8 @@ def test_503_beyond_max_retries_raises_unavailable(
     assert len(sleeps) == 3
 
 
-def test_unreachable_jira_is_unavailable(sleeps: list[float]) -> None:
+@pytest.mark.usefixtures("sleeps")
+def test_unreachable_jira_is_unavailable() -> None:
     tracker = JiraTracker(f"http://127.0.0.1:{free_port()}", "a@example.com", "t", "OPS", timeout=2)
 
     error = raises(lambda: tracker.ticket_state("OPS-1"))

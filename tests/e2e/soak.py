@@ -43,10 +43,10 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import DevApp, five_whys, resolved_event
 from tests.e2e.split import REPO, SplitDeployment
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp
+from tests.support.dev_app import DevApp, five_whys, resolved_event
 
 #: Seconds, not weeks: the draft deadline passes for reviews published late, items come due,
 #: escalate and reconcile within the run, the follow-up invitation goes out ~35 s after resolution.
@@ -208,7 +208,9 @@ class SoakResult:
     closed: int = 0
     kills: int = 0
     worker_starts: int = 0
-    refused: int = 0  # stale activations the workers' guard refused (worker_runtime.py)
+    refused: int = (
+        0  # stale activations the workers' guard refused (followthrough/worker_runtime.py)
+    )
     deliveries: Counter[str] = field(default_factory=Counter)
     polls: Counter[str] = field(default_factory=Counter)
     tickets: int = 0
@@ -381,7 +383,7 @@ class Driver:
         self.sleep_until(self.t0 + plan.deliver_at)
         self.deliver(incident_id)
         delivered = time.monotonic()
-        self.wait_review(incident_id, lambda r: True, "the review is readable")
+        self.wait_review(incident_id, lambda _: True, "the review is readable")
         analysis = five_whys({i.root_cause for i in plan.items})
         self.ensure(
             incident_id,
@@ -418,7 +420,7 @@ class Driver:
         def publish() -> httpx.Response | None:
             # Outages can delay publishing past a due date: move those, as a facilitator would.
             while True:
-                review = self.wait_review(incident_id, lambda r: True, "the draft is readable")
+                review = self.wait_review(incident_id, lambda _: True, "the draft is readable")
                 soon = datetime.now(UTC) + timedelta(seconds=5)
                 for item in review["action_items"]:
                     if datetime.fromisoformat(item["due"]) < soon:
@@ -799,7 +801,8 @@ def _cause_name(cause: int) -> str:
 def _replay_main(argv: list[str]) -> int:
     address, folder = argv
     found = asyncio.run(replay_everything(address, Path(folder)))
-    print(json.dumps(found), flush=True)
+    sys.stdout.write(json.dumps(found) + "\n")  # the parent reads this one line
+    sys.stdout.flush()
     return 0
 
 

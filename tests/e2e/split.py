@@ -24,9 +24,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import binary
-from tests.e2e.conftest import FAST_POLICY, DevApp, free_port, wait_until_answering
-from worker_runtime import TASK_PROBLEMS_DYNAMIC_CONFIG
+from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG
+from tests.support.dev_app import FAST_POLICY, DevApp, free_port, wait_until_answering
+from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
 
 REPO = Path(__file__).resolve().parents[2]

@@ -141,7 +141,8 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     finding = page.locator("#f-whys-0-findings .finding")
     await expect(finding).to_have_count(1)
     await expect(finding).to_contain_text("careless")
-    await expect(page.locator("#f-whys-0 .lint-backdrop mark")).to_have_text("careless")
+    # One finding for the blaming clause, marked over the person and what they did.
+    await expect(page.locator("#f-whys-0 .lint-backdrop mark")).to_contain_text("careless")
     await _shot(page, "03-blame-flagged-while-typing")
 
     # "+ Add a why" adds a row in place (JavaScript); without it the button asks the server.
@@ -154,10 +155,15 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await page.fill("#f-whys-2-input", "The pool size defaulted to unbounded.")
     await page.fill("#f-root_causes-0-id-input", "rc1")
     await page.select_option("#f-root_causes-0-category-input", "tooling")
-    await page.fill(
-        "#f-root_causes-0-statement-input",
-        "The deploy pipeline does not validate connection limits in service configs.",
-    )
+    # A root cause that only restates what was seen is flagged while typing, as a symptom.
+    cause = page.locator("#f-root_causes-0-statement-input")
+    await cause.fill("Checkout returned HTTP 503.")
+    symptom = page.locator("#f-root_causes-0-statement-findings .finding--symptom")
+    await expect(symptom).to_contain_text("why once more", ignore_case=True)
+    marks = page.locator("#f-root_causes-0-statement .lint-backdrop mark.finding-symptom")
+    await expect(marks).to_have_count(1)
+    await cause.fill("The deploy pipeline does not validate connection limits in service configs.")
+    await expect(symptom).to_have_count(0)
     await page.click("text=Save the five whys")
     await expect(page.locator("[role=status]")).to_contain_text("five whys are saved")
     await expect(page.locator("#f-whys-0-findings .finding")).to_contain_text("careless")

@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.e2e.conftest import free_port, start_dev_app
+from tests.support.dev_app import free_port, start_dev_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

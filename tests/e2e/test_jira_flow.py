@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DevApp, five_whys, start_dev_app
 from tests.fakes.jira import FakeJira
+from tests.support.dev_app import DevApp, five_whys, start_dev_app
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
 ITEMS = [
@@ -110,9 +110,8 @@ def test_publishing_opens_one_ticket_per_item_with_its_fields(app: DevApp, jira:
             assert fields["assignee"]["emailAddress"] == owner
 
 
-def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(
-    app: DevApp, jira: FakeJira
-) -> None:
+@pytest.mark.usefixtures("jira")
+def test_an_owner_jira_does_not_know_leaves_the_ticket_unassigned_and_says_why(app: DevApp) -> None:
     incident_id = published_review(app)
     items = tickets_of(app, incident_id, 3)
     erin = next(i for i in items if i["owner"] == "erin@example.com")

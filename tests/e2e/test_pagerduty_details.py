@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import DevApp, start_dev_app
 from tests.fakes.pagerduty import FakePagerDuty, build_resolved_event
+from tests.support.dev_app import DevApp, start_dev_app
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import DevApp, five_whys, resolved_event
+from tests.support.dev_app import DevApp, five_whys, resolved_event
+from workflows.ids import review_workflow_id
 
 
 def new_id() -> str:
@@ -24,7 +25,7 @@ def test_signed_resolved_webhook_opens_a_review(dev_app: DevApp) -> None:
     incident_id = new_id()
     response = dev_app.send_pagerduty_resolved(incident_id)
     assert response.status_code == 202, response.text
-    assert response.json()["workflow_id"] == f"postmortem-{incident_id}"
+    assert response.json()["workflow_id"] == review_workflow_id(incident_id)
     review = dev_app.wait_for(lambda: dev_app.review(incident_id))
     assert review["incident"]["title"] == "Checkout API returned 503s"
     assert review["phase"] == "drafting"

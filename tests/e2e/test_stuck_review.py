@@ -15,9 +15,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from tests.api.site import hidden
-from tests.e2e.conftest import DevApp
-from tests.harness import eventually
+from tests.support.dev_app import DevApp
+from tests.support.harness import eventually
+from tests.support.site import hidden
 
 INCIDENT = "PSTUCK1"
 WORKFLOW_ID = f"postmortem-{INCIDENT}"

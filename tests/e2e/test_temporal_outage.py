@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DevApp, resolved_event, start_dev_app
+from tests.support.dev_app import DevApp, resolved_event, start_dev_app
+from workflows.ids import review_workflow_id
 
 
 def temporal_pid(dev_pid: int) -> int:
@@ -51,6 +52,6 @@ def test_webhook_answers_503_while_temporal_hangs_and_the_retry_succeeds(
         ),
         timeout=30,
     )
-    assert retried.json()["workflow_id"] == f"postmortem-{incident_id}"
+    assert retried.json()["workflow_id"] == review_workflow_id(incident_id)
     review = outage_app.wait_for(lambda: outage_app.review(incident_id))
     assert review["incident"]["id"] == incident_id

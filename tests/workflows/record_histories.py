@@ -27,12 +27,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.metadata
 import logging
 import os
 import sys
 import tempfile
 import time
+import tomllib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,39 +41,51 @@ from pathlib import Path
 from typing import Any, Literal
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateStage
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
-from tests.conftest import binary
+from followthrough.settings import Settings
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp
-from tests.harness import FIVE_WHYS, close_ticket, incident, item, local_worker, settings_for
-from tests.scenarios import six_week_review
+from tests.support.harness import (
+    FIVE_WHYS,
+    close_ticket,
+    incident,
+    item,
+    local_worker,
+    settings_for,
+)
+from tests.support.scenarios import six_week_review
+from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.contracts import (
+    ActionItemRevision,
+    ActionItemWithdrawal,
+    DigestInput,
+    DropRequest,
+    PostmortemInput,
+    ReplanRequest,
+    ReviewOutcome,
+    TicketEvent,
+)
 from workflows.digest import DigestWorkflow
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     ActionItemDraft,
-    DigestInput,
-    DropRequest,
     FollowUpOutcome,
     FollowUpRecord,
     FollowUpStatus,
     ItemStatus,
-    PostmortemInput,
     PublishRequest,
     RemoveActionItem,
-    ReplanRequest,
-    ReviewOutcome,
-    TicketEvent,
     WentWell,
 )
 
@@ -87,8 +99,10 @@ Review = WorkflowHandle[PostmortemWorkflow, ReviewOutcome]
 
 
 def version() -> str:
-    """The Followthrough version that records (the folder name under ``histories/``)."""
-    return importlib.metadata.version("followthrough")
+    """The Followthrough version that records (the folder name under ``histories/``): the
+    checkout's ``pyproject.toml``, so an editable install never records under a stale number."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    return str(project["project"]["version"])
 
 
 # --- what a scenario gets ------------------------------------------------------------------------
@@ -157,21 +171,21 @@ class Recording:
     async def save_review(self, incident_id: str, items: list[str] | None = None) -> None:
         """The review's history and those of its ``items`` (default: every item workflow it
         started, which asks the review: its worker must still run)."""
-        review = self.client.get_workflow_handle_for(
-            PostmortemWorkflow.run, f"postmortem-{incident_id}"
+        review: Review = self.client.get_workflow_handle_for(
+            PostmortemWorkflow.run, review_workflow_id(incident_id)
         )
         if items is None:
             items = (await review.query(PostmortemWorkflow.status)).state.started_items
         await self.save(review.id, "postmortem")
         for item_id in items:
-            await self.save(child_id(incident_id, item_id), f"action-item-{item_id}")
+            await self.save(item_workflow_id(incident_id, item_id), f"action-item-{item_id}")
 
     async def start(self, incident_id: str, policy: Policy, **incident_fields: Any) -> Review:
         """Start a review (resolved now: ``t0``): as the webhook does on the dev server (search attributes set), plainly
         on the time-skipping server (which has no custom search attributes)."""
         self.t0 = await self.now()
         found = incident(incident_id, self.t0).model_copy(update=incident_fields)
-        workflow_id = f"postmortem-{incident_id}"
+        workflow_id = review_workflow_id(incident_id)
         if self.server == "time-skipping":
             return await self.client.start_workflow(
                 PostmortemWorkflow.run,
@@ -212,7 +226,7 @@ class Recording:
         return LocalTracker(self.settings.tracker_file, self.settings.base_url)
 
     def child(self, incident_id: str, item_id: str) -> WorkflowHandle[Any, Any]:
-        return self.client.get_workflow_handle(child_id(incident_id, item_id))
+        return self.client.get_workflow_handle(item_workflow_id(incident_id, item_id))
 
 
 def drafts(
@@ -253,6 +267,8 @@ def compressed(policy: Policy) -> Policy:
     )
 
 
+#: The marker Temporal records for ``workflow.patched``.
+PATCH_MARKER = "core_patch"
 #: Reconcile daily rather than every 6 hours, to keep histories readable.
 DAILY = Policy(action_items=ActionItemPolicy(reconcile_every=DAY))
 #: Reconcile so rarely that only the live checks before a message can notice a closed ticket.
@@ -421,6 +437,86 @@ async def item_dropped(rec: Recording) -> None:
     await child.result()
     await rec.sleep(2)
     await rec.save_review(incident_id)
+
+
+async def item_revised_and_withdrawn(rec: Recording) -> None:
+    """Items changed and taken out through the review (the API's PATCH and DELETE): while
+    drafting one is revised and one removed; once published one is re-planned and one dropped,
+    each forwarded to the item's workflow."""
+    incident_id = "RREVISE"
+    review = await rec.start(incident_id, DAILY)
+    t0 = rec.t0
+    await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    for draft in drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20), (OWNERS[2], 20)):
+        await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await review.execute_update(
+        PostmortemWorkflow.revise_action_item,
+        ActionItemRevision(id="1", title="Cap pool size at 10 in the service template"),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.withdraw_action_item, ActionItemWithdrawal(id="3")
+    )
+    for draft in drafts(t0, DAY, (OWNERS[2], 25)):
+        await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await rec.publish(review, [])
+    await rec.ticket_key(review, "4")
+    await rec.sleep(2.5)
+    await review.execute_update(
+        PostmortemWorkflow.revise_action_item,
+        ActionItemRevision(
+            id="1", due=(t0 + 30 * DAY).isoformat(), reason="Waiting on the new base image."
+        ),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.withdraw_action_item,
+        ActionItemWithdrawal(id="4", reason="Superseded by PR 41."),
+    )
+    await rec.sleep(3)
+    await rec.save_review(incident_id)
+
+
+async def decided_while_items_start(rec: Recording) -> None:
+    """A re-plan and a drop sent as soon as the publish is accepted (a PATCH and a DELETE right
+    after publishing), landing while the items' workflows are starting: once started, each hears
+    what was decided (patch ``item-decisions-during-its-start``). The race is timing: fresh
+    reviews are tried until one history shows the patch (at most 30)."""
+    policy = policy_for(rec, DAILY)
+    for attempt in range(30):
+        incident_id = f"RSTARTRACE{attempt:02d}"
+        review = await rec.start(incident_id, policy)
+        await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+        for draft in drafts(rec.t0, rec.day, (OWNERS[0], 20), (OWNERS[1], 20)):
+            await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+        await review.execute_update(
+            PostmortemWorkflow.add_went_well, WentWell(text="The rollback took two minutes.")
+        )
+        published = await review.start_update(
+            PostmortemWorkflow.publish,
+            PublishRequest(),
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        )
+        await review.execute_update(
+            PostmortemWorkflow.revise_action_item,
+            ActionItemRevision(
+                id="1", due=(rec.t0 + 30 * rec.day).isoformat(), reason="Waiting on the base image."
+            ),
+        )
+        await review.execute_update(
+            PostmortemWorkflow.withdraw_action_item,
+            ActionItemWithdrawal(id="2", reason="Superseded by PR 41."),
+        )
+        await published.result()
+        await rec.ticket_key(review, "1")
+        history = await review.fetch_history()
+        if any(
+            e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
+            for e in history.events
+            if e.HasField("marker_recorded_event_attributes")
+        ):
+            await rec.sleep(1)
+            await rec.save_review(incident_id)
+            return
+    raise RuntimeError("no attempt landed an update while an item's workflow was starting")
 
 
 async def item_replanned(rec: Recording) -> None:
@@ -705,6 +801,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("follow-up-drop", "time-skipping", follow_up_drop),
     Scenario("item-dropped", "time-skipping", item_dropped),
     Scenario("item-replanned", "time-skipping", item_replanned),
+    Scenario("item-revised-and-withdrawn", "time-skipping", item_revised_and_withdrawn),
+    Scenario("decided-while-items-start", "dev", decided_while_items_start),
     Scenario("escalation-ladder", "time-skipping", escalation_ladder),
     Scenario("live-check-closed", "time-skipping", live_check_closed),
     Scenario("reconciliation-closed", "time-skipping", reconciliation_closed),

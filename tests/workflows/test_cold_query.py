@@ -1,6 +1,6 @@
 """A query that meets a worker rebuilding a review must not leave a history that cannot replay.
 
-The race the soak found (issue 15, worker_runtime.py): the review waits on its draft-deadline
+The race the soak found (issue 15, followthrough/worker_runtime.py): the review waits on its draft-deadline
 timer on worker A; A is SIGKILLed; a query is dispatched (no workflow task is pending, so it goes
 straight to A's sticky queue, then to the normal one); the timer fires meanwhile. Worker B takes
 the query first, with a history that ends in the TimerFired event, and the SDK core applies that
@@ -25,11 +25,11 @@ from temporalio.worker import Replayer, Worker
 
 from api.metrics import REGISTRY
 from api.starter import start_review
-from connectors.settings import Settings
-from tests.harness import eventually, incident, outbox, settings_for
-from tests.processes import start_worker, wait_for_line
+from followthrough.settings import Settings
+from followthrough.worker_runtime import STALE_ACTIVATION
+from tests.support.harness import eventually, incident, outbox, settings_for
+from tests.support.processes import start_worker, wait_for_line
 from worker import WORKFLOWS, build_worker, workflow_runner
-from worker_runtime import STALE_ACTIVATION
 from workflows.policy import Policy, ReviewPolicy
 from workflows.postmortem import PostmortemWorkflow
 

@@ -13,13 +13,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from tests.conftest import binary
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.contracts import TicketEvent
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import ItemStatus, PublishRequest, TicketEvent, WentWell
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import ItemStatus, PublishRequest, WentWell
 
 
 @pytest_asyncio.fixture
@@ -48,7 +50,7 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
     async with local_worker(client, settings):
         now = await short_history_env.get_current_time()
         await start_review(client, settings, Policy(), incident("PCAN", now))
-        handle = client.get_workflow_handle("postmortem-PCAN")
+        handle = client.get_workflow_handle(review_workflow_id("PCAN"))
         first_run = (await handle.describe()).run_id
         await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
         for owner, rc in (("carol@example.com", "rc1"), ("dave@example.com", "rc2")):
@@ -68,8 +70,8 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
         status = await handle.query(PostmortemWorkflow.status)
         assert len(status.state.went_well) == 16
         assert status.state.started_items == ["1", "2"]
-        for n in ("1", "2"):
-            child = await client.get_workflow_handle(child_id("PCAN", n)).describe()
+        for item_id in ("1", "2"):
+            child = await client.get_workflow_handle(item_workflow_id("PCAN", item_id)).describe()
             assert child.status == WorkflowExecutionStatus.RUNNING
 
         async def ticket_key() -> str:
@@ -80,7 +82,7 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
 
         key = await eventually(ticket_key)
         LocalTracker(settings.tracker_file, settings.base_url).set_done(key, True)
-        await client.get_workflow_handle(child_id("PCAN", "1")).signal(
+        await client.get_workflow_handle(item_workflow_id("PCAN", "1")).signal(
             ActionItemWorkflow.ticket_closed, TicketEvent(key=key)
         )
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -29,29 +30,28 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
-from tests.conftest import binary
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from followthrough.settings import Settings
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from tests.support.temporal import binary
 from worker import ensure_digest_schedule
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
-from workflows.digest import DIGEST_SCHEDULE_ID, DigestWorkflow
+from workflows.contracts import DigestInput, DropRequest, ReviewOutcome, TicketEvent
+from workflows.digest import DigestWorkflow
 from workflows.figures import NO_TEAM, build_digest
+from workflows.ids import DIGEST_SCHEDULE_ID, incident_id_of, item_workflow_id
 from workflows.messages import DigestTeam
 from workflows.policy import ActionItemPolicy, DigestPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import (
-    ActionItem,
-    DigestInput,
-    DropRequest,
-    ItemStatus,
-    Phase,
-    PublishRequest,
-    ReviewOutcome,
-    TicketEvent,
-    WentWell,
-    parse_due,
-)
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import ActionItem, ItemStatus, Phase, PublishRequest, WentWell, parse_due
 from workflows.steps import ReviewRow
 
 DAY = timedelta(days=1)
@@ -222,7 +222,9 @@ async def publish_review(
     )
     started = await start_review(env.client, settings, POLICY, found)
     assert started["started"]
-    handle = env.client.get_workflow_handle_for(PostmortemWorkflow.run, started["workflow_id"])
+    handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome] = env.client.get_workflow_handle_for(
+        PostmortemWorkflow.run, started["workflow_id"]
+    )
     await handle.execute_update(PostmortemWorkflow.submit_five_whys, ONE_CAUSE)
     now = await env.get_current_time()
     for n, due in enumerate(dues, start=1):
@@ -259,8 +261,15 @@ async def close_ticket(
 
     key = await eventually(ticket)
     tracker.set_done(key, True)
-    child = client.get_workflow_handle(child_id(handle.id.removeprefix("postmortem-"), item_id))
+    child = client.get_workflow_handle(item_workflow_id(incident_of(handle), item_id))
     await child.signal(ActionItemWorkflow.ticket_closed, TicketEvent(key=key))
+
+
+def incident_of(handle: WorkflowHandle[Any, Any]) -> str:
+    """The incident of a review's workflow handle."""
+    incident_id = incident_id_of(handle.id)
+    assert incident_id is not None, handle.id
+    return incident_id
 
 
 async def drop_item(
@@ -271,8 +280,8 @@ async def drop_item(
         assert item_id in state.started_items
 
     await eventually(started)
-    child = client.get_workflow_handle_for(
-        ActionItemWorkflow.run, child_id(handle.id.removeprefix("postmortem-"), item_id)
+    child: WorkflowHandle[ActionItemWorkflow, ActionItem] = client.get_workflow_handle_for(
+        ActionItemWorkflow.run, item_workflow_id(incident_of(handle), item_id)
     )
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded."))
 

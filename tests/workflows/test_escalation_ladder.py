@@ -20,8 +20,8 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
-from tests.harness import (
+from followthrough.settings import Settings
+from tests.support.harness import (
     FIVE_WHYS,
     Sent,
     close_ticket,
@@ -32,19 +32,11 @@ from tests.harness import (
     settings_for,
 )
 from workflows.action_item import ActionItemWorkflow
+from workflows.contracts import PostmortemInput, ReplanRequest, ReviewOutcome
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow, child_id
-from workflows.review import (
-    ActionItem,
-    ItemOutcome,
-    ItemStatus,
-    Phase,
-    PostmortemInput,
-    PublishRequest,
-    ReplanRequest,
-    ReviewOutcome,
-    WentWell,
-)
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import ActionItem, ItemOutcome, ItemStatus, Phase, PublishRequest, WentWell
 
 DAY = timedelta(days=1)
 LADDER = ActionItemPolicy(
@@ -91,7 +83,7 @@ class Review:
 
     def child(self, item_id: str) -> WorkflowHandle[ActionItemWorkflow, ActionItem]:
         return self.env.client.get_workflow_handle_for(
-            ActionItemWorkflow.run, child_id(self.incident_id, item_id)
+            ActionItemWorkflow.run, item_workflow_id(self.incident_id, item_id)
         )
 
     def comments(self, key: str) -> list[str]:
@@ -123,7 +115,7 @@ async def published_review(
     """
     settings = settings_for(tmp_path)
     client = env.client
-    workflow_id = f"postmortem-{incident_id}"
+    workflow_id = review_workflow_id(incident_id)
     async with local_worker(client, settings):
         t0 = await env.get_current_time()
         handle = await client.start_workflow(
@@ -160,7 +152,11 @@ async def published_review(
                 t0,
             )
         finally:
-            for wf_id in (workflow_id, child_id(incident_id, "1"), child_id(incident_id, "2")):
+            for wf_id in (
+                workflow_id,
+                item_workflow_id(incident_id, "1"),
+                item_workflow_id(incident_id, "2"),
+            ):
                 with contextlib.suppress(RPCError):
                     await client.get_workflow_handle(wf_id).terminate("test finished")
 

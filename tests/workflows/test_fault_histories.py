@@ -31,8 +31,8 @@ from temporalio.worker import (
     WorkflowRunner,
 )
 
+from followthrough.worker_runtime import WrappedInstance, WrappingRunner
 from worker import WORKFLOWS, workflow_runner
-from worker_runtime import WrappedInstance, WrappingRunner
 
 FAULTS = Path(__file__).parent / "faults"
 TASK_STARTED = "EVENT_TYPE_WORKFLOW_TASK_STARTED"
@@ -79,7 +79,11 @@ class Recorder(WrappingRunner):
         super().__init__(workflow_runner())
         self.seen = list[Seen]()
 
-    def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:
+    def wrap(
+        self,
+        instance: WorkflowInstance,
+        det: WorkflowInstanceDetails,  # noqa: ARG002 (the recording needs no details)
+    ) -> WorkflowInstance:
         return _Recording(instance, self.seen)
 
 

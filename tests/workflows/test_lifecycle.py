@@ -14,8 +14,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from tests.harness import Sent, outbox, settings_for
-from tests.scenarios import SIX_WEEK_POLICY, six_week_review
+from tests.support.harness import Sent, outbox, settings_for
+from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
 from workflows.review import ItemOutcome, ItemStatus, Phase
 
 FACILITATOR = SIX_WEEK_POLICY.defaults.facilitator
@@ -84,4 +84,3 @@ async def test_six_week_review_runs_from_resolution_to_close(
     assert "**Closed**" in doc and "done_late" in doc
     report = {"wall_seconds": round(run.wall_seconds, 2), "history_events": len(history.events)}
     (tmp_path / "lifecycle.json").write_text(json.dumps(report))
-    print(f"\nlifecycle: {report}")

@@ -20,10 +20,12 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakes.smtp import FakeSmtp, Received
-from tests.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
+from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
 from workflows.codes import Code
+from workflows.contracts import PostmortemInput, ReviewOutcome
+from workflows.ids import review_workflow_id
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import Incident, PostmortemInput, ReviewOutcome
+from workflows.review import Incident
 
 FACILITATOR = "facilitator@example.com"
 RESPONDERS = ["alice@example.com", "bob@example.com"]
@@ -60,7 +62,7 @@ async def review_over_smtp(
         handle = await env.client.start_workflow(
             PostmortemWorkflow.run,
             PostmortemInput(incident=found, review_url=f"http://review.test/reviews/{found.id}"),
-            id=f"postmortem-{found.id}",
+            id=review_workflow_id(found.id),
             task_queue=settings.task_queue,
         )
         try:

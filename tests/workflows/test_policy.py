@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from workflows.deadlines import follow_up_start
 from workflows.policy import Policy, PolicyError, parse_policy
-from workflows.review import Incident, due_day, follow_up_start, needs_review, parse_due
+from workflows.review import Incident, due_day, needs_review, parse_due
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "followthrough.example.toml"
 

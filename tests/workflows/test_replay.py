@@ -23,9 +23,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from api.metrics import REGISTRY
+from followthrough.worker_runtime import StaleActivationGuard
 from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
 from worker import WORKFLOWS, workflow_runner
-from worker_runtime import StaleActivationGuard
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.postmortem import SEARCH_ATTRIBUTES_ON_CHANGE_PATCH
 

@@ -14,22 +14,29 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from connectors.local_tracker import LocalTracker
-from connectors.settings import Settings
+from followthrough.settings import Settings
 from tests.fakes.jira import FakeJira
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
 from workflows.action_item import ActionItemWorkflow
+from workflows.contracts import PostmortemInput, ReviewOutcome, TicketEvent
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy
-from workflows.postmortem import PostmortemWorkflow, child_id
+from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     FollowUpOutcome,
     FollowUpRecord,
     FollowUpStatus,
     ItemStatus,
     Phase,
-    PostmortemInput,
     PublishRequest,
-    ReviewOutcome,
-    TicketEvent,
     WentWell,
 )
 
@@ -75,7 +82,7 @@ async def start(env: WorkflowEnvironment, settings: Settings, name: str) -> Runn
             policy=Policy(),
             review_url=f"http://review.test/reviews/{incident_id}",
         ),
-        id=f"postmortem-{incident_id}",
+        id=review_workflow_id(incident_id),
         task_queue=settings.task_queue,
     )
     return Running(env, settings, handle, t0, incident_id)
@@ -149,7 +156,7 @@ async def test_a_deleted_ticket_is_marked_and_the_facilitator_told(review: Runni
         return first.ticket.key
 
     key = await eventually(opened)
-    child = review.env.client.get_workflow_handle(child_id(review.incident_id, "1"))
+    child = review.env.client.get_workflow_handle(item_workflow_id(review.incident_id, "1"))
     await child.signal(ActionItemWorkflow.ticket_deleted, TicketEvent(key=key, event_id="d1"))
 
     async def flagged() -> None:
@@ -167,7 +174,7 @@ async def test_a_deleted_ticket_is_marked_and_the_facilitator_told(review: Runni
 async def test_a_duplicate_ticket_event_changes_nothing_twice(review: Running) -> None:
     await review.publish(("carol@example.com", 20), ("dave@example.com", 20))
     await review.env.sleep(DAY)
-    child = review.env.client.get_workflow_handle(child_id(review.incident_id, "1"))
+    child = review.env.client.get_workflow_handle(item_workflow_id(review.incident_id, "1"))
     closed = TicketEvent(key="LOCAL-1", event_id="closed:7")
     await child.signal(ActionItemWorkflow.ticket_closed, closed)
     await child.signal(

@@ -18,16 +18,23 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from workflows.contracts import PostmortemInput, ReviewOutcome
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     FiveWhys,
     FollowUpRecord,
-    PostmortemInput,
     PublishRequest,
     RemoveActionItem,
-    ReviewOutcome,
     WentWell,
 )
 
@@ -41,6 +48,14 @@ class Review:
         status = await self.handle.query(PostmortemWorkflow.status)
         history = await self.handle.fetch_history()
         return status.state.model_dump_json(), len(history.events)
+
+    async def add_an_item_per_root_cause(self) -> None:
+        now = await self.env.get_current_time()
+        for owner, rc in (("alice@example.com", "rc1"), ("bob@example.com", "rc2")):
+            await self.handle.execute_update(
+                PostmortemWorkflow.add_action_item,
+                item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc),
+            )
 
     async def rejected_codes(self, update: Any, arg: Any) -> set[str]:
         with pytest.raises(WorkflowUpdateFailedError) as failure:
@@ -132,12 +147,7 @@ async def test_publish_lists_what_blocks_it(review: Review) -> None:
 
 
 async def test_blaming_went_well_blocks_publish_until_an_override_is_given(review: Review) -> None:
-    now = await review.env.get_current_time()
-    for owner, rc in (("alice@example.com", "rc1"), ("bob@example.com", "rc2")):
-        await review.handle.execute_update(
-            PostmortemWorkflow.add_action_item,
-            item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc),
-        )
+    await review.add_an_item_per_root_cause()
     await review.handle.execute_update(
         PostmortemWorkflow.add_went_well,
         WentWell(text="Bob should have paged earlier but we recovered."),
@@ -148,6 +158,32 @@ async def test_blaming_went_well_blocks_publish_until_an_override_is_given(revie
     assert codes == {"blame_findings_open"}
     published = await review.handle.execute_update(
         PostmortemWorkflow.publish, PublishRequest(blame_override="Quoted from the responder.")
+    )
+    assert published.phase == "tracking"
+
+
+async def test_a_symptom_root_cause_is_accepted_listed_and_blocks_publish_until_overridden(
+    review: Review,
+) -> None:
+    symptom_cause = FIVE_WHYS.root_causes[0].model_copy(
+        update={"statement": "The API pods crashed."}
+    )
+    chain = FIVE_WHYS.model_copy(update={"root_causes": [symptom_cause, FIVE_WHYS.root_causes[1]]})
+    await review.handle.execute_update(PostmortemWorkflow.submit_five_whys, chain)
+    await review.add_an_item_per_root_cause()
+    await review.handle.execute_update(
+        PostmortemWorkflow.add_went_well, WentWell(text="Paging took two minutes.")
+    )
+    status = await review.handle.query(PostmortemWorkflow.status)
+    assert [(f.kind, f.field) for f in status.findings] == [
+        ("symptom", "five_whys.root_causes.0.statement")
+    ]
+    assert [b.code for b in status.publish_blockers] == ["symptom_findings_open"]
+    codes = await review.rejected_codes(PostmortemWorkflow.publish, PublishRequest())
+    assert codes == {"symptom_findings_open"}
+    published = await review.handle.execute_update(
+        PostmortemWorkflow.publish,
+        PublishRequest(blame_override="The crash is the condition the items remove."),
     )
     assert published.phase == "tracking"
 

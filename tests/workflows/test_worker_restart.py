@@ -13,12 +13,21 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
-from tests.conftest import binary
-from tests.harness import FIVE_WHYS, eventually, incident, item, local_worker, outbox, settings_for
+from tests.support.harness import (
+    FIVE_WHYS,
+    eventually,
+    incident,
+    item,
+    local_worker,
+    outbox,
+    settings_for,
+)
+from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.ids import review_workflow_id
 from workflows.policy import ActionItemPolicy, FollowUpPolicy, Policy
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import PublishRequest, ReviewStatus, WentWell
+from workflows.review import PublishRequest, WentWell
 
 POLICY = Policy(
     follow_up=FollowUpPolicy(after=timedelta(hours=1), invite_ahead=timedelta(minutes=5)),
@@ -59,7 +68,7 @@ async def test_review_continues_on_a_new_worker_without_duplicates(
     async with local_worker(client, settings):
         now = await sqlite_env.get_current_time()
         await start_review(client, settings, POLICY, incident("PRESTART", now))
-        handle = client.get_workflow_handle("postmortem-PRESTART")
+        handle = client.get_workflow_handle(review_workflow_id("PRESTART"))
         await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
         for owner, root in (("carol@example.com", "rc1"), ("dave@example.com", "rc2")):
             draft = item(
@@ -87,7 +96,7 @@ async def test_review_continues_on_a_new_worker_without_duplicates(
 
         await eventually(caught_up, timeout=30)
         await asyncio.sleep(2)  # a further reconcile round must not resend anything
-        status = await handle.query(PostmortemWorkflow.status, result_type=ReviewStatus)
+        status = await handle.query(PostmortemWorkflow.status)
 
     kinds = sorted(s.kind for s in outbox(settings))
     # Deadlines passed while no worker ran fire once each on the new worker; the reminder is

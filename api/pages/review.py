@@ -1,0 +1,289 @@
+"""A review's page ``/reviews/{id}`` (five whys, action items, what went well, publish), the forms
+it posts, and its document ``/reviews/{id}/document``. Every form works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api import reviews
+from api.pages import session as auth
+from api.pages.common import (
+    PageRoute,
+    dev_tracker,
+    form_session,
+    redirect,
+    render,
+    review_path,
+    review_session,
+    violations_of,
+)
+from api.pages.forms import (
+    FiveWhysForm,
+    FormErrors,
+    item_draft,
+    item_findings,
+    item_form,
+    prefixed,
+    remap_indices,
+)
+from api.views import review_view
+from connectors.documents import MarkdownDocuments
+from connectors.errors import ConnectorError
+from connectors.local_tracker import LocalTracker
+from followthrough.settings import Settings
+from workflows.contracts import ActionItemWithdrawal
+from workflows.postmortem import PostmortemWorkflow
+from workflows.review import Phase, PublishRequest, WentWell
+
+__all__ = ["SAVED_MESSAGES", "SAVED_SECTIONS", "router", "saved", "ticket_states"]
+
+#: Where each confirmation is shown: the section the redirect scrolls to.
+SAVED_SECTIONS = {
+    "five_whys": "five-whys",
+    "item": "action-items",
+    "removed": "action-items",
+    "went_well": "went-well",
+    "published": "top",
+    "closed": "action-items",
+    "follow_up": "agenda",
+}
+SAVED_MESSAGES = {
+    "five_whys": "The five whys are saved.",
+    "item": "Action item added.",
+    "removed": "Action item removed.",
+    "went_well": "Added to what went well.",
+    "published": "Published. Each action item becomes a ticket within seconds; reminders and the "
+    "follow-up meeting are scheduled.",
+    "closed": "Ticket closed. The item's workflow has been told.",
+    "follow_up": "Follow-up recorded.",
+}
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
+def saved(incident_id: str, what: str, suffix: str = "") -> Response:
+    """Back to the page after an accepted form, scrolled to the confirmation."""
+    section = SAVED_SECTIONS.get(what, "top")
+    return redirect(review_path(incident_id, suffix) + f"?saved={what}#{section}")
+
+
+def ticket_states(request: Request, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Live ticket status from the local tracker (Jira items show their last reported state)."""
+    tracker: LocalTracker | None = request.app.state.local_tracker
+    out: dict[str, dict[str, Any]] = {}
+    if tracker is None:
+        return out
+    for item in items:
+        ticket = item.get("ticket")
+        if not ticket:
+            continue
+        try:
+            state = tracker.ticket_state(ticket["key"])
+        except (OSError, ValueError, ConnectorError):
+            continue
+        out[item["id"]] = {"status": state.status, "done": state.done, "deleted": state.deleted}
+    return out
+
+
+def _findings_by_field(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        out.setdefault(str(finding.get("field") or ""), []).append(finding)
+    return out
+
+
+async def _review_page(
+    request: Request,
+    session: auth.WebSession,
+    incident_id: str,
+    *,
+    five: FiveWhysForm | None = None,  # rows as typed (already padded); None: from the review
+    new_item: dict[str, str] | None = None,
+    new_went_well: str = "",
+    blame_override: str | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    review = review_view(await reviews.fetch_status(request, incident_id)).model_dump(mode="json")
+    responders = [p["name"] for p in review["incident"]["responders"]]
+    findings = _findings_by_field(review["findings"])
+    drafting = review["phase"] == Phase.DRAFTING.value
+    if five is not None:
+        findings = {k: v for k, v in findings.items() if not k.startswith("five_whys.")}
+        findings.update(five.findings(responders))
+    else:
+        five = FiveWhysForm.from_review(review)
+        five = five.padded() if drafting else five
+    item_values = new_item or {"priority": "medium"}
+    if new_item is not None:
+        findings.update(item_findings(new_item, responders, "new_item."))
+    shown = request.query_params.get("saved", "")
+    return render(
+        request,
+        "review.html",
+        {
+            "r": review,
+            "incident_id": incident_id,
+            "five": five,
+            "new_item": item_values,
+            "new_went_well": new_went_well,
+            "blame_override": review["blame_override"]
+            if blame_override is None
+            else blame_override,
+            "errors": errors or FormErrors(),
+            "findings": findings,
+            "responders": responders,
+            "tickets": ticket_states(request, review["action_items"]),
+            "saved": SAVED_MESSAGES.get(shown, ""),
+            "saved_section": SAVED_SECTIONS.get(shown, "top"),
+            "drafting": drafting,
+            "can_close": dev_tracker(request),
+            "full_session": session.full,
+        },
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/reviews/{incident_id}")
+async def review_page(request: Request, incident_id: str) -> Response:
+    session = review_session(request, incident_id)
+    return await _review_page(request, session, incident_id)
+
+
+@router.post("/reviews/{incident_id}/five-whys")
+async def post_five_whys(request: Request, incident_id: str) -> Response:
+    session, form = await form_session(request, incident_id)
+    typed = FiveWhysForm.from_form(form)
+    action = str(form.get("action", "save"))
+    if action in ("add_why", "add_root_cause"):
+        rows = typed.padded(
+            extra_why=1 if action == "add_why" else 0,
+            extra_root_cause=1 if action == "add_root_cause" else 0,
+        )
+        return await _review_page(request, session, incident_id, five=rows)
+    model, found, why_rows, cause_rows = typed.to_model()
+    if model is not None:
+        refused = await violations_of(
+            reviews.update_review(request, incident_id, PostmortemWorkflow.submit_five_whys, model)
+        )
+        if refused is None:
+            return saved(incident_id, "five_whys")
+        found = remap_indices(remap_indices(refused, "whys", why_rows), "root_causes", cause_rows)
+    return await _review_page(
+        request,
+        session,
+        incident_id,
+        five=typed.padded(),
+        errors=FormErrors("five_whys", found),
+        status_code=422,
+    )
+
+
+@router.post("/reviews/{incident_id}/action-items")
+async def post_action_item(request: Request, incident_id: str) -> Response:
+    session, form = await form_session(request, incident_id)
+    values = item_form(form)
+    draft, local = item_draft(values)
+    errors = prefixed(local, "new_item.")
+    if draft is not None:
+        refused = await violations_of(reviews.add_action_item(request, incident_id, draft))
+        if refused is None:
+            return saved(incident_id, "item")
+        errors = prefixed(refused, "new_item.")
+    return await _review_page(
+        request,
+        session,
+        incident_id,
+        new_item=values,
+        errors=FormErrors("new_item", errors),
+        status_code=422,
+    )
+
+
+@router.post("/reviews/{incident_id}/action-items/{item_id}/remove")
+async def post_remove_item(request: Request, incident_id: str, item_id: str) -> Response:
+    session, _ = await form_session(request, incident_id)
+    refused = await violations_of(
+        reviews.update_review(
+            request,
+            incident_id,
+            PostmortemWorkflow.withdraw_action_item,
+            ActionItemWithdrawal(id=item_id),
+        )
+    )
+    if refused is None:
+        return saved(incident_id, "removed")
+    return await _review_page(
+        request,
+        session,
+        incident_id,
+        errors=FormErrors("items", prefixed(refused, f"action_items.{item_id}.")),
+        status_code=422,
+    )
+
+
+@router.post("/reviews/{incident_id}/went-well")
+async def post_went_well(request: Request, incident_id: str) -> Response:
+    session, form = await form_session(request, incident_id)
+    text = str(form.get("text", ""))
+    refused = await violations_of(
+        reviews.update_review(
+            request, incident_id, PostmortemWorkflow.add_went_well, WentWell(text=text)
+        )
+    )
+    if refused is None:
+        return saved(incident_id, "went_well")
+    return await _review_page(
+        request,
+        session,
+        incident_id,
+        new_went_well=text,
+        errors=FormErrors("new_went_well", prefixed(refused, "new_went_well.")),
+        status_code=422,
+    )
+
+
+@router.post("/reviews/{incident_id}/publish")
+async def post_publish(request: Request, incident_id: str) -> Response:
+    session, form = await form_session(request, incident_id)
+    override = str(form.get("blame_override", "")).strip()
+    refused = await violations_of(
+        reviews.update_review(
+            request,
+            incident_id,
+            PostmortemWorkflow.publish,
+            PublishRequest(blame_override=override or None),
+        )
+    )
+    if refused is None:
+        return saved(incident_id, "published")
+    return await _review_page(
+        request,
+        session,
+        incident_id,
+        blame_override=override,
+        errors=FormErrors("publish", refused),
+        status_code=422,
+    )
+
+
+@router.get("/reviews/{incident_id}/document")
+async def document_page(request: Request, incident_id: str) -> Response:
+    session = review_session(request, incident_id)
+    status = await reviews.fetch_status(request, incident_id)
+    settings: Settings = request.app.state.settings
+    text = MarkdownDocuments(settings.documents_dir, settings.base_url).read(incident_id)
+    return render(
+        request,
+        "document.html",
+        {
+            "r": review_view(status).model_dump(mode="json"),
+            "incident_id": incident_id,
+            "text": text,
+        },
+        session=session,
+    )

@@ -1,0 +1,150 @@
+"""The one settings object of a Followthrough process: environment variables prefixed
+``FOLLOWTHROUGH_``.
+
+It lives with the process entry: the entry reads it and hands each connector only what that
+connector needs (see :mod:`followthrough.wiring`); the API reads it for its own knobs. Validated
+at start-up; a bad value stops the process with an error naming the variable. Secrets are
+``SecretStr`` so they never print in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from connectors.links import LinkSecretMissing, link_secret
+
+__all__ = ["DEFAULT_TASK_QUEUE", "Settings", "SettingsError", "load_settings"]
+
+DEFAULT_TASK_QUEUE = "followthrough"
+
+
+class Settings(BaseSettings):
+    """Every knob of a Followthrough process. Unset integrations fall back to local defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FOLLOWTHROUGH_", extra="ignore", env_ignore_empty=True
+    )
+
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="Temporal frontend host:port."
+    )
+    temporal_namespace: str = Field(default="default", description="Temporal namespace.")
+    temporal_api_key: SecretStr | None = Field(default=None, description="Temporal Cloud API key.")
+    temporal_tls: bool = Field(default=False, description="Use TLS to reach Temporal.")
+    task_queue: str = Field(default=DEFAULT_TASK_QUEUE, description="Task queue of the worker.")
+    max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Reviews kept in worker memory (~400 KB each); evicted ones replay on their "
+        "next event. Default 1000, the SDK's.",
+    )
+
+    http_host: str = Field(default="127.0.0.1", description="API bind address.")
+    http_port: int = Field(default=8080, ge=0, le=65535, description="API port.")
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port (on HTTP_HOST) where `followthrough worker` serves its Prometheus "
+        "/metrics (workflow-task failures by workflow type); unset: none. `dev` needs none: its "
+        "API's /metrics has them.",
+    )
+    public_url: str | None = Field(
+        default=None, description="Base URL people open; default http://HOST:PORT."
+    )
+    api_token: SecretStr | None = Field(default=None, description="Bearer token for the API.")
+    session_secret: SecretStr | None = Field(
+        default=None, description="Signs web sessions and review links; default from api_token."
+    )
+    policy_file: Path | None = Field(default=None, description="Path of followthrough.toml.")
+    data_dir: Path = Field(default=Path(".followthrough"), description="Local data folder.")
+    dev_mode: bool = Field(default=False, description="Set by `followthrough dev`.")
+
+    pagerduty_api_token: SecretStr | None = None
+    pagerduty_api_url: str = Field(
+        default="https://api.pagerduty.com", description="PagerDuty REST base URL (https only)."
+    )
+    pagerduty_ca_file: Path | None = Field(
+        default=None, description="Extra CA bundle for the PagerDuty API (tests, proxies)."
+    )
+    pagerduty_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Comma-separated webhook signing secrets."
+    )
+
+    jira_url: str | None = None
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_project: str | None = None
+    jira_issue_type: str = Field(default="Task", description="Issue type for action items.")
+    jira_webhook_secret: SecretStr | None = None
+    jira_timeout: float = Field(default=20.0, gt=0, description="Seconds per Jira HTTP call.")
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=True, description="STARTTLS on a plain connection.")
+    smtp_ssl: bool = Field(default=False, description="Implicit TLS (port 465).")
+    smtp_timeout: float = Field(default=20.0, gt=0)
+    mail_from: str = Field(default="followthrough@localhost", description="From address.")
+
+    @field_validator("pagerduty_webhook_secrets", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
+    @property
+    def jira_configured(self) -> bool:
+        return bool(self.jira_url and self.jira_email and self.jira_api_token and self.jira_project)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "reviews"
+
+    @property
+    def tracker_file(self) -> Path:
+        return self.data_dir / "tracker.json"
+
+    @property
+    def signing_key(self) -> str | None:
+        """The key that signs web sessions, CSRF tokens and review links (see
+        :func:`connectors.links.link_secret`); None when neither secret is configured."""
+        session = self.session_secret.get_secret_value() if self.session_secret else None
+        token = self.api_token.get_secret_value() if self.api_token else None
+        try:
+            return link_secret(session, token)
+        except LinkSecretMissing:
+            return None
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names each bad variable, never its value."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, raising :class:`SettingsError` naming bad variables."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"FOLLOWTHROUGH_{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(problems) from exc

@@ -1,0 +1,227 @@
+"""Who may open a page or send a form (api.pages.common): sign-in redirects, review-scoped
+links, CSRF, the security headers, and no secrets in pages.
+
+The app runs in process (httpx's ASGI transport, the async sibling of FastAPI's TestClient) on a
+real Temporal dev server with the production worker, so pages answer from real reviews.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from api.pages import session as pages_auth
+from connectors.links import link_secret, sign_review_token
+from tests.support.site import (
+    API_TOKEN,
+    JIRA_SECRET,
+    PAGERDUTY_SECRET,
+    SESSION_SECRET,
+    Site,
+    meta_csrf,
+)
+
+
+def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
+    """A review-link token signed ``age_seconds`` ago."""
+    signed_at = time.time() - age_seconds
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("itsdangerous.timed.time", SimpleNamespace(time=lambda: signed_at))
+        return sign_review_token(incident_id, secret)
+
+
+# --- without a session --------------------------------------------------------------------------
+
+
+async def test_each_page_without_a_session_redirects_to_login(site: Site) -> None:
+    async with site.browser() as browser:
+        for path in (
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ):
+            response = await browser.get(path)
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/login?next="), path
+
+
+async def test_each_form_post_without_a_session_is_refused_with_401(site: Site) -> None:
+    async with site.browser() as browser:
+        for path in (
+            f"/reviews/{site.first}/five-whys",
+            f"/reviews/{site.first}/action-items",
+            f"/reviews/{site.first}/went-well",
+            f"/reviews/{site.first}/publish",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/action-items/1/close",
+        ):
+            response = await browser.post(path, data={"text": "x"})
+            assert response.status_code == 401, path
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+async def test_signed_in_session_opens_every_page(site: Site) -> None:
+    async with site.signed_in() as browser:
+        for path in (
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.second}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ):
+            assert (await browser.get(path)).status_code == 200, path
+
+
+# --- review links -------------------------------------------------------------------------------
+
+
+async def test_review_link_sets_a_scoped_session_and_drops_the_token_from_the_url(
+    site: Site,
+) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/reviews/{site.first}"
+        cookie = response.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        page = await browser.get(f"/reviews/{site.first}")
+        assert page.status_code == 200
+        assert token not in page.text
+
+
+async def test_scoped_session_cannot_open_another_review_or_the_dashboard(site: Site) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert (await browser.get(f"/reviews/{site.second}")).status_code == 403
+        assert (await browser.get(f"/reviews/{site.second}/document")).status_code == 403
+        assert (await browser.get("/")).status_code == 403
+        assert (await browser.get("/outbox")).status_code == 403
+
+
+async def test_expired_review_link_is_refused(site: Site) -> None:
+    token = old_token(site.first, SESSION_SECRET, age_seconds=61 * 86400)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 403
+        assert "expired" in response.text
+        assert pages_auth.SESSION_COOKIE not in response.cookies
+        assert (await browser.get(f"/reviews/{site.first}")).status_code == 303
+
+
+async def test_recent_review_link_is_accepted(site: Site) -> None:
+    token = old_token(site.first, SESSION_SECRET, age_seconds=59 * 86400)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+    assert response.status_code == 303
+    assert pages_auth.SESSION_COOKIE in response.cookies
+
+
+async def test_review_link_for_another_review_is_refused(site: Site) -> None:
+    token = sign_review_token(site.second, SESSION_SECRET)
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+        assert response.status_code == 403
+        assert (await browser.get(f"/reviews/{site.first}")).status_code == 303
+
+
+async def test_review_link_signed_with_another_secret_is_refused(site: Site) -> None:
+    token = sign_review_token(site.first, "some-other-secret")
+    async with site.browser() as browser:
+        response = await browser.get(f"/reviews/{site.first}", params={"t": token})
+    assert response.status_code == 403
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+async def test_form_post_without_csrf_token_is_refused_with_403(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.post(
+            f"/reviews/{site.first}/went-well", data={"text": "The page came fast."}
+        )
+        assert response.status_code == 403
+        wrong = await browser.post(
+            f"/reviews/{site.first}/went-well",
+            data={"text": "The page came fast.", "csrf": "0" * 64},
+        )
+        assert wrong.status_code == 403
+
+
+async def test_csrf_token_of_another_session_is_refused(site: Site) -> None:
+    async with site.signed_in() as other:
+        foreign = meta_csrf((await other.get(f"/reviews/{site.first}")).text)
+    async with site.signed_in() as browser:
+        response = await browser.post(
+            f"/reviews/{site.first}/went-well", data={"text": "Quick page.", "csrf": foreign}
+        )
+    assert response.status_code == 403
+
+
+async def test_form_post_with_the_session_csrf_token_is_accepted(site: Site) -> None:
+    async with site.signed_in() as browser:
+        csrf = meta_csrf((await browser.get(f"/reviews/{site.second}")).text)
+        response = await browser.post(
+            f"/reviews/{site.second}/went-well",
+            data={"text": "The runbook had the right command.", "csrf": csrf},
+        )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(f"/reviews/{site.second}?saved=went_well")
+
+
+async def test_scoped_session_cannot_post_to_another_review(site: Site) -> None:
+    token = sign_review_token(site.first, SESSION_SECRET)
+    async with site.browser() as browser:
+        await browser.get(f"/reviews/{site.first}", params={"t": token})
+        csrf = meta_csrf((await browser.get(f"/reviews/{site.first}")).text)
+        response = await browser.post(
+            f"/reviews/{site.second}/went-well", data={"text": "Quick page.", "csrf": csrf}
+        )
+    assert response.status_code == 403
+
+
+# --- secrets --------------------------------------------------------------------------------------
+
+
+async def test_pages_contain_no_secret_values(site: Site) -> None:
+    derived = link_secret(None, API_TOKEN)
+    async with site.signed_in() as browser:
+        cookie = browser.cookies.get(pages_auth.SESSION_COOKIE)
+        assert cookie
+        paths = [
+            "/login",
+            "/",
+            f"/reviews/{site.first}",
+            f"/reviews/{site.first}/follow-up",
+            f"/reviews/{site.first}/document",
+            "/outbox",
+        ]
+        for path in paths:
+            response = await browser.get(path)
+            text = response.text + response.headers.get("location", "")
+            for secret in (
+                API_TOKEN,
+                SESSION_SECRET,
+                PAGERDUTY_SECRET,
+                JIRA_SECRET,
+                derived,
+                cookie,
+            ):
+                assert secret not in text, f"{path} shows a secret"
+
+
+async def test_pages_send_a_strict_content_security_policy(site: Site) -> None:
+    async with site.signed_in() as browser:
+        response = await browser.get(f"/reviews/{site.first}")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["cache-control"] == "no-store"

@@ -1,0 +1,27 @@
+"""Logging (followthrough.logs): JSON lines with every configured secret redacted."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import structlog
+
+from followthrough.logs import configure_logging
+from followthrough.settings import Settings
+
+
+def test_configured_secrets_are_redacted_from_log_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(api_token="very-secret-api-token", jira_api_token="jira-token-4242")
+    configure_logging(settings)
+    try:
+        structlog.get_logger("t").info(
+            "calling with very-secret-api-token", url="x?t=jira-token-4242"
+        )
+    finally:
+        logging.getLogger().handlers.clear()
+        structlog.reset_defaults()
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["event"] == "calling with ***"
+    assert line["url"] == "x?t=***"

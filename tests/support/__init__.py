@@ -1,0 +1,14 @@
+"""Helpers tests share. Tests import helpers from here, never from conftest.py (which holds
+fixtures only) or from another test module.
+
+- ``harness``: policy, settings, a local worker, incidents and items, the outbox, ``eventually``.
+- ``scenarios``: the six-week review shared by the lifecycle test, the histories and a benchmark.
+- ``site``: the web app on a real worker with two reviews, and what a browser does with it.
+- ``pages``: reading the pages and posting their forms (element lookup, form payloads).
+- ``statuses``: review statuses built by hand, for the dashboard's pure figures.
+- ``dev_app``: ``followthrough dev`` as a subprocess, its fast policy, signed PagerDuty events.
+- ``command``: the ``followthrough`` command as a subprocess.
+- ``processes``: ``python worker.py`` as a subprocess on a test's server and task queue.
+- ``temporal``: the Temporal binaries (never downloaded).
+- ``rules``: a complete review, a chain and a SMART item for the rules' tests.
+"""

@@ -1,0 +1,131 @@
+"""When things are due: the deadline arithmetic of both workflows, pure and in one place.
+
+Every deadline is computed from state and policy alone, so a replay or a continue-as-new computes
+the same moments again (the workflows turn them into durable timers). No clock is read here: the
+callers pass ``workflow.now()`` where a moment depends on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from workflows.policy import ActionItemPolicy, Policy
+from workflows.review import ActionItem, Incident, ItemStatus, Phase, ReviewState, parse_due
+
+__all__ = [
+    "MAX_TICKET_ATTEMPTS",
+    "draft_deadline",
+    "escalation_due",
+    "follow_up_start",
+    "invitation_due",
+    "item_due",
+    "item_reconciles",
+    "next_item_timer",
+    "next_review_deadline",
+]
+
+#: Attempts to open an item's ticket (at publish, then on the reconcile cadence) before giving up.
+MAX_TICKET_ATTEMPTS = 3
+
+
+# --- the review ----------------------------------------------------------------------------------
+
+
+def follow_up_start(resolved_at: datetime, policy: Policy) -> datetime:
+    """Meeting start: ``follow_up.after`` past resolution, at the policy's local time.
+
+    Weekends move to the next Monday. When ``after`` is shorter than a day (demos, tests) the
+    meeting is simply resolution + after, with no calendar rounding.
+    """
+    target = resolved_at + policy.follow_up.after
+    if policy.follow_up.after < timedelta(days=1):
+        return target
+    zone = ZoneInfo(policy.timezone)
+    local_day = target.astimezone(zone).date()
+    while local_day.weekday() >= 5:
+        local_day += timedelta(days=1)
+    hours, minutes = (int(p) for p in policy.follow_up.meeting_time.split(":"))
+    return datetime.combine(local_day, time(hours, minutes), tzinfo=zone)
+
+
+def draft_deadline(incident: Incident, policy: Policy) -> datetime:
+    """Publish by then, or the facilitator is reminded (``review.draft_deadline`` after resolution)."""
+    return incident.resolved_at + policy.review.draft_deadline
+
+
+def invitation_due(state: ReviewState, policy: Policy) -> datetime | None:
+    """When the follow-up invitation goes out (``follow_up.invite_ahead`` before the meeting)."""
+    if state.follow_up_at is None:
+        return None
+    return state.follow_up_at - policy.follow_up.invite_ahead
+
+
+def next_review_deadline(state: ReviewState, policy: Policy) -> datetime | None:
+    """The review's next timer: the draft reminder, then each draft escalation on the item
+    escalation cadence, then the invitation; None when only a message can move it on."""
+    if state.phase == Phase.DRAFTING:
+        deadline = draft_deadline(state.incident, policy)
+        if not state.draft_reminded:
+            return deadline
+        if state.last_draft_escalation_at is None:
+            return deadline + policy.action_items.escalate_after
+        return state.last_draft_escalation_at + policy.action_items.escalate_every
+    if state.phase == Phase.TRACKING and state.follow_up_invited_at is None:
+        return invitation_due(state, policy)
+    return None
+
+
+# --- an item -------------------------------------------------------------------------------------
+
+
+def item_due(item: ActionItem, tz: str) -> datetime:
+    """The moment the item is due (a date means the end of that day in ``tz``)."""
+    return parse_due(item.due, tz)
+
+
+def escalation_due(
+    due: datetime, last_escalation_at: datetime | None, policy: ActionItemPolicy
+) -> datetime:
+    """The next escalation: ``escalate_after`` past due, then every ``escalate_every``."""
+    if last_escalation_at is None:
+        return due + policy.escalate_after
+    return last_escalation_at + policy.escalate_every
+
+
+def item_reconciles(item: ActionItem, ticket_attempts: int) -> bool:
+    """Whether the item reads its ticket on the reconcile cadence: it has a ticket, or opening
+    one failed and may be tried again."""
+    if item.status != ItemStatus.OPEN:
+        return False
+    retry_ticket = item.ticket is None and 0 < ticket_attempts < MAX_TICKET_ATTEMPTS
+    return item.ticket is not None or retry_ticket
+
+
+def next_item_timer(
+    item: ActionItem,
+    *,
+    tz: str,
+    policy: ActionItemPolicy,
+    reminded: bool,
+    overdue_notified: bool,
+    last_escalation_at: datetime | None,
+    last_reconciled_at: datetime | None,
+    ticket_attempts: int,
+) -> datetime | None:
+    """The item's next timer: the earliest of the owner's reminder, the overdue notice, the next
+    escalation and the next reconciliation read (each only while still to come); None once the
+    item is settled. ``last_reconciled_at`` must be set when :func:`item_reconciles`."""
+    if item.status != ItemStatus.OPEN:
+        return None
+    due = item_due(item, tz)
+    candidates: list[datetime] = []
+    if not reminded and not overdue_notified:
+        candidates.append(due - policy.remind_before)
+    if not overdue_notified:
+        candidates.append(due)
+    candidates.append(escalation_due(due, last_escalation_at, policy))
+    if item_reconciles(item, ticket_attempts):
+        assert last_reconciled_at is not None
+        candidates.append(last_reconciled_at + policy.reconcile_every)
+    return min(candidates)
