@@ -10,7 +10,17 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-__all__ = ["API_CALLS", "REGISTRY", "WEBHOOKS"]
+__all__ = [
+    "API_CALLS",
+    "FAILING_QUERY",
+    "FAILING_WORKFLOWS",
+    "REFUSED_ACTIVATIONS",
+    "REGISTRY",
+    "WEBHOOKS",
+    "WORKFLOW_TASK_FAILURES",
+    "WORKFLOW_TYPES",
+    "refresh_failing_workflows",
+]
 
 REGISTRY = CollectorRegistry()
 WEBHOOKS = Counter(
@@ -62,7 +72,8 @@ log = logging.getLogger("followthrough.metrics")
 async def refresh_failing_workflows(client: Client) -> bool:
     """Set :data:`FAILING_WORKFLOWS` from visibility; False (gauge left as it was) when Temporal
     does not answer or does not know the attribute (server < 1.28, or the dynamic config
-    ``system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute`` is 0)."""
+    ``system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute`` is 0), or when the
+    count fails in any other way: a scrape always answers with the figures this process has."""
 
     async def count() -> Counter_[str]:
         found: Counter_[str] = Counter_()
@@ -74,6 +85,9 @@ async def refresh_failing_workflows(client: Client) -> bool:
         found = await asyncio.wait_for(count(), FAILING_TIMEOUT_SECONDS)
     except (RPCError, TimeoutError) as exc:
         log.warning("failing workflows not counted: %s", exc)
+        return False
+    except Exception as exc:  # e.g. a client that never connected: /metrics must still answer
+        log.warning("failing workflows not counted: %r", exc)
         return False
     for workflow_type in {*WORKFLOW_TYPES, *found}:
         FAILING_WORKFLOWS.labels(workflow_type).set(found[workflow_type])
