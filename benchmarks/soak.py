@@ -1,6 +1,6 @@
 """Soak runs: reviews driven through their whole life while workers, Temporal, Jira and SMTP fail.
 
-Each run is ``tests.e2e.soak.run_soak`` with its own seed (printed with its schedule): a split
+Each run is ``tests.support.soak.run_soak`` with its own seed (printed with its schedule): a split
 deployment on 127.0.0.1, ten reviews over the HTTP API, workers SIGKILLed at random moments,
 Temporal paused while incidents are delivered and restarted once, Jira 429/503 on ticket creation,
 SMTP down ~15 s, the API polled throughout, and every history replayed in a fresh process at the
@@ -17,8 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks._common import exit_now, machine_header
-from tests.e2e.soak import SoakConfig, SoakResult, run_soak
+from benchmarks._common import exit_now, machine_header, readme_rows
+from tests.support.soak import SoakConfig, SoakResult, run_soak
 
 
 def main() -> int:
@@ -64,9 +64,28 @@ def main() -> int:
             f" {sum(r.polls.values())} |"
         )
     failed = [r.seed for r in results if not r.ok]
+    stuck = sum(r.reviews - r.closed for r in results)
     print(
         f"\n{len(results) - len(failed)}/{len(results)} runs passed"
         + (f"; failed: {failed}" if failed else "")
+        + f"; {stuck} reviews stuck (not closed) of {sum(r.reviews for r in results)}"
+    )
+    seconds = sorted(r.seconds for r in results)
+    readme_rows(
+        f"soak --seed {args.seed} --runs {args.runs}" + (" --unguarded" if args.unguarded else ""),
+        [
+            (
+                f"soak: {args.reviews} reviews per run through the API, workers SIGKILLed, "
+                "Temporal paused and restarted, Jira 429/503, SMTP down; every history replayed"
+                + (" (guard off)" if args.unguarded else ""),
+                f"{len(results) - len(failed)}/{len(results)} runs passed (seeds {args.seed}-"
+                f"{args.seed + args.runs - 1}), {stuck} reviews stuck, "
+                f"{sum(len(r.task_failures) for r in results)} task failures, "
+                f"{sum(len(r.replay_failures) for r in results)} replay failures, "
+                f"{sum(r.refused for r in results)} stale activations refused; "
+                f"{seconds[len(seconds) // 2]:.0f} s per run (p50)",
+            )
+        ],
     )
     return 1 if failed else 0
 

@@ -47,8 +47,8 @@ from benchmarks._common import (
     rss_kb,
 )
 from connectors.pagerduty_webhook import sign
-from tests.e2e.split import SplitDeployment
 from tests.support.dev_app import DevApp, five_whys, resolved_event, start_dev_app
+from tests.support.split import SplitDeployment
 from workflows.ids import incident_id_of
 
 #: Like the e2e FAST_POLICY, but the draft deadline is days away: no reminder or escalation

@@ -1,4 +1,4 @@
-"""A short soak (tests/e2e/soak.py): four reviews to their close while workers are SIGKILLed,
+"""A short soak (tests/support/soak.py): four reviews to their close while workers are SIGKILLed,
 Temporal pauses and restarts, Jira throttles and SMTP goes down; then every history replays.
 
 The seed is random unless FOLLOWTHROUGH_SOAK_SEED is set, and printed on failure with the whole
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.soak import SoakConfig, run_soak
+from tests.support.soak import SoakConfig, run_soak
 
 pytestmark = [pytest.mark.e2e, pytest.mark.soak]
 

@@ -66,7 +66,7 @@ class SplitDeployment:
     extra_env: dict[str, str] = field(default_factory=dict)
     temporal_args: list[str] = field(default_factory=list)
     #: What a worker runs (``python <worker_command>``): the production worker unless a benchmark
-    #: asks for another (tests/e2e/unguarded_worker.py).
+    #: asks for another (tests/support/unguarded_worker.py).
     worker_command: tuple[str, ...] = ("worker.py",)
     temporal: subprocess.Popen[bytes] | None = field(default=None, init=False)
     worker_processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list, init=False)

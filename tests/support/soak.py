@@ -1,6 +1,6 @@
 """The soak: reviews driven through their whole life while the deployment is broken on purpose.
 
-A split deployment on 127.0.0.1 (``tests/e2e/split.py``: Temporal dev server with a SQLite file,
+A split deployment on 127.0.0.1 (``tests/support/split.py``: Temporal dev server with a SQLite file,
 two ``python worker.py``, ``python -m worker api``) and the Jira and SMTP imitations in this process.
 Reviews run concurrently through the HTTP API from delivery to close, with second-scale policy
 durations, while a schedule drawn from one printed seed
@@ -20,7 +20,7 @@ a review that did not close, or a ticket opened twice; the report prints the his
     result = run_soak(SoakConfig(seed=7), workdir)
     print(result.summary()); assert result.ok, result.report()
 
-``python -m tests.e2e.soak replay <address> <folder>`` is the fresh-process replay step.
+``python -m tests.support.soak replay <address> <folder>`` is the fresh-process replay step.
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.split import REPO, SplitDeployment
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp
 from tests.support.dev_app import DevApp, five_whys, resolved_event
+from tests.support.split import REPO, SplitDeployment
 
 #: Seconds, not weeks: the draft deadline passes for reviews published late, items come due,
 #: escalate and reconcile within the run, the follow-up invitation goes out ~35 s after resolution.
@@ -105,7 +105,7 @@ class SoakConfig:
     temporal_restart: bool = True
     deliveries_over: float = 12.0
     timeout: float = 300.0  # bound on driving every review to its close
-    #: False: workers without the stale-activation guard (tests/e2e/unguarded_worker.py), to show
+    #: False: workers without the stale-activation guard (tests/support/unguarded_worker.py), to show
     #: the SDK fault it works around; never in the suite.
     guard: bool = True
 
@@ -208,9 +208,8 @@ class SoakResult:
     closed: int = 0
     kills: int = 0
     worker_starts: int = 0
-    refused: int = (
-        0  # stale activations the workers' guard refused (followthrough/worker_runtime.py)
-    )
+    #: Stale activations the workers' guard refused (followthrough/worker_runtime.py).
+    refused: int = 0
     deliveries: Counter[str] = field(default_factory=Counter)
     polls: Counter[str] = field(default_factory=Counter)
     tickets: int = 0
@@ -589,7 +588,9 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
             workdir,
             policy=SOAK_POLICY,
             workers=config.workers,
-            worker_command=("worker.py",) if config.guard else ("-m", "tests.e2e.unguarded_worker"),
+            worker_command=("worker.py",)
+            if config.guard
+            else ("-m", "tests.support.unguarded_worker"),
             extra_env={
                 "FOLLOWTHROUGH_JIRA_URL": jira.url,
                 "FOLLOWTHROUGH_JIRA_EMAIL": jira.email,
@@ -665,7 +666,7 @@ def check_histories(deployment: SplitDeployment, folder: Path, result: SoakResul
         [
             sys.executable,
             "-m",
-            "tests.e2e.soak",
+            "tests.support.soak",
             "replay",
             deployment.temporal_address,
             str(folder),
@@ -810,7 +811,7 @@ if __name__ == "__main__":
     import os
 
     if sys.argv[1:2] != ["replay"]:
-        raise SystemExit("usage: python -m tests.e2e.soak replay <temporal address> <folder>")
+        raise SystemExit("usage: python -m tests.support.soak replay <temporal address> <folder>")
     code = _replay_main(sys.argv[2:])
     sys.stdout.flush()
     os._exit(code)
