@@ -29,7 +29,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from followthrough.settings import Settings
-from followthrough.wiring import build_connectors
+from followthrough.wiring import build_connectors, check_connectors
 from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
@@ -135,7 +135,9 @@ def build_worker(client: Client, settings: Settings, *, guard: bool = True) -> W
     (followthrough/worker_runtime.py); only a test that shows the fault turns it off. The
     Replayer needs none.
     """
-    activities = build_activities(build_connectors(settings), client)
+    connectors = build_connectors(settings)
+    check_connectors(connectors)  # Confluence's space and permission, once, before any review
+    activities = build_activities(connectors, client)
     runner = workflow_runner()
     return Worker(
         client,

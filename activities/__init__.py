@@ -39,6 +39,7 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
     return [
         incidents.fetch_incident,
         documents.write_review_doc,
+        documents.write_review_document,
         tickets.open_ticket,
         tickets.read_ticket_status,
         tickets.comment_on_ticket,

@@ -27,6 +27,8 @@ def ticket_description(request: OpenTicket) -> str:
     ]
     if request.review_url:
         lines += ["", f"Review: {request.review_url}"]
+    if request.doc_url:
+        lines += [f"Review document: {request.doc_url}"]
     lines += ["", "Opened by Followthrough. Close this ticket when the item is done."]
     return "\n".join(lines)
 
@@ -46,7 +48,9 @@ class TicketActivities:
             due=due_day(item.due, request.timezone),
             priority=item.priority.value,
             owner_email=item.owner,
-            review_url=request.review_url,
+            # The remote link goes where the organisation reads reviews: the Confluence page
+            # when there is one, else Followthrough's review page.
+            review_url=request.doc_url or request.review_url,
         )
         try:
             ref = self.tracker.open_ticket(spec)

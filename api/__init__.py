@@ -5,14 +5,15 @@ update or query, and the workflow decides. Its modules:
 - ``webhooks``: PagerDuty starts reviews, Jira moves items.
 - ``reviews``: the review REST API.
 - ``views``: a model for every answer; ``errors``: the one error shape and its codes.
-- ``auth``: the API token; ``starter``: starting a review; ``metrics``: Prometheus.
+- ``identity``: who is asking (sign-in, sessions, tokens, links) and what their role lets them
+  do; ``starter``: starting a review; ``metrics``: Prometheus.
 - ``pages``: the web pages, one module per page (see :mod:`api.pages`).
 """
 
 __all__ = [
     "app",
-    "auth",
     "errors",
+    "identity",
     "metrics",
     "pages",
     "reviews",

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, webhooks
+from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
 from api.views import Health
 from connectors.local_tracker import LocalTracker
@@ -32,6 +33,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
     app.state.settings = settings
     app.state.client = client
     app.state.policy = policy
+    app.state.identity = identity_from_settings(settings)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,7 +16,6 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
-from api.auth import require_token
 from api.errors import (
     ERROR_RESPONSES,
     ApiError,
@@ -24,7 +24,10 @@ from api.errors import (
     review_unreadable,
     temporal_unavailable,
 )
+from api.identity.guard import Access, authorize_any, authorize_review, require_caller
+from api.identity.roles import Action
 from api.views import (
+    LinksRevoked,
     LintAnswer,
     ReviewList,
     ReviewSummary,
@@ -35,6 +38,7 @@ from api.views import (
 from connectors.local_tracker import LocalTracker
 from workflows import rules
 from workflows.action_item import ActionItemWorkflow
+from workflows.audit import AuditTrail
 from workflows.calls import REVIEW_PHASE, SERVICE
 from workflows.codes import Code
 from workflows.contracts import (
@@ -50,10 +54,14 @@ from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItem,
     ActionItemDraft,
+    Attributed,
     FiveWhys,
     FollowUpRecord,
     Phase,
     PublishRequest,
+    ReviewState,
+    RevokeLinks,
+    SetFacilitator,
     WentWell,
 )
 
@@ -61,9 +69,13 @@ __all__ = [
     "CALL_TIMEOUT_SECONDS",
     "LintRequest",
     "fetch_status",
+    "publish_action",
+    "query_status",
+    "revise_action",
     "router",
     "update_review",
     "view",
+    "withdraw_action",
 ]
 
 CALL_TIMEOUT_SECONDS = 10.0
@@ -71,7 +83,7 @@ CALL_TIMEOUT_SECONDS = 10.0
 router = APIRouter(
     prefix="/api",
     tags=["reviews"],
-    dependencies=[Depends(require_token)],
+    dependencies=[Depends(require_caller)],
     responses=ERROR_RESPONSES,
 )
 
@@ -101,11 +113,19 @@ async def _guard(incident_id: str, call: Any, workflow_id: str | None = None) ->
         raise temporal_unavailable() from exc
 
 
-async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
+async def query_status(request: Request, incident_id: str) -> ReviewStatus:
+    """The review's status, whoever asks (callers authorize with what it says)."""
     handle = review_handle(request, incident_id)
     status: ReviewStatus = await _guard(
         incident_id, handle.query(PostmortemWorkflow.status), handle.id
     )
+    return status
+
+
+async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
+    """The review's status for a caller who may read it (403/401 otherwise)."""
+    status = await query_status(request, incident_id)
+    authorize_review(request, status.state, Action.READ)
     return status
 
 
@@ -121,7 +141,9 @@ async def list_reviews(
     service: str | None = Query(default=None, description="Only reviews of this service."),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> ReviewList:
-    """Reviews, newest first, from Temporal visibility (no per-review query)."""
+    """Reviews, newest first, from Temporal visibility (no per-review query). Anyone signed in
+    in full; a browser that only opened emailed links sees its reviews, not the list."""
+    authorize_any(request)
     clauses = ["WorkflowType = 'PostmortemWorkflow'"]
     if phase is not None:
         clauses.append(f"{REVIEW_PHASE.name} = '{phase.value}'")
@@ -153,16 +175,46 @@ async def get_review(request: Request, incident_id: str) -> ReviewView:
     return await view(request, incident_id)
 
 
-async def update_review(request: Request, incident_id: str, update: Any, arg: BaseModel) -> Any:
-    """Run one update of the review; rejections become 422 ``ApiError`` with every violation."""
+Decide = Action | Callable[[ReviewState], Action]
+
+
+async def update_review(
+    request: Request, incident_id: str, update: Any, arg: Attributed, action: Decide
+) -> Any:
+    """Run one update of the review, for a caller whose role allows ``action`` (decided from the
+    review's state when it depends on the phase): a refusal answers 403 ``forbidden`` (or 401
+    ``link_revoked``) before the workflow is asked, so it changes nothing. The update carries
+    the caller as its actor (whatever the body said), which the review's trail records.
+    Rejections by the rules become 422 ``ApiError`` with every violation."""
+    status = await query_status(request, incident_id)
+    wanted = action if isinstance(action, Action) else action(status.state)
+    access: Access = authorize_review(request, status.state, wanted)
     handle = review_handle(request, incident_id)
-    return await _guard(incident_id, handle.execute_update(update, arg))
+    stamped = arg.model_copy(update={"actor": access.actor})
+    return await _guard(incident_id, handle.execute_update(update, stamped))
+
+
+def publish_action(request: PublishRequest) -> Action:
+    """Publishing with an override reason is overriding the findings."""
+    return Action.OVERRIDE_FINDINGS if (request.blame_override or "").strip() else Action.PUBLISH
+
+
+def revise_action(state: ReviewState) -> Action:
+    """Changing an item while drafting is editing; after publishing it is re-planning."""
+    return Action.EDIT_ITEM if state.phase == Phase.DRAFTING else Action.REPLAN_ITEM
+
+
+def withdraw_action(state: ReviewState) -> Action:
+    """Taking an item out while drafting is removing; after publishing it is dropping."""
+    return Action.REMOVE_ITEM if state.phase == Phase.DRAFTING else Action.DROP_ITEM
 
 
 @router.put("/reviews/{incident_id}/five-whys")
 async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> ReviewView:
     """Replace the symptom, whys and root causes (422 lists every rule violation)."""
-    await update_review(request, incident_id, PostmortemWorkflow.submit_five_whys, body)
+    await update_review(
+        request, incident_id, PostmortemWorkflow.submit_five_whys, body, Action.EDIT_FIVE_WHYS
+    )
     return await view(request, incident_id)
 
 
@@ -170,7 +222,7 @@ async def put_five_whys(request: Request, incident_id: str, body: FiveWhys) -> R
 async def add_action_item(request: Request, incident_id: str, body: ActionItemDraft) -> ActionItem:
     """Add a SMART action item while drafting (422 lists every rule violation)."""
     item: ActionItem = await update_review(
-        request, incident_id, PostmortemWorkflow.add_action_item, body
+        request, incident_id, PostmortemWorkflow.add_action_item, body, Action.ADD_ITEM
     )
     return item
 
@@ -183,7 +235,7 @@ async def patch_action_item(
     ``reason``). The review decides which, and tells the item's workflow."""
     revision = ActionItemRevision(id=item_id, **body.model_dump(exclude_unset=True))
     item: ActionItem = await update_review(
-        request, incident_id, PostmortemWorkflow.revise_action_item, revision
+        request, incident_id, PostmortemWorkflow.revise_action_item, revision, revise_action
     )
     return item
 
@@ -202,6 +254,7 @@ async def delete_action_item(
         incident_id,
         PostmortemWorkflow.withdraw_action_item,
         ActionItemWithdrawal(id=item_id, reason=reason),
+        withdraw_action,
     )
     if withdrawn.removed:
         return await view(request, incident_id)
@@ -211,7 +264,9 @@ async def delete_action_item(
 @router.post("/reviews/{incident_id}/went-well")
 async def add_went_well(request: Request, incident_id: str, body: WentWell) -> ReviewView:
     """Add one "what went well" entry."""
-    await update_review(request, incident_id, PostmortemWorkflow.add_went_well, body)
+    await update_review(
+        request, incident_id, PostmortemWorkflow.add_went_well, body, Action.EDIT_WENT_WELL
+    )
     return await view(request, incident_id)
 
 
@@ -220,14 +275,19 @@ async def publish(
     request: Request, incident_id: str, body: PublishRequest | None = None
 ) -> ReviewView:
     """Publish: the items become tickets (422 lists what blocks it)."""
-    await update_review(request, incident_id, PostmortemWorkflow.publish, body or PublishRequest())
+    asked = body or PublishRequest()
+    await update_review(
+        request, incident_id, PostmortemWorkflow.publish, asked, publish_action(asked)
+    )
     return await view(request, incident_id)
 
 
 @router.post("/reviews/{incident_id}/follow-up")
 async def follow_up(request: Request, incident_id: str, body: FollowUpRecord) -> ReviewView:
     """Record the follow-up meeting's outcome per item."""
-    await update_review(request, incident_id, PostmortemWorkflow.record_follow_up, body)
+    await update_review(
+        request, incident_id, PostmortemWorkflow.record_follow_up, body, Action.RECORD_FOLLOW_UP
+    )
     return await view(request, incident_id)
 
 
@@ -242,7 +302,8 @@ async def close_local_item(request: Request, incident_id: str, item_id: str) -> 
             "Tickets live in Jira here; close the ticket there.",
             hint="This endpoint serves the local tracker only.",
         )
-    status = await fetch_status(request, incident_id)
+    status = await query_status(request, incident_id)
+    authorize_review(request, status.state, Action.CLOSE_TICKET)
     item = status.state.item(item_id)
     if item is None or item.ticket is None:
         raise ApiError(
@@ -278,6 +339,33 @@ class LintRequest(BaseModel):
     symptom: str | None = Field(
         default=None, description="The chain's symptom, with kind=root_cause."
     )
+
+
+@router.get("/reviews/{incident_id}/audit")
+async def get_audit(request: Request, incident_id: str) -> AuditTrail:
+    """Who changed what on the review, oldest first: the latest 500 changes in full, older ones
+    counted in ``older``."""
+    return (await fetch_status(request, incident_id)).state.audit
+
+
+@router.post("/reviews/{incident_id}/links/revoke")
+async def revoke_links(request: Request, incident_id: str) -> LinksRevoked:
+    """Every link to this review sent until now stops working (401 ``link_revoked``), the
+    caller's own included; new emails carry new links. Facilitators and admins."""
+    state: ReviewState = await update_review(
+        request, incident_id, PostmortemWorkflow.revoke_links, RevokeLinks(), Action.REVOKE_LINKS
+    )
+    assert state.links_revoked_at is not None
+    return LinksRevoked(incident_id=incident_id, links_revoked_at=state.links_revoked_at)
+
+
+@router.put("/reviews/{incident_id}/facilitator")
+async def set_facilitator(request: Request, incident_id: str, body: SetFacilitator) -> ReviewView:
+    """Name the review's facilitator instead of the policy's team. Admins only."""
+    await update_review(
+        request, incident_id, PostmortemWorkflow.set_facilitator, body, Action.SET_FACILITATOR
+    )
+    return await view(request, incident_id)
 
 
 @router.post("/lint")

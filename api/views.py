@@ -25,6 +25,7 @@ __all__ = [
     "ErrorEntry",
     "FiveWhysView",
     "Health",
+    "LinksRevoked",
     "LintAnswer",
     "ReviewList",
     "ReviewSummary",
@@ -78,6 +79,10 @@ class ReviewView(BaseModel):
     closed_at: datetime | None
     problems: list[Problem] = Field(description="Outside-system failures the review recorded.")
     blame_override: str | None = Field(description="Why open findings did not block publishing.")
+    revision: int = Field(description="Bumped on every accepted change.")
+    links_revoked_at: datetime | None = Field(
+        description="Links sent until then no longer open the review."
+    )
 
 
 def review_view(status: ReviewStatus) -> ReviewView:
@@ -103,6 +108,17 @@ def review_view(status: ReviewStatus) -> ReviewView:
         closed_at=state.closed_at,
         problems=state.problems,
         blame_override=state.blame_override,
+        revision=state.revision,
+        links_revoked_at=state.links_revoked_at,
+    )
+
+
+class LinksRevoked(BaseModel):
+    """The answer of revoking a review's links."""
+
+    incident_id: str = Field(description="The review.")
+    links_revoked_at: datetime = Field(
+        description="Links sent until then no longer open the review (401 link_revoked)."
     )
 
 

@@ -16,6 +16,10 @@ Run from the repository root::
 
     .venv/bin/python -m benchmarks.lint_quality                 # the test part
     .venv/bin/python -m benchmarks.lint_quality --split dev --errors
+    .venv/bin/python -m benchmarks.lint_quality --split dev --batch 2   # only the second batch
+
+``--batch N`` keeps only the lines of one batch of the corpus (default: every line), so rules tuned
+on batch 1 can be measured on batch 2 before anyone tunes on it.
 """
 
 from __future__ import annotations
@@ -175,16 +179,23 @@ FILES = {
 }
 
 
-def load(folder: Path) -> list[Case]:
+def load(folder: Path, batch: int | None = None) -> list[Case]:
     """Every case of the split: through the corpus's own loader (``load_split``, which validates
-    every line) when it sits beside the corpus, else straight from the JSON Lines files."""
+    every line) when it sits beside the corpus, else straight from the JSON Lines files.
+    ``batch`` keeps one batch only (a line without a ``batch`` field is batch 1); default all."""
     loader = _loader(folder)
     load_split = getattr(loader, "load_split", None) if loader is not None else None
     if callable(load_split):
-        return _from_loader(load_split(folder.name, folder.parent))
+        if batch is None:
+            return _from_loader(load_split(folder.name, folder.parent))
+        return _from_loader(load_split(folder.name, folder.parent, batch=batch))
     cases: list[Case] = []
     for check, name in FILES.items():
-        cases.extend(_case(check, row) for row in _rows(folder / name))
+        cases.extend(
+            _case(check, row)
+            for row in _rows(folder / name)
+            if batch is None or row.get("batch", 1) == batch
+        )
     return cases
 
 
@@ -520,10 +531,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="print every misjudged case")
     parser.add_argument("--n", type=int, default=500, help="calls per latency line (500)")
     parser.add_argument("--no-latency", action="store_true", help="only the quality figures")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="only the lines of this corpus batch (default all)"
+    )
     args = parser.parse_args(argv)
     folder = corpus_dir(args.corpus, args.split)
-    machine_header(f"lint quality, {args.split} part: {folder}")
-    cases = load(folder)
+    batch = "" if args.batch is None else f", batch {args.batch}"
+    machine_header(f"lint quality, {args.split} part{batch}: {folder}")
+    cases = load(folder, args.batch)
     counts: defaultdict[tuple[str, bool], int] = defaultdict(int)
     for c in cases:
         counts[(c.check, c.positive)] += 1

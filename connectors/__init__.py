@@ -5,15 +5,20 @@ connector receives the values it needs (never the settings) and raises
 - protocols and bundle: ``incidents``, ``tracker``, ``documents``, ``mail``; ``bundle`` (one of each).
 - PagerDuty: ``pagerduty`` (REST client), ``pagerduty_webhook`` (signature, events).
 - Jira: ``jira_tracker`` (the tracker), ``jira_webhook`` (signature, ticket changes).
+- Confluence: ``confluence`` (the review document as a page), ``confluence_page`` (the page in
+  storage format, its Notes and sections).
 - mail: ``smtp`` (delivery), ``messages`` (composing), ``calendar`` (the .ics invitation).
 - local defaults: ``local_tracker``, ``documents`` (Markdown files), ``mail`` (the outbox).
 - shared: ``errors`` (systems, kinds), ``links`` (signed review links, the signing key),
-  ``files`` (the atomic write).
+  ``files`` (the atomic write), ``atlassian`` (what the Jira and Confluence clients share).
 """
 
 __all__ = [
+    "atlassian",
     "bundle",
     "calendar",
+    "confluence",
+    "confluence_page",
     "documents",
     "errors",
     "files",

@@ -9,6 +9,7 @@ follow-up.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,7 +18,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.files import write_atomic
 
-__all__ = ["TEMPLATES", "DocumentStore", "MarkdownDocuments", "render_review_markdown"]
+__all__ = [
+    "TEMPLATES",
+    "DocumentStore",
+    "DocumentWritten",
+    "HumanEdit",
+    "MarkdownDocuments",
+    "render_review_markdown",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -45,11 +53,39 @@ def render_review_markdown(review: Mapping[str, Any]) -> str:
     return _env.get_template("review.md.j2").render(r=review)
 
 
+@dataclass(frozen=True)
+class HumanEdit:
+    """A person's edit of Followthrough's part of a document that a write replaced.
+
+    Confluence keeps the replaced version in the page history; ``url`` opens it.
+    """
+
+    version: int  # the version that held the person's edit
+    url: str
+    author: str | None  # display name (or account id) of who saved it, when known
+    sections: tuple[str, ...]  # the sections they changed
+
+
+@dataclass(frozen=True)
+class DocumentWritten:
+    """What a write did."""
+
+    url: str  # where people open the document
+    changed: bool = True  # False when the document already said exactly this
+    version: int | None = None  # the document's version after the write, where it has versions
+    human_edit: HumanEdit | None = None  # a person's edit this write replaced
+
+
 class DocumentStore(Protocol):
     name: str
+    external: bool  # the document lives outside Followthrough (tickets link to it)
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
         """Write (or re-write) the document; return the URL people open."""
+        ...
+
+    def write_document(self, incident_id: str, review: Mapping[str, Any]) -> DocumentWritten:
+        """Write (or re-write) the document; say what changed and whose edit it replaced."""
         ...
 
     def read(self, incident_id: str) -> str | None:
@@ -61,6 +97,7 @@ class MarkdownDocuments:
     """One ``<incident id>.md`` per review under ``folder``; the URL is the web page's copy."""
 
     name = "markdown"
+    external = False
 
     def __init__(self, folder: Path, base_url: str) -> None:
         self.folder = folder
@@ -71,9 +108,16 @@ class MarkdownDocuments:
         return self.folder / f"{safe}.md"
 
     def write(self, incident_id: str, review: Mapping[str, Any]) -> str:
+        return self.write_document(incident_id, review).url
+
+    def write_document(self, incident_id: str, review: Mapping[str, Any]) -> DocumentWritten:
+        """Replace the file atomically; ``changed`` is False when it already held this text."""
         text = render_review_markdown(review)
         target = self.path(incident_id)
+        url = f"{self.base_url}/reviews/{incident_id}/document"
         try:
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                return DocumentWritten(url=url, changed=False)
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(target, text)
         except OSError as exc:
@@ -82,7 +126,7 @@ class MarkdownDocuments:
                 ErrorKind.UNAVAILABLE,
                 f"cannot write {target.name}: {exc.strerror}",
             ) from exc
-        return f"{self.base_url}/reviews/{incident_id}/document"
+        return DocumentWritten(url=url)
 
     def read(self, incident_id: str) -> str | None:
         target = self.path(incident_id)

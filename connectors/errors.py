@@ -18,7 +18,8 @@ class System(StrEnum):
     JIRA = "jira"
     SMTP = "smtp"  # mail, including composing a message and its invitation
     TRACKER = "tracker"  # the local tracker
-    DOCUMENTS = "documents"  # review documents
+    DOCUMENTS = "documents"  # review documents (the Markdown files)
+    CONFLUENCE = "confluence"  # review documents as Confluence pages
 
 
 class ErrorKind(StrEnum):

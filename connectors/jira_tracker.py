@@ -28,15 +28,11 @@ remain, both narrow:
 
 from __future__ import annotations
 
-import base64
 import logging
-import math
 import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -44,10 +40,11 @@ import jira
 import requests
 from jira.exceptions import JIRAError
 
+from connectors.atlassian import error_text, quoted, scrub, wait_for
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
-__all__ = ["LOG", "PRIORITIES", "STATE_FIELDS", "JiraTracker", "T", "parse_retry_after"]
+__all__ = ["LOG", "PRIORITIES", "STATE_FIELDS", "JiraTracker", "T"]
 
 LOG = logging.getLogger(__name__)
 
@@ -57,68 +54,6 @@ PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
 STATE_FIELDS = "status,labels,summary"
 _KEY_OR_ID = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+)$")
 _CLOUD_HOST_SUFFIXES = (".atlassian.net", ".jira.com")
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait for a ``Retry-After`` of delta-seconds or an HTTP date; None if unusable."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if not math.isfinite(seconds):
-        return None
-    return max(0.0, seconds)
-
-
-def _parse_rate_limit_reset(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds until an ``X-RateLimit-Reset`` ISO-8601 timestamp (``2024-05-01T12:00Z``)."""
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _jql_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _jira_messages(response: requests.Response | None) -> str:
-    """Jira's own explanation from ``{"errorMessages": [...], "errors": {field: message}}``."""
-    if response is None:
-        return ""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        return text[:200] if text and not text.startswith("<") else ""
-    if not isinstance(body, dict):
-        return ""
-    parts: list[str] = []
-    messages = body.get("errorMessages")
-    if isinstance(messages, list):
-        parts.extend(str(message) for message in messages if message)
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        parts.extend(f"{field}: {message}" for field, message in errors.items())
-    for key in ("message", "errorMessage"):
-        if isinstance(body.get(key), str) and body[key]:
-            parts.append(body[key])
-    return "; ".join(parts)
 
 
 class JiraTracker:
@@ -245,7 +180,7 @@ class JiraTracker:
 
     def _find_raw(self, label: str) -> dict[str, Any] | None:
         client = self._jira()
-        jql = f"labels = {_jql_string(label)} ORDER BY created ASC"
+        jql = f"labels = {quoted(label)} ORDER BY created ASC"
         result = self._call(
             f"search for label {label}",
             lambda: client.search_issues(jql, maxResults=1, fields=STATE_FIELDS),
@@ -396,17 +331,11 @@ class JiraTracker:
                 ) from None
 
     def _wait_for(self, response: requests.Response | None, attempt: int) -> float:
-        headers = response.headers if response is not None else {}
-        wait = parse_retry_after(headers.get("Retry-After"))
-        if wait is None:
-            wait = _parse_rate_limit_reset(headers.get("X-RateLimit-Reset"))
-        if wait is None:
-            wait = float(min(2**attempt, 30))
-        return wait
+        return wait_for(response.headers if response is not None else {}, attempt)
 
     def _error(self, what: str, exc: JIRAError, retry_after: float | None = None) -> ConnectorError:
         status = exc.status_code
-        detail = _jira_messages(exc.response) or (exc.text or "")
+        detail = error_text(exc.response) or (exc.text or "")
         detail = f": {detail}" if detail else ""
         kind: ErrorKind
         if status == 400:
@@ -438,7 +367,4 @@ class JiraTracker:
 
     def _scrub(self, text: str) -> str:
         """Never let the API token (or its Basic form) reach a message."""
-        if self._api_token:
-            basic = base64.b64encode(f"{self.email}:{self._api_token}".encode()).decode()
-            text = text.replace(self._api_token, "***").replace(basic, "***")
-        return text
+        return scrub(text, self.email, self._api_token)

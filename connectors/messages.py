@@ -48,6 +48,7 @@ KINDS = (
     "follow_up_invitation",
     "digest",
     "problem",
+    "document_edit_replaced",
 )
 """Every kind of message; mirrors ``workflows.messages.MailKind`` (a test keeps them equal)."""
 

@@ -129,8 +129,14 @@ def _banner(settings: Settings, printed: dict[str, str]) -> str:
         f"  Outbox:      {settings.outbox_dir}/"
         if not settings.smtp_configured
         else f"  SMTP:        {settings.smtp_host}",
+        f"  Documents:   Confluence space {settings.confluence_space}"
+        if settings.confluence_configured
+        else f"  Documents:   {settings.documents_dir}/",
     ]
     lines += [f"  {name}: {value}" for name, value in printed.items()]
+    lines.append(
+        f"  Sign in:     {settings.base_url}/login (pick an email to act as, or the token)"
+    )
     lines += ["Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
@@ -199,6 +205,19 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _cmd_token_new(name: str, scope: str) -> int:
+    """Print a new token once, and ``FOLLOWTHROUGH_API_TOKENS`` with its hash added to the
+    current value (read from the environment; only hashes are in it)."""
+    from api.identity.tokens import TokenConfigError, token_new_text
+
+    try:
+        print(token_new_text(name, scope, os.environ.get("FOLLOWTHROUGH_API_TOKENS")))
+    except TokenConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _read_capped(path: Path) -> str:
     with path.open(encoding="utf-8") as handle:
         return handle.read(MAX_LINT_FILE + 1)
@@ -232,11 +251,20 @@ def main(argv: list[str] | None = None) -> int:
     lint.add_argument(
         "--responder", action="append", default=[], help="a responder's name (repeatable)"
     )
+    token = sub.add_parser("token", help="make a named, scoped API token (stored as a hash)")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    token_new = token_sub.add_parser("new", help="print a new token and the setting to add")
+    token_new.add_argument("--name", required=True, help="what the audit trail calls it, e.g. ci")
+    token_new.add_argument(
+        "--scope", choices=("read", "write", "admin"), default="read", help="default read"
+    )
     args = parser.parse_args(argv)
     command = args.command or "worker"
 
     if command == "lint":
         return _cmd_lint(args)
+    if command == "token":
+        return _cmd_token_new(args.name, args.scope)
     try:
         settings = load_settings()
         if command != "dev":

@@ -67,8 +67,10 @@ def secret_values(settings: Settings) -> list[str]:
             settings.pagerduty_api_token,
             settings.jira_api_token,
             settings.jira_webhook_secret,
+            settings.confluence_api_token,
             settings.smtp_password,
             settings.temporal_api_key,
+            settings.oidc_client_secret,
         )
         if s is not None
     ]

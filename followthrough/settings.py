@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from connectors.links import LinkSecretMissing, link_secret
@@ -64,6 +64,37 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".followthrough"), description="Local data folder.")
     dev_mode: bool = Field(default=False, description="Set by `followthrough dev`.")
 
+    # Sign-in (issue 12): OpenID Connect when the issuer and client id are set; otherwise the
+    # API token on the sign-in page (and, in `followthrough dev`, picking whom to act as).
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer URL, exactly as its discovery says."
+    )
+    oidc_client_id: str | None = Field(default=None, description="OIDC client id.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="OIDC client secret; none for a public client (PKCE only)."
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes to ask for.")
+    oidc_groups_claim: str = Field(
+        default="groups", description="ID-token claim that lists the person's groups."
+    )
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated emails with the admin role."
+    )
+    admin_groups: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated groups whose members are admins."
+    )
+    api_tokens: str | None = Field(
+        default=None,
+        description="Named, scoped API tokens as name:scope:sha256:<hex>, comma-separated "
+        "(`followthrough token new`); hashes only.",
+    )
+    session_idle_seconds: int = Field(
+        default=8 * 3600, ge=60, description="A web session ends after this long unused (8 h)."
+    )
+    session_absolute_seconds: int = Field(
+        default=24 * 3600, ge=60, description="A web session ends this long after sign-in (24 h)."
+    )
+
     pagerduty_api_token: SecretStr | None = None
     pagerduty_api_url: str = Field(
         default="https://api.pagerduty.com", description="PagerDuty REST base URL (https only)."
@@ -83,6 +114,26 @@ class Settings(BaseSettings):
     jira_webhook_secret: SecretStr | None = None
     jira_timeout: float = Field(default=20.0, gt=0, description="Seconds per Jira HTTP call.")
 
+    confluence_url: str | None = Field(
+        default=None,
+        description="Confluence Cloud site, https://<site>.atlassian.net/wiki. With the email, API "
+        "token and space set, review documents are Confluence pages; unset, Markdown files.",
+    )
+    confluence_email: str | None = Field(default=None, description="Atlassian account email.")
+    confluence_api_token: SecretStr | None = Field(
+        default=None, description="API token of that account (never logged or stored)."
+    )
+    confluence_space: str | None = Field(default=None, description="Space key, e.g. PM.")
+    confluence_parent_page_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,20}$",
+        description="Page the review pages go under; default the space's home page.",
+    )
+    confluence_timeout: float = Field(default=20.0, gt=0, description="Seconds per HTTP call.")
+    confluence_ca_file: Path | None = Field(
+        default=None, description="Extra CA bundle for Confluence (tests, proxies)."
+    )
+
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str | None = None
@@ -92,7 +143,7 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=20.0, gt=0)
     mail_from: str = Field(default="followthrough@localhost", description="From address.")
 
-    @field_validator("pagerduty_webhook_secrets", mode="before")
+    @field_validator("pagerduty_webhook_secrets", "admins", "admin_groups", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
@@ -106,6 +157,29 @@ class Settings(BaseSettings):
     @property
     def jira_configured(self) -> bool:
         return bool(self.jira_url and self.jira_email and self.jira_api_token and self.jira_project)
+
+    @model_validator(mode="after")
+    def _confluence_complete(self) -> Settings:
+        """Half a Confluence configuration is a mistake, not a reason to fall back silently."""
+        given = {
+            "CONFLUENCE_URL": self.confluence_url,
+            "CONFLUENCE_EMAIL": self.confluence_email,
+            "CONFLUENCE_API_TOKEN": self.confluence_api_token,
+            "CONFLUENCE_SPACE": self.confluence_space,
+        }
+        missing = [f"FOLLOWTHROUGH_{name}" for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            raise ValueError(f"Confluence is half configured: set {', '.join(missing)} as well")
+        return self
+
+    @property
+    def confluence_configured(self) -> bool:
+        return bool(
+            self.confluence_url
+            and self.confluence_email
+            and self.confluence_api_token
+            and self.confluence_space
+        )
 
     @property
     def smtp_configured(self) -> bool:
@@ -134,6 +208,10 @@ class Settings(BaseSettings):
         except LinkSecretMissing:
             return None
 
+    @property
+    def oidc_configured(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
 
 class SettingsError(ValueError):
     """Settings that cannot be used; the message names each bad variable, never its value."""
@@ -145,6 +223,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"FOLLOWTHROUGH_{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors()
+            f"FOLLOWTHROUGH_{str(err['loc'][0]).upper()}: {err['msg']}"
+            if err["loc"]
+            else str(err["msg"]).removeprefix("Value error, ")
+            for err in exc.errors()
         )
-        raise SettingsError(problems) from exc
+        # from None: pydantic's own text repeats the input values, secrets included
+        raise SettingsError(problems) from None

@@ -3,15 +3,20 @@ otherwise. Each connector receives the values it needs, never the settings objec
 
 from __future__ import annotations
 
+import logging
+
 from connectors.bundle import Connectors
-from connectors.documents import MarkdownDocuments
+from connectors.documents import DocumentStore, MarkdownDocuments
+from connectors.errors import ConnectorError
 from connectors.incidents import IncidentSource, WebhookOnly
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
 from connectors.tracker import Tracker
-from followthrough.settings import Settings
+from followthrough.settings import Settings, SettingsError
 
-__all__ = ["build_connectors"]
+__all__ = ["build_connectors", "check_connectors"]
+
+LOG = logging.getLogger(__name__)
 
 
 def build_connectors(settings: Settings) -> Connectors:
@@ -61,9 +66,44 @@ def build_connectors(settings: Settings) -> Connectors:
 
     return Connectors(
         incidents=incidents,
-        documents=MarkdownDocuments(settings.documents_dir, settings.base_url),
+        documents=_documents(settings),
         tracker=tracker,
         mailer=mailer,
         mail_from=settings.mail_from,
         link_secret=settings.signing_key,
     )
+
+
+def _documents(settings: Settings) -> DocumentStore:
+    """Confluence pages when configured; the Markdown files otherwise (the embedded default)."""
+    if not settings.confluence_configured:
+        return MarkdownDocuments(settings.documents_dir, settings.base_url)
+    from connectors.confluence import ConfluenceDocuments
+
+    assert settings.confluence_url and settings.confluence_email
+    assert settings.confluence_api_token and settings.confluence_space
+    return ConfluenceDocuments(
+        url=settings.confluence_url,
+        email=settings.confluence_email,
+        api_token=settings.confluence_api_token.get_secret_value(),
+        space=settings.confluence_space,
+        parent_page_id=settings.confluence_parent_page_id,
+        timeout=settings.confluence_timeout,
+        ca_file=settings.confluence_ca_file,
+    )
+
+
+def check_connectors(connectors: Connectors) -> None:
+    """Start-up checks of the configured systems that can be checked once (Confluence's space and
+    permission). A permanent problem raises :class:`SettingsError` naming it; a system that is
+    unreachable right now only warns, since the activities retry and check again."""
+    validate = getattr(connectors.documents, "validate", None)
+    if validate is None:
+        return
+    try:
+        validate()
+    except ConnectorError as exc:
+        if exc.retryable:
+            LOG.warning("cannot check %s at start-up: %s", connectors.documents.name, exc.message)
+            return
+        raise SettingsError(f"{connectors.documents.name}: {exc.message}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
@@ -13,6 +13,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG
+from tests.fakes.oidc_provider import OidcProvider, ProviderUnavailable
 from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
 
@@ -43,6 +44,22 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A real OpenID Connect provider (npm ``oidc-provider``, pinned) on a free 127.0.0.1 port.
+
+    The first use runs ``npm ci`` into the test cache (``$FOLLOWTHROUGH_TEST_CACHE`` or
+    ``~/.cache/followthrough``); later runs reuse it. Tests register their own clients on it
+    (``register_client``), so one provider serves the whole session.
+    """
+    try:
+        provider = OidcProvider.start()
+    except ProviderUnavailable as exc:
+        pytest.fail(f"the test OpenID Connect provider cannot run: {exc}")
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from ``activities`` or ``connectors``. Its modules:
 
 - ``postmortem``: PostmortemWorkflow, the review's main loop and steps.
 - ``postmortem_handlers``: what a review accepts (updates and validators, signal, query).
+- ``review_access``: the review's audit trail and its access updates (revoke links, facilitator).
 - ``action_item``: ActionItemWorkflow, one item from its ticket to done or dropped.
 - ``digest``: DigestWorkflow, the weekly leadership digest.
 - ``calls``: activity names, timeouts, retries, search attributes, the live ticket check.
@@ -12,6 +13,7 @@ from ``activities`` or ``connectors``. Its modules:
 - ``steps``: activity arguments and results.
 - ``messages``: what a workflow asks to be mailed.
 - ``review``: the review's models and state.
+- ``audit``: who did what: actors and the bounded audit trail, pure.
 - ``rules``: the method's rules (blameless, five whys, SMART, root cause or symptom, publishing).
 - ``deadlines``: the deadline arithmetic of both workflows, pure.
 - ``figures``: the digest's arithmetic, pure.
@@ -22,6 +24,7 @@ from ``activities`` or ``connectors``. Its modules:
 
 __all__ = [
     "action_item",
+    "audit",
     "calls",
     "codes",
     "contracts",
@@ -34,6 +37,7 @@ __all__ = [
     "postmortem",
     "postmortem_handlers",
     "review",
+    "review_access",
     "rules",
     "steps",
 ]

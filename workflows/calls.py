@@ -64,7 +64,8 @@ T = TypeVar("T")
 
 # Activity names (the functions live in activities/).
 FETCH_INCIDENT = "fetch_incident"
-WRITE_REVIEW_DOC = "write_review_doc"
+WRITE_REVIEW_DOC = "write_review_doc"  # answers the URL; reviews started before 0.2 call it
+WRITE_REVIEW_DOCUMENT = "write_review_document"  # answers ReviewDocWritten
 OPEN_TICKET = "open_ticket"
 READ_TICKET_STATUS = "read_ticket_status"
 COMMENT_ON_TICKET = "comment_on_ticket"
@@ -162,15 +163,27 @@ def review_mail(
     review_url: str | None,
     facilitator: str,
     cc: list[str] | None = None,
+    contributors: list[str] | None = None,
     **details: Any,
 ) -> MailRequest:
     """A message about one review: recipients de-duplicated (cc never repeats a To), stamped with
-    workflow time; ``details`` are the kind-specific MailRequest fields."""
+    workflow time; ``details`` are the kind-specific MailRequest fields.
+
+    Each recipient's link carries the role their part gives them (:func:`link_roles`): the
+    facilitator's a facilitator link, responders' and ``contributors``' (item owners) contributor
+    links, everyone else's (leadership) a viewer link.
+    """
     recipients = list(dict.fromkeys(to))
+    copied = [c for c in dict.fromkeys(cc or []) if c not in recipients]
     return MailRequest(
+        link_roles=link_roles(
+            [*recipients, *copied],
+            facilitator,
+            [*(p.email for p in incident.responders if p.email), *(contributors or [])],
+        ),
         kind=kind,
         to=recipients,
-        cc=[c for c in dict.fromkeys(cc or []) if c not in recipients],
+        cc=copied,
         message_key=key,
         sent_at=workflow.now(),
         incident_id=incident.id,
@@ -180,6 +193,20 @@ def review_mail(
         facilitator=facilitator,
         **details,
     )
+
+
+def link_roles(recipients: list[str], facilitator: str, contributors: list[str]) -> dict[str, str]:
+    """The role of each recipient's review link, by lower-case email (viewers are left out: a
+    recipient not named gets a viewer link)."""
+    wanted = {c.strip().lower() for c in contributors}
+    roles: dict[str, str] = {}
+    for recipient in recipients:
+        person = recipient.strip().lower()
+        if person == facilitator.strip().lower():
+            roles[person] = "facilitator"
+        elif person in wanted:
+            roles[person] = "contributor"
+    return roles
 
 
 def rules_rejected(violations: list[Violation]) -> ApplicationError:

@@ -86,6 +86,14 @@ class Code(StrEnum):
     MAIL_UNAVAILABLE = "MailUnavailable"
     MAIL_ADDRESS_INVALID = "MailAddressInvalid"
     DOCUMENT_WRITE_FAILED = "DocumentWriteFailed"
+    CONFLUENCE_BAD_REQUEST = "ConfluenceBadRequest"
+    CONFLUENCE_UNAUTHORIZED = "ConfluenceUnauthorized"
+    CONFLUENCE_PERMISSION_DENIED = "ConfluencePermissionDenied"
+    CONFLUENCE_SPACE_NOT_FOUND = "ConfluenceSpaceNotFound"
+    CONFLUENCE_RATE_LIMITED = "ConfluenceRateLimited"
+    CONFLUENCE_UNAVAILABLE = "ConfluenceUnavailable"
+    #: Not a failure: a document update replaced a person's edit (kept in the page history).
+    DOCUMENT_EDIT_REPLACED = "DocumentEditReplaced"
 
     # --- HTTP API --------------------------------------------------------------------------------
     UNAUTHORIZED = "unauthorized"
@@ -100,6 +108,23 @@ class Code(StrEnum):
     CSRF_INVALID = "csrf_invalid"
     TOO_LONG = "too_long"
 
+    # --- people, roles, links and sign-in --------------------------------------------------------
+    FORBIDDEN = "forbidden"
+    LINK_INVALID = "link_invalid"
+    LINK_EXPIRED = "link_expired"
+    LINK_REVOKED = "link_revoked"
+    LINK_OTHER_REVIEW = "link_other_review"
+    SESSION_ENDED = "session_ended"
+    TOO_MANY_SIGN_INS = "too_many_sign_ins"
+    OIDC_MISCONFIGURED = "oidc_misconfigured"
+    OIDC_UNAVAILABLE = "oidc_unavailable"
+    OIDC_REFUSED = "oidc_refused"
+    OIDC_STATE_MISMATCH = "oidc_state_mismatch"
+    OIDC_TOKEN_INVALID = "oidc_token_invalid"  # noqa: S105 (a name, not a secret)
+    OIDC_TOKEN_EXPIRED = "oidc_token_expired"  # noqa: S105 (a name, not a secret)
+    OIDC_EMAIL_UNVERIFIED = "oidc_email_unverified"
+    API_TOKENS_INVALID = "api_tokens_invalid"
+
 
 #: Activity failures that retrying cannot fix: the workflow records them and tells the facilitator.
 NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
@@ -112,6 +137,10 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.TRACKER_UNKNOWN_TICKET,
     Code.MAIL_REJECTED,
     Code.MAIL_ADDRESS_INVALID,
+    Code.CONFLUENCE_BAD_REQUEST,
+    Code.CONFLUENCE_UNAUTHORIZED,
+    Code.CONFLUENCE_PERMISSION_DENIED,
+    Code.CONFLUENCE_SPACE_NOT_FOUND,
 )
 
 #: Publish blockers that an override reason lifts (they come last in the status query's list).

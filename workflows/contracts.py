@@ -16,6 +16,7 @@ from pydantic import Field
 from workflows.policy import Policy
 from workflows.review import (
     ActionItem,
+    Attributed,
     Finding,
     Incident,
     Model,
@@ -77,6 +78,11 @@ class ActionItemInput(Model):
     facilitator: str = Field(description="Facilitator email.")
     leadership: list[str] = Field(description="Leadership emails.")
     review_url: str | None = Field(default=None, description="Link to the review.")
+    doc_url: str | None = Field(
+        default=None,
+        description="The review document outside Followthrough (Confluence), if any: tickets link "
+        "to it.",
+    )
     policy: Policy = Field(default_factory=Policy)
     reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
     overdue_notified: bool = Field(
@@ -150,13 +156,13 @@ class ItemEdit(Model):
     reason: str | None = Field(default=None, description="Why the due date moved (after publish).")
 
 
-class ActionItemRevision(ItemEdit):
+class ActionItemRevision(ItemEdit, Attributed):
     """Update payload for PostmortemWorkflow.revise_action_item."""
 
     id: str = Field(description="Action item id.")
 
 
-class ActionItemWithdrawal(Model):
+class ActionItemWithdrawal(Attributed):
     """Update payload for PostmortemWorkflow.withdraw_action_item: removed while drafting, dropped
     with ``reason`` once published."""
 

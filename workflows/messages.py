@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from workflows.review import Model
+from workflows.review import Model, ReplacedEdit
 
 __all__ = [
     "Digest",
@@ -36,6 +36,7 @@ class MailKind(StrEnum):
     FOLLOW_UP_INVITATION = "follow_up_invitation"
     DIGEST = "digest"
     PROBLEM = "problem"
+    DOCUMENT_EDIT_REPLACED = "document_edit_replaced"
 
 
 class ItemLine(Model):
@@ -115,4 +116,14 @@ class MailRequest(Model):
     escalation_count: int = Field(default=0, description="Escalations sent before this one.")
     invitation: Invitation | None = None
     problem: str | None = Field(default=None, description="Integration problem to explain.")
+    replaced_edit: ReplacedEdit | None = Field(
+        default=None, description="A person's document edit that an update replaced."
+    )
+    doc_url: str | None = Field(default=None, description="Link to the review document.")
     digest: Digest | None = None
+    link_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="The role each recipient's review link carries (facilitator, contributor or "
+        "viewer), by lower-case email; a recipient not named gets a viewer link. With a signing "
+        "key each recipient then gets their own copy with their own link.",
+    )

@@ -143,6 +143,22 @@ class DigestPolicy(_Section):
         return value
 
 
+class LinkPolicy(_Section):
+    """The signed review links in emails (per recipient and role; see connectors.links)."""
+
+    max_age: timedelta = Field(
+        default=timedelta(days=14),
+        description="A link stops working this long after it was sent. Default P14D.",
+    )
+
+    @field_validator("max_age")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration")
+        return value
+
+
 class Team(_Section):
     """A team owns services; its facilitator runs the reviews and its leadership gets escalations."""
 
@@ -153,6 +169,11 @@ class Team(_Section):
     facilitator: str | None = Field(default=None, description="Email of the review facilitator.")
     leadership: list[str] = Field(
         default_factory=list, description="Emails that receive escalations and the digest."
+    )
+    facilitator_groups: list[str] = Field(
+        default_factory=list,
+        description="Groups (from the identity provider's groups claim) whose members have the "
+        "facilitator role on this team's reviews.",
     )
 
 
@@ -175,6 +196,7 @@ class Policy(_Section):
     follow_up: FollowUpPolicy = Field(default_factory=FollowUpPolicy)
     action_items: ActionItemPolicy = Field(default_factory=ActionItemPolicy)
     digest: DigestPolicy = Field(default_factory=DigestPolicy)
+    links: LinkPolicy = Field(default_factory=LinkPolicy)
     timezone: str = Field(default="UTC", description="IANA zone for meetings and dates.")
     teams: list[Team] = Field(default_factory=list)
     defaults: Defaults = Field(default_factory=Defaults)
@@ -193,6 +215,13 @@ class Policy(_Section):
         wanted = {s.casefold() for s in (service_id, service_name) if s}
         for team in self.teams:
             if wanted & {s.casefold() for s in team.services}:
+                return team
+        return None
+
+    def team_named(self, name: str | None) -> Team | None:
+        """The team of this name (as a review records it), or None."""
+        for team in self.teams:
+            if name is not None and team.name == name:
                 return team
         return None
 

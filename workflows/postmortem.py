@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,11 +23,17 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-__all__ = ["LATE_DECISIONS_PATCH", "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH", "PostmortemWorkflow"]
+__all__ = [
+    "DOCUMENT_OUTCOME_PATCH",
+    "LATE_DECISIONS_PATCH",
+    "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
+    "PostmortemWorkflow",
+]
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines
     from workflows.action_item import ActionItemWorkflow
+    from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
     from workflows.contracts import (
         ActionItemInput,
         PostmortemInput,
@@ -44,9 +51,22 @@ with workflow.unsafe.imports_passed_through():
         Model,
         Phase,
         Problem,
+        ReplacedEdit,
         ReviewState,
     )
-    from workflows.steps import FetchIncident, WriteReviewDoc
+    from workflows.review_access import ReviewAccess
+    from workflows.steps import FetchIncident, ReviewDocWritten, WriteReviewDoc
+
+
+#: workflow.patched id: reviews write their document with write_review_document (what the write
+#: did, a person's edit it replaced) and record a failed write once; before it, write_review_doc
+#: answered only a URL.
+DOCUMENT_OUTCOME_PATCH = "review-document-outcome"
+
+
+def _digest(text: str) -> str:
+    # sha256, not hash(): the same on every worker and every replay.
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 #: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
@@ -56,8 +76,9 @@ SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 
 
 @workflow.defn
-class PostmortemWorkflow(ReviewHandlers):
-    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`."""
+class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
+    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`
+    (the audit trail and the access updates in :class:`ReviewAccess`)."""
 
     @workflow.init
     def __init__(self, inp: PostmortemInput) -> None:
@@ -153,6 +174,73 @@ class PostmortemWorkflow(ReviewHandlers):
     async def _write_document(self) -> None:
         if self.state.revision == self._rendered_revision:
             return
+        # Reviews recorded before this patch called write_review_doc (a URL); they keep that path
+        # for the rest of their run (patched() is memoised), so the old activity stays registered.
+        if not workflow.patched(DOCUMENT_OUTCOME_PATCH):
+            await self._write_document_url_only()
+            return
+        revision = self.state.revision
+        try:
+            written = await calls.call(
+                calls.WRITE_REVIEW_DOCUMENT, WriteReviewDoc(state=self.state), ReviewDocWritten
+            )
+        except ActivityError as err:
+            await self._document_failed(err, revision)
+            return
+        self._rendered_revision = revision
+        if self.state.doc_url != written.url:
+            self.state.doc_url = written.url
+        self.state.doc_external = written.external
+        edit = written.replaced_edit
+        if edit is not None and edit.version not in self.state.doc_edits_told:
+            await self._tell_edit_replaced(edit)
+
+    async def _document_failed(self, err: ActivityError, revision: int) -> None:
+        """Show a failed write on the review (once per distinct failure); mail the permanent ones.
+
+        Recording the problem is a change, but not one the document needs re-rendering for (the
+        write would fail the same way): the next accepted change tries again.
+        """
+        code, message = calls.failure_code(err), calls.failure_message(err)
+        caught_up = self.state.revision == revision
+        last = self.state.problems[-1] if self.state.problems else None
+        if last is None or (last.code, last.message) != (code, message):
+            self._record_problem(
+                Problem(code=code, message=message, at=workflow.now()), notify=False
+            )
+            if code in NON_RETRYABLE_INTEGRATION_CODES:
+                await self._mail(
+                    MailKind.PROBLEM,
+                    [self.state.facilitator],
+                    f"{workflow.info().workflow_id}/problem-{_digest(code + message)}",
+                    problem=f"The review document could not be written: {message}",
+                )
+        self._rendered_revision = self.state.revision if caught_up else revision
+
+    async def _tell_edit_replaced(self, edit: ReplacedEdit) -> None:
+        """Show on the review and mail the facilitator that an update replaced a person's edit."""
+        self.state.doc_edits_told = [*self.state.doc_edits_told, edit.version][-50:]
+        who = edit.author or "someone"
+        where = f" ({', '.join(edit.sections)})" if edit.sections else ""
+        self._record_problem(
+            Problem(
+                code=Code.DOCUMENT_EDIT_REPLACED,
+                message=f"An update of the review document replaced an edit by {who}{where}; "
+                f"their version {edit.version} is kept in the page history: {edit.url}",
+                at=workflow.now(),
+            ),
+            notify=False,
+        )
+        await self._mail(
+            MailKind.DOCUMENT_EDIT_REPLACED,
+            [self.state.facilitator],
+            f"{workflow.info().workflow_id}/document-edit-{edit.version}",
+            replaced_edit=edit,
+            doc_url=self.state.doc_url,
+        )
+
+    async def _write_document_url_only(self) -> None:
+        """The document step of reviews started before ``DOCUMENT_OUTCOME_PATCH``."""
         revision = self.state.revision
         try:
             url = await calls.call(calls.WRITE_REVIEW_DOC, WriteReviewDoc(state=self.state), str)
@@ -209,6 +297,7 @@ class PostmortemWorkflow(ReviewHandlers):
                     facilitator=state.facilitator,
                     leadership=state.leadership,
                     review_url=state.review_url,
+                    doc_url=state.doc_url if state.doc_external else None,
                     policy=self.policy,
                 ),
                 id=item_workflow_id(state.incident.id, item.id),
@@ -329,6 +418,7 @@ class PostmortemWorkflow(ReviewHandlers):
         escalation_count: int = 0,
         invitation: Invitation | None = None,
         agenda: bool = False,
+        **details: Any,
     ) -> None:
         state, now = self.state, workflow.now()
         tz = self.policy.timezone
@@ -346,10 +436,12 @@ class PostmortemWorkflow(ReviewHandlers):
                 review_url=state.review_url,
                 facilitator=state.facilitator,
                 cc=cc,
+                contributors=[i.owner for i in state.action_items],
                 deadline=deadline,
                 escalation_count=escalation_count,
                 invitation=invitation,
                 other_items=lines,
+                **details,
             )
         )
         if problem is not None:

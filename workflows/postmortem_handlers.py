@@ -12,6 +12,7 @@ owns its status and reports back with ``item_changed``.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from temporalio import workflow
@@ -19,6 +20,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, rules
     from workflows.action_item import ActionItemWorkflow
+    from workflows.audit import Actor
     from workflows.codes import OVERRIDABLE_CODES, Code
     from workflows.contracts import (
         ITEM_CHANGED,
@@ -64,6 +66,8 @@ class ReviewHandlers:
     state: ReviewState
     policy: Policy
     _lock: asyncio.Lock
+    #: From :class:`workflows.review_access.ReviewAccess` (the workflow inherits both).
+    _audit: Callable[[Actor | None, str, str], None]
     #: Items whose workflow's start is pending, with the signals decided for them meanwhile.
     _starting: dict[str, list[tuple[Any, Model]]]
 
@@ -157,8 +161,14 @@ class ReviewHandlers:
     @workflow.update
     def submit_five_whys(self, five_whys: FiveWhys) -> ReviewState:
         """Replace the symptom, whys and root causes. Blaming language becomes a finding."""
-        self.state.five_whys = five_whys
+        self.state.five_whys = five_whys.model_copy(update={"actor": None})
         self._changed()
+        self._audit(
+            five_whys.actor,
+            "five_whys.submitted",
+            f"Changed the five whys ({_count(len(five_whys.whys), 'why')}, "
+            f"{_count(len(five_whys.root_causes), 'root cause')})",
+        )
         return self.state
 
     @submit_five_whys.validator
@@ -171,10 +181,13 @@ class ReviewHandlers:
     @workflow.update
     async def add_action_item(self, draft: ActionItemDraft) -> ActionItem:
         """Add a SMART action item. After publishing it is tracked at once."""
-        item = ActionItem(id=str(self.state.next_item_number), **draft.model_dump())
+        item = ActionItem(
+            id=str(self.state.next_item_number), **draft.model_dump(exclude={"actor"})
+        )
         self.state.next_item_number += 1
         self.state.action_items.append(item)
         self._changed()
+        self._audit(draft.actor, "item.added", f"Added action item {item.id}: {item.title}")
         return item
 
     @add_action_item.validator
@@ -192,9 +205,11 @@ class ReviewHandlers:
         """Edit a draft item; fields left unset keep their value."""
         item = self.state.item(change.id)
         assert item is not None  # guaranteed by the validator
-        for name, value in change.model_dump(exclude={"id"}, exclude_none=True).items():
+        changed = change.model_dump(exclude={"id", "actor"}, exclude_none=True)
+        for name, value in changed.items():
             setattr(item, name, value)
         self._changed()
+        self._audit(change.actor, "item.changed", _changed_summary(item.id, changed))
         return item
 
     @change_action_item.validator
@@ -204,7 +219,7 @@ class ReviewHandlers:
         merged = ActionItemDraft(
             **{
                 **item.model_dump(include=set(ActionItemDraft.model_fields)),
-                **change.model_dump(exclude={"id"}, exclude_none=True),
+                **change.model_dump(exclude={"id", "actor"}, exclude_none=True),
             }
         )
         violations = rules.check_action_item(
@@ -217,6 +232,7 @@ class ReviewHandlers:
     def remove_action_item(self, request: RemoveActionItem) -> ReviewState:
         self.state.action_items = [i for i in self.state.action_items if i.id != request.id]
         self._changed()
+        self._audit(request.actor, "item.removed", f"Removed action item {request.id}")
         return self.state
 
     @remove_action_item.validator
@@ -228,6 +244,7 @@ class ReviewHandlers:
     def add_went_well(self, entry: WentWell) -> ReviewState:
         self.state.went_well.append(WentWell(text=entry.text.strip()))
         self._changed()
+        self._audit(entry.actor, "went_well.added", f"Added to what went well: {entry.text}")
         return self.state
 
     @add_went_well.validator
@@ -244,6 +261,12 @@ class ReviewHandlers:
         self.state.phase = Phase.TRACKING
         self.state.published_at = workflow.now()
         self._changed()
+        override = self.state.blame_override
+        self._audit(
+            request.actor,
+            "review.published",
+            f"Published, overriding the findings: {override}" if override else "Published",
+        )
         return self.state
 
     @publish.validator
@@ -265,13 +288,17 @@ class ReviewHandlers:
             item = self.state.item(revision.id)
             assert item is not None  # guaranteed by the validator
             if self.state.phase == Phase.DRAFTING:
-                change = revision.model_dump(exclude={"id", "reason"}, exclude_none=True)
+                change = revision.model_dump(exclude={"id", "reason", "actor"}, exclude_none=True)
                 for name, value in change.items():
                     setattr(item, name, value)
+                action, summary = "item.changed", _changed_summary(item.id, change)
             else:
                 assert revision.due and revision.reason
                 await self._replan_item(item, revision.due, revision.reason)
+                action = "item.replanned"
+                summary = f"Re-planned action item {item.id} to {revision.due}: {revision.reason}"
             self._changed()
+            self._audit(revision.actor, action, summary)
             return item
 
     @revise_action_item.validator
@@ -309,8 +336,14 @@ class ReviewHandlers:
             if self.state.phase == Phase.DRAFTING:
                 self.state.action_items.remove(item)
                 self._changed()
+                self._audit(withdrawal.actor, "item.removed", f"Removed action item {item.id}")
                 return Withdrawn(removed=True, item=item)
             await self._drop_item(item, withdrawal.reason)
+            self._audit(
+                withdrawal.actor,
+                "item.dropped",
+                f"Dropped action item {item.id}: {withdrawal.reason}",
+            )
             return Withdrawn(removed=False, item=item)
 
     @withdraw_action_item.validator
@@ -345,10 +378,17 @@ class ReviewHandlers:
                     await self._tell_item(
                         item, ActionItemWorkflow.done_confirmed, MarkDone(reason=outcome.reason)
                     )
-            self.state.follow_up = record.model_copy(update={"recorded_at": workflow.now()})
+            self.state.follow_up = record.model_copy(
+                update={"recorded_at": workflow.now(), "actor": None}
+            )
             if self.state.phase == Phase.TRACKING:
                 self.state.phase = Phase.FOLLOW_UP
             self._changed()
+            self._audit(
+                record.actor,
+                "follow_up.recorded",
+                f"Recorded the follow-up ({_count(len(record.outcomes), 'item')})",
+            )
             return self.state
 
     @record_follow_up.validator
@@ -377,6 +417,14 @@ class ReviewHandlers:
         index = self.state.action_items.index(current)
         self.state.action_items[index] = report.item
         self._changed()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _changed_summary(item_id: str, fields: dict[str, Any]) -> str:
+    return f"Changed action item {item_id} ({', '.join(sorted(fields)) or 'nothing'})"
 
 
 def _replan_only() -> Violation:

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflows.audit import Actor, AuditTrail
 from workflows.policy import Policy
 
 __all__ = [
     "ActionItem",
     "ActionItemChange",
     "ActionItemDraft",
+    "Attributed",
     "Finding",
     "FiveWhys",
     "FollowUpOutcome",
@@ -36,10 +38,13 @@ __all__ = [
     "Problem",
     "PublishRequest",
     "RemoveActionItem",
+    "ReplacedEdit",
     "Replan",
     "ReviewState",
+    "RevokeLinks",
     "RootCause",
     "RootCauseCategory",
+    "SetFacilitator",
     "Ticket",
     "TimelineEntry",
     "Violation",
@@ -54,6 +59,18 @@ class Model(BaseModel):
     """Base for every domain model: unknown fields are refused so typos surface as errors."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Attributed(Model):
+    """An update's argument that says who asked (the audit trail records it).
+
+    ``actor`` is set by the API from the signed-in caller: whatever a request body sends there is
+    replaced. Histories recorded before 0.2 have none, so it defaults to None.
+    """
+
+    actor: Actor | None = Field(
+        default=None, description="Who asked; set by the server from the caller (body ignored)."
+    )
 
 
 # --- incident --------------------------------------------------------------------------------------
@@ -122,7 +139,7 @@ class RootCause(Model):
     statement: str = Field(description="The cause, about systems and conditions, not people.")
 
 
-class FiveWhys(Model):
+class FiveWhys(Attributed):
     """Symptom, then 3 to 7 whys, ending in one or more root causes."""
 
     symptom: str = Field(description="What users or systems saw.")
@@ -136,7 +153,7 @@ class Priority(StrEnum):
     LOW = "low"
 
 
-class ActionItemDraft(Model):
+class ActionItemDraft(Attributed):
     """What a facilitator submits for a new action item (SMART-checked)."""
 
     title: str = Field(description="Who will do what: a specific, verifiable change.")
@@ -147,7 +164,7 @@ class ActionItemDraft(Model):
     priority: Priority = Field(default=Priority.MEDIUM, description="high, medium (default), low.")
 
 
-class ActionItemChange(Model):
+class ActionItemChange(Attributed):
     """A change to an existing action item while drafting; unset fields stay as they are."""
 
     id: str = Field(description="Action item id.")
@@ -217,7 +234,7 @@ class FollowUpOutcome(Model):
     reason: str | None = Field(default=None, description="Required for replanned and dropped.")
 
 
-class FollowUpRecord(Model):
+class FollowUpRecord(Attributed):
     """What the follow-up meeting decided, one outcome per open item."""
 
     outcomes: list[FollowUpOutcome] = Field(description="One per action item reviewed.")
@@ -225,13 +242,13 @@ class FollowUpRecord(Model):
     recorded_at: datetime | None = Field(default=None, description="Set by the workflow.")
 
 
-class WentWell(Model):
+class WentWell(Attributed):
     """Something that went well; publishing needs at least one."""
 
     text: str = Field(description="What went well.")
 
 
-class PublishRequest(Model):
+class PublishRequest(Attributed):
     """Publish the review; an override reason lets it through with open blame or symptom findings."""
 
     blame_override: str | None = Field(
@@ -241,10 +258,22 @@ class PublishRequest(Model):
     )
 
 
-class RemoveActionItem(Model):
+class RemoveActionItem(Attributed):
     """Remove a draft action item."""
 
     id: str = Field(description="Action item id.")
+
+
+class RevokeLinks(Attributed):
+    """Revoke every link to the review sent until now (new emails carry new links)."""
+
+
+class SetFacilitator(Attributed):
+    """An admin names the review's facilitator (instead of the policy's team)."""
+
+    facilitator: str = Field(
+        min_length=3, max_length=320, description="The new facilitator's email address."
+    )
 
 
 # --- findings and violations -------------------------------------------------------------------------
@@ -296,6 +325,17 @@ class Problem(Model):
     at: datetime | None = None
 
 
+class ReplacedEdit(Model):
+    """A person's edit of Followthrough's part of the document that a write replaced."""
+
+    version: int = Field(description="The document version that held the person's edit.")
+    url: str = Field(description="Where that version is read (the page history keeps it).")
+    author: str | None = Field(default=None, description="Who saved it, when known.")
+    sections: list[str] = Field(
+        default_factory=list, description="The sections they changed; empty when not known."
+    )
+
+
 class ReviewState(Model):
     """Everything a review knows. Carried across continue-as-new; queried by the API."""
 
@@ -314,6 +354,14 @@ class ReviewState(Model):
     follow_up: FollowUpRecord | None = None
     closed_at: datetime | None = None
     doc_url: str | None = None
+    doc_external: bool = Field(
+        default=False,
+        description="The document lives outside Followthrough (Confluence); tickets link to it.",
+    )
+    doc_edits_told: list[int] = Field(
+        default_factory=list,
+        description="Document versions whose replaced human edit the facilitator was told about.",
+    )
     review_url: str | None = None
     next_item_number: int = 1
     draft_reminded: bool = False
@@ -325,6 +373,12 @@ class ReviewState(Model):
     opened_notified: bool = False
     problems: list[Problem] = Field(default_factory=list)
     revision: int = Field(default=0, description="Bumped on every accepted change.")
+    links_revoked_at: datetime | None = Field(
+        default=None, description="Links signed until then no longer open the review."
+    )
+    audit: AuditTrail = Field(
+        default_factory=AuditTrail, description="Who changed what (the latest 500 in full)."
+    )
 
     def item(self, item_id: str) -> ActionItem | None:
         return next((i for i in self.action_items if i.id == item_id), None)

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from pydantic import Field
 
-from workflows.review import ActionItem, Incident, Model, ReviewState
+from workflows.review import ActionItem, Incident, Model, ReplacedEdit, ReviewState
 
 __all__ = [
     "FetchIncident",
     "ListReviews",
     "OpenTicket",
+    "ReviewDocWritten",
     "ReviewItems",
     "ReviewQuery",
     "ReviewRow",
@@ -36,6 +37,20 @@ class WriteReviewDoc(Model):
     state: ReviewState
 
 
+class ReviewDocWritten(Model):
+    """What ``write_review_document`` did."""
+
+    url: str = Field(description="Where people open the document.")
+    external: bool = Field(
+        default=False,
+        description="The document lives outside Followthrough (Confluence): tickets link to it.",
+    )
+    version: int | None = Field(default=None, description="Document version, where it has them.")
+    replaced_edit: ReplacedEdit | None = Field(
+        default=None, description="A person's edit this write replaced, if any."
+    )
+
+
 class OpenTicket(Model):
     """Open (idempotently) the ticket of one action item."""
 
@@ -44,6 +59,11 @@ class OpenTicket(Model):
     item: ActionItem
     root_cause: str | None = Field(default=None, description="Root cause statement.")
     review_url: str | None = None
+    doc_url: str | None = Field(
+        default=None,
+        description="The review document outside Followthrough (Confluence), if there is one: the "
+        "ticket's remote link points to it instead of the review page.",
+    )
     timezone: str = Field(default="UTC", description="Zone the due date is read in.")
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import dashboard, dev, follow_up, login, review, session
+from api.pages import dashboard, dev, follow_up, login, review
 from api.pages.common import STATIC_DIR
 
 __all__ = [
@@ -43,8 +43,8 @@ __all__ = [
 
 
 def install(app: FastAPI) -> None:
-    """Mount /static, register the pages, and let the JSON API accept the pages' session cookie."""
+    """Mount /static and register the pages (the JSON API reads the same server-side sessions,
+    see :mod:`api.identity.guard`)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    app.state.session_check = session.session_check
     for page in (login, dashboard, review, follow_up, dev):
         app.include_router(page.router)

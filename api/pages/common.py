@@ -23,9 +23,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from api.errors import ApiError
+from api.identity.guard import open_link
 from api.pages import session as auth
 from api.pages.filters import anchor, excerpt, field_anchor, highlight
-from connectors.links import verify_review_token
 from followthrough.settings import Settings
 from workflows.codes import OVERRIDABLE_CODES
 from workflows.review import Phase, RootCauseCategory
@@ -64,7 +64,14 @@ PHASE_LABELS = {
     Phase.CLOSED.value: "Closed",
 }
 #: The title of the error page for an API refusal, by status.
-_ERROR_TITLES = {404: "Not found", 503: "Temporal is unreachable", 409: "Not possible here"}
+_ERROR_TITLES = {
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Not possible here",
+    429: "Too many sign-ins",
+    503: "Temporal is unreachable",
+}
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -133,7 +140,7 @@ def render(
     zone = ZoneInfo(request.app.state.policy.timezone)
     base = {
         "session": session,
-        "csrf": auth.csrf_token(key, session) if key and session else "",
+        "csrf": auth.csrf_token(request, session) if key and session else "",
         "dev_mode": settings.dev_mode,
         "local_tracker": request.app.state.local_tracker is not None,
         "when": _when(zone),
@@ -271,7 +278,9 @@ def path_with_query(request: Request) -> str:
 
 
 def page_session(request: Request, incident_id: str | None = None) -> auth.WebSession:
-    """The session for a page, or a refusal: no session -> /login; wrong scope -> 403."""
+    """The session for a page, or a refusal: no session -> /login; a links session on a page
+    about no single review, or on a review its links do not open -> 403. The session's principal
+    is kept for the review API's checks (:mod:`api.identity.guard`)."""
     session = auth.read_session(request)
     if session is None:
         raise LoginRequired(path_with_query(request))
@@ -279,38 +288,26 @@ def page_session(request: Request, incident_id: str | None = None) -> auth.WebSe
         raise Refused(
             403,
             "This page needs a sign-in",
-            "Your link opens one review only. Sign in with the API token to see everything.",
+            "Your link opens one review only. Sign in to see everything.",
             incident_id=session.reviews[-1] if session.reviews else None,
         )
     if incident_id is not None and not session.can_open(incident_id):
         raise Refused(
             403,
             "Not your link",
-            "Your link opens another review. Sign in with the API token, or open the link "
-            "from the email about this review.",
+            "Your link opens another review. Sign in, or open the link from the email about "
+            "this review.",
         )
+    request.state.principal = session.principal
     return session
 
 
 def _follow_link(request: Request, incident_id: str, token: str) -> Response:
-    """A valid ``?t=`` sets a scoped session and drops the token from the URL."""
-    key = auth.request_key(request)
-    existing = auth.read_session(request)
-    clean = request.url.path
-    if key is not None and verify_review_token(token, incident_id, key):
-        session = auth.scoped_session(existing, incident_id)
-        response = redirect(clean)
-        if session is not existing:
-            auth.set_session_cookie(response, request.app.state.settings, session)
-        return response
-    if existing is not None and existing.can_open(incident_id):
-        return redirect(clean)
-    raise Refused(
-        403,
-        "This link has expired",
-        "The link is no longer valid, or it belongs to another review. Ask the facilitator for a "
-        "fresh link, or sign in with the API token.",
-    )
+    """A valid ``?t=`` becomes a grant on the browser's session, and the token leaves the URL.
+    An expired, altered or foreign link answers 401/403 with a way to sign in."""
+    response = redirect(request.url.path)
+    open_link(request, response, incident_id, token)
+    return response
 
 
 def review_session(request: Request, incident_id: str) -> auth.WebSession:
@@ -325,7 +322,8 @@ def review_session(request: Request, incident_id: str) -> auth.WebSession:
 async def form_session(
     request: Request, incident_id: str | None = None
 ) -> tuple[auth.WebSession, FormData]:
-    """The session and form of a POST: 401 without a session, 403 without a valid CSRF token."""
+    """The session and form of a POST: 401 without a session, 403 without a valid CSRF token.
+    What the session may do on the review is the review API's to say (one path for both)."""
     session = auth.read_session(request)
     if session is None:
         raise Refused(401, "Please sign in", "Your session has ended. Sign in and try again.")
@@ -340,5 +338,6 @@ async def form_session(
     if incident_id is not None and not session.can_open(incident_id):
         raise Refused(403, "Not your link", "Your session may not change this review.")
     if incident_id is None and not session.full:
-        raise Refused(403, "This needs a sign-in", "Sign in with the API token to do this.")
+        raise Refused(403, "This needs a sign-in", "Sign in to do this.")
+    request.state.principal = session.principal
     return session, form

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import reviews
+from api.identity.guard import authorize_review
+from api.identity.roles import Action, refusal
 from api.pages import session as auth
 from api.pages.common import (
     PageRoute,
@@ -37,7 +39,9 @@ async def _follow_up_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    review = review_view(await reviews.fetch_status(request, incident_id)).model_dump(mode="json")
+    status = await reviews.fetch_status(request, incident_id)
+    access = authorize_review(request, status.state, Action.READ)
+    review = review_view(status).model_dump(mode="json")
     root_causes = {rc["id"]: rc["statement"] for rc in review["root_causes"]}
     record = review["follow_up"] or {}
     return render(
@@ -53,7 +57,9 @@ async def _follow_up_page(
             "errors": errors or FormErrors(),
             "saved": SAVED_MESSAGES.get(request.query_params.get("saved", ""), ""),
             "open_status": ItemStatus.OPEN.value,
-            "can_record": review["phase"] in (Phase.TRACKING.value, Phase.FOLLOW_UP.value),
+            "can_record": review["phase"] in (Phase.TRACKING.value, Phase.FOLLOW_UP.value)
+            and Action.RECORD_FOLLOW_UP.value in access.can,
+            "record_refusal": refusal(Action.RECORD_FOLLOW_UP, access.role),
             "can_close": dev_tracker(request),
         },
         session=session,
@@ -74,7 +80,13 @@ async def post_follow_up(request: Request, incident_id: str) -> Response:
     open_ids = [i.id for i in status.state.action_items if i.status == ItemStatus.OPEN]
     record, order, typed = follow_up_record(form, open_ids)
     refused = await violations_of(
-        reviews.update_review(request, incident_id, PostmortemWorkflow.record_follow_up, record)
+        reviews.update_review(
+            request,
+            incident_id,
+            PostmortemWorkflow.record_follow_up,
+            record,
+            Action.RECORD_FOLLOW_UP,
+        )
     )
     if refused is None:
         return saved(incident_id, "follow_up", "/follow-up")

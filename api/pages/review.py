@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from api import reviews
+from api.identity.guard import authorize_review
+from api.identity.roles import DESCRIPTIONS, Action, refusal
 from api.pages import session as auth
 from api.pages.common import (
     PageRoute,
+    Refused,
     dev_tracker,
     form_session,
     redirect,
@@ -36,7 +40,7 @@ from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
 from workflows.contracts import ActionItemWithdrawal
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import Phase, PublishRequest, WentWell
+from workflows.review import Phase, PublishRequest, SetFacilitator, WentWell
 
 __all__ = ["SAVED_MESSAGES", "SAVED_SECTIONS", "router", "saved", "ticket_states"]
 
@@ -49,6 +53,8 @@ SAVED_SECTIONS = {
     "published": "top",
     "closed": "action-items",
     "follow_up": "agenda",
+    "links": "links",
+    "facilitator": "facilitator",
 }
 SAVED_MESSAGES = {
     "five_whys": "The five whys are saved.",
@@ -59,6 +65,9 @@ SAVED_MESSAGES = {
     "follow-up meeting are scheduled.",
     "closed": "Ticket closed. The item's workflow has been told.",
     "follow_up": "Follow-up recorded.",
+    "links": "Every link sent until now is revoked. People who still need the review sign in, "
+    "or get a new link with the next email.",
+    "facilitator": "The facilitator is changed.",
 }
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -107,7 +116,9 @@ async def _review_page(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
-    review = review_view(await reviews.fetch_status(request, incident_id)).model_dump(mode="json")
+    status = await reviews.fetch_status(request, incident_id)
+    access = authorize_review(request, status.state, Action.READ)
+    review = review_view(status).model_dump(mode="json")
     responders = [p["name"] for p in review["incident"]["responders"]]
     findings = _findings_by_field(review["findings"])
     drafting = review["phase"] == Phase.DRAFTING.value
@@ -142,6 +153,11 @@ async def _review_page(
             "drafting": drafting,
             "can_close": dev_tracker(request),
             "full_session": session.full,
+            "role": access.role.value,
+            "can": access.can,
+            "refusals": {a.value: refusal(a, access.role) for a in DESCRIPTIONS},
+            "audit": status.state.audit.model_dump(mode="json"),
+            "links_revoked_at": status.state.links_revoked_at,
         },
         session=session,
         status_code=status_code,
@@ -168,7 +184,13 @@ async def post_five_whys(request: Request, incident_id: str) -> Response:
     model, found, why_rows, cause_rows = typed.to_model()
     if model is not None:
         refused = await violations_of(
-            reviews.update_review(request, incident_id, PostmortemWorkflow.submit_five_whys, model)
+            reviews.update_review(
+                request,
+                incident_id,
+                PostmortemWorkflow.submit_five_whys,
+                model,
+                Action.EDIT_FIVE_WHYS,
+            )
         )
         if refused is None:
             return saved(incident_id, "five_whys")
@@ -213,6 +235,7 @@ async def post_remove_item(request: Request, incident_id: str, item_id: str) -> 
             incident_id,
             PostmortemWorkflow.withdraw_action_item,
             ActionItemWithdrawal(id=item_id),
+            reviews.withdraw_action,
         )
     )
     if refused is None:
@@ -232,7 +255,11 @@ async def post_went_well(request: Request, incident_id: str) -> Response:
     text = str(form.get("text", ""))
     refused = await violations_of(
         reviews.update_review(
-            request, incident_id, PostmortemWorkflow.add_went_well, WentWell(text=text)
+            request,
+            incident_id,
+            PostmortemWorkflow.add_went_well,
+            WentWell(text=text),
+            Action.EDIT_WENT_WELL,
         )
     )
     if refused is None:
@@ -251,12 +278,14 @@ async def post_went_well(request: Request, incident_id: str) -> Response:
 async def post_publish(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     override = str(form.get("blame_override", "")).strip()
+    asked = PublishRequest(blame_override=override or None)
     refused = await violations_of(
         reviews.update_review(
             request,
             incident_id,
             PostmortemWorkflow.publish,
-            PublishRequest(blame_override=override or None),
+            asked,
+            reviews.publish_action(asked),
         )
     )
     if refused is None:
@@ -271,10 +300,40 @@ async def post_publish(request: Request, incident_id: str) -> Response:
     )
 
 
+@router.post("/reviews/{incident_id}/links/revoke")
+async def post_revoke_links(request: Request, incident_id: str) -> Response:
+    """The facilitator's button: every link sent until now stops working."""
+    await form_session(request, incident_id)
+    await reviews.revoke_links(request, incident_id)
+    return saved(incident_id, "links")
+
+
+@router.post("/reviews/{incident_id}/facilitator")
+async def post_facilitator(request: Request, incident_id: str) -> Response:
+    """An admin names the review's facilitator."""
+    session, form = await form_session(request, incident_id)
+    try:
+        chosen = SetFacilitator(facilitator=str(form.get("facilitator", "")).strip())
+    except ValidationError:
+        raise Refused(
+            422, "Not saved", "The facilitator must be one email address.", incident_id=incident_id
+        ) from None
+    refused = await violations_of(reviews.set_facilitator(request, incident_id, chosen))
+    if refused is None:
+        return saved(incident_id, "facilitator")
+    return await _review_page(
+        request, session, incident_id, errors=FormErrors("facilitator", refused), status_code=422
+    )
+
+
 @router.get("/reviews/{incident_id}/document")
 async def document_page(request: Request, incident_id: str) -> Response:
     session = review_session(request, incident_id)
     status = await reviews.fetch_status(request, incident_id)
+    state = status.state
+    if state.doc_external and state.doc_url and state.doc_url.startswith(("https://", "http://")):
+        # The document lives where the organisation reads it (a Confluence page): go there.
+        return RedirectResponse(state.doc_url, status_code=303)
     settings: Settings = request.app.state.settings
     text = MarkdownDocuments(settings.documents_dir, settings.base_url).read(incident_id)
     return render(

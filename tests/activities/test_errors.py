@@ -23,6 +23,12 @@ from workflows.codes import Code
         (System.SMTP, ErrorKind.REJECTED, "MailRejected", False),
         (System.SMTP, ErrorKind.INVALID_ADDRESS, "MailAddressInvalid", False),
         (System.SMTP, ErrorKind.UNAVAILABLE, "MailUnavailable", True),
+        (System.CONFLUENCE, ErrorKind.FORBIDDEN, "ConfluencePermissionDenied", False),
+        (System.CONFLUENCE, ErrorKind.NOT_FOUND, "ConfluenceSpaceNotFound", False),
+        (System.CONFLUENCE, ErrorKind.UNAUTHORIZED, "ConfluenceUnauthorized", False),
+        (System.CONFLUENCE, ErrorKind.BAD_REQUEST, "ConfluenceBadRequest", False),
+        (System.CONFLUENCE, ErrorKind.RATE_LIMITED, "ConfluenceRateLimited", True),
+        (System.CONFLUENCE, ErrorKind.UNAVAILABLE, "ConfluenceUnavailable", True),
     ],
 )
 def test_connector_failures_map_to_stable_codes(
@@ -56,6 +62,7 @@ def test_each_systems_failure_codes_name_that_system(system: System) -> None:
         System.SMTP: "Mail",
         System.TRACKER: "Tracker",
         System.DOCUMENTS: "Document",
+        System.CONFLUENCE: "Confluence",
     }
     codes = {code_for(ConnectorError(system, kind, "x")) for kind in ErrorKind}
     assert all(code.value.startswith(prefixes[system]) for code in codes), codes

@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.mail import MailActivities
-from connectors.links import verify_review_token
+from connectors.links import read_link_token
 from connectors.mail import OutboxMailer
 from workflows.messages import MailKind, MailRequest
 
@@ -51,16 +51,44 @@ def test_an_unusable_address_fails_without_retry(tmp_path: Path) -> None:
     assert failure.value.non_retryable
 
 
-def test_review_links_in_mail_carry_a_token_scoped_to_that_review(tmp_path: Path) -> None:
+def _outbox_links(folder: Path) -> dict[str, str]:
+    """Each message's recipient and the review link token in its plain text."""
+    found = {}
+    for path in folder.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        token = re.search(r"http://review\.test/reviews/PACT3\?t=([\w.\-]+)", body.get_content())
+        assert token is not None
+        found[str(message["To"])] = token.group(1)
+    return found
+
+
+def test_each_recipient_gets_a_link_signed_for_them_and_their_role(tmp_path: Path) -> None:
     sender = MailActivities(OutboxMailer(tmp_path / "outbox"), "followthrough@example.com", "k3y")
-    ActivityEnvironment().run(sender.send_email, mail("postmortem-PACT3/opened"))
-    raw = next((tmp_path / "outbox").glob("*.eml")).read_bytes()
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    text = body.get_content()
-    token = re.search(r"http://review\.test/reviews/PACT3\?t=([\w.\-]+)", text)
-    assert token is not None
-    assert verify_review_token(token.group(1), "PACT3", "k3y")
-    assert not verify_review_token(token.group(1), "POTHER", "k3y")
+    request = mail("postmortem-PACT3/opened").model_copy(
+        update={
+            "to": ["fay@example.com", "rui@example.com"],
+            "cc": ["lee@example.com"],
+            "link_roles": {"fay@example.com": "facilitator", "rui@example.com": "contributor"},
+        }
+    )
+    ActivityEnvironment().run(sender.send_email, request)
+    links = _outbox_links(tmp_path / "outbox")
+    claims = {to: read_link_token(token, "k3y", 86400) for to, token in links.items()}
+    assert {to: (c.incident_id, c.recipient, c.role) for to, c in claims.items()} == {
+        "fay@example.com": ("PACT3", "fay@example.com", "facilitator"),
+        "rui@example.com": ("PACT3", "rui@example.com", "contributor"),
+        "lee@example.com": ("PACT3", "lee@example.com", "viewer"),
+    }
+
+
+def test_a_resent_mail_lands_once_per_recipient(tmp_path: Path) -> None:
+    sender = MailActivities(OutboxMailer(tmp_path / "outbox"), "followthrough@example.com", "k3y")
+    request = mail("postmortem-PACT3/opened").model_copy(
+        update={"to": ["fay@example.com", "rui@example.com"]}
+    )
+    ActivityEnvironment().run(sender.send_email, request)
+    ActivityEnvironment().run(sender.send_email, request)
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2

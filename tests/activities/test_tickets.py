@@ -10,6 +10,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.tickets import TicketActivities
 from connectors.local_tracker import LocalTracker
+from connectors.tracker import TicketRef, TicketSpec
 from workflows.review import ActionItem
 from workflows.steps import OpenTicket, TicketComment, TicketQuery
 
@@ -66,3 +67,19 @@ def test_commenting_on_an_unknown_ticket_fails_without_retry(tmp_path: Path) -> 
         )
     assert failure.value.type == "TrackerUnknownTicket"
     assert failure.value.non_retryable
+
+
+def test_a_ticket_links_the_review_document_when_it_lives_outside(tmp_path: Path) -> None:
+    class Recording(LocalTracker):
+        specs: list[TicketSpec] = []
+
+        def open_ticket(self, spec: TicketSpec) -> TicketRef:
+            self.specs.append(spec)
+            return super().open_ticket(spec)
+
+    tracker = Recording(tmp_path / "tracker.json", "http://review.test")
+    request = open_request("PDOC3").model_copy(
+        update={"doc_url": "https://wiki.test/spaces/PM/pages/9"}
+    )
+    ActivityEnvironment().run(TicketActivities(tracker).open_ticket, request)
+    assert tracker.specs[0].review_url == "https://wiki.test/spaces/PM/pages/9"

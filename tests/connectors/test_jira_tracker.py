@@ -12,8 +12,9 @@ from email.utils import format_datetime
 import jira
 import pytest
 
+from connectors.atlassian import parse_retry_after
 from connectors.errors import ConnectorError, ErrorKind
-from connectors.jira_tracker import JiraTracker, parse_retry_after
+from connectors.jira_tracker import JiraTracker
 from connectors.tracker import TicketSpec
 from tests.fakes.jira import FakeJira
 

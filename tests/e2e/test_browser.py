@@ -102,7 +102,7 @@ async def test_pages_without_a_session_send_the_browser_to_sign_in(
         await page.goto(dev_app.base_url + path)
         assert "/login" in page.url, path
     await page.goto(f"{dev_app.base_url}/reviews/{incident_id}?t=not-a-valid-token")
-    await expect(page.locator("h1")).to_have_text("This link has expired")
+    await expect(page.locator("h1")).to_have_text("Please sign in")
     await page.context.close()
 
 
@@ -124,10 +124,10 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     assert "/login" in page.url
     await _shot(page, "01-login")
     await page.fill("#token", "not the token")
-    await page.click("button[type=submit]")
+    await page.click("form[action='/login'] button[type=submit]")
     await expect(page.locator("#login-error")).to_be_visible()
     await page.fill("#token", dev_app.api_token)
-    await page.click("button[type=submit]")
+    await page.click("form[action='/login'] button[type=submit]")
     await page.wait_for_url(review_url)
     await expect(page.locator("h1")).to_have_text("Checkout API returned 503s")
     await _shot(page, "02-review-new")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.jira import FakeJira
-from tests.support.dev_app import DevApp, five_whys, start_dev_app
+from tests.support.dev_app import DevApp, five_whys, jira_env, start_dev_app
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
 ITEMS = [
@@ -32,13 +32,7 @@ def jira() -> Iterator[FakeJira]:
 def app(tmp_path_factory: pytest.TempPathFactory, jira: FakeJira) -> Iterator[DevApp]:
     started = start_dev_app(
         tmp_path_factory.mktemp("jira"),
-        {
-            "FOLLOWTHROUGH_JIRA_URL": jira.url,
-            "FOLLOWTHROUGH_JIRA_EMAIL": jira.email,
-            "FOLLOWTHROUGH_JIRA_API_TOKEN": jira.api_token,
-            "FOLLOWTHROUGH_JIRA_PROJECT": "OPS",
-            "FOLLOWTHROUGH_JIRA_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        },
+        jira_env(jira, WEBHOOK_SECRET),
     )
     yield started
     started.stop()

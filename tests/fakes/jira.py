@@ -25,16 +25,16 @@ import hmac
 import itertools
 import json
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+
+from tests.fakes.http import Failure, Failures, LocalServer
 
 JsonDict = dict[str, Any]
 
@@ -133,18 +133,6 @@ class FakeIssue:
     remote_links: list[JsonDict] = field(default_factory=list)
 
 
-@dataclass
-class _Failure:
-    status: int
-    headers: dict[str, str]
-    body: JsonDict
-    method: str | None
-    path: str | None
-    remaining: int
-    skip: int
-    processed: bool
-
-
 class FakeJira:
     """A Jira Cloud site on ``http://127.0.0.1:<port>``; a context manager, or start()/stop()."""
 
@@ -167,7 +155,7 @@ class FakeJira:
         self._users: dict[str, FakeUser] = {}
         self._projects: dict[str, FakeProject] = {}
         self._issues: dict[int, FakeIssue] = {}
-        self._failures: list[_Failure] = []
+        self._failures = Failures()
         self._ids = itertools.count(10000)
         self._project_ids = itertools.count(10000)
         self._changelog_ids = itertools.count(10100)
@@ -175,8 +163,7 @@ class FakeJira:
         self._link_ids = itertools.count(10300)
         self._webhook_ids = itertools.count(1)
         self._key_counters: dict[str, itertools.count[int]] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalServer(self.handle, "FakeJira/1.0", always={"X-Arequestid": "fake"})
         self.bot = self.add_user(email, "Followthrough Bot")
         for key in projects:
             self.add_project(key)
@@ -184,28 +171,11 @@ class FakeJira:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> FakeJira:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        server.daemon_threads = True
-        default_error = server.handle_error
-
-        def handle_error(request: Any, client_address: Any) -> None:
-            # A client killed mid-answer (the soak SIGKILLs workers) is no fault of the server.
-            if not isinstance(sys.exc_info()[1], ConnectionError):
-                default_error(request, client_address)
-
-        server.handle_error = handle_error  # type: ignore[method-assign]
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.01,), name="fake-jira", daemon=True
-        )
-        self._thread.start()
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._http.stop()
 
     def __enter__(self) -> FakeJira:
         return self.start()
@@ -215,9 +185,7 @@ class FakeJira:
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "FakeJira is not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._http.origin
 
     # -- registries and fault injection ------------------------------------------------------
 
@@ -262,16 +230,16 @@ class FakeJira:
             503: _errors("Service Unavailable"),
         }.get(status, _errors(f"Injected failure {status}"))
         with self._lock:
-            self._failures.append(
-                _Failure(
+            self._failures.add(
+                Failure(
                     status,
                     dict(headers or {}),
-                    body or default,
                     method,
                     path,
                     count,
                     after,
                     processed,
+                    body=body or default,
                 )
             )
 
@@ -615,21 +583,8 @@ class FakeJira:
         query = parse_qs(parts.query, keep_blank_values=True)
         with self._lock:
             self.requests.append((method, path))
-            failure = next(
-                (
-                    failure
-                    for failure in self._failures
-                    if failure.method in (None, method)
-                    and (failure.path is None or path.startswith(failure.path))
-                ),
-                None,
-            )
-            if failure is not None and failure.skip > 0:
-                failure.skip -= 1
-            elif failure is not None:
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    self._failures.remove(failure)
+            failure = self._failures.take(method, path)
+            if failure is not None:
                 if failure.processed:
                     self._answer(method, path, query, headers, body)
                 return failure.status, failure.body, failure.headers
@@ -1236,41 +1191,3 @@ def _parse_jql(jql: str) -> tuple[list[tuple[str, str, list[str]]], list[tuple[s
             raise fail(f"unsupported operator '{operator}'")
         clauses.append((name, operator, values))
     return clauses, order
-
-
-def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out as two writes
-        server_version = "FakeJira/1.0"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = fake.handle(self.command, self.path, headers, body)
-            if answer is None:  # a lost acknowledgement: the work is done, the answer never comes
-                self.close_connection = True
-                return
-            status, payload, extra = answer
-            self.send_response(status)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("X-Arequestid", "fake")
-            if status == 204 or payload is None:
-                if status != 204:
-                    self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            data = json.dumps(payload).encode()
-            self.send_header("Content-Type", "application/json;charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
-
-    return Handler

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from api.identity.roles import Scope
+from api.identity.tokens import MatchedToken, match_token, parse_tokens
 from tests.support.command import run
 from workflows.contracts import ReviewStatus
 from workflows.ids import review_workflow_id
@@ -63,3 +65,19 @@ async def test_trigger_starts_a_review_that_answers_its_status(
     assert description.workflow_type == "PostmortemWorkflow"
     await handle.terminate("test done")
     assert ReviewStatus is not None and PostmortemWorkflow is not None
+
+
+def test_token_new_prints_a_token_that_the_printed_setting_accepts() -> None:
+    result = run("token", "new", "--name", "ci", "--scope", "read")
+    assert result.returncode == 0, result.stderr
+    token = next(w for w in result.stdout.split() if w.startswith("ftk_"))
+    setting = next(w for w in result.stdout.split() if w.startswith("FOLLOWTHROUGH_API_TOKENS="))
+    entries = parse_tokens(setting.split("=", 1)[1])
+    assert match_token(token, entries) == MatchedToken("ci", Scope.READ)
+    assert token not in setting
+
+
+def test_token_new_refuses_a_bad_name_with_exit_2() -> None:
+    result = run("token", "new", "--name", "Not A Name")
+    assert result.returncode == 2
+    assert "must be 1-40" in result.stderr

@@ -29,6 +29,9 @@ FILES = ("blame.jsonl", "action_items.jsonl", "root_causes.jsonl", "prose.jsonl"
 
 #: Longest text a case may hold; the lint endpoint refuses more than 10,000 characters.
 MAX_TEXT = 2_000
+#: Batches of the corpus (README, "Batches"): 1 is the first corpus, 2 the second, independent one.
+LAST_BATCH = 2
+
 #: Longest file the loader reads, so a runaway write fails loudly instead of eating memory.
 MAX_FILE_BYTES = 5_000_000
 
@@ -106,6 +109,14 @@ Source = Annotated[
     ),
 ]
 Note = Annotated[str, Field(max_length=400, description="Why the label, when it is not obvious.")]
+Batch = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=LAST_BATCH,
+        description="Which independent batch of writing and quoting the line came from (1 if absent).",
+    ),
+]
 
 
 class CorpusError(ValueError):
@@ -119,6 +130,7 @@ class _Case(BaseModel):
     hard: bool = Field(description="Ordinary text where trigger words mislead (see README).")
     source: Source
     note: Note | None = None
+    batch: Batch = 1
 
     @property
     def verbatim(self) -> bool:
@@ -202,6 +214,7 @@ class ProseCase(BaseModel):
     label: Literal["blame", "ok"]
     source: Source
     note: Note | None = None
+    batch: Batch = 1
 
     @model_validator(mode="after")
     def _consistent(self) -> ProseCase:
@@ -255,15 +268,22 @@ def read_cases(path: Path, model: type[Model]) -> list[Model]:
     return cases
 
 
-def load_split(split: Split, root: Path = CORPUS_DIR) -> Corpus:
-    """Read and validate one split. Missing files count as empty."""
+def load_split(split: Split, root: Path = CORPUS_DIR, batch: int | None = None) -> Corpus:
+    """Read and validate one split. Missing files count as empty.
+
+    ``batch`` keeps only the lines of that batch (default ``None``: every line), so a rule tuned on
+    batch 1 can be measured on batch 2 before anyone tunes on it.
+    """
     if split not in SPLITS:
         raise CorpusError(f"unknown split {split!r}; expected one of {SPLITS}")
+    if batch is not None and not 1 <= batch <= LAST_BATCH:
+        raise CorpusError(f"unknown batch {batch!r}; expected 1 to {LAST_BATCH}")
     folder = root / split
 
     def read(name: str, model: type[Model]) -> list[Model]:
         path = folder / name
-        return read_cases(path, model) if path.exists() else []
+        cases = read_cases(path, model) if path.exists() else []
+        return [case for case in cases if batch is None or getattr(case, "batch", 1) == batch]
 
     return Corpus(
         split=split,
@@ -274,9 +294,10 @@ def load_split(split: Split, root: Path = CORPUS_DIR) -> Corpus:
     )
 
 
-def counts_markdown(root: Path = CORPUS_DIR) -> str:
-    """Markdown tables of the corpus counts (per file, label, family and split), for the README."""
-    parts = {split: load_split(split, root) for split in SPLITS}
+def counts_markdown(root: Path = CORPUS_DIR, batch: int | None = None) -> str:
+    """Markdown tables of the corpus counts (per file, label, family and split), for the README;
+    ``batch`` counts one batch only (default every line)."""
+    parts = {split: load_split(split, root, batch) for split in SPLITS}
     lines = [
         "| File | Label | dev | test | total |",
         "|---|---|---|---|---|",
@@ -329,3 +350,6 @@ def counts_markdown(root: Path = CORPUS_DIR) -> str:
 
 if __name__ == "__main__":
     print(counts_markdown())
+    for number in range(1, LAST_BATCH + 1):
+        print(f"\n### Batch {number}\n")
+        print(counts_markdown(batch=number))

@@ -10,6 +10,7 @@ import base64
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tests.rules.corpus_loader import (
     BLAME_POSITIVE,
     CORPUS_DIR,
     FAMILIES,
+    LAST_BATCH,
     SPLITS,
     SYMPTOM_NEGATIVE,
     SYMPTOM_POSITIVE,
@@ -213,3 +215,85 @@ def test_split_for_gives_11_of_every_20_ordinals_to_dev() -> None:
     splits = [split_for(f"cause-tool_gap-h{n:03d}") for n in range(1, 41)]
     assert splits.count("dev") == 22
     assert splits[0] == "dev"
+
+
+def _stratum(case_id: str) -> tuple[str, int]:
+    stem, ordinal = re.match(r"^(.*?)(\d+)$", case_id).groups()  # type: ignore[union-attr]
+    return stem, int(ordinal)
+
+
+def test_batch_two_ids_continue_after_batch_one_in_every_stratum(
+    corpus: dict[str, Corpus],
+) -> None:
+    last_of_first: dict[str, int] = {}
+    first_of_second: dict[str, int] = {}
+    for _, case in _every_case(corpus):
+        stem, ordinal = _stratum(case.id)
+        if case.batch == 1:
+            last_of_first[stem] = max(last_of_first.get(stem, 0), ordinal)
+        else:
+            first_of_second[stem] = min(first_of_second.get(stem, ordinal), ordinal)
+    overlapping = [
+        stem for stem, first in first_of_second.items() if first <= last_of_first.get(stem, 0)
+    ]
+    assert overlapping == []
+
+
+@pytest.mark.parametrize(
+    ("file", "family"),
+    sorted((name, family) for name, (pos, neg) in FAMILIES.items() for family in pos | neg),
+)
+@pytest.mark.parametrize("split", SPLITS)
+def test_batch_two_has_every_family_in_each_split(
+    corpus: dict[str, Corpus], file: str, family: str, split: str
+) -> None:
+    part = corpus[split]
+    by_file: dict[str, list[Case]] = {
+        "blame.jsonl": list(part.blame),
+        "action_items.jsonl": list(part.action_items),
+        "root_causes.jsonl": list(part.root_causes),
+    }
+    second = [case for case in by_file[file] if case.batch == 2 and case.family == family]
+    assert len(second) >= 5
+
+
+def test_batch_two_keeps_the_label_shares_of_the_issue(corpus: dict[str, Corpus]) -> None:
+    def share(cases: Sequence[Case], label: str) -> float:
+        return sum(case.label == label for case in cases) / len(cases)
+
+    second = [case for part in corpus.values() for case in _labelled(part) if case.batch == 2]
+    blame = [case for case in second if isinstance(case, BlameCase)]
+    items = [case for case in second if isinstance(case, ActionItemCase)]
+    causes = [case for case in second if isinstance(case, RootCauseCase)]
+    assert len(blame) >= 380 and share(blame, "blame") >= 0.40
+    assert len(items) >= 190 and 0.40 <= share(items, "vague") <= 0.60
+    assert len(causes) >= 150 and 0.40 <= share(causes, "symptom") <= 0.60
+
+
+def test_batch_two_has_240_real_prose_sentences(corpus: dict[str, Corpus]) -> None:
+    assert sum(case.batch == 2 for part in corpus.values() for case in part.prose) >= 240
+
+
+def test_load_split_keeps_only_the_batch_asked_for() -> None:
+    second = load_split("dev", batch=2)
+    cases = [*_labelled(second), *second.prose]
+    assert cases and {case.batch for case in cases} == {2}
+
+
+def test_load_split_rejects_an_unknown_batch() -> None:
+    with pytest.raises(CorpusError, match="unknown batch"):
+        load_split("dev", batch=LAST_BATCH + 1)
+
+
+def test_loader_rejects_a_batch_out_of_range(tmp_path: Path) -> None:
+    line = {
+        "id": "prose-ok-001",
+        "text": "The restore finished at 04:10.",
+        "label": "ok",
+        "source": "https://github.com/o/r/blob/" + "0" * 40 + "/x.md",
+        "batch": 0,
+    }
+    path = tmp_path / "prose.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    with pytest.raises(CorpusError, match=r"(?s)prose\.jsonl:1: .*batch"):
+        read_cases(path, ProseCase)

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from connectors.pagerduty_webhook import sign
+from tests.fakes.jira import FakeJira
 
 #: Second-scale durations so a whole lifecycle runs in well under a minute.
 FAST_POLICY = """
@@ -238,6 +239,17 @@ def start_dev_app(
         return app
     app.stop()
     raise RuntimeError(f"followthrough dev did not answer within 90 s:\n{app.logs()}")
+
+
+def jira_env(jira: FakeJira, webhook_secret: str, project: str = "OPS") -> dict[str, str]:
+    """The variables that point `followthrough dev` at the Jira imitation."""
+    return {
+        "FOLLOWTHROUGH_JIRA_URL": jira.url,
+        "FOLLOWTHROUGH_JIRA_EMAIL": jira.email,
+        "FOLLOWTHROUGH_JIRA_API_TOKEN": jira.api_token,
+        "FOLLOWTHROUGH_JIRA_PROJECT": project,
+        "FOLLOWTHROUGH_JIRA_WEBHOOK_SECRET": webhook_secret,
+    }
 
 
 def wait_until_answering(app: DevApp, seconds: float) -> bool:

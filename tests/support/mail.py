@@ -19,6 +19,7 @@ from workflows.messages import (
     MailKind,
     MailRequest,
 )
+from workflows.review import ReplacedEdit
 
 SENDER = "Followthrough <followthrough@example.com>"
 REVIEW_URL = "https://followthrough.example.com/reviews/PABC123"
@@ -142,6 +143,16 @@ KIND_FIELDS: dict[MailKind, dict[str, Any]] = {
         "to": ["fran@example.com"],
         "problem": "Jira refused to create the ticket: project OPS does not exist.",
     },
+    MailKind.DOCUMENT_EDIT_REPLACED: {
+        "to": ["fran@example.com"],
+        "replaced_edit": ReplacedEdit(
+            version=4,
+            url="https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=98&pageVersion=4",
+            author="Ana Lima",
+            sections=["Five whys"],
+        ),
+        "doc_url": "https://acme.atlassian.net/wiki/spaces/PM/pages/98",
+    },
 }
 
 # What each kind must tell its reader, in the plain text and in the HTML part alike.
@@ -200,6 +211,13 @@ KEY_FACTS: dict[MailKind, list[str]] = {
         "PXYZ999",
     ],
     MailKind.PROBLEM: ["Jira refused to create the ticket: project OPS does not exist."],
+    MailKind.DOCUMENT_EDIT_REPLACED: [
+        "Ana Lima",
+        "Five whys",
+        "page history",
+        "pageVersion=4",
+        "Notes",
+    ],
 }
 
 

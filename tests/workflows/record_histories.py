@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -49,6 +50,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
 from followthrough.settings import Settings
+from tests.fakes.confluence import FakeConfluence
 from tests.fakes.jira import FakeJira
 from tests.fakes.smtp import FakeSmtp
 from tests.support.harness import (
@@ -62,7 +64,9 @@ from tests.support.harness import (
 from tests.support.scenarios import six_week_review
 from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
+from workflows.audit import Actor, ActorKind, Via
 from workflows.calls import SEARCH_ATTRIBUTES
+from workflows.codes import Code
 from workflows.contracts import (
     ActionItemRevision,
     ActionItemWithdrawal,
@@ -76,7 +80,7 @@ from workflows.contracts import (
 from workflows.digest import DigestWorkflow
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
-from workflows.postmortem import PostmortemWorkflow
+from workflows.postmortem import LATE_DECISIONS_PATCH, PostmortemWorkflow
 from workflows.review import (
     ActionItemChange,
     ActionItemDraft,
@@ -86,6 +90,8 @@ from workflows.review import (
     ItemStatus,
     PublishRequest,
     RemoveActionItem,
+    RevokeLinks,
+    SetFacilitator,
     WentWell,
 )
 
@@ -267,8 +273,24 @@ def compressed(policy: Policy) -> Policy:
     )
 
 
-#: The marker Temporal records for ``workflow.patched``.
+#: The marker Temporal records for ``workflow.patched``, and where it keeps the patch id.
 PATCH_MARKER = "core_patch"
+PATCH_DATA = "patch-data"
+
+
+def patches(history: WorkflowHistory) -> set[str]:
+    """The ``workflow.patched`` ids a history recorded (every new review records several)."""
+    found: set[str] = set()
+    for event in history.events:
+        if not event.HasField("marker_recorded_event_attributes"):
+            continue
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name == PATCH_MARKER and PATCH_DATA in marker.details:
+            for payload in marker.details[PATCH_DATA].payloads:
+                found.add(str(json.loads(payload.data)["id"]))
+    return found
+
+
 #: Reconcile daily rather than every 6 hours, to keep histories readable.
 DAILY = Policy(action_items=ActionItemPolicy(reconcile_every=DAY))
 #: Reconcile so rarely that only the live checks before a message can notice a closed ticket.
@@ -475,6 +497,38 @@ async def item_revised_and_withdrawn(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def people_and_links(rec: Recording) -> None:
+    """Changes made by people and tokens (each update carries its actor, the review keeps the
+    trail), an admin naming the facilitator, and the facilitator revoking the review's links."""
+    incident_id = "RPEOPLE"
+    review = await rec.start(incident_id, DAILY)
+    t0 = rec.t0
+    alice = Actor(kind=ActorKind.PERSON, name="alice@example.com", via=Via.LINK, role="contributor")
+    ci = Actor(kind=ActorKind.TOKEN, name="ci", via=Via.API, role="facilitator")
+    admin = Actor(kind=ActorKind.PERSON, name="ada@example.com", via=Via.PAGE, role="admin")
+    fay = Actor(kind=ActorKind.PERSON, name="fay@example.com", via=Via.PAGE, role="facilitator")
+    await review.execute_update(
+        PostmortemWorkflow.submit_five_whys, FIVE_WHYS.model_copy(update={"actor": alice})
+    )
+    for draft in drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)):
+        await review.execute_update(
+            PostmortemWorkflow.add_action_item, draft.model_copy(update={"actor": ci})
+        )
+    await review.execute_update(
+        PostmortemWorkflow.set_facilitator,
+        SetFacilitator(facilitator="fay@example.com", actor=admin),
+    )
+    await review.execute_update(
+        PostmortemWorkflow.add_went_well,
+        WentWell(text="The on-call runbook had the rollback steps.", actor=alice),
+    )
+    await review.execute_update(PostmortemWorkflow.publish, PublishRequest(actor=fay))
+    await rec.ticket_key(review, "1")
+    await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=fay))
+    await rec.sleep(1)
+    await rec.save_review(incident_id)
+
+
 async def decided_while_items_start(rec: Recording) -> None:
     """A re-plan and a drop sent as soon as the publish is accepted (a PATCH and a DELETE right
     after publishing), landing while the items' workflows are starting: once started, each hears
@@ -507,12 +561,7 @@ async def decided_while_items_start(rec: Recording) -> None:
         )
         await published.result()
         await rec.ticket_key(review, "1")
-        history = await review.fetch_history()
-        if any(
-            e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
-            for e in history.events
-            if e.HasField("marker_recorded_event_attributes")
-        ):
+        if LATE_DECISIONS_PATCH in patches(await review.fetch_history()):
             await rec.sleep(1)
             await rec.save_review(incident_id)
             return
@@ -646,6 +695,66 @@ async def tracker_permission_denied(rec: Recording) -> None:
             await rec.publish(review, drafts(t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)))
             await rec.sleep(3.5)
             await rec.save_review(incident_id)
+
+
+async def confluence_document(rec: Recording) -> None:
+    """The review document as a Confluence page: written, a person's edit of the summary replaced
+    and reported (problem and mail), a revoked permission shown and mailed once, then written
+    again once the permission is back; published with two items."""
+    incident_id = "RCONFLUENCE"
+    with FakeConfluence() as confluence:
+        confluence.add_space("PM")
+        settings = settings_for(
+            rec.settings.data_dir.parent,
+            confluence_url=confluence.url,
+            confluence_email=confluence.email,
+            confluence_api_token=confluence.api_token,
+            confluence_space="PM",
+        )
+        async with local_worker(rec.client, settings):
+            rec.settings = settings
+            review = await rec.start(incident_id, DAILY)
+            page = await _page_of(review)
+            person = confluence.add_user("paula@example.com", "Paula Person")
+            body = confluence.body(page).replace("<h2>Summary</h2>", "<h2>Summary</h2><p>Mine.</p>")
+            confluence.edit_as(person, page, body, "fixed the summary")
+            await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+            await _problem(review, Code.DOCUMENT_EDIT_REPLACED)
+            confluence.revoke("PM", confluence.bot.account_id, ("create", "page"))
+            await review.execute_update(
+                PostmortemWorkflow.add_went_well, WentWell(text="The runbook had the steps.")
+            )
+            await _problem(review, Code.CONFLUENCE_PERMISSION_DENIED)
+            confluence.grant("PM", confluence.bot.account_id, ("create", "page"))
+            for draft in drafts(rec.t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)):
+                await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+            await review.execute_update(PostmortemWorkflow.publish, PublishRequest())
+            await rec.ticket_key(review, "1")
+            await rec.sleep(1)
+            await rec.save_review(incident_id)
+
+
+async def _page_of(review: Review, timeout: float = 30.0) -> str:
+    """The id of the review's page, once the first write gave the review its doc_url."""
+    deadline = time.monotonic() + timeout
+    while True:
+        url = (await review.query(PostmortemWorkflow.status)).state.doc_url
+        if url:
+            return url.rsplit("/", 1)[-1]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no page after {timeout} s")
+        await asyncio.sleep(0.1)
+
+
+async def _problem(review: Review, code: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = (await review.query(PostmortemWorkflow.status)).state
+        if any(p.code == code for p in state.problems):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {code} problem after {timeout} s")
+        await asyncio.sleep(0.1)
 
 
 async def _over_smtp(
@@ -803,6 +912,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("item-replanned", "time-skipping", item_replanned),
     Scenario("item-revised-and-withdrawn", "time-skipping", item_revised_and_withdrawn),
     Scenario("decided-while-items-start", "dev", decided_while_items_start),
+    Scenario("people-and-links", "time-skipping", people_and_links),
     Scenario("escalation-ladder", "time-skipping", escalation_ladder),
     Scenario("live-check-closed", "time-skipping", live_check_closed),
     Scenario("reconciliation-closed", "time-skipping", reconciliation_closed),
@@ -810,6 +920,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("deleted-ticket", "time-skipping", deleted_ticket),
     Scenario("reopened-ticket", "time-skipping", reopened_ticket),
     Scenario("tracker-permission-denied", "time-skipping", tracker_permission_denied),
+    Scenario("confluence-document", "time-skipping", confluence_document),
     Scenario("mail-refused", "time-skipping", mail_refused),
     Scenario("mail-partly-refused", "time-skipping", mail_partly_refused),
     Scenario("mail-outage", "time-skipping", mail_outage),

@@ -126,3 +126,17 @@ def test_a_second_scale_follow_up_is_not_rounded_to_the_calendar() -> None:
     policy = parse_policy('[follow_up]\nafter = "PT30S"')
     resolved = datetime(2026, 11, 28, 23, 59, tzinfo=UTC)
     assert follow_up_start(resolved, policy) == resolved + timedelta(seconds=30)
+
+
+def test_links_expire_after_fourteen_days_unless_the_policy_says_otherwise() -> None:
+    assert Policy().links.max_age == timedelta(days=14)
+    assert parse_policy('[links]\nmax_age = "P3D"').links.max_age == timedelta(days=3)
+    with pytest.raises(PolicyError, match=r"links\.max_age"):
+        parse_policy('[links]\nmax_age = "PT0S"')
+
+
+def test_a_team_names_its_facilitator_groups() -> None:
+    policy = parse_policy('[[teams]]\nname = "Payments"\nfacilitator_groups = ["pay-fac"]')
+    team = policy.team_named("Payments")
+    assert team is not None and team.facilitator_groups == ["pay-fac"]
+    assert policy.team_named("Search") is None

@@ -24,10 +24,17 @@ from temporalio.worker import Replayer
 
 from api.metrics import REGISTRY
 from followthrough.worker_runtime import StaleActivationGuard
-from tests.workflows.record_histories import HISTORIES, SCENARIOS, Facts, facts, read_history
+from tests.workflows.record_histories import (
+    HISTORIES,
+    SCENARIOS,
+    Facts,
+    facts,
+    patches,
+    read_history,
+)
 from worker import WORKFLOWS, workflow_runner
+from workflows import action_item, digest, postmortem
 from workflows.calls import SEARCH_ATTRIBUTES
-from workflows.postmortem import SEARCH_ATTRIBUTES_ON_CHANGE_PATCH
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
 OUR_ATTRIBUTES = frozenset(key.name for key in SEARCH_ATTRIBUTES)
@@ -102,6 +109,20 @@ def test_saved_histories_cover_every_signal_and_update_of_the_workflows() -> Non
     assert declared <= received, sorted(n for n in declared - received if n)
 
 
+def test_every_patch_of_the_workflows_has_a_saved_history_on_its_new_path() -> None:
+    """Each ``workflow.patched`` id (a ``*_PATCH`` constant of a workflow module) is recorded in
+    some saved history, so the new path replays as well as the old one."""
+    ids = {
+        str(value)
+        for module in (postmortem, action_item, digest)
+        for name, value in vars(module).items()
+        if name.endswith("_PATCH")
+    }
+    recorded = {patch for p in SAVED for patch in patches(read_history(p))}
+    assert ids, "no patch constants found"
+    assert ids <= recorded, sorted(ids - recorded)
+
+
 def followthrough_upserts(history: WorkflowHistory) -> list[dict[str, bytes]]:
     """The values of each upsert of Followthrough's own search attributes, in order."""
     upserts = []
@@ -114,17 +135,6 @@ def followthrough_upserts(history: WorkflowHistory) -> list[dict[str, bytes]]:
     return upserts
 
 
-def patches(history: WorkflowHistory) -> set[str]:
-    """The ids of the ``workflow.patched`` markers the history holds."""
-    found = set()
-    for event in history.events:
-        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
-            marker = event.marker_recorded_event_attributes
-            if marker.marker_name == "core_patch":
-                found.add(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
-    return found
-
-
 def upserts_by_patch() -> dict[bool, list[list[dict[str, bytes]]]]:
     """Upsert sequences of the saved review histories, split by whether the patch
     ``search-attributes-on-change`` was on in that run."""
@@ -132,8 +142,8 @@ def upserts_by_patch() -> dict[bool, list[list[dict[str, bytes]]]]:
     for path in SAVED:
         history = read_history(path)
         upserts = followthrough_upserts(history)
-        if upserts or SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history):
-            split[SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history)].append(upserts)
+        if upserts or postmortem.SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history):
+            split[postmortem.SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history)].append(upserts)
     return split
 
 

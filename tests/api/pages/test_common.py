@@ -108,17 +108,19 @@ async def test_scoped_session_cannot_open_another_review_or_the_dashboard(site: 
 
 
 async def test_expired_review_link_is_refused(site: Site) -> None:
-    token = old_token(site.first, SESSION_SECRET, age_seconds=61 * 86400)
+    # Past the policy's links.max_age (default 14 days): 401 with a way to sign in.
+    token = old_token(site.first, SESSION_SECRET, age_seconds=15 * 86400)
     async with site.browser() as browser:
         response = await browser.get(f"/reviews/{site.first}", params={"t": token})
-        assert response.status_code == 403
+        assert response.status_code == 401
+        assert 'href="/login"' in response.text
         assert "expired" in response.text
         assert pages_auth.SESSION_COOKIE not in response.cookies
         assert (await browser.get(f"/reviews/{site.first}")).status_code == 303
 
 
 async def test_recent_review_link_is_accepted(site: Site) -> None:
-    token = old_token(site.first, SESSION_SECRET, age_seconds=59 * 86400)
+    token = old_token(site.first, SESSION_SECRET, age_seconds=13 * 86400)
     async with site.browser() as browser:
         response = await browser.get(f"/reviews/{site.first}", params={"t": token})
     assert response.status_code == 303
@@ -137,7 +139,7 @@ async def test_review_link_signed_with_another_secret_is_refused(site: Site) -> 
     token = sign_review_token(site.first, "some-other-secret")
     async with site.browser() as browser:
         response = await browser.get(f"/reviews/{site.first}", params={"t": token})
-    assert response.status_code == 403
+    assert response.status_code == 401
 
 
 # --- CSRF ---------------------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Who did what on a review, and the updates about access: a mixin of PostmortemWorkflow.
+
+* :meth:`ReviewAccess._audit` appends one entry to the review's bounded trail after an accepted
+  change (``workflow.now()``, the actor the API put in the update's argument, the new revision).
+  It only changes state, never issues a command, so histories recorded before it replay unchanged.
+* ``revoke_links``: every link signed until now stops opening the review (the API compares a
+  link's signing time with ``links_revoked_at``); facilitators and admins only (the API checks).
+* ``set_facilitator``: an admin names the review's facilitator.
+
+Both are new updates: no recorded history calls them, so they need no ``workflow.patched``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import calls
+    from workflows.audit import Actor, AuditEntry, clip
+    from workflows.codes import Code
+    from workflows.review import ReviewState, RevokeLinks, SetFacilitator, Violation
+
+__all__ = ["ReviewAccess"]
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+
+
+class ReviewAccess:
+    """The audit trail and access updates; the workflow sets ``state`` and ``_changed``."""
+
+    state: ReviewState
+    _changed: Callable[[], None]
+
+    def _audit(self, actor: Actor | None, action: str, summary: str) -> None:
+        """Record an accepted change (call after ``_changed`` so the revision is the new one)."""
+        self.state.audit.record(
+            AuditEntry(
+                at=workflow.now(),
+                actor=actor,
+                action=action,
+                summary=clip(summary),
+                revision=self.state.revision,
+            )
+        )
+
+    @workflow.update
+    def revoke_links(self, request: RevokeLinks) -> ReviewState:
+        """Links signed until now stop working; new emails carry new links."""
+        self.state.links_revoked_at = workflow.now()
+        self._changed()
+        self._audit(request.actor, "links.revoked", "Revoked every link sent until now")
+        return self.state
+
+    @workflow.update
+    def set_facilitator(self, request: SetFacilitator) -> ReviewState:
+        """Name the review's facilitator (they get the facilitator role and its emails)."""
+        previous = self.state.facilitator
+        self.state.facilitator = request.facilitator.strip().lower()
+        self._changed()
+        self._audit(
+            request.actor,
+            "facilitator.set",
+            f"Facilitator {previous} -> {self.state.facilitator}",
+        )
+        return self.state
+
+    @set_facilitator.validator
+    def _validate_facilitator(self, request: SetFacilitator) -> None:
+        if not _EMAIL.match(request.facilitator.strip()):
+            raise calls.rules_rejected(
+                [
+                    Violation(
+                        code=Code.INVALID_REQUEST,
+                        field="facilitator",
+                        message="The facilitator must be one email address.",
+                        hint="For example ana@example.com.",
+                    )
+                ]
+            )
