@@ -10,7 +10,6 @@ is no longer supported; new paths get new histories in the current version's fol
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from functools import cache
 from pathlib import Path
