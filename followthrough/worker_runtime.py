@@ -26,6 +26,14 @@ failure on ``/metrics``, not a stuck review). Histories and workflow code do not
 ``workflow.patched`` is needed; no workflow-side change could help, since the workflow cannot
 tell a stale clock from a live one.
 
+**What it does not catch** (``benchmarks.soak --seed 19``, kept as
+``tests/workflows/faults/soak-in-flight-attempt-clock.json``): the same fault when the query's
+history ends at the start of a task attempt whose worker was then killed. The core stamps the
+live activation with that attempt's start, a clock the worker has not seen before, so the rule
+above lets it through; the retried attempt on this worker then records those commands under its
+own, later start. One review in 200 was left stuck that way in the 20-run soak; the reset in
+deploy/README.md recovers it.
+
 **Task metrics**: the core's ``temporal_workflow_task_execution_failed`` counter reaches
 ``followthrough_workflow_task_failures_total`` (by workflow type and reason) in
 :data:`api.metrics.REGISTRY` through a :class:`temporalio.runtime.MetricBuffer` drained every few
