@@ -28,6 +28,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
+from connectors.bundle import Connectors
 from followthrough.settings import Settings
 from followthrough.wiring import build_connectors, check_connectors
 from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
@@ -128,14 +129,21 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings, *, guard: bool = True) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    connectors: Connectors | None = None,
+    *,
+    guard: bool = True,
+) -> Worker:
     """A worker with every workflow and activity. Sync activities run in a thread pool.
 
+    ``connectors`` default to the ones the settings name (tests hand in a failing one).
     ``guard`` (default) works around an SDK core fault that records unreplayable histories
     (followthrough/worker_runtime.py); only a test that shows the fault turns it off. The
     Replayer needs none.
     """
-    connectors = build_connectors(settings)
+    connectors = connectors or build_connectors(settings)
     check_connectors(connectors)  # Confluence's space and permission, once, before any review
     activities = build_activities(connectors, client)
     runner = workflow_runner()

@@ -1,7 +1,9 @@
 """Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
 
-One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``),
-``errors`` for the codes, and :func:`build_activities` binding them to one worker's connectors.
+One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``,
+``store``: the review store), ``errors`` for the codes, ``reindex`` (rebuilding the store from
+Temporal, run by ``followthrough reindex``), and :func:`build_activities` binding them to one
+worker's connectors.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from activities.documents import DocumentActivities
 from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
 from activities.reviews import ReviewActivities
+from activities.store import StoreActivities
 from activities.tickets import TicketActivities
 from connectors.bundle import Connectors
 
@@ -24,7 +27,9 @@ __all__ = [
     "errors",
     "incidents",
     "mail",
+    "reindex",
     "reviews",
+    "store",
     "tickets",
 ]
 
@@ -36,7 +41,12 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
     tickets = TicketActivities(connectors.tracker)
     mail = MailActivities(connectors.mailer, connectors.mail_from, connectors.link_secret)
     reviews = ReviewActivities(client)
+    served: list[Callable[..., Any]] = []
+    if connectors.store is not None:
+        store = StoreActivities(connectors.store)
+        served = [store.store_review, store.find_repeats, store.read_digest]
     return [
+        *served,
         incidents.fetch_incident,
         documents.write_review_doc,
         documents.write_review_document,

@@ -37,6 +37,8 @@ _CODES: dict[tuple[System, ErrorKind], Code] = {
     (System.SMTP, ErrorKind.BAD_REQUEST): Code.MAIL_REJECTED,
     (System.SMTP, ErrorKind.INVALID_ADDRESS): Code.MAIL_ADDRESS_INVALID,
     (System.SMTP, ErrorKind.UNAVAILABLE): Code.MAIL_UNAVAILABLE,
+    (System.STORE, ErrorKind.BAD_REQUEST): Code.STORE_REJECTED,
+    (System.STORE, ErrorKind.UNAVAILABLE): Code.STORE_UNAVAILABLE,
 }
 
 #: Every other kind of a system's failure. A new System must be added here (a test checks).
@@ -47,6 +49,7 @@ _FALLBACK: dict[System, Code] = {
     System.DOCUMENTS: Code.DOCUMENT_WRITE_FAILED,
     System.CONFLUENCE: Code.CONFLUENCE_UNAVAILABLE,
     System.TRACKER: Code.TRACKER_UNKNOWN_TICKET,
+    System.STORE: Code.STORE_UNAVAILABLE,
 }
 
 

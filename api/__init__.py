@@ -3,7 +3,8 @@ update or query, and the workflow decides. Its modules:
 
 - ``app``: ``create_app``, the one app around one Temporal client.
 - ``webhooks``: PagerDuty starts reviews, Jira moves items.
-- ``reviews``: the review REST API.
+- ``reviews``: the review REST API (one review, read from its workflow).
+- ``store_reads``: lists, search, trends and suggestions, read from the review store.
 - ``views``: a model for every answer; ``errors``: the one error shape and its codes.
 - ``identity``: who is asking (sign-in, sessions, tokens, links) and what their role lets them
   do; ``starter``: starting a review; ``metrics``: Prometheus.
@@ -18,6 +19,7 @@ __all__ = [
     "pages",
     "reviews",
     "starter",
+    "store_reads",
     "views",
     "webhooks",
 ]

@@ -10,19 +10,25 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
-from api import errors, pages, reviews, webhooks
+from api import errors, pages, reviews, store_reads, webhooks
 from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
 from api.views import Health
 from connectors.local_tracker import LocalTracker
+from connectors.store import ReviewStore
 from followthrough.settings import Settings
 from workflows.policy import Policy
 
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
-    """Build the app around one Temporal client; nothing here talks to Temporal at import time."""
+def create_app(
+    settings: Settings, client: Client, policy: Policy, store: ReviewStore | None = None
+) -> FastAPI:
+    """Build the app around one Temporal client; nothing here talks to Temporal at import time.
+
+    ``store``: the review store that lists and figures read; default the one the settings name,
+    opened (and migrated to the newest schema) here, at start-up."""
     app = FastAPI(
         title="Followthrough",
         version="0.1.0",
@@ -33,6 +39,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
     app.state.settings = settings
     app.state.client = client
     app.state.policy = policy
+    app.state.store = store if store is not None else ReviewStore(settings.store_url)
     app.state.identity = identity_from_settings(settings)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
@@ -68,6 +75,7 @@ def create_app(settings: Settings, client: Client, policy: Policy) -> FastAPI:
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(webhooks.router)
+    app.include_router(store_reads.router)  # before reviews: GET /api/reviews is the store's
     app.include_router(reviews.router)
     pages.install(app)
     return app

@@ -24,13 +24,11 @@ from api.errors import (
     review_unreadable,
     temporal_unavailable,
 )
-from api.identity.guard import Access, authorize_any, authorize_review, require_caller
+from api.identity.guard import Access, authorize_review, require_caller
 from api.identity.roles import Action
 from api.views import (
     LinksRevoked,
     LintAnswer,
-    ReviewList,
-    ReviewSummary,
     ReviewView,
     TicketClosed,
     review_view,
@@ -39,7 +37,6 @@ from connectors.local_tracker import LocalTracker
 from workflows import rules
 from workflows.action_item import ActionItemWorkflow
 from workflows.audit import AuditTrail
-from workflows.calls import REVIEW_PHASE, SERVICE
 from workflows.codes import Code
 from workflows.contracts import (
     ActionItemRevision,
@@ -49,7 +46,7 @@ from workflows.contracts import (
     TicketEvent,
     Withdrawn,
 )
-from workflows.ids import incident_id_of, item_workflow_id, review_workflow_id
+from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
     ActionItem,
@@ -132,41 +129,6 @@ async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
 async def view(request: Request, incident_id: str) -> ReviewView:
     """The review as the API shows it (queried after a change, so it includes the change)."""
     return review_view(await fetch_status(request, incident_id))
-
-
-@router.get("/reviews")
-async def list_reviews(
-    request: Request,
-    phase: Phase | None = Query(default=None, description="Only reviews in this phase."),
-    service: str | None = Query(default=None, description="Only reviews of this service."),
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> ReviewList:
-    """Reviews, newest first, from Temporal visibility (no per-review query). Anyone signed in
-    in full; a browser that only opened emailed links sees its reviews, not the list."""
-    authorize_any(request)
-    clauses = ["WorkflowType = 'PostmortemWorkflow'"]
-    if phase is not None:
-        clauses.append(f"{REVIEW_PHASE.name} = '{phase.value}'")
-    if service is not None:
-        clauses.append(f"{SERVICE.name} = '{service.replace(chr(39), '')}'")
-    reviews: list[ReviewSummary] = []
-    try:
-        async for info in _client(request).list_workflows(" AND ".join(clauses), limit=limit):
-            attrs = info.typed_search_attributes
-            reviews.append(
-                ReviewSummary(
-                    incident_id=incident_id_of(info.id),
-                    workflow_id=info.id,
-                    phase=attrs.get(REVIEW_PHASE),
-                    service=attrs.get(SERVICE) or None,
-                    started_at=info.start_time.isoformat(),
-                    status=info.status.name.lower() if info.status else None,
-                )
-            )
-    except RPCError as exc:
-        raise from_rpc(exc) from exc
-    reviews.sort(key=lambda r: r.started_at, reverse=True)
-    return ReviewList(reviews=reviews)
 
 
 @router.get("/reviews/{incident_id}")

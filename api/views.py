@@ -5,18 +5,22 @@ responses as well as the requests. Shapes are public (README, DESIGN.md): a fiel
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.contracts import ReviewStatus
 from workflows.review import (
     ActionItem,
+    EarlierReview,
     Finding,
     FollowUpRecord,
     Incident,
+    ItemStatus,
     Phase,
     Problem,
     RootCause,
+    RootCauseCategory,
     Violation,
 )
 
@@ -27,8 +31,9 @@ __all__ = [
     "Health",
     "LinksRevoked",
     "LintAnswer",
-    "ReviewList",
-    "ReviewSummary",
+    "RepeatCause",
+    "RepeatItem",
+    "RepeatView",
     "ReviewView",
     "TicketClosed",
     "WebhookAnswer",
@@ -58,6 +63,54 @@ class FiveWhysView(BaseModel):
     whys: list[str] = Field(description="Each answer to 'why?', in order.")
 
 
+class RepeatCause(BaseModel):
+    """A root cause of an earlier review."""
+
+    category: RootCauseCategory
+    statement: str
+
+
+class RepeatItem(BaseModel):
+    """An item of an earlier review that is still open, or was dropped."""
+
+    id: str
+    title: str
+    owner: str = Field(description="Owner email.")
+    status: ItemStatus = Field(description="open or dropped.")
+    due: str = Field(description="Due date as planned (ISO).")
+
+
+class RepeatView(BaseModel):
+    """An earlier review of the same service (or team) within the policy's recurrence window."""
+
+    incident_id: str
+    title: str
+    service: str | None = Field(description="The PagerDuty service, when known.")
+    resolved_at: datetime
+    match: Literal["service", "team", "linked"] = Field(
+        description="Why it is listed: the same service, the same team, or a linked root cause."
+    )
+    root_causes: list[RepeatCause]
+    open_items: list[RepeatItem] = Field(description="Its items still open or dropped.")
+
+
+def repeat_view(earlier: EarlierReview) -> RepeatView:
+    return RepeatView(
+        incident_id=earlier.incident_id,
+        title=earlier.title,
+        service=earlier.service,
+        resolved_at=earlier.resolved_at,
+        match=earlier.match,
+        root_causes=[
+            RepeatCause(category=c.category, statement=c.statement) for c in earlier.root_causes
+        ],
+        open_items=[
+            RepeatItem(id=i.id, title=i.title, owner=i.owner, status=i.status, due=i.due)
+            for i in earlier.open_items
+        ],
+    )
+
+
 class ReviewView(BaseModel):
     """One review as the API shows it: its state, the open findings and what blocks publishing."""
 
@@ -82,6 +135,10 @@ class ReviewView(BaseModel):
     revision: int = Field(description="Bumped on every accepted change.")
     links_revoked_at: datetime | None = Field(
         description="Links sent until then no longer open the review."
+    )
+    repeats: list[RepeatView] = Field(
+        description="Earlier reviews of the same service (or team), newest first, found in the "
+        "review store when this review opened."
     )
 
 
@@ -108,6 +165,7 @@ def review_view(status: ReviewStatus) -> ReviewView:
         closed_at=state.closed_at,
         problems=state.problems,
         blame_override=state.blame_override,
+        repeats=[repeat_view(r) for r in state.repeats],
         revision=state.revision,
         links_revoked_at=state.links_revoked_at,
     )
@@ -120,23 +178,6 @@ class LinksRevoked(BaseModel):
     links_revoked_at: datetime = Field(
         description="Links sent until then no longer open the review (401 link_revoked)."
     )
-
-
-class ReviewSummary(BaseModel):
-    """One review in a list, from Temporal visibility (no per-review query)."""
-
-    incident_id: str | None = Field(description="The incident, from the workflow id.")
-    workflow_id: str
-    phase: str | None = Field(description="The phase search attribute.")
-    service: str | None = Field(description="The service search attribute, when known.")
-    started_at: str = Field(description="When the review started (ISO 8601).")
-    status: str | None = Field(description="The workflow's status: running, completed...")
-
-
-class ReviewList(BaseModel):
-    """Reviews, newest first."""
-
-    reviews: list[ReviewSummary]
 
 
 class TicketClosed(BaseModel):

@@ -9,6 +9,7 @@ connector receives the values it needs (never the settings) and raises
   storage format, its Notes and sections).
 - mail: ``smtp`` (delivery), ``messages`` (composing), ``calendar`` (the .ics invitation).
 - local defaults: ``local_tracker``, ``documents`` (Markdown files), ``mail`` (the outbox).
+- the review store: ``store`` (SQLAlchemy; SQLite or PostgreSQL, Alembic migrations).
 - shared: ``errors`` (systems, kinds), ``links`` (signed review links, the signing key),
   ``files`` (the atomic write), ``atlassian`` (what the Jira and Confluence clients share).
 """
@@ -32,5 +33,6 @@ __all__ = [
     "pagerduty",
     "pagerduty_webhook",
     "smtp",
+    "store",
     "tracker",
 ]

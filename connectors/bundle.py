@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from connectors.documents import DocumentStore
 from connectors.incidents import IncidentSource
 from connectors.mail import Mailer
+from connectors.store import ReviewStore
 from connectors.tracker import Tracker
 
 __all__ = ["Connectors"]
@@ -22,3 +23,4 @@ class Connectors:
     mailer: Mailer
     mail_from: str
     link_secret: str | None = None  # signs review links in emails; None: plain links
+    store: ReviewStore | None = None  # the review store; None: its activities are not served

@@ -20,6 +20,7 @@ class System(StrEnum):
     TRACKER = "tracker"  # the local tracker
     DOCUMENTS = "documents"  # review documents (the Markdown files)
     CONFLUENCE = "confluence"  # review documents as Confluence pages
+    STORE = "store"  # the review store (SQLite or PostgreSQL)
 
 
 class ErrorKind(StrEnum):

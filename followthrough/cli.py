@@ -1,4 +1,5 @@
-"""The ``followthrough`` command: ``dev | worker | api | trigger <incident-id> | lint <file> [--kind ...]``.
+"""The ``followthrough`` command: ``dev | worker | api | trigger <incident-id> | lint <file>
+[--kind ...] | db upgrade | reindex``.
 
 ``python worker.py`` is ``followthrough worker``. Start-up validates settings and the policy file
 and stops with exit code 2 and an error that names the bad key; secrets never reach a log line.
@@ -21,6 +22,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from connectors.errors import ConnectorError
 from followthrough.devserver import dev_server
 from followthrough.logs import configure_logging
 from followthrough.settings import Settings, SettingsError, load_settings
@@ -177,6 +179,42 @@ async def _cmd_trigger(settings: Settings, incident_id: str, title: str | None) 
     return 0
 
 
+def _cmd_db_upgrade(settings: Settings) -> int:
+    """Migrate the review store to the newest schema (the processes also do it at start-up)."""
+    from connectors.store import ReviewStore, StoreConfigError
+    from connectors.store.engine import current_revision, safe_url
+
+    try:
+        store = ReviewStore(settings.store_url, migrate=False)
+        store.upgrade()
+        at = current_revision(store.engine)
+    except (StoreConfigError, ConnectorError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"review store at {safe_url(store.url)}: schema {at}")
+    store.close()
+    return 0
+
+
+async def _cmd_reindex(settings: Settings) -> int:
+    """Rebuild the review store from Temporal; prints what it did as JSON, exit 1 when a review
+    did not answer (run it again once its worker is back: it is idempotent)."""
+    from activities.reindex import reindex
+    from connectors.store import ReviewStore
+
+    policy = load_policy(settings)
+    store = ReviewStore(settings.store_url)  # first: a store it cannot write stops it at once
+    client = await connect(settings)
+    report = await reindex(client, store, timezone=policy.timezone, progress=True)
+    store.close()
+    print(
+        json.dumps(
+            {"listed": report.listed, "written": report.written, "unreadable": report.unreadable}
+        )
+    )
+    return 1 if report.unreadable else 0
+
+
 #: The longest file ``followthrough lint`` reads (1 MB: a whole post-mortem, many times over).
 MAX_LINT_FILE = 1_000_000
 
@@ -251,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     lint.add_argument(
         "--responder", action="append", default=[], help="a responder's name (repeatable)"
     )
+    db = sub.add_parser("db", help="the review store's database").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="migrate the review store to the newest schema")
+    sub.add_parser("reindex", help="rebuild the review store from Temporal (idempotent)")
     token = sub.add_parser("token", help="make a named, scoped API token (stored as a hash)")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     token_new = token_sub.add_parser("new", help="print a new token and the setting to add")
@@ -275,10 +318,17 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_cmd_api(settings))
         if command == "trigger":
             return asyncio.run(_cmd_trigger(settings, args.incident_id, args.title))
+        if command == "db":
+            return _cmd_db_upgrade(settings)
+        if command == "reindex":
+            return asyncio.run(_cmd_reindex(settings))
         return asyncio.run(_cmd_worker(settings))
     except (SettingsError, PolicyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ConnectorError as exc:  # the review store unreachable at start-up (names no password)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
 

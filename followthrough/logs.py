@@ -17,6 +17,7 @@ import structlog
 from temporalio import activity as temporal_activity
 from temporalio import workflow as temporal_workflow
 
+from connectors.store import parse_url
 from followthrough.settings import Settings
 from workflows.ids import incident_id_of
 
@@ -74,6 +75,9 @@ def secret_values(settings: Settings) -> list[str]:
         )
         if s is not None
     ]
+    if settings.database_url is not None:
+        password = parse_url(settings.database_url.get_secret_value()).password
+        found += [str(password)] if password else []
     return found + [s.get_secret_value() for s in settings.pagerduty_webhook_secrets]
 
 

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from connectors.links import LinkSecretMissing, link_secret
+from connectors.store.engine import parse_url, sqlite_url
 
 __all__ = ["DEFAULT_TASK_QUEUE", "Settings", "SettingsError", "load_settings"]
 
@@ -63,6 +64,11 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(default=None, description="Path of followthrough.toml.")
     data_dir: Path = Field(default=Path(".followthrough"), description="Local data folder.")
     dev_mode: bool = Field(default=False, description="Set by `followthrough dev`.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="The review store: postgresql+psycopg://user:pass@host/db or sqlite:///path. "
+        "Default: a SQLite file in the data folder (DATA_DIR/store.sqlite3).",
+    )
 
     # Sign-in (issue 12): OpenID Connect when the issuer and client id are set; otherwise the
     # API token on the sign-in page (and, in `followthrough dev`, picking whom to act as).
@@ -149,6 +155,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked at start-up, so a wrong URL stops the process before anything runs; the
+        # message names the problem, never the URL (it may carry a password).
+        if value is not None:
+            parse_url(value.get_secret_value())
+        return value
+
+    @property
+    def store_url(self) -> str:
+        """The review store's URL (a secret when it carries a password: never log it)."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return sqlite_url(self.data_dir)
 
     @property
     def base_url(self) -> str:

@@ -11,6 +11,7 @@ from connectors.errors import ConnectorError
 from connectors.incidents import IncidentSource, WebhookOnly
 from connectors.local_tracker import LocalTracker
 from connectors.mail import Mailer, OutboxMailer
+from connectors.store import ReviewStore
 from connectors.tracker import Tracker
 from followthrough.settings import Settings, SettingsError
 
@@ -71,6 +72,8 @@ def build_connectors(settings: Settings) -> Connectors:
         mailer=mailer,
         mail_from=settings.mail_from,
         link_secret=settings.signing_key,
+        # Opening the store migrates it to the newest schema (the start-up migration).
+        store=ReviewStore(settings.store_url),
     )
 
 

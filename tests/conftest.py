@@ -12,10 +12,8 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG
 from tests.fakes.oidc_provider import OidcProvider, ProviderUnavailable
-from tests.support.temporal import binary
-from workflows.calls import SEARCH_ATTRIBUTES
+from tests.support.temporal import binary, start_dev_server
 
 
 @pytest_asyncio.fixture
@@ -36,12 +34,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """The CLI dev server, where visibility and search attributes matter."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
-        search_attributes=list(SEARCH_ATTRIBUTES),
-        dev_server_extra_args=["--log-level", "error", *TASK_PROBLEMS_DYNAMIC_CONFIG],
-    )
+    env = await start_dev_server()
     yield env
     await env.shutdown()
 

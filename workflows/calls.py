@@ -72,6 +72,9 @@ COMMENT_ON_TICKET = "comment_on_ticket"
 SEND_EMAIL = "send_email"
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
+STORE_REVIEW = "store_review"
+FIND_REPEATS = "find_repeats"
+READ_DIGEST = "read_digest"
 
 # Search attributes: registered on the dev server by `followthrough dev`, and with
 # `temporal operator search-attribute create` on a real cluster (see deploy/).

@@ -86,6 +86,8 @@ class Code(StrEnum):
     MAIL_UNAVAILABLE = "MailUnavailable"
     MAIL_ADDRESS_INVALID = "MailAddressInvalid"
     DOCUMENT_WRITE_FAILED = "DocumentWriteFailed"
+    STORE_UNAVAILABLE = "StoreUnavailable"
+    STORE_REJECTED = "StoreRejected"
     CONFLUENCE_BAD_REQUEST = "ConfluenceBadRequest"
     CONFLUENCE_UNAUTHORIZED = "ConfluenceUnauthorized"
     CONFLUENCE_PERMISSION_DENIED = "ConfluencePermissionDenied"
@@ -106,6 +108,9 @@ class Code(StrEnum):
     #: nondeterminism) or a worker was rebuilding it when the query came (retry).
     REVIEW_UNREADABLE = "review_unreadable"
     CSRF_INVALID = "csrf_invalid"
+    CURSOR_INVALID = "cursor_invalid"
+    QUERY_INVALID = "query_invalid"
+    STORE_DOWN = "store_unavailable"
     TOO_LONG = "too_long"
 
     # --- people, roles, links and sign-in --------------------------------------------------------
@@ -137,6 +142,7 @@ NON_RETRYABLE_INTEGRATION_CODES: tuple[str, ...] = (
     Code.TRACKER_UNKNOWN_TICKET,
     Code.MAIL_REJECTED,
     Code.MAIL_ADDRESS_INVALID,
+    Code.STORE_REJECTED,
     Code.CONFLUENCE_BAD_REQUEST,
     Code.CONFLUENCE_UNAUTHORIZED,
     Code.CONFLUENCE_PERMISSION_DENIED,

@@ -13,10 +13,11 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from workflows.review import Model, ReplacedEdit
+from workflows.review import EarlierReview, Model, ReplacedEdit
 
 __all__ = [
     "Digest",
+    "DigestRepeat",
     "DigestTeam",
     "Invitation",
     "ItemLine",
@@ -79,13 +80,36 @@ class DigestTeam(Model):
     closed_this_week: int
     completion_rate: float = Field(description="Done / (done + open), 0..1; dropped excluded.")
     median_days_to_close: float | None = None
-    oldest_overdue: list[ItemLine] = Field(default_factory=list)
+    oldest_overdue: list[ItemLine] = Field(
+        default_factory=list,
+        description="Overdue items, oldest due first: every one when read from the review store, "
+        "the ten oldest before it.",
+    )
+
+
+class DigestRepeat(Model):
+    """An incident resolved this period that repeats an earlier one."""
+
+    incident_id: str
+    title: str
+    service: str | None = None
+    team: str | None = None
+    resolved_at: datetime
+    earlier_incident_id: str = Field(description="The earlier review it repeats.")
+    earlier_title: str
 
 
 class Digest(Model):
     period_start: datetime
     period_end: datetime
     teams: list[DigestTeam]
+    repeats: list[DigestRepeat] = Field(
+        default_factory=list, description="Repeat incidents resolved this period, newest first."
+    )
+    from_store: bool = Field(
+        default=False,
+        description="Figures over every review in the store (else over the running reviews).",
+    )
 
 
 class MailOutcome(Model):
@@ -121,6 +145,10 @@ class MailRequest(Model):
     )
     doc_url: str | None = Field(default=None, description="Link to the review document.")
     digest: Digest | None = None
+    repeats: list[EarlierReview] = Field(
+        default_factory=list,
+        description="Earlier reviews of the same service or team (review opened), newest first.",
+    )
     link_roles: dict[str, str] = Field(
         default_factory=dict,
         description="The role each recipient's review link carries (facilitator, contributor or "

@@ -143,6 +143,23 @@ class DigestPolicy(_Section):
         return value
 
 
+class RecurrencePolicy(_Section):
+    """Learning across reviews: how far back an earlier review of the same service counts."""
+
+    window: timedelta = Field(
+        default=timedelta(days=365),
+        description="Earlier reviews of the same service (or team) resolved within this long "
+        "before a new one are shown on it and count as repeat incidents. Default P365D.",
+    )
+
+    @field_validator("window")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration")
+        return value
+
+
 class LinkPolicy(_Section):
     """The signed review links in emails (per recipient and role; see connectors.links)."""
 
@@ -196,6 +213,7 @@ class Policy(_Section):
     follow_up: FollowUpPolicy = Field(default_factory=FollowUpPolicy)
     action_items: ActionItemPolicy = Field(default_factory=ActionItemPolicy)
     digest: DigestPolicy = Field(default_factory=DigestPolicy)
+    recurrence: RecurrencePolicy = Field(default_factory=RecurrencePolicy)
     links: LinkPolicy = Field(default_factory=LinkPolicy)
     timezone: str = Field(default="UTC", description="IANA zone for meetings and dates.")
     teams: list[Team] = Field(default_factory=list)

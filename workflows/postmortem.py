@@ -27,6 +27,7 @@ __all__ = [
     "DOCUMENT_OUTCOME_PATCH",
     "LATE_DECISIONS_PATCH",
     "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
+    "STORE_PATCH",
     "PostmortemWorkflow",
 ]
 
@@ -55,7 +56,23 @@ with workflow.unsafe.imports_passed_through():
         ReviewState,
     )
     from workflows.review_access import ReviewAccess
-    from workflows.steps import FetchIncident, ReviewDocWritten, WriteReviewDoc
+    from workflows.steps import (
+        FetchIncident,
+        FindRepeats,
+        RepeatsFound,
+        ReviewDocWritten,
+        StoreReview,
+        WriteReviewDoc,
+    )
+
+#: workflow.patched id: the review is written to the review store after its changes, and an
+#: opening review looks up its earlier reviews there. Reviews started before it keep the old path
+#: for the rest of their run (patched() is memoised per run) and pick it up at continue-as-new.
+STORE_PATCH = "review-store"
+#: Store calls give up sooner than integrations: the store is a read model that the next change
+#: (or ``followthrough reindex``) brings up to date, and the loop must not wait a day on it.
+STORE_GIVE_UP = timedelta(minutes=10)
+REPEATS_GIVE_UP = timedelta(minutes=2)
 
 
 #: workflow.patched id: reviews write their document with write_review_document (what the write
@@ -97,6 +114,8 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
                 follow_up_at=deadlines.follow_up_start(incident.resolved_at, self.policy),
             )
         self._rendered_revision = -1  # re-render once after start or continue-as-new
+        self._stored_revision = -1  # and write the store once (when the store patch is on)
+        self._uses_store = False
         self._lock = asyncio.Lock()
         self._starting: dict[str, list[tuple[Any, Model]]] = {}
 
@@ -104,11 +123,15 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
 
     @workflow.run
     async def run(self, inp: PostmortemInput) -> ReviewOutcome:
+        # Asked first, once per run: old histories have no marker here and replay the old path.
+        self._uses_store = workflow.patched(STORE_PATCH)
         if inp.state is None:
             await self._fetch_incident()
+            await self._find_repeats()
         while self.state.phase != Phase.CLOSED:
             self._publish_search_attributes()
             await self._write_document()
+            await self._store_review()
             await self._start_children()
             await self._send_due_messages()
             if self._ready_to_close():
@@ -127,6 +150,7 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
             await calls.sleep_until(self._next_deadline(), self._has_work)
         self._publish_search_attributes()
         await self._write_document()
+        await self._store_review()
         await self._tell_children_closed()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ReviewOutcome(
@@ -259,6 +283,52 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
         if self.state.doc_url != url:
             self.state.doc_url = url
 
+    async def _store_review(self) -> None:
+        """Upsert the review into the store when it changed since the last write.
+
+        Coalesced: updates accepted while the loop was busy or asleep are one write of the newest
+        revision. A failed write is not retried here until the next wake-up; it loses nothing,
+        because every write carries the whole review and the store keeps the newest revision.
+        """
+        if not self._uses_store or self.state.revision == self._stored_revision:
+            return
+        revision = self.state.revision
+        try:
+            await calls.call(
+                calls.STORE_REVIEW,
+                StoreReview(state=self.state, timezone=self.policy.timezone),
+                bool,
+                give_up_after=STORE_GIVE_UP,
+            )
+        except ActivityError as err:
+            workflow.logger.warning("review store write failed: %s", calls.failure_code(err))
+            return
+        self._stored_revision = revision
+
+    async def _find_repeats(self) -> None:
+        """Earlier reviews of this service or team, shown on the page, document and mail."""
+        if not self._uses_store:
+            return
+        state = self.state
+        try:
+            found = await calls.call(
+                calls.FIND_REPEATS,
+                FindRepeats(
+                    incident=state.incident,
+                    team=state.team,
+                    window=self.policy.recurrence.window,
+                ),
+                RepeatsFound,
+                give_up_after=REPEATS_GIVE_UP,
+            )
+        except ActivityError as err:
+            # The review opens without them: the store only adds context.
+            workflow.logger.warning("earlier reviews not read: %s", calls.failure_code(err))
+            return
+        if found.repeats:
+            state.repeats = found.repeats
+            self._changed()
+
     async def _start_children(self) -> None:
         for item in self._unstarted_items():
             await self._start_child(item)
@@ -325,6 +395,7 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
                 [state.facilitator, *[r for r in responders if r != state.facilitator]],
                 f"{wf_id}/opened",
                 deadline=self._draft_deadline,
+                repeats=state.repeats,
             )
         if state.phase == Phase.DRAFTING:
             if not state.draft_reminded and now >= self._draft_deadline:

@@ -23,6 +23,10 @@ __all__ = [
     "ActionItemChange",
     "ActionItemDraft",
     "Attributed",
+    "CauseLink",
+    "EarlierCause",
+    "EarlierItem",
+    "EarlierReview",
     "Finding",
     "FiveWhys",
     "FollowUpOutcome",
@@ -131,12 +135,26 @@ class RootCauseCategory(StrEnum):
     OTHER = "other"
 
 
+class CauseLink(Model):
+    """An earlier review's root cause that a new one names as "the same cause"."""
+
+    incident_id: str = Field(min_length=1, max_length=200, description="The earlier incident.")
+    root_cause_id: str = Field(
+        min_length=1, max_length=40, description="Id of the root cause in that review."
+    )
+
+
 class RootCause(Model):
     """One root cause at the end of the why-chain."""
 
     id: str = Field(min_length=1, max_length=40, description="Short id items refer to, e.g. rc1.")
     category: RootCauseCategory = Field(description="Kind of cause.")
     statement: str = Field(description="The cause, about systems and conditions, not people.")
+    same_as: CauseLink | None = Field(
+        default=None,
+        description="The same cause as in an earlier review (offered as a suggestion while "
+        "writing); a linked cause makes this incident a repeat in the figures.",
+    )
 
 
 class FiveWhys(Attributed):
@@ -316,6 +334,48 @@ class Phase(StrEnum):
     CLOSED = "closed"
 
 
+class EarlierCause(Model):
+    """A root cause of an earlier review, as a new review shows it."""
+
+    id: str
+    category: RootCauseCategory
+    statement: str
+
+
+class EarlierItem(Model):
+    """An action item of an earlier review that is still open, or was dropped."""
+
+    id: str
+    title: str
+    owner: str
+    status: ItemStatus
+    due: str
+    ticket_key: str | None = None
+    ticket_url: str | None = None
+
+
+class EarlierReview(Model):
+    """An earlier review of the same service (or team, or linked by a root cause)."""
+
+    incident_id: str
+    title: str
+    service: str | None = None
+    team: str | None = None
+    resolved_at: datetime
+    review_url: str | None = Field(default=None, description="Link to that review's page.")
+    match: Literal["service", "team", "linked"] = Field(
+        description="Why it is shown: the same service, the same team, or a linked root cause."
+    )
+    root_causes: list[EarlierCause] = Field(default_factory=list)
+    open_items: list[EarlierItem] = Field(
+        default_factory=list, description="Its items still open or dropped, in order."
+    )
+
+    @property
+    def has_open_item(self) -> bool:
+        return any(i.status == ItemStatus.OPEN for i in self.open_items)
+
+
 class Problem(Model):
     """An integration failure the facilitator must know about (shown on the review)."""
 
@@ -372,6 +432,10 @@ class ReviewState(Model):
     )
     opened_notified: bool = False
     problems: list[Problem] = Field(default_factory=list)
+    repeats: list[EarlierReview] = Field(
+        default_factory=list,
+        description="Earlier reviews found in the store when this one opened, newest first.",
+    )
     revision: int = Field(default=0, description="Bumped on every accepted change.")
     links_revoked_at: datetime | None = Field(
         default=None, description="Links signed until then no longer open the review."

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from workflows.review import ActionItem, Incident, Model, ReplacedEdit, ReviewState
+from workflows.review import ActionItem, EarlierReview, Incident, Model, ReplacedEdit, ReviewState
 
 __all__ = [
     "FetchIncident",
+    "FindRepeats",
     "ListReviews",
     "OpenTicket",
+    "ReadDigest",
+    "RepeatsFound",
     "ReviewDocWritten",
     "ReviewItems",
     "ReviewQuery",
     "ReviewRow",
     "ReviewRows",
+    "StoreReview",
     "TicketComment",
     "TicketOpened",
     "TicketQuery",
@@ -122,3 +126,33 @@ class ReviewQuery(Model):
 
 class ReviewItems(Model):
     items: list[ActionItem]
+
+
+class StoreReview(Model):
+    """Upsert the review into the review store (a read model; the workflow stays the authority)."""
+
+    state: ReviewState
+    timezone: str = Field(default="UTC", description="Zone a due date is read in (policy's).")
+
+
+class FindRepeats(Model):
+    """Find earlier reviews of the same service or team in the store, for a review opening."""
+
+    incident: Incident
+    team: str | None = None
+    window: timedelta = Field(description="How far back: the policy's recurrence.window.")
+    linked: list[str] = Field(
+        default_factory=list, description="Incidents its root causes name as the same cause."
+    )
+
+
+class RepeatsFound(Model):
+    repeats: list[EarlierReview] = Field(description="Newest first.")
+
+
+class ReadDigest(Model):
+    """The weekly digest's figures, read from the store over every review."""
+
+    period_start: datetime
+    period_end: datetime
+    window: timedelta = Field(description="The policy's recurrence.window, for repeats.")

@@ -8,7 +8,8 @@ One module per page, and what they share:
 
 - :mod:`~api.pages.review`: a review ``/reviews/{id}``, its forms, and its document.
 - :mod:`~api.pages.follow_up`: the follow-up ``/reviews/{id}/follow-up``, agenda and outcomes.
-- :mod:`~api.pages.dashboard`: the dashboard ``/``.
+- :mod:`~api.pages.dashboard`: the dashboard ``/`` (figures from the review store).
+- :mod:`~api.pages.trends`: ``/trends``, learning across reviews (from the review store).
 - :mod:`~api.pages.login`: ``/login`` and ``/logout``.
 - :mod:`~api.pages.dev`: the local tracker's tickets and the dev-mode mail outbox.
 - :mod:`~api.pages.common`: rendering, who may open what, the one error path (``PageRoute``).
@@ -23,7 +24,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import dashboard, dev, follow_up, login, review
+from api.pages import dashboard, dev, follow_up, login, review, trends
 from api.pages.common import STATIC_DIR
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "login",
     "review",
     "session",
+    "trends",
 ]
 
 
@@ -46,5 +48,5 @@ def install(app: FastAPI) -> None:
     """Mount /static and register the pages (the JSON API reads the same server-side sessions,
     see :mod:`api.identity.guard`)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for page in (login, dashboard, review, follow_up, dev):
+    for page in (login, dashboard, trends, review, follow_up, dev):
         app.include_router(page.router)

@@ -10,8 +10,16 @@ import pygal
 from pygal.style import Style
 
 from api.pages.figures import TeamGroup, WeekPoint
+from connectors.store.records import CATEGORIES, CategoryQuarter, QuarterCount
 
-__all__ = ["CHART_STYLE", "OVERDUE_STYLE", "completion_chart", "overdue_chart"]
+__all__ = [
+    "CHART_STYLE",
+    "OVERDUE_STYLE",
+    "categories_chart",
+    "completion_chart",
+    "overdue_chart",
+    "repeats_chart",
+]
 
 FONT_STACK = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'
@@ -49,6 +57,8 @@ def _style(**overrides: Any) -> Style:
 
 
 CHART_STYLE = _style()
+#: One muted colour per root-cause category, in CATEGORIES' order.
+CATEGORY_STYLE = _style(colors=("#4a6f8a", "#7a9a5a", "#a8603a", "#8a6fa0", "#c49a3a", "#8a8f98"))
 #: Overdue bars in a muted terracotta, their counts in white on the bar.
 OVERDUE_STYLE = _style(colors=("#a8603a",), value_colors=("#ffffff",))
 
@@ -66,6 +76,10 @@ def _svg(chart: Any) -> str:
     return ElementTree.tostring(tree, encoding="unicode")
 
 
+#: What every chart shares: no script, no XML declaration, sized by the page's CSS.
+BASE: dict[str, Any] = {"js": [], "disable_xml_declaration": True, "explicit_size": False}
+
+
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
@@ -80,9 +94,7 @@ def completion_chart(points: list[WeekPoint]) -> str:
         return ""
     chart = pygal.Line(
         style=CHART_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=520,
         height=300,
         show_legend=False,
@@ -111,9 +123,7 @@ def overdue_chart(groups: list[TeamGroup]) -> str:
         return ""
     chart = pygal.HorizontalBar(
         style=OVERDUE_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
+        **BASE,
         width=520,
         height=max(160, 80 + 48 * len(groups)),
         show_legend=False,
@@ -130,4 +140,44 @@ def overdue_chart(groups: list[TeamGroup]) -> str:
     step = max(1, -(-top // 5))
     chart.y_labels = list(range(0, top + step, step))
     chart.add("Overdue items", [g.count for g in groups])
+    return _svg(chart)
+
+
+def categories_chart(quarters: list[CategoryQuarter]) -> str:
+    """Stacked bars: root causes per category, quarter by quarter ("" when there are none)."""
+    if not any(sum(q.counts.values()) for q in quarters):
+        return ""
+    chart = pygal.StackedBar(
+        style=CATEGORY_STYLE,
+        **BASE,
+        width=640,
+        height=320,
+        legend_at_bottom=True,
+        margin=18,
+        show_x_guides=False,
+        value_formatter=lambda v: f"{int(v)}",
+        truncate_label=-1,
+    )
+    chart.x_labels = [q.quarter for q in quarters]
+    for category in CATEGORIES:
+        chart.add(category, [q.counts.get(category, 0) for q in quarters])
+    return _svg(chart)
+
+
+def repeats_chart(points: list[QuarterCount]) -> str:
+    """Bars: repeat incidents per quarter ("" when there are none)."""
+    if not any(p.count for p in points):
+        return ""
+    chart = pygal.Bar(
+        style=OVERDUE_STYLE,
+        **BASE,
+        width=520,
+        height=260,
+        show_legend=False,
+        print_values=True,
+        margin=18,
+        value_formatter=lambda v: f"{int(v)}",
+    )
+    chart.x_labels = [p.quarter for p in points]
+    chart.add("Repeat incidents", [p.count for p in points])
     return _svg(chart)

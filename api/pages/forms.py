@@ -15,6 +15,7 @@ from workflows import rules
 from workflows.codes import Code
 from workflows.review import (
     ActionItemDraft,
+    CauseLink,
     FiveWhys,
     FollowUpOutcome,
     FollowUpRecord,
@@ -38,6 +39,7 @@ __all__ = [
     "item_draft",
     "item_findings",
     "item_form",
+    "link_value",
     "prefixed",
     "remap_indices",
 ]
@@ -109,10 +111,18 @@ class RootCauseRow:
     id: str = ""
     category: str = ""
     statement: str = ""
+    same_as: str = ""  # "<incident id>/<root cause id>" of an earlier review's cause, or ""
 
     @property
     def blank(self) -> bool:
         return not (self.id.strip() or self.statement.strip())
+
+
+def link_value(link: Any) -> str:
+    """A root cause's ``same_as`` as the form's select value (``incident/cause``), or ""."""
+    if not isinstance(link, dict):
+        return ""
+    return f"{link['incident_id']}/{link['root_cause_id']}"
 
 
 @dataclass
@@ -131,7 +141,10 @@ class FiveWhysForm:
             whys=[str(w) for w in five.get("whys", [])],
             root_causes=[
                 RootCauseRow(
-                    id=str(rc["id"]), category=str(rc["category"]), statement=str(rc["statement"])
+                    id=str(rc["id"]),
+                    category=str(rc["category"]),
+                    statement=str(rc["statement"]),
+                    same_as=link_value(rc.get("same_as")),
                 )
                 for rc in review.get("root_causes", [])
             ],
@@ -142,6 +155,7 @@ class FiveWhysForm:
         ids = [str(v) for v in form.getlist("rc_id")]
         categories = [str(v) for v in form.getlist("rc_category")]
         statements = [str(v) for v in form.getlist("rc_statement")]
+        links = [str(v) for v in form.getlist("rc_same_as")]
         count = max(len(ids), len(categories), len(statements))
 
         def at(values: list[str], index: int) -> str:
@@ -151,7 +165,12 @@ class FiveWhysForm:
             symptom=str(form.get("symptom", "")),
             whys=[str(v) for v in form.getlist("whys")],
             root_causes=[
-                RootCauseRow(id=at(ids, i), category=at(categories, i), statement=at(statements, i))
+                RootCauseRow(
+                    id=at(ids, i),
+                    category=at(categories, i),
+                    statement=at(statements, i),
+                    same_as=at(links, i),
+                )
                 for i in range(count)
             ],
         )
@@ -209,11 +228,26 @@ class FiveWhysForm:
                     )
                 )
                 continue
+            earlier, _, earlier_cause = row.same_as.strip().rpartition("/")
+            if row.same_as.strip() and not (
+                0 < len(earlier) <= 200 and 0 < len(earlier_cause) <= 40
+            ):
+                local.append(
+                    error(
+                        f"root_causes.{i}.same_as",
+                        "That is not a root cause of an earlier review.",
+                        "Pick one of the earlier causes offered, or leave it empty.",
+                    )
+                )
+                continue
             causes.append(
                 RootCause(
                     id=cause_id,
                     category=RootCauseCategory(row.category),
                     statement=row.statement.strip(),
+                    same_as=CauseLink(incident_id=earlier, root_cause_id=earlier_cause)
+                    if earlier
+                    else None,
                 )
             )
         if local:

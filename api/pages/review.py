@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -104,6 +105,28 @@ def _findings_by_field(findings: list[dict[str, Any]]) -> dict[str, list[dict[st
     return out
 
 
+async def _suggestions(request: Request, incident_id: str) -> list[dict[str, Any]]:
+    """Earlier root causes of this service, offered as "the same cause" while drafting; the
+    page works without them when the store cannot answer."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return []
+    try:
+        record = await run_in_threadpool(store.get, incident_id)
+        if record is None:
+            return []
+        found = await run_in_threadpool(
+            lambda: store.suggestions(
+                incident_id=incident_id,
+                service_id=record.service_id,
+                service_name=record.service_name,
+            )
+        )
+    except ConnectorError:
+        return []
+    return [s.model_dump(mode="json") for s in found]
+
+
 async def _review_page(
     request: Request,
     session: auth.WebSession,
@@ -132,6 +155,7 @@ async def _review_page(
     if new_item is not None:
         findings.update(item_findings(new_item, responders, "new_item."))
     shown = request.query_params.get("saved", "")
+    suggestions = await _suggestions(request, incident_id) if drafting else []
     return render(
         request,
         "review.html",
@@ -151,6 +175,8 @@ async def _review_page(
             "saved": SAVED_MESSAGES.get(shown, ""),
             "saved_section": SAVED_SECTIONS.get(shown, "top"),
             "drafting": drafting,
+            "suggestions": suggestions,
+            "suggestion_values": [f"{x['incident_id']}/{x['root_cause_id']}" for x in suggestions],
             "can_close": dev_tracker(request),
             "full_session": session.full,
             "role": access.role.value,

@@ -62,6 +62,7 @@ def test_each_systems_failure_codes_name_that_system(system: System) -> None:
         System.SMTP: "Mail",
         System.TRACKER: "Tracker",
         System.DOCUMENTS: "Document",
+        System.STORE: "Store",
         System.CONFLUENCE: "Confluence",
     }
     codes = {code_for(ConnectorError(system, kind, "x")) for kind in ErrorKind}

@@ -235,8 +235,9 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await expect(page.locator("[role=status]")).to_contain_text("Published")
     await expect(page.locator(".page-head .badge")).to_have_text("Tracking")
 
-    # The dashboard before anything is done.
+    # The dashboard before anything is done (it reads the store, written just after a change).
     await page.goto(base + "/")
+    await _reload_until(page, '[data-stat=completion]:text-is("0%")')
     await expect(page.locator("[data-stat=done]")).to_have_text("0")
     await expect(page.locator("[data-stat=completion]")).to_have_text("0%")
     before_svg = await page.locator("#completion-chart svg").inner_html()
@@ -270,6 +271,7 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
 
     # The dashboard shows the change.
     await page.goto(base + "/")
+    await _reload_until(page, '[data-stat=completion]:text-is("50%")')
     await expect(page.locator("[data-stat=done]")).to_have_text("1")
     await expect(page.locator("[data-stat=completion]")).to_have_text("50%")
     after_svg = await page.locator("#completion-chart svg").inner_html()

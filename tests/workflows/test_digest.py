@@ -24,12 +24,12 @@ from temporalio.client import (
     ScheduleIntervalSpec,
     WorkflowHandle,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
+from connectors.store import ReviewStore
 from followthrough.settings import Settings
 from tests.support.harness import (
     FIVE_WHYS,
@@ -40,10 +40,9 @@ from tests.support.harness import (
     outbox,
     settings_for,
 )
-from tests.support.temporal import binary
+from tests.support.temporal import start_dev_server
 from worker import ensure_digest_schedule
 from workflows.action_item import ActionItemWorkflow
-from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.contracts import DigestInput, DropRequest, ReviewOutcome, TicketEvent
 from workflows.digest import DigestWorkflow
 from workflows.figures import NO_TEAM, build_digest
@@ -198,12 +197,7 @@ FIGURES = re.compile(
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def digest_env() -> AsyncIterator[WorkflowEnvironment]:
     """A dev server holding only this module's reviews."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
-        search_attributes=list(SEARCH_ATTRIBUTES),
-        dev_server_extra_args=["--log-level", "error"],
-    )
+    env = await start_dev_server()
     yield env
     await env.shutdown()
 
@@ -302,6 +296,7 @@ async def test_digest_mails_each_audience_its_teams_figures(
     settings = settings_for(tmp_path)
     client = digest_env.client
     tracker = LocalTracker(settings.tracker_file, settings.base_url)
+    store = ReviewStore(settings.store_url)
     async with local_worker(client, settings):
         pay1 = await publish_review(
             digest_env, settings, "PDIGPAY1", "payments", [SOON, 20 * DAY, 20 * DAY, 20 * DAY]
@@ -327,6 +322,9 @@ async def test_digest_mails_each_audience_its_teams_figures(
             overdue = [await item_status(pay1, "1"), await item_status(misc, "1")]
             now = await digest_env.get_current_time()
             assert all(parse_due(i.due) < now for i in overdue)
+            for handle in (pay1, pay2, misc):  # the digest reads the store: wait for its writes
+                state = (await handle.query(PostmortemWorkflow.status)).state
+                assert store.revision(state.incident.id) == state.revision
 
         await eventually(ready)
         sent = await client.execute_workflow(
@@ -350,6 +348,9 @@ async def test_digest_mails_each_audience_its_teams_figures(
     assert "- Cap the payments pool at 20 connections (1) [PDIGPAY1]" in everyone
     assert "- Cap the misc pool at 20 connections (1) [PDIGMISC]" in everyone
     assert "All reviews: http://review.test/" in everyone
+    # From the store: every overdue item, and the second payments incident is a repeat.
+    assert "  Every overdue item:" in everyone
+    assert "- Checkout API returned 503s (PDIGPAY2, payments) repeats" in everyone
 
 
 # --- the schedule -----------------------------------------------------------------------------

@@ -32,11 +32,10 @@ from tests.workflows.record_histories import (
     read_history,
 )
 from worker import WORKFLOWS, workflow_runner
-from workflows import action_item, digest, postmortem
-from workflows.calls import SEARCH_ATTRIBUTES
+from workflows import action_item, calls, digest, postmortem
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
-OUR_ATTRIBUTES = frozenset(key.name for key in SEARCH_ATTRIBUTES)
+OUR_ATTRIBUTES = frozenset(key.name for key in calls.SEARCH_ATTRIBUTES)
 
 
 def label(path: Path) -> str:
@@ -106,6 +105,16 @@ def test_saved_histories_cover_every_signal_and_update_of_the_workflows() -> Non
     declared = {name for d in definitions for name in [*d.signals, *d.updates]}
     assert declared - {None}, "no handlers found"
     assert declared <= received, sorted(n for n in declared - received if n)
+
+
+def test_saved_histories_cover_every_activity_the_workflows_call() -> None:
+    """A new activity (a new path, such as the review store's) comes with a recorded history."""
+    called = {
+        value for name, value in vars(calls).items() if name.isupper() and isinstance(value, str)
+    }
+    recorded = {a for f in all_facts() for a in f.activities}
+    assert called, "no activity names found"
+    assert called <= recorded, sorted(called - recorded)
 
 
 def test_every_patch_of_the_workflows_has_a_saved_history_on_its_new_path() -> None:

@@ -15,11 +15,26 @@ a finding, each with its span and its reason:
   release was signed off by QA despite the failing smoke test"); systems as subjects, people
   acting inside a condition the system set ("the console lets anyone delete a cluster"), users
   and customers, and plain facts of the timeline ("the fix was deployed by Tomas") are fine;
+* **acts and what they did**: a person's act followed in the same sentence by the harm it did
+  ("pushed a config that disabled TLS", "restarted both brokers, which is what took the queue
+  down", "let the certificate expire"), done at the wrong moment or in the wrong way ("merged
+  before CI had finished", "instead of the standby", "the wrong power feed", "with the dry-run
+  flag removed", "although the staging run had failed"), deleting something live ("deleted the
+  production database"), or singled out by a cleft ("it was Hiroshi who turned off the
+  alerts") — but not a fix or a remedy ("a patch that stopped the errors", "disabled the broken
+  check"), the object's own course ("it crashed again", "failed over"), or an act by the
+  runbook or the plan;
 * **counterfactuals** about people: "should have" whose subject is a person (not "the replica
   should have taken over", not "the team should have received an alert"), "if Lars had read the
-  alert", "had Ngozi been on the call", "a more experienced engineer would have…" — but not a
-  condition about a tool or a practice ("if the dashboard had shown the lag, the on-call would
-  have waited").
+  alert", "had Ngozi been on the call", "a more experienced engineer would have…", an easy
+  alternative ("could have simply rolled back"), a past duty ("was supposed to check", "it was
+  the DBA's job to"), a swap of people ("with Niamh on the bridge instead of the new hire") —
+  but not a condition about a tool or a practice ("if the dashboard had shown the lag, the
+  on-call would have waited").
+
+Names come from the responders and from lexicons of given and family names of many cultures
+(``data/given_names.txt``, ``data/family_names.txt``, built by ``tests/rules/build_names.py``);
+a name that is also an ordinary word counts only where it is written as a name.
 
 Nothing inside quotation marks counts: a quoted phrase is reported speech or a term under
 discussion; a denial or a framing before the evidence ("nobody ignored…", "it is tempting to
@@ -403,6 +418,36 @@ class _Context:
 _STRONG_EVENTS = frozenset({"another", "again", "yet", "usual", "friday", "fridays"})
 
 
+_WORDS_FOR_WORDS = frozenset(
+    {
+        "word",
+        "words",
+        "term",
+        "terms",
+        "language",
+        "phrase",
+        "phrases",
+        "phrasing",
+        "vocabulary",
+        "adjective",
+        "adjectives",
+        "label",
+        "labels",
+        "wording",
+    }
+)
+
+
+def _mentioned(toks: Sequence[Token], i: int) -> bool:
+    """Token ``i`` is named as a word, not used: "words such as careless", "terms like…"."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if toks[k].low in _WORDS_FOR_WORDS:
+            return True
+        if toks[k].text in (".", ";", ":"):
+            return False
+    return False
+
+
 def _prefix(flags: Sequence[bool]) -> list[int]:
     """``out[k]``: how many flags before ``k``."""
     out = [0] * (len(flags) + 1)
@@ -424,6 +469,8 @@ def _sentence(sent: Sentence, known: Names) -> list[_Hit]:
     ctx = _Context(sent, known)
     out: list[_Hit] = []
     for pattern, i, j in _PATTERNS.scan(toks):
+        if _mentioned(toks, i):
+            continue  # "loaded words such as careless or negligent": the word, not its use
         if _phrase_holds(pattern, sent, i, j, ctx, known):
             if pattern.info.get("extend_to_negation"):
                 i = _negation_start(sent, i)
@@ -722,14 +769,17 @@ def _framed_rejection(sent: Sentence, i: int) -> bool:
         t = toks[k]
         if t.clause != clause and t.text not in (",",):
             return False
-        if t.low in _FRAMES:
-            return True
+        if t.low in _FRAMES and (
+            t.low not in _FRAMES_BEFORE_TO or (k + 1 < i and toks[k + 1].low in ("to", "that"))
+        ):
+            return True  # "it is wrong to say…"; not "the wrong bucket was deleted by…"
         if t.low in _DENIERS and any(has(x, _SAYING) for x in toks[k + 1 : min(i, k + 4)]):
             return True  # "we chose not to say that…", "nobody here thinks…"
     return False
 
 
 _DENIERS = frozenset({"not", "n't", "never", "nobody", "no-one", "none"})
+_FRAMES_BEFORE_TO = frozenset({"wrong", "easy", "unfair", "misleading", "tempting"})
 _SAYING = C["reject_frames"] | frozenset(
     {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
 )
@@ -788,7 +838,285 @@ def _agents(sent: Sentence, known: Names) -> list[_Hit]:
     out.extend(_without_doing(sent, known))
     out.extend(_wrongly_done(sent, known))
     out.extend(_person_caused(sent, known))
+    out.extend(_act_with_harm(sent, known))
+    out.extend(_cleft_person(sent, known))
+    out.extend(_destroyed_live(sent, known))
     return out
+
+
+_LIVE = frozenset({"production", "prod", "live", "customer", "customers'", "primary", "master"})
+_DISPOSABLE = frozenset(
+    {"stale", "old", "unused", "orphaned", "leftover", "test", "temporary", "temp", "duplicate"}
+)
+
+
+def _destroyed_live(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person who deleted, dropped or wiped something live: "Carlos deleted the production
+    database" (not "the DBA dropped the temporary table", not "Kenji deleted the stale pods")."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    if any(t.low in C["as_planned"] or has(t, C["recovery_words"]) for t in toks):
+        return out
+    for i, tok in enumerate(toks):
+        if not (tok.word and has(tok, _ERASE) and tok.low.endswith(("ed", "d"))):
+            continue
+        if i > 0 and (toks[i - 1].low in _PASSIVE_AUX or has(toks[i - 1], C["did_not"])):
+            continue
+        obj = toks[i + 1 : min(n, i + 5)]
+        if not any(t.low in _LIVE for t in obj) or any(t.low in _DISPOSABLE for t in obj):
+            continue
+        if any(t.low in C["ephemeral_objects"] for t in obj):
+            continue  # "deleted the production pods": running things are replaced
+        subject = subject_of(sent, i, known)
+        if subject.kind not in ("person", "change") or subject.end >= i:
+            continue
+        if toks[subject.end].low in C["not_agents"] or toks[subject.end].low in (
+            "nobody",
+            "no-one",
+            "noone",
+        ):
+            continue
+        end = next(k for k in range(i + 1, min(n, i + 5)) if toks[k].low in _LIVE)
+        start = _span_start(toks, subject)
+        out.append(_Hit(toks[start].start, toks[end].end, "agent", subject.name))
+    return out
+
+
+_ERASE = frozenset({"delete", "drop", "wipe", "truncate", "erase", "purge", "destroy", "nuke"})
+
+
+def _cleft_person(sent: Sentence, known: Names) -> list[_Hit]:
+    """ "It was Hiroshi who turned off the alerts", "it was the platform team that pushed it":
+    a cleft singles out who did the act, and reads as pointing at them (not with a credit act:
+    "it was Lars who rolled back")."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[_Hit] = []
+    for k in range(n - 3):
+        if toks[k].low not in ("it", "this") or toks[k + 1].low not in ("was", "'s", "is"):
+            continue
+        agent = agent_after(sent, k + 2, known)
+        if agent.kind not in ("person", "change") or agent.end + 2 >= n:
+            continue
+        rel = agent.end + 1
+        if toks[rel].low not in ("who", "that", "whose"):
+            continue
+        verb = rel + 1
+        while verb < n and toks[verb].low in (
+            "had",
+            "has",
+            "just",
+            "then",
+            "first",
+            "accidentally",
+        ):
+            verb += 1
+        if verb >= n or not toks[verb].word or toks[verb].low in ("was", "is", "were"):
+            continue
+        if (
+            has(toks[verb], _CREDIT_ACTS)
+            or has(toks[verb], _CREDIT)
+            or has(toks[verb], C["receiving"])
+        ):
+            continue
+        if agent.kind == "change" or has(toks[verb], _VERB_CLASSES | C["strong_fail"]):
+            out.append(_Hit(toks[k].start, toks[verb].end, "insinuation", agent.name))
+    return out
+
+
+#: Words that link an act to what it did next: "pushed a config *that* disabled TLS", "ran the
+#: job*, which* filled the disk", "restarted the primary, *taking* the site down".
+_HARM_LINKS = frozenset({"that", "which", "and", "so", "thereby", "then"})
+_HARM_ING = frozenset(
+    {
+        "causing",
+        "breaking",
+        "taking",
+        "knocking",
+        "bringing",
+        "triggering",
+        "leading",
+        "resulting",
+        "locking",
+        "wiping",
+        "deleting",
+        "dropping",
+        "filling",
+        "exhausting",
+        "saturating",
+        "overloading",
+        "corrupting",
+        "leaving",
+        "leaking",
+        "exposing",
+        "disabling",
+        "removing",
+        "overwriting",
+        "starving",
+        "blocking",
+        "stalling",
+    }
+)
+#: Verbs after which a failure word names what the act relieved, not what it broke: "a patch
+#: that stopped the errors", "which dropped the error rate".
+_RELIEF = frozenset(
+    {"stop", "end", "reduce", "cut", "halve", "prevent", "drop", "clear", "remove", "kill", "block"}
+)
+_HARM = (
+    C["destructive"]
+    | C["strong_fail"]
+    | C["harm_verbs"]
+    | frozenset(
+        {
+            "leak",
+            "expose",
+            "melt",
+            "crash",
+            "fail",
+            "break",
+            "hang",
+            "starve",
+            "stall",
+            "hammer",
+            "flood",
+            "swamp",
+            "overwhelm",
+            "thrash",
+        }
+    )
+)
+_IN_USE = frozenset({"still", "yet"})
+#: Bringing something in: "Rahul's refactor introduced the race condition that corrupted…".
+_INTRODUCE = frozenset({"introduce", "add", "create", "write", "ship"})
+_PAST_IRREGULAR = frozenset(
+    {"ran", "left", "broke", "took", "wrote", "sent", "shut", "set", "put", "made", "overwrote"}
+)
+
+
+def _act_with_harm(sent: Sentence, known: Names) -> list[_Hit]:
+    """A person's act followed, in the same sentence, by the harm it did.
+
+    "Wojciech pushed a config that disabled TLS", "the DBA ran the reindex, which saturated the
+    disks", "Iyer deleted the branch that production was still deploying from", "the QA lead
+    signed off on a build that had never run the migration", "our platform team let the
+    certificate expire". Not a fix ("deployed a patch that stopped the errors"), not an act
+    of a system ("the autoscaler removed the nodes that held the shards").
+    """
+    toks = sent.tokens
+    out: list[_Hit] = []
+    for i, tok in enumerate(toks):
+        if not tok.word or not (
+            has(tok, C["weak_fail"])
+            or has(tok, C["destructive"])
+            or has(tok, _INTRODUCE)
+            or tok.low in ("let", "allowed")
+        ):
+            continue
+        if not (tok.low.endswith(("ed", "t")) or tok.low in _PAST_IRREGULAR):
+            continue
+        if i > 0 and (toks[i - 1].low in _PASSIVE_AUX or has(toks[i - 1], C["did_not"])):
+            continue
+        if has(tok, _CREDIT_ACTS):
+            continue
+        subject = subject_of(sent, i, known)
+        if subject.kind not in ("person", "change") or subject.end >= i:
+            continue
+        if toks[subject.end].low in C["not_agents"] and not subject.name:
+            continue
+        if toks[subject.end].low in ("nobody", "no-one", "noone"):
+            continue
+        end = _harm_after(sent, i)
+        if end is None:
+            continue
+        start = _span_start(toks, subject)
+        family = "person" if subject.name or subject.kind == "change" else "agent"
+        out.append(_Hit(toks[start].start, toks[end].end, family, subject.name))
+    return out
+
+
+def _harm_after(sent: Sentence, i: int) -> int | None:
+    """The token that names the harm the act at ``i`` did, if the sentence goes on to say it."""
+    toks = sent.tokens
+    n = len(toks)
+    if toks[i].low in ("let", "allowed") and i + 1 < n:
+        for k in range(i + 1, min(n, i + 6)):
+            if has(toks[k], _LAPSE):
+                return k
+            if not toks[k].word:
+                break
+    linked = False
+    if _sanctioned(toks):
+        return None  # "…, which failed over to the replica as designed"
+    for k in range(i + 1, min(n, i + 14)):
+        t = toks[k]
+        if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, _CREDIT_ACTS):
+            return None  # "…, which restored checkout": the act is a fix
+        if t.low in _HARM_ING and not linked:
+            return k  # "restarted the primary, taking the site down"
+        if t.low in ("again", "over"):
+            return None  # "failed over", "again": the object's own course
+        if t.low in _HARM_LINKS:
+            linked = True
+            continue
+        if linked and toks[k - 1].low in ("was", "were", "is", "are") and t.low.endswith("ing"):
+            return None  # "the query that was blocking writes": what the object was doing
+        if not linked or not t.word:
+            continue
+        if t.low in _IN_USE or (t.low == "never" and has(toks[k - 1], _HAVE)):
+            return k  # "the branch that production was still deploying from"
+        if has(t, _RELIEF) and any(has(x, C["cause_objects"]) for x in toks[k - 4 : k + 5]):
+            return None  # "which dropped the error rate", "and the errors stopped"
+        if not _past(toks, k):
+            continue  # "set the flag that disables the old path": what the object does
+        if toks[k - 1].low == "had":
+            return None  # "killed the query that had locked the table": the object's past
+        if (
+            has(t, _HARM)
+            or _mis_verb(t)
+            or (
+                has(t, C["cause_verbs"])
+                and any(has(x, C["cause_objects"]) for x in toks[k + 1 : k + 5])
+            )
+        ):
+            if any(x.low == "again" for x in toks[k + 1 : k + 4]):
+                return None  # "restarted the pod and it crashed again": its own course
+            return k
+        if t.low in _TAKE_FAMILY:
+            for m in range(k + 1, min(n, k + 7)):
+                if toks[m].low in C["down_particles"] or toks[m].low == "knees":
+                    return m  # "which is what took the queue down"
+                if not toks[m].word:
+                    break
+    return None
+
+
+def _mis_verb(tok: Token) -> bool:
+    """A verb of doing something wrongly by its prefix: "misrouted", "misapplied", "mislabelled"."""
+    low = tok.low
+    return (
+        tok.word
+        and len(low) > 7
+        and low.startswith(("mis", "mis-"))
+        and low.endswith("ed")
+        and not low.startswith(("missed", "mission", "misses"))
+    )
+
+
+def _past(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` is a verb in the past: "disabled", "took", "had filled"."""
+    low = toks[k].low
+    return (
+        low.endswith(("ed", "t"))
+        or low in _PAST_IRREGULAR
+        or low in ("broke", "blew", "froze", "went", "brought", "caught", "hit", "fell", "ate")
+        or toks[k - 1].low in ("had", "has", "have")
+    )
+
+
+_LAPSE = frozenset(
+    {"expire", "lapse", "slip", "rot", "fill", "overflow", "die", "drift", "stale", "run", "fail"}
+)
 
 
 def _wrongly_done(sent: Sentence, known: Names) -> list[_Hit]:
@@ -837,20 +1165,28 @@ def _person_caused(sent: Sentence, known: Names) -> list[_Hit]:
             continue
         if agent.kind not in ("person", "guess") or agent.end + 1 >= n:
             continue
+        if _users_pronoun(toks, agent):
+            continue
         if agent.kind == "guess" and not toks[agent.end + 1].low.endswith("ed"):
             continue  # "after Mina flipped the flag": a capitalised word acting is a name
         verb = agent.end + 1
         while verb < n and toks[verb].low in ("had", "has", "just", "then", "accidentally"):
             verb += 1
+        lost = any(x.low in _LOSS for x in before)  # "overwritten when Marek restored onto…"
         if (
             verb < n
             and toks[verb].word
-            and not has(toks[verb], _CREDIT_ACTS)
+            and (lost or not has(toks[verb], _CREDIT_ACTS))
             and not has(toks[verb], C["receiving"])
         ):
             start = _span_start(toks, agent)
             out.append(_Hit(toks[start].start, toks[verb].end, "agent", agent.name))
     return out
+
+
+_LOSS = frozenset(
+    {"overwritten", "lost", "corrupted", "deleted", "wiped", "destroyed", "truncated", "erased"}
+)
 
 
 def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
@@ -870,6 +1206,8 @@ def _without_doing(sent: Sentence, known: Names) -> list[_Hit]:
         for v in range(k - 1, max(-1, k - 7), -1):
             if not toks[v].word or toks[v].clause != t.clause:
                 break
+            if v > 0 and toks[v - 1].low in _PASSIVE_AUX and toks[v].low.endswith(("ed", "t", "n")):
+                break  # "emails are sent without notifying…": the passive's subject did nothing
             subject = subject_of(sent, v, known)
             if subject.kind in ("person", "change") and subject.end < v:
                 start = _span_start(toks, subject)
@@ -1054,11 +1392,20 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> _Hit | None
         )
     ):
         return None  # "people that had not updated": users, customers, not responders
-    if head.low in ("nobody", "no-one", "noone") and has(tok, C["strong_fail"]):
-        return None  # "nobody ignored the alert" denies the failure
+    if head.low in ("nobody", "no-one", "noone") and not _omission_at(sent, i):
+        return None  # "nobody ignored the alert", "nobody typed in the wrong terminal": denials
+    if _users_pronoun(toks, subject):
+        return None  # "a user reported … because they could not authenticate"
     start = _span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     return _Hit(toks[start].start, toks[end].end, family, subject.name)
+
+
+def _users_pronoun(toks: Sequence[Token], phrase: Phrase) -> bool:
+    """ "they" standing for users or customers named shortly before."""
+    return toks[phrase.end].low in ("they", "them") and any(
+        t.low in C["not_agents"] for t in toks[max(0, phrase.start - 12) : phrase.start]
+    )
 
 
 _LEADING = frozenset({"the", "a", "an", "then", "our", "so", "and"})
@@ -1157,7 +1504,11 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
         i > 1 and has(toks[i - 2], C["did_not"]) and toks[i - 1].low in ("to",)
     ):
         return None
+    if _mis_verb(tok) and not (i > 0 and toks[i - 1].low in _PASSIVE_AUX):
+        return i  # "mehmet misrouted the traffic"
     if has(tok, C["strong_fail"]):
+        if _after_determiner(toks, i):
+            return None  # "a slow data leak", "the typo": a noun, not a person's act
         if tok.low == "missing" and i > 0 and toks[i - 1].low in ("are", "is", "am", "'re", "'s"):
             return None  # "we are missing alerting for…": a lack, not a miss
         if tok.low in ("mess", "messed", "screw", "screwed", "blow", "blew") and not (
@@ -1168,16 +1519,19 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
             return None
         return i + 1 if i + 1 < n and toks[i + 1].low in ("up", "it") else i
     if has(tok, C["cause_verbs"]):
-        for k in range(i + 1, min(n, i + 5)):
+        reach = 8 if tok.low in _TAKE_FAMILY else 5  # "brought the reporting database to its knees"
+        for k in range(i + 1, min(n, i + reach)):
             t = toks[k]
             if (
                 tok.low in ("take", "took", "taken", "bring", "brought", "knock", "knocked")
-                and t.low in C["down_particles"]
+                and (t.low in C["down_particles"] or t.low == "knees")
                 and not (t.low == "over" and tok.low in ("take", "took", "taken"))
             ):
                 return k  # "took down", "knocked over"; "took over" is taking charge
             if tok.low in _TAKE_FAMILY:
                 continue  # "took the incident call": taking causes nothing without "down"
+            if k == i + 1 and t.low.endswith("ing"):
+                return None  # "started investigating the issue": starting an act
             if has(t, C["cause_objects"]) and not (
                 k + 1 < n and toks[k + 1].low in ("commander", "channel", "call", "review")
             ):
@@ -1191,6 +1545,18 @@ def _failure_predicate(sent: Sentence, i: int) -> int | None:
 
 
 _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
+
+
+def _after_determiner(toks: Sequence[Token], i: int) -> bool:
+    """Token ``i`` ends a noun phrase with no person in it: "a leak", "a slow data leak" (not
+    "the DBA forgot", "the storage team broke")."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = toks[k]
+        if not t.word or has(t, C["person_nouns"]) or has(t, C["group_heads"]) or t.cap:
+            return False
+        if t.low in ("a", "an", "the", "this", "that", "any"):
+            return True
+    return False
 
 
 def _habitual_slight(sent: Sentence, i: int) -> bool:
@@ -1237,12 +1603,39 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
     if i > 1 and has(toks[i - 2], C["accident_adverbs"]) and toks[i - 1].word:
         return i
     clause = toks[i].clause
+    if _sanctioned(toks):
+        return None  # "restarted it while the deploy was still running, as the runbook says"
+    remedial = has(toks[i], _REMEDIAL)
     for k in range(i + 1, min(n, i + 9)):
         t = toks[k]
+        if (
+            t.low in ("although", "though")
+            and k + 1 < n
+            and any(has(x, C["failure_events"]) for x in toks[k + 1 : k + 8])
+        ):
+            return k  # "merged the migration although the staging run had failed"
+        if t.low in ("before", "while") and _unfinished(toks, k):
+            return k  # "merged before CI had finished", "while the backup was running"
+        if t.low == "instead" and k + 1 < n and toks[k + 1].low == "of":
+            return k + 1  # "restarted the primary instead of the standby"
+        if t.low == "wrong" and toks[k - 1].low in ("the", "a"):
+            return k  # "pulled the wrong power feed", whatever the verb
+        if t.low == "with" and not has(toks[i], _CREDIT_ACTS):
+            off = next((m for m in range(k + 2, min(n, k + 7)) if toks[m].low in _SWITCHED), None)
+            if off is not None:
+                return off  # "ran the purge job with the dry-run flag removed"
+        if (
+            toks[i].low == "left"
+            and t.low in _LEFT_ON
+            and not any(x.low in C["as_planned"] for x in toks[k + 1 :])
+        ):
+            return k  # "left the load generator pointed at production"
         if not t.word or t.clause != clause or t.low in _REPORTING:
             break  # "chose not to say that the operator was careless": another clause's words
-        if has(t, C["accident_adverbs"]) or has(t, C["bad"]):
-            return k
+        if t.low == "to" and k + 1 < n and _bare_verb(toks[k + 1]):
+            break  # "edited the config to drain the bad node": the purpose, not the act
+        if has(t, C["accident_adverbs"]) or (has(t, C["bad"]) and not remedial):
+            return k  # not "disabled the broken health check": acting on a bad thing mends it
         if t.low == "without" and k + 1 < n:
             return k + 1
         if t.low in ("despite", "ignoring", "regardless") and k + 1 < n:
@@ -1252,6 +1645,88 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
         if t.low == "in" and k + 1 < n and toks[k + 1].low == "error":
             return k + 1
     return None
+
+
+_UNFINISHED = frozenset(
+    {
+        "finished",
+        "finish",
+        "completed",
+        "complete",
+        "done",
+        "passed",
+        "ready",
+        "reviewed",
+        "approved",
+        "green",
+        "drained",
+        "synced",
+        "caught",
+        "running",
+        "progress",
+        "in-progress",
+        "ongoing",
+        "underway",
+    }
+)
+
+
+_SWITCHED = frozenset(
+    {"removed", "disabled", "off", "skipped", "bypassed", "unset", "overridden", "ignored"}
+)
+_LEFT_ON = frozenset(
+    {"running", "enabled", "unlocked", "unattended", "pointed", "exposed", "public"}
+)
+_VERB_CLASSES = C["weak_fail"] | C["omission_verbs"] | C["destructive"] | _CREDIT_ACTS
+
+
+def _bare_verb(tok: Token) -> bool:
+    """A verb in its bare form ("drain", "stop"), as after the "to" of a purpose."""
+    return tok.word and tok.low in _VERB_CLASSES
+
+
+#: Acts that take a bad thing out of service: done to a broken check or a bad node, they mend.
+_REMEDIAL = frozenset(
+    {"disable", "remove", "delete", "kill", "revert", "drain", "stop", "replace", "cordon"}
+)
+_RULEBOOKS = frozenset({"runbook", "plan", "procedure", "playbook", "checklist", "process"})
+
+
+def _sanctioned(toks: Sequence[Token]) -> bool:
+    """The sentence says the act followed the plan: "as planned", "as the runbook says", "per
+    the maintenance plan"."""
+    for k, t in enumerate(toks):
+        if t.low in C["as_planned"]:
+            return True
+        if t.low in ("as", "per") and any(has(x, _RULEBOOKS) for x in toks[k + 1 : k + 4]):
+            return True
+    return False
+
+
+def _unfinished(toks: Sequence[Token], k: int) -> bool:
+    """ "before CI had finished", "before the backup completed", "while the dump was still
+    running": the act came before what it had to wait for (a few words on, same sentence)."""
+    window = toks[k + 1 : k + 7]
+    for m, t in enumerate(window):
+        if not t.word:
+            return False
+        if t.low in _UNFINISHED:
+            return True
+        if (
+            toks[k].low == "while"
+            and t.low == "still"
+            and m + 1 < len(window)
+            and window[m + 1].low.endswith("ing")
+        ):
+            return True  # "while releases were still being cut"
+        if (
+            toks[k].low == "before"
+            and t.low == "had"
+            and m + 1 < len(window)
+            and window[m + 1].low.endswith(("ed", "en"))
+        ):
+            return True  # "removed the flag before the old clients had upgraded"
+    return False
 
 
 def _bad_before(sent: Sentence, i: int) -> int:
@@ -1478,6 +1953,15 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
         if not tok.word:
             continue
         low = tok.low
+        if i == 0 and low == "with":
+            swap = _person_swap(sent, known)
+            if swap is not None:
+                out.append(swap)
+                continue
+        duty = _duty(sent, i, known)
+        if duty is not None:
+            out.append(duty)
+            continue
         # "should have" / "shoulda" / "should of" / "shouldn't have"
         if low in _SHOULD or low in _BARE_SHOULD_HAVE:
             end = _should_have_end(toks, i)
@@ -1492,6 +1976,12 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
             ):
                 continue
             subject = subject_of(sent, i, known)
+            if (
+                toks[subject.end].low == "who"
+                and subject.end > 0
+                and toks[subject.end - 1].low in _ABOUT
+            ):
+                continue  # "steer the discussion away from who should have done what"
             receiving = after < n and (
                 has(toks[after], C["receiving_active"])
                 or (
@@ -1549,6 +2039,18 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                 if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
                     continue
                 v += 1
+                w = v + 1 if v < n and toks[v].low == "not" else v
+                if (
+                    w + 1 < n
+                    and toks[w].low == "been"
+                    and (
+                        toks[w + 1].low.endswith("ing")
+                        or (toks[w + 1].low == "the" and w + 2 < n and toks[w + 2].low == "one")
+                    )
+                ):
+                    # "if Abebe had not been multitasking", "if Chen Jing had been the one"
+                    out.append(_Hit(tok.start, toks[w + 1].end, "counterfactual"))
+                    continue
             elif (
                 v < n
                 and toks[v].low == "been"
@@ -1591,7 +2093,12 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
                     or (toks[v].low.endswith("ed") and toks[agent.end].low not in ("we", "i"))
                 )
                 and toks[v].low not in _POSSESSION_NEXT
-                and not has(toks[v], C["receiving"])
+                # Active voice: "had Jonas asked" is his act, "if we had received the alert"
+                # is the system's part.
+                and not has(
+                    toks[v],
+                    C["receiving"] if toks[v - 1].low == "been" else C["receiving_active"],
+                )
             ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue
@@ -1600,14 +2107,25 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
         # "X could have prevented this", "a person would have spotted it" — not the main clause
         # of a condition about the system ("if the dashboard had shown the lag, the on-call
         # would have waited": the person is fine, the dashboard is the point).
+        adverb = (
+            low in _WOULD and i + 2 < n and toks[i + 1].low in _EASILY and toks[i + 2].low in _HAVE
+        )
         if (
             low in _WOULD
             and i + 1 < n
-            and (toks[i + 1].low in _HAVE or low.endswith("'ve"))
+            and (toks[i + 1].low in _HAVE or low.endswith("'ve") or adverb)
             and not _after_condition(toks, i)
         ):
-            v = i + 2 if toks[i + 1].low in _HAVE else i + 1
-            if v < n and has(toks[v], _PERCEIVE) and toks[v].low not in _POSSESSION_NEXT:
+            v = i + 3 if adverb else i + 2 if toks[i + 1].low in _HAVE else i + 1
+            easy = adverb or (v < n and toks[v].low in _EASILY)
+            if easy and not adverb:
+                v += 1  # "could have simply rolled back": any act, made to look obvious
+            if (
+                v < n
+                and toks[v].word
+                and (has(toks[v], _PERCEIVE) or (easy and toks[v].low.endswith(("ed", "t", "n"))))
+                and toks[v].low not in _POSSESSION_NEXT
+            ):
                 subject = subject_of(sent, i, known)
                 if subject.kind in ("person", "guess") and toks[subject.end].low not in (
                     "we",
@@ -1620,12 +2138,87 @@ def _counterfactuals(sent: Sentence, known: Names) -> list[_Hit]:
     return out
 
 
+def _person_swap(sent: Sentence, known: Names) -> _Hit | None:
+    """ "With Niamh on the bridge instead of the new hire, this would have been a blip": a
+    condition that swaps one person for another."""
+    toks = sent.tokens
+    n = len(toks)
+    first = agent_after(sent, 1, known)
+    if first.kind not in ("person", "guess"):
+        return None
+    for k in range(first.end + 1, min(n - 2, first.end + 8)):
+        if toks[k].low in ("instead", "rather") and toks[k + 1].low in ("of", "than"):
+            other = agent_after(sent, k + 2, known)
+            if other.kind in ("person", "guess"):
+                return _Hit(toks[0].start, toks[other.end].end, "counterfactual", first.name)
+        if toks[k].text in (",", ".", ";"):
+            return None
+    return None
+
+
+def _duty(sent: Sentence, i: int, known: Names) -> _Hit | None:
+    """A past duty of a person, said to show it was not done: "the on-call was supposed to
+    check the lag", "it was the DBA's job to verify the backups", "it would have been trivial
+    for the on-call to fail over". Present duties are policy ("the on-call's job is to…")."""
+    toks = sent.tokens
+    n = len(toks)
+    tok = toks[i]
+    low = tok.low
+    if (
+        low in ("supposed", "meant")
+        and 0 < i < n - 2
+        and toks[i - 1].low in ("was", "were")
+        and toks[i + 1].low == "to"
+        and toks[i + 2].word
+        and not has(toks[i + 2], C["receiving"])
+    ):
+        subject = subject_of(sent, i, known)
+        if subject.kind in ("person", "guess") and toks[subject.end].low not in C["not_agents"]:
+            start = _span_start(toks, subject)
+            return _Hit(toks[start].start, toks[i + 2].end, "counterfactual", subject.name)
+    if (
+        low in ("job", "responsibility", "duty", "task")
+        and 1 < i < n - 1
+        and toks[i + 1].low == "to"
+        and toks[i - 1].poss
+        and any(t.low in ("was", "were") for t in toks[max(0, i - 4) : i - 1])
+    ):
+        owner = i - 1
+        if name_at(sent, owner, known) or person_word(toks[owner]) or guessed_name(sent, owner):
+            return _Hit(toks[owner].start, toks[i + 1].end, "fault", None)
+    if (
+        low in ("trivial", "easy", "simple", "obvious")
+        and 2 <= i < n - 2
+        and toks[i - 1].low == "been"
+        and toks[i - 2].low in _HAVE
+        and toks[i + 1].low == "for"
+    ):
+        agent = agent_after(sent, i + 2, known)
+        if (
+            agent.kind in ("person", "guess")
+            and agent.end + 1 < n
+            and toks[agent.end + 1].low == "to"
+        ):
+            return _Hit(toks[i - 2].start, toks[agent.end].end, "counterfactual", agent.name)
+    return None
+
+
+_ABOUT = frozenset({"from", "about", "on", "of", "over", "ask", "asking", "discuss", "discussing"})
+_EASILY = frozenset({"simply", "just", "easily", "trivially", "quickly", "obviously"})
+#: A condition about a person's care is no condition about the system: "with a bit more care,
+#: the DBA would have noticed the lag".
+_CARE = C["care_words"] | frozenset(
+    {"care", "attention", "experience", "diligence", "caution", "thought", "focus", "effort"}
+)
+
+
 def _after_condition(toks: Sequence[Token], i: int) -> bool:
-    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause."""
+    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause (not one
+    about a person's care or attention)."""
     for k in range(i - 1, -1, -1):
         t = toks[k]
         if t.low in ("if", "unless") or (k == 0 and t.low in ("had", "with", "without", "given")):
-            return True
+            return not any(has(x, _CARE) for x in toks[k + 1 : i])
         if t.text in (".", ";"):
             return False
     return False

@@ -41,8 +41,13 @@ __all__ = [
 
 _DATA = read_json("blame.json")
 C = classes(_DATA)
-FIRST_NAMES = read_list("first_names.txt")
-ORDINARY_NAMES = read_list("ordinary_names.txt")
+# The hand-made lists, and the large generated ones (``tests/rules/build_names.py``: Faker's
+# given names of many locales, the ordinary words among them from a dictionary).
+FIRST_NAMES = read_list("first_names.txt") | read_list("given_names.txt")
+ORDINARY_NAMES = read_list("ordinary_names.txt") | read_list("given_names_ordinary.txt")
+#: Family names that are no ordinary word ("Tanaka", "Kowalczyk", "Okafor"): written capitalised,
+#: they name a person as surely as a given name does.
+FAMILY_NAMES = read_list("family_names.txt")
 SYSTEMS = read_list("systems.txt")
 
 _PARTICLES = frozenset(
@@ -180,7 +185,7 @@ def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
         return Mention(i, i, tok.text, True)  # "aisha merged without review": a terse note
     if sent.shouted or not tok.cap or tok.upper or tok.low in SYSTEMS:
         return None
-    if tok.low in FIRST_NAMES or ordinary:
+    if tok.low in FIRST_NAMES or ordinary or tok.low in FAMILY_NAMES:
         end = i
         if nxt is not None and nxt.word and nxt.cap and not nxt.upper and nxt.low not in SYSTEMS:
             end = i + 1  # a family name
@@ -271,6 +276,10 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
             first = k
             while first - 1 >= start and m.name and known.lookup(toks[first - 1]) == m.name:
                 first -= 1  # "Alice Smith": the whole name
+            if first - 1 >= start:
+                before = name_at(sent, first - 1, known)
+                if before is not None and before.end >= first:
+                    first -= 1  # "Chen Wei", "Kowalczyk Marek": a family name written first
             return Phrase(first, head, "person", m.name)
     if has(h, C["person_nouns"]) or h.low in C["team_names"]:
         return Phrase(start, head, "person")
@@ -299,6 +308,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         and (
             has(toks[j], C["aux_adverbs"])
             or has(toks[j], C["did_not"])
+            # "the on-call manually edited…": an adverb by its ending (not "Emily", "Lily")
+            or (len(toks[j].low) > 5 and toks[j].low.endswith("ly") and not toks[j].cap)
             or toks[j].low
             in (
                 "did",

@@ -171,6 +171,8 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> _Verdict 
         return _trigger_verdict(statement, quoted, toks, trigger)
     if _gap(toks) or _standing_condition(toks):
         return None
+    if _negated_passive(toks) and not (symptom.strip() and _restates(words, _tokens(symptom))):
+        return None
     person = _person_at_the_end(toks)
     if person is not None:
         return _person_verdict(statement, quoted, toks, person)
@@ -192,6 +194,22 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> _Verdict 
             "not why it happened.",
         )
     return None
+
+
+def _negated_passive(toks: Sequence[Token]) -> bool:
+    """A step that was not taken, said of a thing: "the release was not qualified as
+    thoroughly as before", "the change was never reviewed" (not an effect that failed to happen:
+    "the emails were not delivered")."""
+    for k in range(len(toks) - 2):
+        if (
+            toks[k].low in ("was", "were", "is", "are", "been")
+            and toks[k + 1].low in ("not", "never")
+            and toks[k + 2].low.endswith(("ed", "en"))
+            and not has(toks[k + 2], C["negated_effects"])
+            and not has(toks[k + 2], C["effect_verbs"])
+        ):
+            return True
+    return False
 
 
 def _standing_condition(toks: Sequence[Token]) -> bool:
@@ -316,8 +334,26 @@ def _unexpected(toks: Sequence[Token]) -> tuple[int, int] | None:
     return None
 
 
+#: Verbs whose present tense states how a system is set up: the lexicon's present verbs, and
+#: the third person of the verbs of gaps ("our alerting fires on error counts", "the load test
+#: stops at 2x", "functional tests store data under /tmp") less those whose present is itself
+#: an outage ("the job fails"). Bare forms of gap verbs are too often nouns ("the 2.3.1 release").
+_STANDING_VERBS = (C["gap_verbs"] | {"fire", "stop", "store", "route"}) - {
+    "fail",
+    "fall",
+    "expire",
+    "restart",
+    "recover",
+    "reset",
+    "block",
+    "hold",
+    "wait",
+    "retry",
+}
 _PRESENT_FORMS = frozenset(
-    form for base in C["present_verbs"] for form in (base, base + "s", base + "es")
+    [form for base in C["present_verbs"] for form in (base, base + "s", base + "es")]
+    + [form for base in _STANDING_VERBS for form in (base + "s", base + "es")]
+    + ["store", "route"]
 )
 _UNEXPECTED = frozenset(
     {

@@ -97,6 +97,9 @@ _LEAD_INS = frozenset(
     }
 )
 _MECHANISM_PREPS = frozenset({"by", "via", "through", "using", "with"})
+_WITH_TOPIC = frozenset(
+    {"happened", "happens", "wrong", "problem", "problems", "issue", "issues", "going", "up"}
+)
 _UNITS = frozenset(
     {
         "%",
@@ -202,6 +205,10 @@ _GOAL_NOUN_STARTS = frozenset(
     {"fewer", "less", "zero", "no", "lower", "higher", "faster", "shorter", "reduced", "better"}
 )
 _ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
+_CHARTS = frozenset({"dashboard", "panel", "graph", "chart", "line"})
+_SIZE_WORDS = frozenset(
+    {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
+)
 
 
 def _suffix(flags: Sequence[bool]) -> list[bool]:
@@ -237,6 +244,26 @@ class _Facts:
             ]
         )
         self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
+        self.artifact = _suffix([t.word and has(t, C["artifacts"]) for t in toks])
+        self.threshold = _suffix(
+            [
+                _quantity(toks, k)
+                and k > 0
+                and toks[k - 1].low in ("than", "above", "below", "over", "under", "within")
+                for k in range(len(toks))
+            ]
+        )
+        self.charted = _suffix([t.low in _CHARTS for t in toks])
+        self.acted = _suffix(
+            [
+                t.low in ("by", "via", "using")
+                and k + 1 < len(toks)
+                and toks[k + 1].low.endswith("ing")
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                for k, t in enumerate(toks)
+            ]
+        )
         depth = 0
         self.parenthetical: list[bool] = []
         for t in toks:
@@ -261,15 +288,46 @@ class _Facts:
             return True
         if t.low in _MECHANISM_PREPS and k + 1 < n:
             nxt = toks[k + 1]
-            if nxt.low.endswith("ing") and nxt.word:
-                return True
-            if has(nxt, C["action_verbs"]) or (k + 2 < n and has(toks[k + 2], C["artifacts"])):
+            if (
+                nxt.low.endswith("ing")
+                and nxt.word
+                and not has(nxt, C["vague_start"])
+                and not any(
+                    x.low == "best" or has(x, C["abstract_objects"]) for x in toks[k + 2 : k + 5]
+                )
+            ):
+                return True  # "by capturing a heap profile" (not "by using best practices")
+            reach = k + 3 if strong else k + 4  # "with a one-hour failover drill"
+            if has(nxt, C["action_verbs"]) or any(
+                has(x, C["artifacts"]) for x in toks[k + 2 : reach] if x.word
+            ):
+                # "with" names a mechanism ("with a game day", "with `--dry-run`"), not in
+                # "what happened with the cron job" or "the problem with the queue".
+                if t.low == "with" and k > 0 and toks[k - 1].low in _WITH_TOPIC:
+                    return False
                 return t.low != "with" or _concrete(toks[k + 1 : k + 5])
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
             if not strong and k + 1 < n and any(_numeric(r) for r in toks[k + 1 : k + 12]):
                 return True
+        if (
+            t.low == "to"
+            and k > 0
+            and k + 1 < n
+            and toks[k + 1].word
+            and toks[k + 1].low in C["action_verbs"]
+            and not has(toks[k + 1], C["vague_start"])
+            and toks[k - 1].word
+            and not _numeric(toks[k - 1])
+        ):
+            return True  # "tighten the bucket policy to deny public reads"
+        if t.low == "so" and not strong:
+            # "improve the deploy script so (that) it refuses to run without --confirm": the
+            # change is named by the behaviour it must have.
+            for r in toks[k + 1 : k + 6]:
+                if r.word and has(r, C["outcome_verbs"]) and r.low.endswith("s"):
+                    return True
         return (
             t.low in ("and", "then", "so")
             and k + 1 < n
@@ -285,13 +343,19 @@ class _Facts:
         after = min(j + 1, len(self.toks))
         mechanism = self.mechanism[after]
         if kind == "monitor":
-            return self.number[after] and (self.alerting[after] or mechanism)
+            return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
         if kind == "discussion":
             # Talk is rescued only by what it produces or a change it goes on to make.
             return self.outputs[after] or self.coordinated[after]
         if kind == "investigate":
-            return self.strong[after] and self.concrete[after]
-        return mechanism and self.concrete[after]
+            # a step to take, or an output it delivers ("with a weekly report of hosts above
+            # 70% usage")
+            return (self.strong[after] or self.outputs[after]) and self.concrete[after]
+        # a way and a concrete thing; a way that is itself a concrete act ("by requiring MFA");
+        # or a concrete object with a threshold ("the feature flags older than 6 months")
+        return (mechanism and (self.concrete[after] or self.acted[after])) or (
+            self.threshold[after] and self.artifact[after]
+        )
 
 
 def _heads(toks: Sequence[Token]) -> list[int]:
@@ -304,6 +368,8 @@ def _heads(toks: Sequence[Token]) -> list[int]:
                 expect = True
             continue
         if expect:
+            if t.quoted:
+                continue  # "translate the 'Investigating' and 'Identified' states": names
             if (
                 t.low in _LEAD_INS
                 or t.low == "and"
@@ -461,7 +527,11 @@ def title_findings(title: str) -> list[_Vague]:
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
-            if any(has(x, C["vague_modifiers"]) for x in window) and not has_number:
+            if (
+                any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
+                and not has_number
+                and not _shown_where(window)
+            ):
                 add(h, h, "it asks for an improvement without saying what changes.", "improve")
             continue
         if facts.rescued(kind, h):
@@ -482,6 +552,10 @@ def title_findings(title: str) -> list[_Vague]:
         if i in covered or not t.word:
             continue
         if has(t, C["vague_modifiers"]) and not has_number:
+            if t.quoted or _shown_where(toks[i : i + 3]):
+                continue  # a quoted name, "visible on the pricing page"
+            if facts.strong[min(i + 1, len(toks))] and facts.concrete[min(i + 1, len(toks))]:
+                continue  # "Better logging: include the request ID in every error log line"
             if t.low in ("good", "great", "best") and not (
                 i > 0 and toks[i - 1].low in ("more", "be")
             ):
@@ -495,6 +569,14 @@ def title_findings(title: str) -> list[_Vague]:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.word and nxt.low not in _NOT_MORE_OF:
                 add(i, i + 1, "it asks for more without saying which or how many.", "better")
+        elif (
+            t.low == "enough"
+            and not has_number
+            and i > 0
+            and toks[i - 1].low in _SIZE_WORDS
+            and any(has(x, C["value_nouns"]) for x in toks[max(0, i - 5) : i - 1])
+        ):
+            add(i - 1, i, "the value is left undefined.", "undefined")  # "the limit high enough"
         elif (
             has(t, C["undefined_values"]) and not has_number and t.low not in C["undefined_exempt"]
         ):
@@ -638,6 +720,11 @@ def done_when_findings(done_when: str, title: str) -> list[_Vague]:
     observable = (
         number
         or any(t.word and (has(t, C["measurable_verbs"]) or has(t, C["outputs"])) for t in toks)
+        # "the runbook is in the wiki": where a document lives can be looked up
+        or any(
+            has(t, C["documents"]) and k > 0 and toks[k - 1].low in ("in", "on", "from")
+            for k, t in enumerate(toks)
+        )
         or any(t.quoted or _identifier(t) for t in toks)
     )
     if not observable:
@@ -682,6 +769,14 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     ):
         return first, words[min(3, len(words) - 1)]
     return None
+
+
+def _shown_where(window: Sequence[Token]) -> bool:
+    """ "make the tier visible on the pricing page": where it shows is the change."""
+    return any(
+        t.low == "visible" and k + 2 < len(window) and window[k + 1].low in ("on", "in", "to")
+        for k, t in enumerate(window)
+    )
 
 
 def _has_verb(words: Sequence[Token]) -> bool:
