@@ -13,7 +13,7 @@ from temporalio.client import Client
 from api import errors, pages, reviews, store_reads, webhooks
 from api.body_limit import BodyLimit
 from api.identity.wiring import identity_from_settings
-from api.metrics import API_CALLS, REGISTRY
+from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
 from api.views import Health
 from connectors.deliveries import RecentDeliveries
 from connectors.local_tracker import LocalTracker
@@ -73,7 +73,9 @@ def create_app(
         responses={200: {"description": "Prometheus text exposition format."}},
     )
     async def metrics() -> Response:
-        """Prometheus metrics. Needs no token."""
+        """Prometheus metrics; stuck workflow tasks are counted from Temporal at each scrape.
+        Needs no token."""
+        await refresh_failing_workflows(client)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(webhooks.router)

@@ -21,6 +21,7 @@ __all__ = [
     "from_update_failure",
     "install",
     "rejected",
+    "review_unreadable",
     "temporal_unavailable",
 ]
 
@@ -31,7 +32,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Missing or wrong credentials, or a bad webhook signature."),
         (404, "No such review or item."),
         (422, "Rule violations or an invalid body: every problem at once."),
-        (503, "Temporal is unreachable; nothing was changed. Retry."),
+        (
+            503,
+            "Temporal is unreachable, or the review's workflow cannot answer right now "
+            "(review_unreadable, naming the workflow); nothing was changed. Retry.",
+        ),
     )
 }
 
@@ -48,11 +53,13 @@ class ApiError(Exception):
         field: str = "",
         hint: str = "",
         headers: dict[str, str] | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.errors = [{"code": code, "field": field, "message": message, "hint": hint}]
         self.headers = headers or {}
+        self.title = title  # what a web page shows as its heading, when not the generic one
 
 
 def rejected(errors: list[dict[str, Any]]) -> ApiError:
@@ -72,7 +79,13 @@ def from_update_failure(exc: WorkflowUpdateFailedError) -> ApiError:
     return ApiError(422, Code.INVALID_REQUEST, message, hint="Check the request against the docs.")
 
 
-def from_rpc(exc: RPCError, incident_id: str | None = None) -> ApiError:
+def from_rpc(
+    exc: RPCError, incident_id: str | None = None, workflow_id: str | None = None
+) -> ApiError:
+    if exc.status == RPCStatusCode.FAILED_PRECONDITION and workflow_id is not None:
+        # "Unable to query workflow due to Workflow Task in failed state": Temporal answers, the
+        # review's workflow does not.
+        return review_unreadable(workflow_id, exc.message)
     if exc.status == RPCStatusCode.NOT_FOUND:
         return ApiError(
             404,
@@ -96,6 +109,21 @@ def temporal_unavailable() -> ApiError:
 
 #: Pydantic's error types that have a code of their own (the limits of the domain models).
 _CODES = {"string_too_long": Code.TOO_LONG, "too_long": Code.TOO_MANY}
+
+
+def review_unreadable(workflow_id: str, reason: str) -> ApiError:
+    """Temporal is up but this review's workflow cannot answer (503: it may answer shortly)."""
+    return ApiError(
+        503,
+        Code.REVIEW_UNREADABLE,
+        f"This review cannot be read right now (workflow {workflow_id}): {reason[:300]}",
+        field="incident_id",
+        hint="Nothing is lost. Try again in a few seconds: a worker may have been rebuilding the "
+        f"review. If it lasts, its workflow task is failing: look for {workflow_id} in the worker "
+        "logs and at followthrough_workflow_task_failures_total on /metrics.",
+        headers={"Retry-After": "5"},
+        title="This review cannot be read right now",
+    )
 
 
 def install(app: FastAPI) -> None:

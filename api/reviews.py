@@ -9,7 +9,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as FastApiPath
 from pydantic import BaseModel, Field
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.service import RPCError
 
 from api.errors import (
@@ -17,6 +22,7 @@ from api.errors import (
     ApiError,
     from_rpc,
     from_update_failure,
+    review_unreadable,
     temporal_unavailable,
 )
 from api.identity.guard import Access, authorize_review, require_caller
@@ -90,14 +96,18 @@ def review_handle(request: Request, incident_id: str) -> WorkflowHandle[Any, Any
     return _client(request).get_workflow_handle(review_workflow_id(incident_id))
 
 
-async def _guard(incident_id: str, call: Any) -> Any:
+async def _guard(incident_id: str, call: Any, workflow_id: str | None = None) -> Any:
     """Run one Temporal call, mapping its failures to API errors."""
     try:
         return await asyncio.wait_for(call, CALL_TIMEOUT_SECONDS)
     except WorkflowUpdateFailedError as exc:
         raise from_update_failure(exc) from exc
+    except WorkflowQueryFailedError as exc:
+        raise review_unreadable(
+            workflow_id or review_workflow_id(incident_id), exc.message
+        ) from exc
     except RPCError as exc:
-        raise from_rpc(exc, incident_id) from exc
+        raise from_rpc(exc, incident_id, workflow_id) from exc
     except TimeoutError as exc:
         raise temporal_unavailable() from exc
 
@@ -105,7 +115,9 @@ async def _guard(incident_id: str, call: Any) -> Any:
 async def query_status(request: Request, incident_id: str) -> ReviewStatus:
     """The review's status, whoever asks (callers authorize with what it says)."""
     handle = review_handle(request, incident_id)
-    status: ReviewStatus = await _guard(incident_id, handle.query(PostmortemWorkflow.status))
+    status: ReviewStatus = await _guard(
+        incident_id, handle.query(PostmortemWorkflow.status), handle.id
+    )
     return status
 
 

@@ -21,10 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,7 +28,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,7 +37,6 @@ import httpx
 
 from benchmarks._common import (
     CpuMeter,
-    binary,
     child_named,
     exit_now,
     machine_header,
@@ -53,14 +48,8 @@ from benchmarks._common import (
 )
 from connectors.documents import document_name
 from connectors.pagerduty_webhook import sign
-from tests.support.dev_app import (
-    DevApp,
-    free_port,
-    resolved_event,
-    start_dev_app,
-    wait_until_answering,
-)
-from workflows.calls import SEARCH_ATTRIBUTES
+from tests.support.dev_app import DevApp, five_whys, resolved_event, start_dev_app
+from tests.support.split import SplitDeployment
 from workflows.ids import incident_id_of
 
 #: Like the e2e FAST_POLICY, but the draft deadline is days away: no reminder or escalation
@@ -76,17 +65,7 @@ facilitator = "facilitator@example.com"
 leadership = ["vp@example.com"]
 """
 
-FIVE_WHYS = {
-    "symptom": "Checkout requests failed with 503 for 40 minutes.",
-    "whys": [
-        "The API pods ran out of database connections.",
-        "A new batch job opened a connection per record.",
-        "The job's pool setting defaulted to unbounded.",
-    ],
-    "root_causes": [
-        {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."}
-    ],
-}
+FIVE_WHYS = five_whys({"rc1"})
 BAD_FIVE_WHYS = {
     "symptom": "",
     "whys": ["Because."],
@@ -134,21 +113,13 @@ class Running:
 
     app: DevApp
     pids: dict[str, int]
-    extra: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    deployment: SplitDeployment | None = None
 
     def stop(self) -> str:
+        if self.deployment is not None:
+            return ", ".join(str(c) for c in self.deployment.stop())
         self.app.stop()
-        codes = [self.app.process.returncode]
-        for process in reversed(self.extra):
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            codes.append(process.returncode)
-        return ", ".join(str(c) for c in codes)
+        return str(self.app.process.returncode)
 
 
 def start_dev(workdir: Path) -> Running:
@@ -163,67 +134,9 @@ def start_dev(workdir: Path) -> Running:
 
 def start_split(workdir: Path) -> Running:
     """The same pieces as three processes: dev server, `python worker.py`, `followthrough api`."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    data = workdir / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    policy_file = workdir / "followthrough.toml"
-    policy_file.write_text(BENCH_POLICY)
-    port, temporal_port = free_port(), free_port()
-    token, secret = f"tok-{uuid.uuid4().hex}", f"whs-{uuid.uuid4().hex}"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")},
-        "FOLLOWTHROUGH_DATA_DIR": str(data),
-        "FOLLOWTHROUGH_HTTP_PORT": str(port),
-        "FOLLOWTHROUGH_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
-        "FOLLOWTHROUGH_API_TOKEN": token,
-        "FOLLOWTHROUGH_PAGERDUTY_WEBHOOK_SECRETS": secret,
-        "FOLLOWTHROUGH_POLICY_FILE": str(policy_file),
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    server_args = [
-        binary("temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-        "--port", str(temporal_port), "--db-filename", str(data / "temporal.db"),
-        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=1",
-        "--log-level", "error",
-    ]  # fmt: skip
-    for key in SEARCH_ATTRIBUTES:
-        server_args += ["--search-attribute", f"{key.name}=Keyword"]
-    log_path = workdir / "split.log"
-    log = log_path.open("ab")
-    repo = Path(__file__).resolve().parents[1]
-    server = subprocess.Popen(server_args, stdout=log, stderr=subprocess.STDOUT)
-    extra = [server]
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", temporal_port)) == 0:
-                break
-        time.sleep(0.1)
-    worker = subprocess.Popen(
-        [sys.executable, "worker.py"], env=env, cwd=repo, stdout=log, stderr=subprocess.STDOUT
-    )
-    extra.append(worker)
-    api = subprocess.Popen(
-        [sys.executable, "-m", "worker", "api"],
-        env=env, cwd=repo, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    app = DevApp(
-        base_url=f"http://127.0.0.1:{port}",
-        api_token=token,
-        pagerduty_secret=secret,
-        data_dir=data,
-        temporal_address=f"127.0.0.1:{temporal_port}",
-        process=api,
-        env=env,
-        log_path=log_path,
-    )
-    running = Running(
-        app, {"api": api.pid, "worker": worker.pid, "temporal server": server.pid}, extra
-    )
-    if wait_until_answering(app, 60):
-        return running
-    running.stop()
-    raise RuntimeError(f"split topology did not answer within 60 s:\n{app.logs()}")
+    deployment = SplitDeployment(workdir, policy=BENCH_POLICY, workers=1)
+    app = deployment.start()
+    return Running(app, deployment.pids(), deployment=deployment)
 
 
 def codes(responses: list[httpx.Response]) -> str:
@@ -441,7 +354,7 @@ def main() -> None:
             f"\nend: {rss_line()}; {len(started_ids)} reviews started; "
             f"loadavg {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
-        log = app.logs()
+        log = running.deployment.all_logs() if running.deployment else app.logs()
         errors = sum(1 for line in log.splitlines() if '"level": "error"' in line)
         print(f"app log: {len(log.splitlines())} lines, {errors} at level error")
         where = "three processes" if args.split else "`followthrough dev`"

@@ -7,6 +7,8 @@ worker; every other room receives what it needs from here and never reads the en
 - ``cli``: the ``followthrough`` command.
 - ``devserver``: the Temporal dev server of ``followthrough dev``, and the one binary lookup.
 - ``logs``: JSON log lines with secrets redacted.
+- ``worker_runtime``: what a worker process adds around the SDK: the stale-activation guard
+  (a workaround for an SDK core fault, issue 15) and the workflow-task failures on ``/metrics``.
 """
 
-__all__ = ["cli", "devserver", "logs", "settings", "wiring"]
+__all__ = ["cli", "devserver", "logs", "settings", "wiring", "worker_runtime"]

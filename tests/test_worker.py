@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.command import ROOT, run
+from tests.support.command import run
+from tests.support.processes import start_worker, wait_for_line
 from workflows.ids import review_workflow_id
 
 
@@ -22,27 +20,10 @@ def test_worker_runs_reviews_logs_json_with_ids_and_stops_on_sigterm(
 ) -> None:
     address = dev_env.client.service_client.config.target_host
     queue = f"tq-{uuid.uuid4()}"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWTHROUGH_")}
     log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "worker.py"],
-            cwd=ROOT,
-            env={
-                **clean,
-                "FOLLOWTHROUGH_TEMPORAL_ADDRESS": address,
-                "FOLLOWTHROUGH_TASK_QUEUE": queue,
-                "FOLLOWTHROUGH_DATA_DIR": str(tmp_path / "data"),
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_worker(address, queue, tmp_path / "data", log_path)
     try:
-        deadline = time.monotonic() + 30
-        while "worker started" not in log_path.read_text():
-            assert process.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_for_line(process, log_path, "worker started", 30)
         result = run(
             "trigger",
             "PWORKER1",

@@ -105,6 +105,9 @@ class Code(StrEnum):
     SIGNATURE_INVALID = "signature_invalid"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     TEMPORAL_UNAVAILABLE = "temporal_unavailable"
+    #: Temporal answers, but this review's workflow does not: its workflow task is failing (e.g. a
+    #: nondeterminism) or a worker was rebuilding it when the query came (retry).
+    REVIEW_UNREADABLE = "review_unreadable"
     CSRF_INVALID = "csrf_invalid"
     CURSOR_INVALID = "cursor_invalid"
     QUERY_INVALID = "query_invalid"

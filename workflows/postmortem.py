@@ -27,6 +27,7 @@ __all__ = [
     "DOCUMENT_OUTCOME_PATCH",
     "ITEM_INPUT_PATCH",
     "LATE_DECISIONS_PATCH",
+    "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
     "STORE_PATCH",
     "PostmortemWorkflow",
 ]
@@ -90,6 +91,8 @@ def _digest(text: str) -> str:
 LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 #: workflow.patched id: an item's workflow starts with the incident but not its timeline.
 ITEM_INPUT_PATCH = "item-input-without-timeline"
+#: workflow.patched id: the review upserts its search attributes only when one of them changes.
+SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 
 
 @workflow.defn
@@ -555,13 +558,21 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
     def _publish_search_attributes(self) -> None:
         # Only where the starter set them: that proves the server has these attributes registered
         # (the Java time-skipping test server has no custom search attributes at all).
-        if workflow.info().typed_search_attributes.get(calls.INCIDENT_ID) is None:
+        current = workflow.info().typed_search_attributes
+        if current.get(calls.INCIDENT_ID) is None:
             return
         incident = self.state.incident
-        workflow.upsert_search_attributes(
-            [
-                calls.INCIDENT_ID.value_set(incident.id),
-                calls.REVIEW_PHASE.value_set(self.state.phase.value),
-                calls.SERVICE.value_set(incident.service_name or incident.service_id or ""),
-            ]
-        )
+        updates = [
+            calls.INCIDENT_ID.value_set(incident.id),
+            calls.REVIEW_PHASE.value_set(self.state.phase.value),
+            calls.SERVICE.value_set(incident.service_name or incident.service_id or ""),
+        ]
+        # Determinism: info() holds the attributes of the start event plus every upsert so far,
+        # all in history, so "unchanged" is the same on replay. Runs recorded before the patch
+        # upserted on every loop iteration: patched() is False there and they keep doing so. A
+        # command per wake-up made the commands depend on how many times the loop woke; now they
+        # depend only on the phase.
+        unchanged = all(current.get(u.key) == u.value for u in updates)
+        if unchanged and workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE_PATCH):
+            return
+        workflow.upsert_search_attributes(updates)

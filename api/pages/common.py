@@ -205,7 +205,7 @@ class Refused(Exception):
         first = exc.errors[0] if exc.errors else {}
         return cls(
             exc.status,
-            _ERROR_TITLES.get(exc.status, "Something went wrong"),
+            exc.title or _ERROR_TITLES.get(exc.status, "Something went wrong"),
             str(first.get("message", "")),
             hint=str(first.get("hint", "")),
         )

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest_asyncio
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.reindex import reindex
@@ -18,6 +19,7 @@ from api.starter import start_review
 from connectors.store import ReviewStore
 from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
 from tests.support.temporal import start_dev_server
+from workflows.contracts import ReviewOutcome
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
 
@@ -37,7 +39,7 @@ async def test_reindex_into_an_empty_store_reproduces_the_written_one(
     written = ReviewStore(settings.store_url)
     rebuilt = ReviewStore(f"sqlite:///{tmp_path / 'rebuilt.sqlite3'}")
     async with local_worker(client, settings):
-        handles = []
+        handles: list[WorkflowHandle[PostmortemWorkflow, ReviewOutcome]] = []
         for incident_id in ("PREIDX1", "PREIDX2"):
             now = await reindex_env.get_current_time()
             await start_review(client, settings, Policy(), incident(incident_id, now))

@@ -13,25 +13,13 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from tests.fakes.jira import FakeJira
-from tests.support.dev_app import DevApp, jira_env, start_dev_app
+from tests.support.dev_app import DevApp, five_whys, jira_env, start_dev_app
 from tests.support.harness import signal_handled
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import TicketEvent
 from workflows.ids import item_workflow_id
 
 WEBHOOK_SECRET = "jira-webhook-secret-for-tests"
-FIVE_WHYS: dict[str, Any] = {
-    "symptom": "Checkout requests failed with 503 for 40 minutes.",
-    "whys": [
-        "The API pods ran out of database connections.",
-        "A new batch job opened a connection per record.",
-        "The job's pool setting defaulted to unbounded.",
-    ],
-    "root_causes": [
-        {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."},
-        {"id": "rc2", "category": "process", "statement": "The checklist skips pool limits."},
-    ],
-}
 ITEMS = [
     ("Cap pool size at 20 in the service template", "carol@example.com", "rc1", "high"),
     ("Add a pool-limit step to the deploy checklist", "dave@example.com", "rc2", "medium"),
@@ -62,12 +50,8 @@ def published_review(app: DevApp, items: list[tuple[str, str, str, str]] = ITEMS
     assert app.send_pagerduty_resolved(incident_id).status_code == 202
     app.wait_for(lambda: app.review(incident_id))
     base = f"/api/reviews/{incident_id}"
-    used = {root for _, _, root, _ in items}
-    five_whys = {
-        **FIVE_WHYS,
-        "root_causes": [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in used],
-    }
-    assert app.api("PUT", f"{base}/five-whys", json=five_whys).status_code == 200
+    analysis = five_whys({root for _, _, root, _ in items})
+    assert app.api("PUT", f"{base}/five-whys", json=analysis).status_code == 200
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
     for title, owner, root, priority in items:
         body = {

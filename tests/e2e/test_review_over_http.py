@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from connectors.documents import document_name
-from tests.support.dev_app import DevApp, resolved_event
+from tests.support.dev_app import DevApp, five_whys, resolved_event
 from workflows.ids import review_workflow_id
 
 
@@ -19,17 +19,7 @@ def in_seconds(seconds: int) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
 
 
-FIVE_WHYS = {
-    "symptom": "Checkout requests failed with 503 for 40 minutes.",
-    "whys": [
-        "The API pods ran out of database connections.",
-        "A new batch job opened a connection per record.",
-        "The job's pool setting defaulted to unbounded.",
-    ],
-    "root_causes": [
-        {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."}
-    ],
-}
+FIVE_WHYS = five_whys({"rc1"})
 
 
 def test_signed_resolved_webhook_opens_a_review(dev_app: DevApp) -> None:

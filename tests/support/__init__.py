@@ -8,6 +8,10 @@ fixtures only) or from another test module.
 - ``statuses``: review statuses built by hand, for the dashboard's pure figures.
 - ``dev_app``: ``followthrough dev`` as a subprocess, its fast policy, signed PagerDuty events.
 - ``command``: the ``followthrough`` command as a subprocess.
+- ``processes``: ``python worker.py`` as a subprocess on a test's server and task queue.
+- ``split``: a split deployment (dev server, workers, API as processes) that can be broken.
+- ``soak``: reviews driven through the API while ``split`` is broken on purpose (issue 15);
+  ``unguarded_worker``: a worker without the stale-activation guard, for the soak's contrast.
 - ``temporal``: the Temporal binaries (never downloaded).
 - ``rules``: a complete review, a chain and a SMART item for the rules' tests.
 - ``blame``: the blameless check's cases by family and the helpers that read them.

@@ -43,6 +43,27 @@ leadership = ["vp@example.com"]
 """
 
 
+#: A five-whys body the rules accept, as the API takes it; ``five_whys`` keeps some root causes.
+FIVE_WHYS: dict[str, Any] = {
+    "symptom": "Checkout requests failed with 503 for 40 minutes.",
+    "whys": [
+        "The API pods ran out of database connections.",
+        "A new batch job opened a connection per record.",
+        "The job's pool setting defaulted to unbounded.",
+    ],
+    "root_causes": [
+        {"id": "rc1", "category": "tooling", "statement": "Pools default to unbounded."},
+        {"id": "rc2", "category": "process", "statement": "The checklist skips pool limits."},
+    ],
+}
+
+
+def five_whys(root_causes: set[str]) -> dict[str, Any]:
+    """:data:`FIVE_WHYS` with only the named root causes (every one must have an item)."""
+    kept = [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in root_causes]
+    return {**FIVE_WHYS, "root_causes": kept}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

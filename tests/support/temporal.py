@@ -7,7 +7,7 @@ import pytest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from followthrough.devserver import BinaryMissing, temporal_binary
+from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG, BinaryMissing, temporal_binary
 from workflows.calls import SEARCH_ATTRIBUTES
 
 __all__ = ["binary", "start_dev_server"]
@@ -27,5 +27,5 @@ async def start_dev_server() -> WorkflowEnvironment:
         dev_server_existing_path=binary("temporal"),
         data_converter=pydantic_data_converter,
         search_attributes=list(SEARCH_ATTRIBUTES),
-        dev_server_extra_args=["--log-level", "error"],
+        dev_server_extra_args=["--log-level", "error", *TASK_PROBLEMS_DYNAMIC_CONFIG],
     )

@@ -178,7 +178,7 @@ class Recording:
     async def save_review(self, incident_id: str, items: list[str] | None = None) -> None:
         """The review's history and those of its ``items`` (default: every item workflow it
         started, which asks the review: its worker must still run)."""
-        review = self.client.get_workflow_handle_for(
+        review: Review = self.client.get_workflow_handle_for(
             PostmortemWorkflow.run, review_workflow_id(incident_id)
         )
         if items is None:
@@ -346,6 +346,24 @@ async def six_weeks_dev(rec: Recording) -> None:
     await close_ticket(rec.client, rec.settings, incident_id, "3")
     await asyncio.wait_for(review.result(), timeout=60)
     await rec.save_review(incident_id)
+
+
+async def search_attributes_on_change(rec: Recording) -> None:
+    """A review on the dev server whose loop wakes many times within each phase (edits while
+    drafting, a ticket closed while tracking) up to its close: since the patch
+    ``search-attributes-on-change`` it upserts its search attributes only when one changes."""
+    incident_id = "RATTRIBUTES"
+    review = await rec.start(incident_id, compressed(DAILY))
+    t0 = rec.t0
+    await rec.publish(review, drafts(t0, rec.day, (OWNERS[0], 10), (OWNERS[1], 12)))
+    await rec.until(t0, 3)
+    await close_ticket(rec.client, rec.settings, incident_id, "1")
+    await rec.until(t0, 5)
+    await close_ticket(rec.client, rec.settings, incident_id, "2")
+    await rec.until(t0, 36)
+    await review.execute_update(PostmortemWorkflow.record_follow_up, FollowUpRecord(outcomes=[]))
+    await asyncio.wait_for(review.result(), timeout=60)
+    await rec.save_review(incident_id, ["1", "2"])
 
 
 async def draft_reminder_escalation(rec: Recording) -> None:
@@ -972,6 +990,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("mail-outage", "time-skipping", mail_outage),
     Scenario("continue-as-new", "dev-short-history", continue_as_new),
     Scenario("digest", "dev", digest),
+    Scenario("search-attributes-on-change", "dev", search_attributes_on_change),
     # The review store (patched "review-store" and "digest-from-store").
     Scenario("review-store", "time-skipping", review_store),
     Scenario("digest-from-store", "dev", digest),

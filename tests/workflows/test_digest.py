@@ -216,7 +216,9 @@ async def publish_review(
     )
     started = await start_review(env.client, settings, POLICY, found)
     assert started["started"]
-    handle = env.client.get_workflow_handle_for(PostmortemWorkflow.run, started["workflow_id"])
+    handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome] = env.client.get_workflow_handle_for(
+        PostmortemWorkflow.run, started["workflow_id"]
+    )
     await handle.execute_update(PostmortemWorkflow.submit_five_whys, ONE_CAUSE)
     now = await env.get_current_time()
     for n, due in enumerate(dues, start=1):
@@ -272,7 +274,7 @@ async def drop_item(
         assert item_id in state.started_items
 
     await eventually(started)
-    child = client.get_workflow_handle_for(
+    child: WorkflowHandle[ActionItemWorkflow, ActionItem] = client.get_workflow_handle_for(
         ActionItemWorkflow.run, item_workflow_id(incident_of(handle), item_id)
     )
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded."))

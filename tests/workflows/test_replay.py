@@ -9,15 +9,20 @@ is no longer supported; new paths get new histories in the current version's fol
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from api.metrics import REGISTRY
+from followthrough.worker_runtime import StaleActivationGuard
 from tests.workflows.record_histories import (
     HISTORIES,
     SCENARIOS,
@@ -30,6 +35,7 @@ from worker import WORKFLOWS, workflow_runner
 from workflows import action_item, calls, digest, postmortem
 
 SAVED = sorted(HISTORIES.rglob("*.json"))
+OUR_ATTRIBUTES = frozenset(key.name for key in calls.SEARCH_ATTRIBUTES)
 
 
 def label(path: Path) -> str:
@@ -42,15 +48,31 @@ def all_facts() -> tuple[Facts, ...]:
     return tuple(facts(read_history(p)) for p in SAVED)
 
 
+def refused() -> float:
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "followthrough_stale_activations_refused"
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
 @pytest.mark.parametrize("path", SAVED, ids=[label(p) for p in SAVED])
-async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
+async def test_saved_history_replays_without_nondeterminism_through_the_workers_guard(
+    path: Path,
+) -> None:
+    # Through the runner a worker uses (worker_runtime.StaleActivationGuard around the sandbox):
+    # a guard that refused any activation of a recorded review would fail its next cold replay.
+    before = refused()
     replayer = Replayer(
         workflows=WORKFLOWS,
-        workflow_runner=workflow_runner(),
+        workflow_runner=StaleActivationGuard(workflow_runner()),
         data_converter=pydantic_data_converter,
     )
     result = await replayer.replay_workflow(read_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure
+    assert refused() == before
 
 
 def test_every_history_sits_in_the_folder_of_the_version_that_recorded_it() -> None:
@@ -107,3 +129,41 @@ def test_every_patch_of_the_workflows_has_a_saved_history_on_its_new_path() -> N
     recorded = {patch for p in SAVED for patch in patches(read_history(p))}
     assert ids, "no patch constants found"
     assert ids <= recorded, sorted(ids - recorded)
+
+
+def followthrough_upserts(history: WorkflowHistory) -> list[dict[str, bytes]]:
+    """The values of each upsert of Followthrough's own search attributes, in order."""
+    upserts = []
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+            fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
+            ours = {k: v.data for k, v in fields.indexed_fields.items() if k in OUR_ATTRIBUTES}
+            if ours:
+                upserts.append(ours)
+    return upserts
+
+
+def upserts_by_patch() -> dict[bool, list[list[dict[str, bytes]]]]:
+    """Upsert sequences of the saved review histories, split by whether the patch
+    ``search-attributes-on-change`` was on in that run."""
+    split: dict[bool, list[list[dict[str, bytes]]]] = {True: [], False: []}
+    for path in SAVED:
+        history = read_history(path)
+        upserts = followthrough_upserts(history)
+        if upserts or postmortem.SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history):
+            split[postmortem.SEARCH_ATTRIBUTES_ON_CHANGE_PATCH in patches(history)].append(upserts)
+    return split
+
+
+def test_reviews_recorded_since_the_patch_upsert_search_attributes_only_when_one_changes() -> None:
+    patched = upserts_by_patch()[True]
+    assert patched, "record: python -m tests.workflows.record_histories search-attributes-on-change"
+    for upserts in patched:
+        assert all(a != b for a, b in itertools.pairwise(upserts)), upserts
+
+
+def test_reviews_recorded_before_the_patch_upserted_on_every_wake_up_and_still_replay() -> None:
+    # The old path (an upsert per loop iteration, repeated values) is what running reviews
+    # hold; the replay test above keeps them replaying with the patch in the code.
+    unpatched = upserts_by_patch()[False]
+    assert any(a == b for upserts in unpatched for a, b in itertools.pairwise(upserts))

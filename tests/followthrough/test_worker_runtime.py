@@ -1,0 +1,259 @@
+"""worker_runtime: the stale-activation guard's rule, and a split worker's own /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from temporalio import activity, workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from api.metrics import REGISTRY
+from followthrough import worker_runtime
+from followthrough.worker_runtime import StaleActivationGuard, is_stale
+from tests.support.dev_app import free_port
+from tests.support.harness import eventually
+from tests.support.processes import start_worker, wait_for_line
+from tests.support.temporal import binary
+
+SECOND = 1_000_000_000
+
+
+def activation(
+    seconds: int, history_length: int, *jobs: str, replaying: bool = False
+) -> WorkflowActivation:
+    act = WorkflowActivation(run_id="run", history_length=history_length, is_replaying=replaying)
+    act.timestamp.FromNanoseconds(seconds * SECOND)
+    for job in jobs:
+        getattr(act.jobs.add(), job).SetInParent()
+    return act
+
+
+def test_new_events_on_the_previous_tasks_clock_are_stale() -> None:
+    stale, mark = is_stale(activation(64, 68, "fire_timer"), (64 * SECOND, 64))
+    assert stale
+    assert mark == (64 * SECOND, 64)  # the refused activation does not move the mark
+
+
+def test_a_new_workflow_task_is_not_stale() -> None:
+    stale, mark = is_stale(activation(69, 69, "fire_timer"), (64 * SECOND, 64))
+    assert not stale
+    assert mark == (69 * SECOND, 69)
+
+
+def test_replaying_activations_are_never_stale() -> None:
+    stale, _ = is_stale(activation(64, 68, "fire_timer", replaying=True), (64 * SECOND, 64))
+    assert not stale
+
+
+def test_a_query_on_the_same_clock_is_not_stale_and_leaves_the_mark() -> None:
+    stale, mark = is_stale(activation(64, 68, "query_workflow"), (64 * SECOND, 64))
+    assert not stale
+    assert mark == (64 * SECOND, 64)
+
+
+def test_the_first_activation_of_a_run_is_not_stale() -> None:
+    stale, mark = is_stale(activation(3, 3, "initialize_workflow", replaying=True), None)
+    assert not stale
+    assert mark == (3 * SECOND, 3)
+
+
+async def test_a_split_worker_serves_its_workflow_task_failures_by_type(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    queue, port, log = f"tq-{uuid.uuid4()}", free_port(), tmp_path / "worker.log"
+    address = dev_env.client.service_client.config.target_host
+    process = start_worker(address, queue, tmp_path / "data", log, WORKER_METRICS_PORT=str(port))
+    try:
+        wait_for_line(process, log, "worker started", 30)
+        # An input the workflow cannot decode fails its first workflow task, and every retry.
+        handle = await dev_env.client.start_workflow(
+            "PostmortemWorkflow",
+            {"incident": "not an incident"},
+            id=f"stuck-{queue}",
+            task_queue=queue,
+        )
+
+        async def counted() -> None:
+            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+            line = next(
+                (
+                    x
+                    for x in text.splitlines()
+                    if x.startswith("followthrough_workflow_task_failures_total{")
+                    and 'workflow_type="PostmortemWorkflow"' in x
+                ),
+                None,
+            )
+            assert line is not None and float(line.rsplit(" ", 1)[1]) >= 1, text
+
+        await eventually(counted, timeout=30)
+        history = await handle.fetch_history()
+        assert any(
+            e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED for e in history.events
+        )
+        await handle.terminate("test done")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- the guard on live workflow tasks -----------------------------------------------------------
+# A probe workflow with the shapes of activation a review has: several events in one task (two
+# timers firing together, a burst of signals), several activations inside one task (local
+# activities resolve on the task's clock without new history), updates (one rejected by its
+# validator, which leaves no history) and queries between every step.
+
+
+@activity.defn
+async def add_one(n: int) -> int:
+    return n + 1
+
+
+@workflow.defn
+class GuardProbeWorkflow:
+    def __init__(self) -> None:
+        self.pokes = 0
+        self.finished = False
+
+    @workflow.run
+    async def run(self) -> int:
+        await asyncio.gather(workflow.sleep(1), workflow.sleep(1))
+        total = 0
+        for n in range(3):
+            total += await workflow.execute_local_activity(
+                add_one, n, start_to_close_timeout=timedelta(seconds=10)
+            )
+        total += await workflow.execute_activity(
+            add_one, total, start_to_close_timeout=timedelta(seconds=10)
+        )
+        await workflow.wait_condition(lambda: self.finished)
+        return total + self.pokes
+
+    @workflow.signal
+    def poked(self) -> None:
+        self.pokes += 1
+
+    @workflow.update
+    def finish(self, at_least: int) -> int:  # noqa: ARG002 (the update's payload)
+        self.finished = True
+        return self.pokes
+
+    @finish.validator
+    def _enough_pokes(self, at_least: int) -> None:
+        if self.pokes < at_least:
+            raise ValueError(f"only {self.pokes} pokes")
+
+    @workflow.query
+    def pokes_seen(self) -> int:
+        return self.pokes
+
+
+def refused(workflow_type: str) -> float:
+    sample = REGISTRY.get_sample_value(
+        "followthrough_stale_activations_refused_total", {"workflow_type": workflow_type}
+    )
+    return sample or 0.0
+
+
+def probe_worker(client: Client, queue: str) -> Worker:
+    return Worker(
+        client,
+        task_queue=queue,
+        workflows=[GuardProbeWorkflow],
+        activities=[add_one],
+        workflow_runner=StaleActivationGuard(UnsandboxedWorkflowRunner()),
+    )
+
+
+async def task_failures(handle: WorkflowHandle[Any, Any]) -> list[object]:
+    history = await handle.fetch_history()
+    failed = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+    return [e for e in history.events if e.event_type == failed]
+
+
+@pytest_asyncio.fixture(params=["time-skipping", "dev"])
+async def any_env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
+    """Both servers: the Java test server stamps events to the millisecond, the dev server to
+    the nanosecond (the guard compares task start times)."""
+    if request.param == "time-skipping":
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server")
+        )
+    else:
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=binary("temporal"),
+            dev_server_extra_args=["--log-level", "error"],
+        )
+    yield env
+    await env.shutdown()
+
+
+async def test_the_guard_refuses_no_live_activation_of_timers_signals_updates_and_queries(
+    any_env: WorkflowEnvironment,
+) -> None:
+    queue, before = f"tq-{uuid.uuid4()}", refused("GuardProbeWorkflow")
+    async with probe_worker(any_env.client, queue):
+        handle = await any_env.client.start_workflow(
+            GuardProbeWorkflow.run, id=f"probe-{queue}", task_queue=queue
+        )
+        # A burst: several signals land in one workflow task; queries read in between.
+        for _ in range(5):
+            await handle.signal(GuardProbeWorkflow.poked)
+        for _ in range(5):
+            await handle.query(GuardProbeWorkflow.pokes_seen)
+        with pytest.raises(WorkflowUpdateFailedError):
+            await handle.execute_update(GuardProbeWorkflow.finish, 99)
+        await handle.signal(GuardProbeWorkflow.poked)
+        assert await handle.execute_update(GuardProbeWorkflow.finish, 6) == 6
+        # 1 + 2 + 3 from the local activities, 7 from the activity, 6 pokes.
+        assert await handle.result() == 19
+    assert await task_failures(handle) == []
+    assert refused("GuardProbeWorkflow") == before
+
+
+async def test_a_refused_live_task_costs_one_retried_task_not_a_stuck_run(
+    time_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Force the guard's worst mistake: it refuses the real task that applies the fired timers.
+    rule, wrongly_refused = worker_runtime.is_stale, list[int]()
+
+    def refuse_the_first_timer_task(
+        act: WorkflowActivation, previous: tuple[int, int] | None
+    ) -> tuple[bool, tuple[int, int] | None]:
+        stale, mark = rule(act, previous)
+        jobs = {job.WhichOneof("variant") for job in act.jobs}
+        if "fire_timer" in jobs and not act.is_replaying and not wrongly_refused:
+            wrongly_refused.append(act.history_length)
+            return True, previous
+        return stale, mark
+
+    monkeypatch.setattr(worker_runtime, "is_stale", refuse_the_first_timer_task)
+    queue, before = f"tq-{uuid.uuid4()}", refused("GuardProbeWorkflow")
+    async with probe_worker(time_env.client, queue):
+        handle = await time_env.client.start_workflow(
+            GuardProbeWorkflow.run, id=f"probe-{queue}", task_queue=queue
+        )
+        await eventually(lambda: _timers_done(handle), timeout=30)
+        assert await handle.execute_update(GuardProbeWorkflow.finish, 0) == 0
+        assert await handle.result() == 13
+    assert wrongly_refused, "the probe never refused the timer task"
+    assert len(await task_failures(handle)) == 1
+    assert refused("GuardProbeWorkflow") == before + 1
+
+
+async def _timers_done(handle: WorkflowHandle[Any, Any]) -> None:
+    history = await handle.fetch_history()
+    done = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+    assert any(e.event_type == done for e in history.events)

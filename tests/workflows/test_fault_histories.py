@@ -1,0 +1,228 @@
+"""The SDK core fault behind issue 15, on histories kept as data (no server needed).
+
+``faults/cold-query-guarded.json`` and ``faults/cold-query-stale-clock.json`` are the two runs of
+``tests/workflows/test_cold_query.py``: a query meets a replacement worker while the review's
+draft-deadline timer fires, with and without ``followthrough.worker_runtime.StaleActivationGuard``. Refresh
+with ``FOLLOWTHROUGH_RECORD_HISTORIES=tests/workflows/faults pytest tests/workflows/test_cold_query.py``.
+
+What the core does with a history that ends in events no workflow task has started for (what a
+query dispatched between tasks hands a worker): it applies them as a *live* activation stamped
+with the previous task's start. The workflow then decides on a clock that is not in history, and
+the core sends those commands as the next real task's completion. Replaying gives that task its
+own start time, and the review's history no longer replays.
+
+``faults/soak-in-flight-attempt-clock.json`` is a review the soak left stuck with the guard on
+(seed 19): the same fault with the clock of a task attempt whose worker was killed, which the
+guard does not recognise (its rule needs the previous task's clock).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import (
+    Replayer,
+    WorkflowInstance,
+    WorkflowInstanceDetails,
+    WorkflowRunner,
+)
+
+from followthrough.worker_runtime import WrappedInstance, WrappingRunner
+from worker import WORKFLOWS, workflow_runner
+
+FAULTS = Path(__file__).parent / "faults"
+STALE_CLOCK = "cold-query-stale-clock.json"
+#: Kept from ``benchmarks.soak --seed 19`` with the guard ON (review PSOAK03): the fault's variant
+#: the guard does not catch (see the test below and benchmarks/README.md, "Soak").
+IN_FLIGHT_CLOCK = "soak-in-flight-attempt-clock.json"
+TASK_STARTED = "EVENT_TYPE_WORKFLOW_TASK_STARTED"
+TASK_COMPLETED = "EVENT_TYPE_WORKFLOW_TASK_COMPLETED"
+
+
+def events(name: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads((FAULTS / name).read_text())["events"]
+    return found
+
+
+def event_id(event: dict[str, Any]) -> int:
+    return int(event["eventId"])
+
+
+@dataclass
+class Seen:
+    """One activation the workflow got: its clock, whether live, its jobs and its commands."""
+
+    timestamp: str
+    live: bool
+    jobs: set[str]
+    commands: list[str]
+
+
+class _Recording(WrappedInstance):
+    def __init__(self, inner: WorkflowInstance, seen: list[Seen]) -> None:
+        super().__init__(inner)
+        self._seen = seen
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        completion = self._inner.activate(act)
+        commands = [str(c.WhichOneof("variant")) for c in completion.successful.commands]
+        jobs = {str(j.WhichOneof("variant")) for j in act.jobs}
+        stamp = act.timestamp.ToJsonString()
+        self._seen.append(Seen(stamp, not act.is_replaying, jobs, commands))
+        return completion
+
+
+class Recorder(WrappingRunner):
+    """The production runner, noting every activation the core hands the workflow."""
+
+    def __init__(self) -> None:
+        super().__init__(workflow_runner())
+        self.seen = list[Seen]()
+
+    def wrap(
+        self,
+        instance: WorkflowInstance,
+        det: WorkflowInstanceDetails,  # noqa: ARG002 (the recording needs no details)
+    ) -> WorkflowInstance:
+        return _Recording(instance, self.seen)
+
+
+async def replay(
+    chosen: list[dict[str, Any]], runner: WorkflowRunner | None = None
+) -> Exception | None:
+    history = WorkflowHistory.from_json("fault", {"events": chosen})
+    replayer = Replayer(
+        workflows=WORKFLOWS,
+        workflow_runner=runner or workflow_runner(),
+        data_converter=pydantic_data_converter,
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    return result.replay_failure
+
+
+def around_the_first_fired_timer(name: str) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """The task started before the draft-deadline timer fired, the fired event's id, and the
+    first task started after it."""
+    found = events(name)
+    fired = next(e for e in found if e["eventType"] == "EVENT_TYPE_TIMER_FIRED")
+    before = [e for e in found if e["eventType"] == TASK_STARTED and event_id(e) < event_id(fired)]
+    after = [e for e in found if e["eventType"] == TASK_STARTED and event_id(e) > event_id(fired)]
+    return before[-1], event_id(fired), after[0]
+
+
+def timer_activation(seen: list[Seen]) -> Seen:
+    return next(s for s in seen if "fire_timer" in s.jobs)
+
+
+def stamp(event: dict[str, Any]) -> str:
+    """An event's time as the activation's timestamp prints it (RFC 3339, nanoseconds)."""
+    seconds, _, fraction = str(event["eventTime"]).rstrip("Z").partition(".")
+    return f"{seconds}.{fraction.ljust(9, '0')}Z".replace(".000000000Z", "Z")
+
+
+async def test_a_fired_timer_no_task_has_started_for_runs_live_on_the_previous_tasks_clock() -> (
+    None
+):
+    previous, fired, _ = around_the_first_fired_timer("cold-query-guarded.json")
+    recorder = Recorder()
+    # What a query dispatched between tasks carries: history up to the fired timer's task
+    # scheduled event, no task started for it.
+    await replay(
+        [e for e in events("cold-query-guarded.json") if event_id(e) <= fired + 1], recorder
+    )
+    seen = timer_activation(recorder.seen)
+    assert seen.live
+    assert seen.timestamp == stamp(previous)
+    # On that clock the deadline is still ahead: the workflow waits again instead of reminding.
+    assert seen.commands[-1] == "start_timer"
+
+
+async def test_the_same_fired_timer_in_its_own_task_runs_on_that_tasks_clock_and_reminds() -> None:
+    _, _, started = around_the_first_fired_timer("cold-query-guarded.json")
+    recorder = Recorder()
+    chosen = [e for e in events("cold-query-guarded.json") if event_id(e) <= event_id(started)]
+    await replay(chosen, recorder)
+    seen = timer_activation(recorder.seen)
+    assert seen.timestamp == stamp(started)
+    assert seen.commands[-1] == "schedule_activity"  # the draft reminder's send_email
+
+
+async def test_the_guarded_race_history_replays() -> None:
+    assert await replay(events("cold-query-guarded.json")) is None
+
+
+@pytest.mark.parametrize("name", [STALE_CLOCK, IN_FLIGHT_CLOCK])
+async def test_the_stale_clock_history_fails_replay_with_tmprl1100_at_a_timer(name: str) -> None:
+    failure = await replay(events(name))
+    assert failure is not None
+    assert "TMPRL1100" in str(failure)
+    assert "TimerStarted" in str(failure)
+
+
+@pytest.mark.parametrize("name", [STALE_CLOCK, IN_FLIGHT_CLOCK])
+async def test_the_stale_clock_history_replays_once_reset_to_the_task_before_the_failure(
+    name: str,
+) -> None:
+    # deploy/README.md: reset a stuck review to the WorkflowTaskCompleted just before the event
+    # TMPRL1100 names. The reset keeps the history before that event and runs the task again.
+    found = events(name)
+    failure = str(await replay(found))
+    named = re.search(r"HistoryEvent\(id: (\d+)", failure)
+    assert named, failure
+    completed = [
+        event_id(e)
+        for e in found
+        if e["eventType"] == TASK_COMPLETED and event_id(e) < int(named.group(1))
+    ]
+    assert await replay([e for e in found if event_id(e) < completed[-1]]) is None
+
+
+def at(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(event["eventTime"]).replace("Z", "+00:00"))
+
+
+async def test_a_retried_task_recorded_a_timer_computed_on_the_clock_of_the_attempt_that_timed_out() -> (
+    None
+):
+    # The guard's blind spot. Attempt 1 of a task started, then its worker was SIGKILLed, so the
+    # attempt timed out 10 s later. Meanwhile a query handed another worker the history up to
+    # that attempt's start, and the core ran the pending activity result live on that attempt's
+    # clock. The clock was new, so the guard let it through. Attempt 2 then went to that worker,
+    # which sent the commands it already had.
+    found = events(IN_FLIGHT_CLOCK)
+    timed_out = next(e for e in found if e["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT")
+    attempt_1 = next(
+        e
+        for e in found
+        if event_id(e) == int(timed_out["workflowTaskTimedOutEventAttributes"]["startedEventId"])
+    )
+    attempt_2 = next(
+        e for e in found if e["eventType"] == TASK_STARTED and event_id(e) > event_id(timed_out)
+    )
+    timer = next(
+        e
+        for e in found
+        if e["eventType"] == "EVENT_TYPE_TIMER_STARTED" and event_id(e) > event_id(attempt_2)
+    )
+    wait = timedelta(
+        seconds=float(timer["timerStartedEventAttributes"]["startToFireTimeout"].rstrip("s"))
+    )
+    # The draft deadline the timer waits for fell between the two attempts' starts: the timer was
+    # computed on attempt 1's clock, yet attempt 2 recorded it.
+    assert at(attempt_1) + wait < at(attempt_2)
+    recorder = Recorder()
+    await replay([e for e in found if event_id(e) <= event_id(attempt_2)], recorder)
+    last = recorder.seen[-2]  # the final one is the replayer's eviction
+    assert last.live
+    assert last.timestamp == stamp(attempt_2)
+    assert last.commands[-1] == "schedule_activity"  # on its own clock: the draft reminder
