@@ -13,13 +13,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
+
+from tests.support.ports import free_port
 
 SUPERUSER = "followthrough"
 
@@ -36,13 +37,6 @@ def bin_dir() -> Path:
             "apt-get install postgresql (.ci/run does this)"
         )
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _owner() -> pwd.struct_passwd | None:
@@ -70,7 +64,7 @@ class PostgresCluster:
         self.owner = _owner()
         self.root = Path(tempfile.mkdtemp(prefix="followthrough-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.log = self.root / "server.log"
         self._databases = 0
 

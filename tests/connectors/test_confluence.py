@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -17,6 +16,7 @@ from connectors.confluence import PROPERTY_KEY, ConfluenceClient, ConfluenceDocu
 from connectors.documents import DocumentWritten
 from connectors.errors import ConnectorError, ErrorKind
 from tests.fakes.confluence import FakeConfluence, storage_problem
+from tests.support.ports import free_port
 from workflows.review import (
     ActionItem,
     FiveWhys,
@@ -128,13 +128,6 @@ def raises(call: Any) -> ConnectorError:
         call()
     assert caught.value.system == "confluence"
     return caught.value
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def creates(fake: FakeConfluence) -> int:

@@ -17,6 +17,7 @@ from connectors.errors import ConnectorError, ErrorKind
 from connectors.jira_tracker import JiraTracker
 from connectors.tracker import TicketSpec
 from tests.fakes.jira import FakeJira
+from tests.support.ports import free_port
 
 OWNER = "ana@example.com"
 LABEL = "ft-PT4KHLK-1"
@@ -73,13 +74,6 @@ def raises(call: object) -> ConnectorError:
         call()
     assert caught.value.system == "jira"
     return caught.value
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # -- construction ---------------------------------------------------------------------------

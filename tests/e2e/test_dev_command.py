@@ -11,7 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.support.dev_app import free_port, start_dev_app
+from tests.support.dev_app import start_dev_app
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -27,6 +26,8 @@ from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from tests.support.ports import free_port
 
 Stage = Literal["auth", "mail", "rcpt", "data"]
 
@@ -247,10 +248,7 @@ def running_smtp(**options: Any) -> Iterator[FakeSmtp]:
 def _free_port() -> int:
     # aiosmtpd's controller connects to its own port to check it is up, so port 0 will not do;
     # ask the OS for a free one and keep it for restarts.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return free_port()
 
 
 def _reply(code: int) -> str:

@@ -22,8 +22,8 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from api.metrics import REGISTRY
 from followthrough import worker_runtime
 from followthrough.worker_runtime import StaleActivationGuard, is_stale
-from tests.support.dev_app import free_port
 from tests.support.harness import eventually
+from tests.support.ports import free_port
 from tests.support.processes import start_worker, wait_for_line
 from tests.support.temporal import binary
 

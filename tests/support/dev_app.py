@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 
 from connectors.pagerduty_webhook import sign
 from tests.fakes.jira import FakeJira
+from tests.support.ports import free_port
 
 #: Second-scale durations so a whole lifecycle runs in well under a minute.
 FAST_POLICY = """
@@ -62,12 +62,6 @@ def five_whys(root_causes: set[str]) -> dict[str, Any]:
     """:data:`FIVE_WHYS` with only the named root causes (every one must have an item)."""
     kept = [rc for rc in FIVE_WHYS["root_causes"] if rc["id"] in root_causes]
     return {**FIVE_WHYS, "root_causes": kept}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def resolved_event(

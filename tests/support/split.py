@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG
-from tests.support.dev_app import FAST_POLICY, DevApp, free_port, wait_until_answering
+from tests.support.dev_app import FAST_POLICY, DevApp, wait_until_answering
+from tests.support.ports import free_port
 from tests.support.temporal import binary
 from workflows.calls import SEARCH_ATTRIBUTES
 

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from tests.fakes.oidc_provider import USERS, OidcProvider
-from tests.support.dev_app import free_port
+from tests.support.ports import free_port
 from tests.support.site import Site
 from workflows.policy import Policy
 
