@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
-__all__ = ["TICKET_MATCH_PATCH", "ActionItemWorkflow"]
+__all__ = ["RECONCILE_BACKOFF_PATCH", "TICKET_MATCH_PATCH", "ActionItemWorkflow"]
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines, limits, rules
@@ -51,6 +51,9 @@ with workflow.unsafe.imports_passed_through():
 
 #: workflow.patched id: ticket events about another ticket than the item's change nothing.
 TICKET_MATCH_PATCH = "ticket-events-match-the-ticket"
+#: workflow.patched id: far from the due date the reconciliation reads less often
+#: (``action_items.reconcile_backoff``); runs recorded before it read on ``reconcile_every``.
+RECONCILE_BACKOFF_PATCH = "reconcile-backs-off"
 #: Ticket event ids remembered for de-duplication (Jira redelivers for hours, not for weeks).
 SEEN_EVENTS = 200
 
@@ -66,6 +69,7 @@ class ActionItemWorkflow:
         # Ordered and bounded: carried across continue-as-new in the input, so a webhook Jira
         # redelivers after a continue-as-new is still known.
         self._seen_events: list[str] = list(inp.seen_events)
+        self._backs_off = False
 
     @property
     def _tz(self) -> str:
@@ -75,6 +79,8 @@ class ActionItemWorkflow:
 
     @workflow.run
     async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
+        # Asked first, once per run: older histories have no marker and keep the daily cadence.
+        self._backs_off = workflow.patched(RECONCILE_BACKOFF_PATCH)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -126,6 +132,7 @@ class ActionItemWorkflow:
             last_escalation_at=inp.last_escalation_at,
             last_reconciled_at=inp.last_reconciled_at,
             ticket_attempts=inp.ticket_attempts,
+            backs_off=self._backs_off,
         )
 
     async def _on_timer(self) -> None:

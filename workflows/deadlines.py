@@ -23,6 +23,7 @@ __all__ = [
     "item_reconciles",
     "next_item_timer",
     "next_review_deadline",
+    "reconcile_interval",
 ]
 
 #: Attempts to open an item's ticket (at publish, then on the reconcile cadence) before giving up.
@@ -102,6 +103,19 @@ def item_reconciles(item: ActionItem, ticket_attempts: int) -> bool:
     return item.ticket is not None or retry_ticket
 
 
+def reconcile_interval(
+    due: datetime, last_reconciled_at: datetime, policy: ActionItemPolicy, *, backs_off: bool
+) -> timedelta:
+    """The wait after the reconciliation read at ``last_reconciled_at``: ``reconcile_every`` from
+    the owner's reminder to the end of the grace period after due, ``reconcile_backoff`` times
+    longer before and after that (when ``backs_off``). The reminder, the overdue notice and each
+    escalation read the live status anyway, so nobody is nagged about a closed ticket."""
+    near = due - policy.remind_before <= last_reconciled_at < due + policy.escalate_after
+    if not backs_off or near:
+        return policy.reconcile_every
+    return policy.reconcile_every * policy.reconcile_backoff
+
+
 def next_item_timer(
     item: ActionItem,
     *,
@@ -112,10 +126,13 @@ def next_item_timer(
     last_escalation_at: datetime | None,
     last_reconciled_at: datetime | None,
     ticket_attempts: int,
+    backs_off: bool = False,
 ) -> datetime | None:
     """The item's next timer: the earliest of the owner's reminder, the overdue notice, the next
     escalation and the next reconciliation read (each only while still to come); None once the
-    item is settled. ``last_reconciled_at`` must be set when :func:`item_reconciles`."""
+    item is settled. ``last_reconciled_at`` must be set when :func:`item_reconciles`; the
+    reconciliation's cadence is :func:`reconcile_interval` (``backs_off``: of items recorded with
+    the reconcile back-off)."""
     if item.status != ItemStatus.OPEN:
         return None
     due = item_due(item, tz)
@@ -127,5 +144,6 @@ def next_item_timer(
     candidates.append(escalation_due(due, last_escalation_at, policy))
     if item_reconciles(item, ticket_attempts):
         assert last_reconciled_at is not None
-        candidates.append(last_reconciled_at + policy.reconcile_every)
+        wait = reconcile_interval(due, last_reconciled_at, policy, backs_off=backs_off)
+        candidates.append(last_reconciled_at + wait)
     return min(candidates)

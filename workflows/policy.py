@@ -121,6 +121,14 @@ class ActionItemPolicy(_Section):
         description="Read the live ticket status this often, so a lost webhook delays closing by "
         "at most one period. Default PT6H.",
     )
+    reconcile_backoff: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Far from the due date (before the owner's reminder, or past the grace "
+        "period after due) the live ticket status is read every reconcile_every times this; the "
+        "Jira webhook is the primary signal. 1 reads on reconcile_every throughout. Default 3.",
+    )
 
     @field_validator("escalate_every", "reconcile_every")
     @classmethod

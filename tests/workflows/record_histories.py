@@ -994,6 +994,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     # The review store (patched "review-store" and "digest-from-store").
     Scenario("review-store", "time-skipping", review_store),
     Scenario("digest-from-store", "dev", digest),
+    # Issue 11's six weeks again, the items reconciling less often far from due (patched
+    # "reconcile-backs-off").
+    Scenario("six-weeks-reconcile-backoff", "time-skipping", six_weeks),
 )
 
 

@@ -11,11 +11,13 @@ from workflows.deadlines import (
     item_reconciles,
     next_item_timer,
     next_review_deadline,
+    reconcile_interval,
 )
 from workflows.policy import Policy
 from workflows.review import ActionItem, Incident, ItemStatus, Phase, ReviewState, Ticket
 
 RESOLVED = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)  # a Wednesday
+DAY = timedelta(days=1)
 
 
 def policy(**follow_up: object) -> Policy:
@@ -137,3 +139,33 @@ def test_a_settled_item_has_no_timer() -> None:
         ticket_attempts=0,
     )
     assert timer is None
+
+
+def test_reconciliation_backs_off_far_from_the_due_date_only() -> None:
+    rules = Policy().action_items
+    due = datetime(2026, 4, 2, tzinfo=UTC)
+    slow = rules.reconcile_every * rules.reconcile_backoff
+    weeks_before, near, late = due - timedelta(days=20), due - timedelta(days=1), due + 8 * DAY
+    assert reconcile_interval(due, weeks_before, rules, backs_off=True) == slow
+    assert reconcile_interval(due, near, rules, backs_off=True) == rules.reconcile_every
+    assert reconcile_interval(due, due + 6 * DAY, rules, backs_off=True) == rules.reconcile_every
+    assert reconcile_interval(due, late, rules, backs_off=True) == slow
+    # Runs recorded before the back-off keep reading on reconcile_every throughout.
+    assert reconcile_interval(due, weeks_before, rules, backs_off=False) == rules.reconcile_every
+
+
+def test_a_ticketed_item_far_from_due_waits_the_backed_off_cadence() -> None:
+    rules = Policy().action_items
+    read_at = datetime(2026, 3, 5, tzinfo=UTC)  # four weeks before due
+    timer = next_item_timer(
+        item(ticket=Ticket(key="OPS-1", url="http://t/OPS-1")),
+        tz="UTC",
+        policy=rules,
+        reminded=False,
+        overdue_notified=False,
+        last_escalation_at=None,
+        last_reconciled_at=read_at,
+        ticket_attempts=0,
+        backs_off=True,
+    )
+    assert timer == read_at + rules.reconcile_every * rules.reconcile_backoff

@@ -1,4 +1,5 @@
-"""Small histories: an accepted update answers with a small result, items start without the timeline."""
+"""Small histories: an accepted update answers with a small result, items start without the
+timeline, and items far from their due date read their ticket less often than daily."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.settings import Settings
 from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
+from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import (
     ActionItemInput,
@@ -115,3 +117,32 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
     assert start.incident.timeline == []
     assert current.id == "1"
     assert json.loads(start.model_dump_json())["item"]["id"] == "1"
+
+
+def ticket_reads(history: WorkflowHistory) -> int:
+    return sum(
+        1
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+        and e.activity_task_scheduled_event_attributes.activity_type.name == "read_ticket_status"
+    )
+
+
+async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Issue 2's six weeks reconcile daily (``reconcile_every``): item 1 (due day 14, closed on
+    day 5) and item 3 (due day 20, re-planned to day 50, closed on day 40) spend most of their
+    open days before the owner's reminder or past the grace period, where they read every three
+    days; item 2 (due day 10, closed day 19) is near its due date almost throughout."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL3")
+    assert SIX_WEEK_POLICY.action_items.reconcile_backoff == 3
+    reads = {}
+    for n in ("1", "2", "3"):
+        handle = time_env.client.get_workflow_handle(item_workflow_id("PSMALL3", n))
+        reads[n] = ticket_reads(await handle.fetch_history())
+    assert run.outcome.items_done == 3
+    # Daily reads would be 5, 19 and 40 (one per day open); the webhook stays the primary signal.
+    assert reads["1"] <= 2
+    assert reads["3"] <= 24
+    assert reads["2"] <= 15
