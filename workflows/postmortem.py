@@ -14,9 +14,6 @@ reaches it fires at once, and once (its "sent" marker lives in state).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -35,17 +32,10 @@ __all__ = [
 with workflow.unsafe.imports_passed_through():
     from workflows import calls, deadlines
     from workflows.action_item import ActionItemWorkflow
-    from workflows.codes import NON_RETRYABLE_INTEGRATION_CODES, Code
-    from workflows.contracts import (
-        ActionItemInput,
-        PostmortemInput,
-        ReviewOutcome,
-        TicketEvent,
-    )
+    from workflows.contracts import ActionItemInput, PostmortemInput, ReviewOutcome
     from workflows.ids import item_workflow_id
-    from workflows.messages import Invitation, MailKind
     from workflows.policy import Policy
-    from workflows.postmortem_handlers import ReviewHandlers
+    from workflows.postmortem_document import DOCUMENT_OUTCOME_PATCH, ReviewDocument
     from workflows.review import (
         ActionItem,
         Incident,
@@ -53,40 +43,15 @@ with workflow.unsafe.imports_passed_through():
         Model,
         Phase,
         Problem,
-        ReplacedEdit,
         ReviewState,
     )
     from workflows.review_access import ReviewAccess
-    from workflows.steps import (
-        FetchIncident,
-        FindRepeats,
-        RepeatsFound,
-        ReviewDocWritten,
-        StoreReview,
-        WriteReviewDoc,
-    )
+    from workflows.steps import FetchIncident
 
 #: workflow.patched id: the review is written to the review store after its changes, and an
 #: opening review looks up its earlier reviews there. Reviews started before it keep the old path
 #: for the rest of their run (patched() is memoised per run) and pick it up at continue-as-new.
 STORE_PATCH = "review-store"
-#: Store calls give up sooner than integrations: the store is a read model that the next change
-#: (or ``followthrough reindex``) brings up to date, and the loop must not wait a day on it.
-STORE_GIVE_UP = timedelta(minutes=10)
-REPEATS_GIVE_UP = timedelta(minutes=2)
-
-
-#: workflow.patched id: reviews write their document with write_review_document (what the write
-#: did, a person's edit it replaced) and record a failed write once; before it, write_review_doc
-#: answered only a URL.
-DOCUMENT_OUTCOME_PATCH = "review-document-outcome"
-
-
-def _digest(text: str) -> str:
-    # sha256, not hash(): the same on every worker and every replay.
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 #: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
 LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 #: workflow.patched id: an item's workflow starts with the incident but not its timeline.
@@ -96,9 +61,11 @@ SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 
 
 @workflow.defn
-class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
-    """The review of one incident; its updates, signal and query are in :class:`ReviewHandlers`
-    (the audit trail and the access updates in :class:`ReviewAccess`)."""
+class PostmortemWorkflow(ReviewDocument, ReviewAccess):
+    """The review of one incident. Its steps and handlers are mixins, one module each: the
+    document and store (:class:`ReviewDocument`), mail (:class:`ReviewMessages`), the decisions
+    about items (:class:`ItemDecisions`), the analysis updates and the query
+    (:class:`ReviewHandlers`), the audit trail and the access updates (:class:`ReviewAccess`)."""
 
     @workflow.init
     def __init__(self, inp: PostmortemInput) -> None:
@@ -170,13 +137,6 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
             or self._ready_to_close()
         )
 
-    @property
-    def _draft_deadline(self) -> datetime:
-        return deadlines.draft_deadline(self.state.incident, self.policy)
-
-    def _next_deadline(self) -> datetime | None:
-        return deadlines.next_review_deadline(self.state, self.policy)
-
     # --- steps ---------------------------------------------------------------------------------
 
     async def _fetch_incident(self) -> None:
@@ -197,140 +157,6 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
         self.state.incident = incident
         self.state.follow_up_at = deadlines.follow_up_start(incident.resolved_at, self.policy)
         self._changed()
-
-    async def _write_document(self) -> None:
-        if self.state.revision == self._rendered_revision:
-            return
-        # Reviews recorded before this patch called write_review_doc (a URL); they keep that path
-        # for the rest of their run (patched() is memoised), so the old activity stays registered.
-        if not workflow.patched(DOCUMENT_OUTCOME_PATCH):
-            await self._write_document_url_only()
-            return
-        revision = self.state.revision
-        try:
-            written = await calls.call(
-                calls.WRITE_REVIEW_DOCUMENT, WriteReviewDoc(state=self.state), ReviewDocWritten
-            )
-        except ActivityError as err:
-            await self._document_failed(err, revision)
-            return
-        self._rendered_revision = revision
-        if self.state.doc_url != written.url:
-            self.state.doc_url = written.url
-        self.state.doc_external = written.external
-        edit = written.replaced_edit
-        if edit is not None and edit.version not in self.state.doc_edits_told:
-            await self._tell_edit_replaced(edit)
-
-    async def _document_failed(self, err: ActivityError, revision: int) -> None:
-        """Show a failed write on the review (once per distinct failure); mail the permanent ones.
-
-        Recording the problem is a change, but not one the document needs re-rendering for (the
-        write would fail the same way): the next accepted change tries again.
-        """
-        code, message = calls.failure_code(err), calls.failure_message(err)
-        caught_up = self.state.revision == revision
-        last = self.state.problems[-1] if self.state.problems else None
-        if last is None or (last.code, last.message) != (code, message):
-            self._record_problem(
-                Problem(code=code, message=message, at=workflow.now()), notify=False
-            )
-            if code in NON_RETRYABLE_INTEGRATION_CODES:
-                await self._mail(
-                    MailKind.PROBLEM,
-                    [self.state.facilitator],
-                    f"{workflow.info().workflow_id}/problem-{_digest(code + message)}",
-                    problem=f"The review document could not be written: {message}",
-                )
-        self._rendered_revision = self.state.revision if caught_up else revision
-
-    async def _tell_edit_replaced(self, edit: ReplacedEdit) -> None:
-        """Show on the review and mail the facilitator that an update replaced a person's edit."""
-        self.state.doc_edits_told = [*self.state.doc_edits_told, edit.version][-50:]
-        who = edit.author or "someone"
-        where = f" ({', '.join(edit.sections)})" if edit.sections else ""
-        self._record_problem(
-            Problem(
-                code=Code.DOCUMENT_EDIT_REPLACED,
-                message=f"An update of the review document replaced an edit by {who}{where}; "
-                f"their version {edit.version} is kept in the page history: {edit.url}",
-                at=workflow.now(),
-            ),
-            notify=False,
-        )
-        await self._mail(
-            MailKind.DOCUMENT_EDIT_REPLACED,
-            [self.state.facilitator],
-            f"{workflow.info().workflow_id}/document-edit-{edit.version}",
-            replaced_edit=edit,
-            doc_url=self.state.doc_url,
-        )
-
-    async def _write_document_url_only(self) -> None:
-        """The document step of reviews started before ``DOCUMENT_OUTCOME_PATCH``."""
-        revision = self.state.revision
-        try:
-            url = await calls.call(calls.WRITE_REVIEW_DOC, WriteReviewDoc(state=self.state), str)
-        except ActivityError as err:
-            self._record_problem(
-                Problem(
-                    code=calls.failure_code(err),
-                    message=calls.failure_message(err),
-                    at=workflow.now(),
-                ),
-                notify=False,
-            )
-            self._rendered_revision = revision
-            return
-        self._rendered_revision = revision
-        if self.state.doc_url != url:
-            self.state.doc_url = url
-
-    async def _store_review(self) -> None:
-        """Upsert the review into the store when it changed since the last write.
-
-        Coalesced: updates accepted while the loop was busy or asleep are one write of the newest
-        revision. A failed write is not retried here until the next wake-up; it loses nothing,
-        because every write carries the whole review and the store keeps the newest revision.
-        """
-        if not self._uses_store or self.state.revision == self._stored_revision:
-            return
-        revision = self.state.revision
-        try:
-            await calls.call(
-                calls.STORE_REVIEW,
-                StoreReview(state=self.state, timezone=self.policy.timezone),
-                bool,
-                give_up_after=STORE_GIVE_UP,
-            )
-        except ActivityError as err:
-            workflow.logger.warning("review store write failed: %s", calls.failure_code(err))
-            return
-        self._stored_revision = revision
-
-    async def _find_repeats(self) -> None:
-        """Earlier reviews of this service or team, shown on the page, document and mail."""
-        if not self._uses_store:
-            return
-        state = self.state
-        try:
-            found = await calls.call(
-                calls.FIND_REPEATS,
-                FindRepeats(
-                    incident=state.incident,
-                    team=state.team,
-                    window=self.policy.recurrence.window,
-                ),
-                RepeatsFound,
-                give_up_after=REPEATS_GIVE_UP,
-            )
-        except ActivityError as err:
-            # The review opens without them: the store only adds context.
-            workflow.logger.warning("earlier reviews not read: %s", calls.failure_code(err))
-            return
-        if found.repeats:
-            state.repeats = found.repeats
-            self._changed()
 
     async def _start_children(self) -> None:
         for item in self._unstarted_items():
@@ -391,146 +217,6 @@ class PostmortemWorkflow(ReviewHandlers, ReviewAccess):
         if decided and workflow.patched(LATE_DECISIONS_PATCH):
             for signal, payload in decided:
                 await self._item_handle(item).signal(signal, payload)
-
-    async def _send_due_messages(self) -> None:
-        state, now = self.state, workflow.now()
-        wf_id = workflow.info().workflow_id
-        if not state.opened_notified:
-            state.opened_notified = True
-            responders = [p.email for p in state.incident.responders if p.email]
-            await self._mail(
-                MailKind.REVIEW_OPENED,
-                [state.facilitator, *[r for r in responders if r != state.facilitator]],
-                f"{wf_id}/opened",
-                deadline=self._draft_deadline,
-                repeats=state.repeats,
-            )
-        if state.phase == Phase.DRAFTING:
-            if not state.draft_reminded and now >= self._draft_deadline:
-                state.draft_reminded = True
-                await self._mail(
-                    MailKind.DRAFT_REMINDER,
-                    [state.facilitator],
-                    f"{wf_id}/draft-reminder",
-                    deadline=self._draft_deadline,
-                )
-            deadline = self._next_deadline()
-            if state.draft_reminded and deadline is not None and now >= deadline:
-                count = state.draft_escalations
-                state.draft_escalations += 1
-                state.last_draft_escalation_at = now
-                await self._mail(
-                    MailKind.DRAFT_ESCALATION,
-                    state.leadership,
-                    f"{wf_id}/draft-escalation-{count + 1}",
-                    cc=[state.facilitator],
-                    deadline=self._draft_deadline,
-                    escalation_count=count,
-                )
-        invite_at = deadlines.invitation_due(state, self.policy)
-        if (
-            state.phase == Phase.TRACKING
-            and state.follow_up_invited_at is None
-            and invite_at is not None
-            and now >= invite_at
-        ):
-            await self._send_invitation()
-
-    async def _send_invitation(self) -> None:
-        state = self.state
-        await self._refresh_live_status()
-        state.follow_up_invited_at = workflow.now()
-        state.phase = Phase.FOLLOW_UP
-        self._changed()
-        assert state.follow_up_at is not None
-        owners = sorted({i.owner for i in state.action_items} - {state.facilitator})
-        attendees = [state.facilitator, *owners, *state.leadership]
-        wf_id = workflow.info().workflow_id
-        invitation = Invitation(
-            uid=f"{wf_id}-follow-up@followthrough",
-            sequence=0,
-            start=state.follow_up_at,
-            end=state.follow_up_at + self.policy.follow_up.duration,
-            timezone=self.policy.timezone,
-            summary=f"Follow-up: {state.incident.title}",
-            description=f"Review every action item of incident {state.incident.id}: done, "
-            f"re-planned or dropped. Review: {state.review_url or ''}",
-            organizer=state.facilitator,
-            attendees=attendees,
-        )
-        await self._mail(
-            MailKind.FOLLOW_UP_INVITATION,
-            attendees,
-            f"{wf_id}/follow-up-invitation",
-            invitation=invitation,
-            agenda=True,
-        )
-
-    async def _refresh_live_status(self) -> None:
-        """Read every open ticket's live status so the agenda is current."""
-        for item in self.state.open_items:
-            if item.ticket is None:
-                continue
-            live = await calls.live_ticket_status(item.ticket.key, timedelta(minutes=5))
-            if live is None:
-                continue  # the agenda shows the last known status
-            if live.done and item.status == ItemStatus.OPEN:
-                # The agenda shows it done now; the item's own workflow owns its status, so it
-                # hears of the close too and reports back.
-                self._settle(item, ItemStatus.DONE, None)
-                handle = workflow.get_external_workflow_handle(
-                    item_workflow_id(self.state.incident.id, item.id)
-                )
-                with contextlib.suppress(FailureError):
-                    await handle.signal(
-                        ActionItemWorkflow.ticket_closed, TicketEvent(key=item.ticket.key)
-                    )
-
-    async def _mail(
-        self,
-        kind: MailKind,
-        to: list[str],
-        key: str,
-        *,
-        cc: list[str] | None = None,
-        deadline: datetime | None = None,
-        escalation_count: int = 0,
-        invitation: Invitation | None = None,
-        agenda: bool = False,
-        **details: Any,
-    ) -> None:
-        state, now = self.state, workflow.now()
-        tz = self.policy.timezone
-        lines = (
-            [calls.item_line(i, state.five_whys, now, tz) for i in state.action_items]
-            if agenda
-            else []
-        )
-        problem = await calls.send_mail(
-            calls.review_mail(
-                kind,
-                to,
-                key,
-                incident=state.incident,
-                review_url=state.review_url,
-                facilitator=state.facilitator,
-                cc=cc,
-                contributors=[i.owner for i in state.action_items],
-                deadline=deadline,
-                escalation_count=escalation_count,
-                invitation=invitation,
-                other_items=lines,
-                **details,
-            )
-        )
-        if problem is not None:
-            self._record_problem(problem, notify=False)
-
-    def _record_problem(self, problem: Problem, *, notify: bool = True) -> None:
-        self.state.problems.append(problem)
-        self._changed()
-        if notify:
-            workflow.logger.warning("review problem %s: %s", problem.code, problem.message)
 
     def _ready_to_close(self) -> bool:
         state = self.state

@@ -23,14 +23,8 @@ from temporalio.worker import Replayer
 
 from api.metrics import REGISTRY
 from followthrough.worker_runtime import StaleActivationGuard
-from tests.workflows.record_histories import (
-    HISTORIES,
-    SCENARIOS,
-    Facts,
-    facts,
-    patches,
-    read_history,
-)
+from tests.support.histories import HISTORIES, Facts, facts, patches, read_history
+from tests.workflows.record_histories import SCENARIOS
 from worker import WORKFLOWS, workflow_runner
 from workflows import action_item, calls, digest, postmortem
 
