@@ -38,7 +38,8 @@ Properties Report on a parent would list (``page_properties_report``).
 Modules: ``model`` (records, limits, error shapes), ``storage`` (the storage format), ``query``
 (parameters and CQL), ``state`` (what the site holds and how it shows it), ``pages``,
 ``properties`` and ``v1`` (the routes by API area), ``site`` (``FakeConfluence``). The request
-prologue is ``tests.fakes.rest``'s, shared with the Jira imitation.
+prologue is ``tests.fakes.rest``'s and the clause parser is ``tests.fakes.clauses``'s, both shared
+with the Jira imitation.
 """
 
 from tests.fakes.confluence.model import (

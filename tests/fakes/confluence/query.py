@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from tests.fakes.clauses import Clause, parse_clauses, tokens
 from tests.fakes.confluence.model import ConfluenceHttpError
 
 __all__ = ["body_format_param", "first_param", "flag_param", "int_param", "parse_cql"]
@@ -36,61 +35,15 @@ def body_format_param(query: dict[str, list[str]], allowed: tuple[str, ...]) -> 
     return wanted
 
 
-CQL_TOKEN = re.compile(
-    r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<symbol>!=|=|~|\(|\)|,)|(?P<word>[^\s=!~(),"]+))'
-)
-
-
-def parse_cql(cql: str) -> list[tuple[str, str, list[str]]]:
+def parse_cql(cql: str) -> list[Clause]:
     """``a = x AND b in (y, "z") AND c ~ w`` (AND only) into clauses; ORDER BY is ignored."""
-    tokens: list[str] = []
-    position = 0
-    while position < len(cql) and cql[position:].strip():
-        match = CQL_TOKEN.match(cql, position)
-        if match is None:
-            raise ConfluenceHttpError(400, f"Could not parse cql : {cql}")
-        position = match.end()
-        if match["string"] is not None:
-            tokens.append("\0" + re.sub(r"\\(.)", r"\1", match["string"][1:-1]))
-        else:
-            tokens.append(match["symbol"] or match["word"])
 
-    def literal(token: str) -> str:
-        return token[1:] if token.startswith("\0") else token
+    def fail(reason: str) -> ConfluenceHttpError:
+        only_and = " (the fake supports AND)" if reason.startswith("expected AND") else ""
+        return ConfluenceHttpError(400, f"Could not parse cql : {cql}{only_and}")
 
-    clauses: list[tuple[str, str, list[str]]] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].lower() == "order":
-            break
-        if clauses:
-            if tokens[i].lower() != "and":
-                raise ConfluenceHttpError(
-                    400, f"Could not parse cql : {cql} (the fake supports AND)"
-                )
-            i += 1
-        if i + 1 >= len(tokens):
-            raise ConfluenceHttpError(400, f"Could not parse cql : {cql}")
-        name = literal(tokens[i])
-        operator = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-        i += 2
-        if operator == "not" and i < len(tokens) and tokens[i].lower() == "in":
-            operator, i = "not in", i + 1
-        if operator in ("=", "!=", "~"):
-            if i >= len(tokens):
-                raise ConfluenceHttpError(400, f"Could not parse cql : {cql}")
-            values = [literal(tokens[i])]
-            i += 1
-        elif operator in ("in", "not in"):
-            if i >= len(tokens) or tokens[i] != "(":
-                raise ConfluenceHttpError(400, f"Could not parse cql : {cql}")
-            values, i = [], i + 1
-            while i < len(tokens) and tokens[i] != ")":
-                if tokens[i] != ",":
-                    values.append(literal(tokens[i]))
-                i += 1
-            i += 1
-        else:
-            raise ConfluenceHttpError(400, f"Could not parse cql : {cql}")
-        clauses.append((name, operator, values))
+    found = tokens(cql, ("=", "!=", "~"), lambda _: fail("unexpected"))
+    clauses, _ = parse_clauses(
+        found, ("=", "!=", "~"), fail, lambda found, i: found[i].lower() == "order"
+    )
     return clauses

@@ -18,7 +18,7 @@ body like a Jira admin webhook with a secret.
 Modules: ``model`` (workflow, fields, records, error shape), ``jql`` (JQL, sorting, page tokens),
 ``state`` (what the site holds and how it shows it), ``search`` and ``issues`` (the routes by
 API area), ``site`` (``FakeJira``). The request prologue is ``tests.fakes.rest``'s, shared with
-the Confluence imitation.
+the Confluence imitation, like the clause parser of JQL and CQL (``tests.fakes.clauses``).
 """
 
 from tests.fakes.jira.model import (
