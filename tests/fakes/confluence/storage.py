@@ -20,12 +20,16 @@ ENTITY_DTD = "".join(
 )
 
 
+def _document(body: str) -> str:
+    """``body`` as an XML document: HTML's named entities declared, the ``ac``/``ri``/``at``
+    namespaces bound, one root around it."""
+    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
+    return f"<!DOCTYPE fake [{ENTITY_DTD}]><fake-root {namespaces}>{body}</fake-root>"
+
+
 def storage_problem(value: str) -> str | None:
     """Why ``value`` is not well-formed storage format, in Confluence's words; None when it is."""
-    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
-    document = (
-        f"<!DOCTYPE fake [{ENTITY_DTD}]><fake-root {namespaces}>{value}</fake-root>"
-    ).encode()
+    document = _document(value).encode()
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
@@ -38,9 +42,7 @@ def storage_problem(value: str) -> str | None:
 
 def details_row(body: str) -> dict[str, str] | None:
     """Key/value text of the first ``details`` macro's table, as a Page Properties Report reads it."""
-    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
-    document = f"<!DOCTYPE fake [{ENTITY_DTD}]><fake-root {namespaces}>{body}</fake-root>"
-    root = ElementTree.fromstring(document)  # noqa: S314 - our own fake's stored, checked body
+    root = ElementTree.fromstring(_document(body))  # noqa: S314 - our own fake's stored, checked body
     ac = "{" + NAMESPACES["ac"] + "}"
     for macro in root.iter(f"{ac}structured-macro"):
         if macro.get(f"{ac}name") != "details":
