@@ -4,6 +4,9 @@
   needs which role).
 * :mod:`api.identity.principal`: who a request comes from (a person, a named API token, a link).
 * :mod:`api.identity.oidc`: sign-in through the organisation's OpenID Connect provider (authlib).
+* :mod:`api.identity.oidc_config`: its settings, limits, pending sign-in, person and error.
+* :mod:`api.identity.oidc_discovery`: the provider's discovery document and key set (JWKS).
+* :mod:`api.identity.oidc_tokens`: the ID token's checks and the person it names.
 * :mod:`api.identity.tokens`: named, scoped API tokens stored only as hashes.
 * :mod:`api.identity.sessions`: server-side web sessions with idle and absolute expiry.
 * :mod:`api.identity.limiter`: failed sign-ins per client address.
@@ -20,6 +23,9 @@ __all__ = [
     "guard",
     "limiter",
     "oidc",
+    "oidc_config",
+    "oidc_discovery",
+    "oidc_tokens",
     "principal",
     "roles",
     "sessions",

@@ -22,31 +22,41 @@ What this module adds is the policy around them:
 
 Every failure is an :class:`OidcError` with a stable code (``workflows.codes``) and a message that
 says what to do, never a secret or a token.
+
+This module holds the flow (:class:`OidcClient`: begin, the callback's checks, the code exchange);
+``oidc_config`` the settings and values, ``oidc_discovery`` the provider's documents and keys,
+``oidc_tokens`` the ID token's checks and the person. Their public names are offered here too.
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
-from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
-from joserfc.errors import (
-    BadSignatureError,
-    ClaimError,
-    ExpiredTokenError,
-    InvalidKeyIdError,
-    JoseError,
-)
-from joserfc.jwk import KeySet
 
+from api.identity.oidc_config import (
+    ASYMMETRIC_ALGORITHMS,
+    DEFAULT_GROUPS_CLAIM,
+    DEFAULT_SCOPES,
+    HTTP_TIMEOUT_SECONDS,
+    JWKS_REFRESH_MIN_SECONDS,
+    MAX_DOCUMENT_BYTES,
+    MAX_EMAIL_CHARS,
+    MAX_ERROR_CHARS,
+    MAX_GROUP_CHARS,
+    MAX_GROUPS,
+    MAX_ID_TOKEN_CHARS,
+    METADATA_TTL_SECONDS,
+    OidcConfig,
+    OidcError,
+    OidcIdentity,
+    PendingSignIn,
+    clip,
+)
+from api.identity.oidc_tokens import OidcTokenChecks
 from workflows.codes import Code
 
 __all__ = [
@@ -69,101 +79,8 @@ __all__ = [
     "PendingSignIn",
 ]
 
-DEFAULT_SCOPES = "openid email profile"
-DEFAULT_GROUPS_CLAIM = "groups"
-METADATA_TTL_SECONDS = 3600.0
-#: An unknown key id makes us fetch the JWKS again, at most this often (a forged kid cannot make us
-#: hammer the provider).
-JWKS_REFRESH_MIN_SECONDS = 10.0
-HTTP_TIMEOUT_SECONDS = 10.0
-MAX_DOCUMENT_BYTES = 1_000_000
-MAX_ID_TOKEN_CHARS = 64_000
-MAX_GROUPS = 500
-MAX_GROUP_CHARS = 256
-MAX_EMAIL_CHARS = 320
-MAX_ERROR_CHARS = 300
-#: Signing algorithms accepted for ID tokens: asymmetric only, so a leaked client secret cannot
-#: mint identities and "none" is never accepted.
-ASYMMETRIC_ALGORITHMS = frozenset(
-    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
-)
 
-
-class OidcError(Exception):
-    """A sign-in that cannot go on; ``code`` is stable, ``message`` is for the person."""
-
-    def __init__(self, code: Code, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class OidcConfig:
-    """The relying party: ``FOLLOWTHROUGH_OIDC_ISSUER``, ``_CLIENT_ID``, ``_CLIENT_SECRET``,
-    ``_SCOPES`` (default ``openid email profile``) and ``_GROUPS_CLAIM`` (default ``groups``)."""
-
-    issuer: str
-    client_id: str
-    client_secret: str | None = field(default=None, repr=False)
-    scopes: str = DEFAULT_SCOPES
-    groups_claim: str = DEFAULT_GROUPS_CLAIM
-    leeway_seconds: int = 60
-
-    @property
-    def scope_list(self) -> list[str]:
-        """The scopes to ask for; ``openid`` is added when missing (without it there is no ID
-        token)."""
-        names = [s for s in self.scopes.replace(",", " ").split() if s]
-        return names if "openid" in names else ["openid", *names]
-
-
-@dataclass(frozen=True)
-class PendingSignIn:
-    """What the browser carries between leaving for the provider and coming back."""
-
-    state: str
-    nonce: str
-    code_verifier: str = field(repr=False)
-    redirect_uri: str
-    next: str = "/"
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "state": self.state,
-            "nonce": self.nonce,
-            "code_verifier": self.code_verifier,
-            "redirect_uri": self.redirect_uri,
-            "next": self.next,
-        }
-
-    @classmethod
-    def from_dict(cls, data: object) -> PendingSignIn | None:
-        """The pending sign-in from its cookie payload, or None when it is not one."""
-        if not isinstance(data, dict):
-            return None
-        keys = ("state", "nonce", "code_verifier", "redirect_uri", "next")
-        if not all(isinstance(data.get(k), str) and data.get(k) for k in keys):
-            return None
-        return cls(**{k: data[k] for k in keys})
-
-
-@dataclass(frozen=True)
-class OidcIdentity:
-    """The signed-in person: a verified email, a display name, groups and the provider's subject."""
-
-    email: str
-    name: str | None
-    groups: tuple[str, ...]
-    subject: str
-
-
-def _clip(text: object, limit: int = MAX_ERROR_CHARS) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
-
-
-class OidcClient:
+class OidcClient(OidcTokenChecks):
     """One relying party against one provider; safe to share between requests.
 
     Args:
@@ -172,148 +89,6 @@ class OidcClient:
             ``transport``); tests pass ``trust_env=False``.
         clock: seconds since the epoch, for expiry checks (tests move it forward).
     """
-
-    def __init__(
-        self,
-        config: OidcConfig,
-        *,
-        http_options: Mapping[str, Any] | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.config = config
-        self.http_options = dict(http_options or {})
-        self.clock = clock
-        self._metadata: dict[str, Any] | None = None
-        self._metadata_at = 0.0
-        self._jwks: dict[str, Any] | None = None
-        self._jwks_at = 0.0
-        self._lock = asyncio.Lock()
-
-    @property
-    def issuer(self) -> str:
-        """The configured issuer, exactly: it must equal the discovery document's and the ID
-        token's ``iss`` (a trailing slash counts)."""
-        return self.config.issuer
-
-    # --- HTTP ---------------------------------------------------------------------------------------
-
-    def _http(self) -> httpx.AsyncClient:
-        options: dict[str, Any] = {"timeout": HTTP_TIMEOUT_SECONDS, **self.http_options}
-        return httpx.AsyncClient(**options)
-
-    def _oauth(self) -> AsyncOAuth2Client:
-        options: dict[str, Any] = {"timeout": HTTP_TIMEOUT_SECONDS, **self.http_options}
-        return AsyncOAuth2Client(
-            client_id=self.config.client_id,
-            client_secret=self.config.client_secret,
-            scope=" ".join(self.config.scope_list),
-            code_challenge_method="S256",
-            token_endpoint_auth_method=(
-                "client_secret_basic" if self.config.client_secret else "none"
-            ),
-            **options,
-        )
-
-    async def _get_json(self, url: str, what: str) -> dict[str, Any]:
-        try:
-            async with self._http() as http:
-                response = await http.get(url, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
-            raise OidcError(
-                Code.OIDC_UNAVAILABLE,
-                f"The identity provider did not answer ({what} at {url}): "
-                f"{_clip(type(exc).__name__)}. Try again in a moment.",
-            ) from exc
-        if response.status_code >= 500:
-            raise OidcError(
-                Code.OIDC_UNAVAILABLE,
-                f"The identity provider answered {response.status_code} for its {what} at {url}. "
-                "Try again in a moment.",
-            )
-        if response.status_code != 200 or len(response.content) > MAX_DOCUMENT_BYTES:
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED,
-                f"No {what} at {url} (HTTP {response.status_code}); "
-                "check FOLLOWTHROUGH_OIDC_ISSUER.",
-            )
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED,
-                f"The {what} at {url} is not a JSON object; check FOLLOWTHROUGH_OIDC_ISSUER.",
-            )
-        return data
-
-    # --- discovery and keys -------------------------------------------------------------------------
-
-    async def metadata(self) -> dict[str, Any]:
-        """The provider's discovery document, checked, cached for an hour."""
-        now = time.monotonic()
-        if self._metadata is not None and now - self._metadata_at < METADATA_TTL_SECONDS:
-            return self._metadata
-        async with self._lock:
-            if self._metadata is not None and now - self._metadata_at < METADATA_TTL_SECONDS:
-                return self._metadata
-            url = f"{self.issuer.rstrip('/')}/.well-known/openid-configuration"
-            data = await self._get_json(url, "discovery document")
-            self._check_metadata(data)
-            self._metadata, self._metadata_at = data, time.monotonic()
-            self._jwks = None
-            return data
-
-    def _check_metadata(self, data: Mapping[str, Any]) -> None:
-        if data.get("issuer") != self.issuer:
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED,
-                f"The provider calls itself {_clip(data.get('issuer'))!s} but "
-                f"FOLLOWTHROUGH_OIDC_ISSUER is {self.issuer}: they must be the same URL.",
-            )
-        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not isinstance(data.get(key), str) or not data[key]:
-                raise OidcError(
-                    Code.OIDC_MISCONFIGURED,
-                    f"The provider's discovery document has no {key}.",
-                )
-        response_types = data.get("response_types_supported")
-        if isinstance(response_types, list) and "code" not in response_types:
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED,
-                "The provider does not offer the authorization code flow (response type code).",
-            )
-        methods = data.get("code_challenge_methods_supported")
-        if isinstance(methods, list) and "S256" not in methods:
-            raise OidcError(Code.OIDC_MISCONFIGURED, "The provider does not offer PKCE with S256.")
-        if not self.algorithms(data):
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED,
-                "The provider signs ID tokens with no asymmetric algorithm Followthrough accepts "
-                f"({', '.join(sorted(ASYMMETRIC_ALGORITHMS))}).",
-            )
-
-    @staticmethod
-    def algorithms(metadata: Mapping[str, Any]) -> list[str]:
-        offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-        return sorted(a for a in offered if isinstance(a, str) and a in ASYMMETRIC_ALGORITHMS)
-
-    async def _key_set(self, *, refresh: bool = False) -> KeySet:
-        metadata = await self.metadata()
-        now = time.monotonic()
-        stale = self._jwks is None or now - self._jwks_at >= METADATA_TTL_SECONDS
-        may_refresh = refresh and now - self._jwks_at >= JWKS_REFRESH_MIN_SECONDS
-        if stale or may_refresh or self._jwks is None:
-            data = await self._get_json(str(metadata["jwks_uri"]), "key set (JWKS)")
-            if not isinstance(data.get("keys"), list):
-                raise OidcError(Code.OIDC_MISCONFIGURED, "The provider's JWKS has no keys.")
-            self._jwks, self._jwks_at = data, time.monotonic()
-        try:
-            return KeySet.import_key_set(self._jwks)  # type: ignore[arg-type]
-        except (JoseError, ValueError, TypeError) as exc:
-            raise OidcError(
-                Code.OIDC_MISCONFIGURED, f"The provider's JWKS cannot be read: {_clip(exc)}"
-            ) from exc
 
     # --- the flow -----------------------------------------------------------------------------------
 
@@ -350,7 +125,7 @@ class OidcClient:
             described = params.get("error_description") or error
             raise OidcError(
                 Code.OIDC_REFUSED,
-                f"The identity provider refused the sign-in: {_clip(described)}",
+                f"The identity provider refused the sign-in: {clip(described)}",
             )
         state = params.get("state") or ""
         if not secrets.compare_digest(state.encode(), pending.state.encode()):
@@ -392,7 +167,7 @@ class OidcClient:
             described = getattr(exc, "description", "") or error or "no reason given"
             raise OidcError(
                 Code.OIDC_REFUSED,
-                f"The identity provider refused the sign-in code ({_clip(described)}); "
+                f"The identity provider refused the sign-in code ({clip(described)}); "
                 "sign in again.",
             ) from exc
         except httpx.HTTPError as exc:
@@ -423,85 +198,3 @@ class OidcClient:
             access_token=token.get("access_token"),
         )
         return self.person(claims)
-
-    async def validate_id_token(
-        self, id_token: str, *, nonce: str, access_token: object = None
-    ) -> dict[str, Any]:
-        """The ID token's claims once its signature and claims hold; :class:`OidcError` otherwise."""
-        if not id_token or len(id_token) > MAX_ID_TOKEN_CHARS:
-            raise OidcError(Code.OIDC_TOKEN_INVALID, "The ID token is missing or too long.")
-        metadata = await self.metadata()
-        algorithms = self.algorithms(metadata)
-        try:
-            try:
-                decoded = jwt.decode(id_token, await self._key_set(), algorithms=algorithms)
-            except InvalidKeyIdError:
-                decoded = jwt.decode(
-                    id_token, await self._key_set(refresh=True), algorithms=algorithms
-                )
-        except BadSignatureError as exc:
-            raise OidcError(
-                Code.OIDC_TOKEN_INVALID,
-                "The ID token's signature does not verify against the provider's keys.",
-            ) from exc
-        except JoseError as exc:
-            raise OidcError(
-                Code.OIDC_TOKEN_INVALID, f"The ID token cannot be read: {_clip(exc)}"
-            ) from exc
-        params: dict[str, Any] = {"nonce": nonce, "client_id": self.config.client_id}
-        if isinstance(access_token, str):
-            params["access_token"] = access_token
-        options: dict[str, Any] = {
-            "iss": {"essential": True, "value": self.issuer},
-            "aud": {"essential": True, "value": self.config.client_id},
-        }
-        claims = CodeIDToken(dict(decoded.claims), dict(decoded.header), options, params)
-        try:
-            claims.validate(now=int(self.clock()), leeway=self.config.leeway_seconds)
-        except ExpiredTokenError as exc:
-            raise OidcError(
-                Code.OIDC_TOKEN_EXPIRED, "The ID token has expired; sign in again."
-            ) from exc
-        except ClaimError as exc:
-            raise OidcError(
-                Code.OIDC_TOKEN_INVALID,
-                f"The ID token's {exc.claim} claim does not hold ({_clip(exc)}).",
-            ) from exc
-        iat = claims.get("iat")
-        if isinstance(iat, int | float) and iat > self.clock() + self.config.leeway_seconds:
-            raise OidcError(Code.OIDC_TOKEN_INVALID, "The ID token was issued in the future.")
-        return dict(claims)
-
-    def person(self, claims: Mapping[str, Any]) -> OidcIdentity:
-        """The person an ID token names: their verified email, name and groups."""
-        email = claims.get("email")
-        if not isinstance(email, str) or "@" not in email or len(email) > MAX_EMAIL_CHARS:
-            raise OidcError(
-                Code.OIDC_EMAIL_UNVERIFIED,
-                "The identity provider sent no email address for you; Followthrough knows people "
-                "by their email (FOLLOWTHROUGH_OIDC_SCOPES must include email).",
-            )
-        verified = claims.get("email_verified")
-        if verified is not True and verified != "true":
-            raise OidcError(
-                Code.OIDC_EMAIL_UNVERIFIED,
-                f"Your email address {email} is not verified at the identity provider; verify "
-                "it there, then sign in again.",
-            )
-        name = claims.get("name")
-        return OidcIdentity(
-            email=email.strip().lower(),
-            name=name.strip()[:200] if isinstance(name, str) and name.strip() else None,
-            groups=self.groups(claims),
-            subject=str(claims.get("sub", "")),
-        )
-
-    def groups(self, claims: Mapping[str, Any]) -> tuple[str, ...]:
-        """The groups claim as a tuple of names (a single string counts as one group)."""
-        raw = claims.get(self.config.groups_claim)
-        values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
-        kept: list[str] = []
-        for value in values[:MAX_GROUPS]:
-            if isinstance(value, str) and value.strip() and len(value) <= MAX_GROUP_CHARS:
-                kept.append(value.strip())
-        return tuple(dict.fromkeys(kept))

@@ -1,11 +1,11 @@
-"""Jira webhook signature, parsing and classification, on bodies made by the Jira imitation."""
+"""Jira webhook signature, parsing and classification, on bodies made by the Jira imitation
+(``jira``: running, so the bodies carry real ``self`` URLs)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -18,51 +18,42 @@ from connectors.jira_webhook import (
     verify_signature,
 )
 from tests.fakes.jira import FakeJira
+from tests.support.imitations import LABEL, OWNER
 
 SECRET = "whsec-jira-7d1f"
-LABEL = "ft-PT4KHLK-1"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeJira]:
-    with FakeJira() as server:  # running, so the bodies carry real ``self`` URLs
-        server.add_user("ana@example.com", "Ana Lima")
-        yield server
-
-
-@pytest.fixture
-def key(fake: FakeJira) -> str:
-    return fake.add_issue(
-        "Add a canary stage", ("followthrough", LABEL), assignee="ana@example.com"
-    )
+def key(jira: FakeJira) -> str:
+    return jira.add_issue("Add a canary stage", ("followthrough", LABEL), assignee=OWNER)
 
 
 # -- signatures -------------------------------------------------------------------------------
 
 
-def test_signature_from_jira_is_valid(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
-    header = fake.webhook_headers(body, SECRET)["X-Hub-Signature"]
+def test_signature_from_jira_is_valid(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
+    header = jira.webhook_headers(body, SECRET)["X-Hub-Signature"]
 
     assert verify_signature(body, header, SECRET) is True
 
 
-def test_sign_produces_the_header_jira_sends(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
+def test_sign_produces_the_header_jira_sends(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
 
-    assert sign(body, SECRET) == fake.webhook_headers(body, SECRET)["X-Hub-Signature"]
+    assert sign(body, SECRET) == jira.webhook_headers(body, SECRET)["X-Hub-Signature"]
 
 
-def test_signature_over_another_body_is_invalid(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
-    header = fake.webhook_headers(body, SECRET)["X-Hub-Signature"]
+def test_signature_over_another_body_is_invalid(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
+    header = jira.webhook_headers(body, SECRET)["X-Hub-Signature"]
 
     assert verify_signature(body.replace(b"Done", b"To Do"), header, SECRET) is False
 
 
-def test_signature_with_another_secret_is_invalid(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
-    header = fake.webhook_headers(body, "someone-else")["X-Hub-Signature"]
+def test_signature_with_another_secret_is_invalid(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
+    header = jira.webhook_headers(body, "someone-else")["X-Hub-Signature"]
 
     assert verify_signature(body, header, SECRET) is False
 
@@ -109,8 +100,8 @@ def test_non_ascii_signature_is_invalid_not_an_error() -> None:
 # -- classification -------------------------------------------------------------------------
 
 
-def test_transition_to_done_is_closed(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
+def test_transition_to_done_is_closed(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
 
     change = classify(parse_event(body))
 
@@ -121,8 +112,8 @@ def test_transition_to_done_is_closed(fake: FakeJira, key: str) -> None:
     assert change.status == "Done"
 
 
-def test_closed_change_carries_changelog_id_and_time(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "Done")
+def test_closed_change_carries_changelog_id_and_time(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "Done")
     raw = json.loads(body)
 
     change = classify(parse_event(body))
@@ -133,9 +124,9 @@ def test_closed_change_carries_changelog_id_and_time(fake: FakeJira, key: str) -
     assert change.at == datetime.fromtimestamp(raw["timestamp"] / 1000, tz=UTC)
 
 
-def test_transition_out_of_done_is_reopened(fake: FakeJira, key: str) -> None:
-    fake.transition(key, "Done")
-    body = fake.transition(key, "To Do")
+def test_transition_out_of_done_is_reopened(jira: FakeJira, key: str) -> None:
+    jira.transition(key, "Done")
+    body = jira.transition(key, "To Do")
 
     change = classify(parse_event(body))
 
@@ -143,8 +134,8 @@ def test_transition_out_of_done_is_reopened(fake: FakeJira, key: str) -> None:
     assert change.kind == "reopened"
 
 
-def test_move_between_open_statuses_reads_as_reopened(fake: FakeJira, key: str) -> None:
-    body = fake.transition(key, "In Progress")
+def test_move_between_open_statuses_reads_as_reopened(jira: FakeJira, key: str) -> None:
+    body = jira.transition(key, "In Progress")
 
     change = classify(parse_event(body))
 
@@ -152,8 +143,8 @@ def test_move_between_open_statuses_reads_as_reopened(fake: FakeJira, key: str) 
     assert change.kind == "reopened"
 
 
-def test_deleted_issue_is_deleted(fake: FakeJira, key: str) -> None:
-    body = fake.delete_issue(key)
+def test_deleted_issue_is_deleted(jira: FakeJira, key: str) -> None:
+    body = jira.delete_issue(key)
 
     change = classify(parse_event(body))
 
@@ -164,33 +155,33 @@ def test_deleted_issue_is_deleted(fake: FakeJira, key: str) -> None:
     assert change.event_id is None
 
 
-def test_other_field_change_is_ignored(fake: FakeJira, key: str) -> None:
-    body = fake.edit(key, summary="Add a canary stage to every deploy")
+def test_other_field_change_is_ignored(jira: FakeJira, key: str) -> None:
+    body = jira.edit(key, summary="Add a canary stage to every deploy")
 
     assert classify(parse_event(body)) is None
 
 
-def test_edit_of_done_issue_is_not_a_second_close(fake: FakeJira, key: str) -> None:
-    fake.transition(key, "Done")
-    body = fake.edit(key, labels=["followthrough", LABEL, "q3"])
+def test_edit_of_done_issue_is_not_a_second_close(jira: FakeJira, key: str) -> None:
+    jira.transition(key, "Done")
+    body = jira.edit(key, labels=["followthrough", LABEL, "q3"])
 
     assert classify(parse_event(body)) is None
 
 
-def test_comment_created_event_is_ignored(fake: FakeJira, key: str) -> None:
-    body = fake.comment_on(key, "Canary stage merged.")
+def test_comment_created_event_is_ignored(jira: FakeJira, key: str) -> None:
+    body = jira.comment_on(key, "Canary stage merged.")
 
     assert classify(parse_event(body)) is None
 
 
-def test_issue_commented_update_is_ignored(fake: FakeJira, key: str) -> None:
-    body = fake.comment_update_event(key, "Canary stage merged.")
+def test_issue_commented_update_is_ignored(jira: FakeJira, key: str) -> None:
+    body = jira.comment_update_event(key, "Canary stage merged.")
 
     assert classify(parse_event(body)) is None
 
 
-def test_status_change_without_status_category_is_ignored(fake: FakeJira, key: str) -> None:
-    raw = json.loads(fake.transition(key, "Done"))
+def test_status_change_without_status_category_is_ignored(jira: FakeJira, key: str) -> None:
+    raw = json.loads(jira.transition(key, "Done"))
     del raw["issue"]["fields"]["status"]
 
     assert classify(parse_event(json.dumps(raw).encode())) is None
@@ -202,8 +193,8 @@ def test_event_without_issue_is_ignored() -> None:
     assert classify(parse_event(body)) is None
 
 
-def test_numeric_ids_are_read_as_strings(fake: FakeJira, key: str) -> None:
-    raw = json.loads(fake.transition(key, "Done"))
+def test_numeric_ids_are_read_as_strings(jira: FakeJira, key: str) -> None:
+    raw = json.loads(jira.transition(key, "Done"))
     raw["issue"]["id"] = 10000
     raw["changelog"]["id"] = 10105
 
@@ -250,8 +241,8 @@ def test_issue_event_without_issue_is_refused() -> None:
     assert "jira:issue_updated without an issue" in payload_error(body)
 
 
-def test_issue_without_key_is_named(fake: FakeJira, key: str) -> None:
-    raw = json.loads(fake.transition(key, "Done"))
+def test_issue_without_key_is_named(jira: FakeJira, key: str) -> None:
+    raw = json.loads(jira.transition(key, "Done"))
     del raw["issue"]["key"]
 
     assert "issue.key" in payload_error(json.dumps(raw).encode())

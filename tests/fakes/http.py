@@ -30,7 +30,7 @@ class Failure:
     headers: dict[str, str]
     method: str | None  # None: any method
     path: str | None  # a path prefix; None: any path
-    remaining: int  # how many matching requests fail
+    remaining: int | None  # how many matching requests fail; None: every one until cleared
     skip: int  # how many matching requests pass first
     processed: bool  # carry the request out before failing the answer
     drop: bool = False  # close the connection instead of answering
@@ -59,9 +59,10 @@ class Failures:
             if failure.skip > 0:
                 failure.skip -= 1
                 return None
-            failure.remaining -= 1
-            if failure.remaining <= 0:
-                self._items.remove(failure)
+            if failure.remaining is not None:
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._items.remove(failure)
             return failure
         return None
 

@@ -13,6 +13,9 @@ fixtures only) or from another test module.
 - ``soak``: reviews driven through the API while ``split`` is broken on purpose (issue 15);
   ``unguarded_worker``: a worker without the stale-activation guard, for the soak's contrast.
 - ``temporal``: the Temporal binaries (never downloaded).
+- ``imitations``: what connector tests against tests/fakes/ share: the review and ticket they
+  write, the connectors built against an imitation, readings of what it holds.
+- ``oidc_flow``: the OIDC client's sign-in prologue against the real provider, a tampered token.
 - ``rules``: a complete review, a chain and a SMART item for the rules' tests.
 - ``blame``: the blameless check's cases by family and the helpers that read them.
 - ``smart``: a measurable done-when and the fields a wording check flags.
