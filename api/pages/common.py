@@ -46,6 +46,7 @@ __all__ = [
     "render",
     "review_path",
     "review_session",
+    "saved_or_refused",
     "violations_of",
 ]
 
@@ -266,6 +267,20 @@ async def violations_of(call: Awaitable[object]) -> list[dict[str, Any]] | None:
             raise
         return [dict(e) for e in exc.errors]
     return None
+
+
+async def saved_or_refused(
+    call: Awaitable[object],
+    saved: Response,
+    shown_again: Callable[[list[dict[str, Any]]], Awaitable[Response]],
+) -> Response:
+    """The end of every review form: await its update, answer ``saved`` (the redirect back) when
+    it was accepted, or the form shown again with the rules' violations (``shown_again``) when it
+    was refused. Any other failure goes to the one error path (:class:`PageRoute`)."""
+    refused = await violations_of(call)
+    if refused is None:
+        return saved
+    return await shown_again(refused)
 
 
 # --- who may open a page or send a form --------------------------------------------------------

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from fastapi.responses import Response
 
+from api.errors import ApiError
 from api.pages import session as pages_auth
+from api.pages.common import redirect, saved_or_refused
 from connectors.links import link_secret, sign_review_token
 from tests.support.site import (
     API_TOKEN,
@@ -22,6 +26,7 @@ from tests.support.site import (
     Site,
     meta_csrf,
 )
+from workflows.codes import Code
 
 
 def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
@@ -227,3 +232,34 @@ async def test_pages_send_a_strict_content_security_policy(site: Site) -> None:
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["cache-control"] == "no-store"
+
+
+# --- the end of every form: saved, or shown again ----------------------------------------------
+
+
+async def _accepted() -> None:
+    return None
+
+
+async def _refused(status: int) -> None:
+    raise ApiError(status, Code.TOO_LONG, "text is too long", field="text")
+
+
+async def _shown_again(violations: list[dict[str, Any]]) -> Response:
+    return Response(",".join(v["code"] for v in violations), status_code=422)
+
+
+async def test_an_accepted_form_answers_the_redirect_back() -> None:
+    back = redirect("/reviews/P1?saved=went_well")
+    assert await saved_or_refused(_accepted(), back, _shown_again) is back
+
+
+async def test_a_form_the_rules_refuse_is_shown_again_with_their_violations() -> None:
+    answer = await saved_or_refused(_refused(422), redirect("/"), _shown_again)
+    assert (answer.status_code, answer.body) == (422, b"too_long")
+
+
+async def test_any_other_refusal_goes_to_the_one_error_path() -> None:
+    with pytest.raises(ApiError) as raised:
+        await saved_or_refused(_refused(503), redirect("/"), _shown_again)
+    assert raised.value.status == 503
