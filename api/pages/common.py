@@ -38,6 +38,7 @@ __all__ = [
     "PageRoute",
     "Redirected",
     "Refused",
+    "as_typed",
     "dev_tracker",
     "form_session",
     "page_session",
@@ -334,6 +335,20 @@ def review_session(request: Request, incident_id: str) -> auth.WebSession:
     return page_session(request, incident_id)
 
 
+def as_typed(form: FormData) -> FormData:
+    """The form with every text's line breaks as a person typed them: a browser sends a text
+    area's line breaks as CRLF, which would count twice against a limit (a 10,000-character
+    text would be refused), so every CRLF or lone CR becomes one LF."""
+    return FormData(
+        [
+            (name, value.replace("\r\n", "\n").replace("\r", "\n"))
+            if isinstance(value, str)
+            else (name, value)
+            for name, value in form.multi_items()
+        ]
+    )
+
+
 async def form_session(
     request: Request, incident_id: str | None = None
 ) -> tuple[auth.WebSession, FormData]:
@@ -342,7 +357,7 @@ async def form_session(
     session = auth.read_session(request)
     if session is None:
         raise Refused(401, "Please sign in", "Your session has ended. Sign in and try again.")
-    form = await request.form()
+    form = as_typed(await request.form())
     given = form.get(auth.CSRF_FIELD)
     if not auth.csrf_ok(request, session, given if isinstance(given, str) else None):
         raise Refused(
