@@ -25,13 +25,15 @@ from starlette.datastructures import FormData
 from api.errors import ApiError
 from api.identity.guard import open_link
 from api.pages import session as auth
-from api.pages.filters import anchor, excerpt, field_anchor, highlight
+from api.pages.filters import anchor, entries, excerpt, field_anchor, highlight, room
 from followthrough.settings import Settings
+from workflows import limits
 from workflows.codes import OVERRIDABLE_CODES
 from workflows.review import Phase, RootCauseCategory
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "LIMITS",
     "STATIC_DIR",
     "TEMPLATES",
     "LoginRequired",
@@ -76,6 +78,17 @@ _ERROR_TITLES = {
 }
 
 
+#: The limits the pages show the room left in (from :mod:`workflows.limits`, the one place).
+LIMITS = {
+    "text": limits.TEXT,
+    "title": limits.TITLE,
+    "short": limits.SHORT,
+    "action_items": limits.ACTION_ITEMS,
+    "root_causes": limits.ROOT_CAUSES,
+    "went_well": limits.WENT_WELL,
+}
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -101,10 +114,13 @@ def _make_templates() -> Jinja2Templates:
     env.filters["excerpt"] = excerpt
     env.filters["anchor"] = anchor
     env.filters["field_anchor"] = field_anchor
+    env.filters["room"] = room
+    env.filters["entries"] = entries
     env.filters["percent"] = lambda v: "\u2013" if v is None else f"{v:.0%}"
     env.globals["phase_labels"] = PHASE_LABELS
     env.globals["categories"] = [c.value for c in RootCauseCategory]
     env.globals["overridable_codes"] = list(OVERRIDABLE_CODES)
+    env.globals["limits"] = LIMITS
     return templates
 
 
