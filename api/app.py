@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.client import Client
 
 from api import errors, pages, reviews, store_reads, webhooks
 from api.body_limit import BodyLimit
+from api.errors import AUTH_RESPONSES, BODY_RESPONSES
+from api.identity.guard import require_caller
 from api.identity.wiring import identity_from_settings
 from api.metrics import API_CALLS, REGISTRY, refresh_failing_workflows
 from api.views import Health
@@ -61,7 +64,7 @@ def create_app(
         API_CALLS.labels(path, str(response.status_code)).observe(time.perf_counter() - start)
         return response
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], responses=BODY_RESPONSES)
     async def healthz() -> Health:
         """Liveness: the process answers. Needs no token."""
         return Health(status="ok")
@@ -70,7 +73,11 @@ def create_app(
         "/metrics",
         tags=["ops"],
         response_class=PlainTextResponse,
-        responses={200: {"description": "Prometheus text exposition format."}},
+        responses={
+            200: {"description": "Prometheus text exposition format."},
+            # Its refusals are JSON: named by their content alone (a model would be text/plain).
+            **{s: {k: v for k, v in r.items() if k != "model"} for s, r in BODY_RESPONSES.items()},
+        },
     )
     async def metrics() -> Response:
         """Prometheus metrics; stuck workflow tasks are counted from Temporal at each scrape.
@@ -78,8 +85,15 @@ def create_app(
         await refresh_failing_workflows(client)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
-    app.include_router(webhooks.router)
-    app.include_router(store_reads.router)  # before reviews: GET /api/reviews is the store's
-    app.include_router(reviews.router)
+    for router in (webhooks.router, store_reads.router, reviews.router):
+        # store_reads before reviews: GET /api/reviews is the store's
+        app.include_router(router, responses=_refusals(router))
     pages.install(app)
     return app
+
+
+def _refusals(router: APIRouter) -> dict[int | str, dict[str, Any]]:
+    """What every route of ``router`` documents besides its own answers: 400/413/422, and 401/403
+    when the router needs a caller, each in the one error shape (``ErrorBody``)."""
+    needs_caller = any(d.dependency is require_caller for d in router.dependencies)
+    return {**BODY_RESPONSES, **(AUTH_RESPONSES if needs_caller else {})}

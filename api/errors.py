@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -15,6 +16,8 @@ from api.views import ErrorBody
 from workflows.codes import Code
 
 __all__ = [
+    "AUTH_RESPONSES",
+    "BODY_RESPONSES",
     "ERROR_RESPONSES",
     "ApiError",
     "from_rpc",
@@ -25,20 +28,42 @@ __all__ = [
     "temporal_unavailable",
 ]
 
+
+def _documented(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    # The content is named too: a route answering text (``/metrics``) still refuses in JSON.
+    json = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    return {
+        status: {"model": ErrorBody, "description": description, "content": json}
+        for status, description in answers
+    }
+
+
 #: The refusals every API route may answer, documented in /openapi.json with their one shape.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in (
-        (401, "Missing or wrong credentials, or a bad webhook signature."),
-        (404, "No such review or item."),
-        (422, "Rule violations or an invalid body: every problem at once."),
-        (
-            503,
-            "Temporal is unreachable, or the review's workflow cannot answer right now "
-            "(review_unreadable, naming the workflow); nothing was changed. Retry.",
-        ),
-    )
-}
+ERROR_RESPONSES = _documented(
+    (401, "Missing or wrong credentials, or a bad webhook signature."),
+    (404, "No such review or item."),
+    (422, "Rule violations or an invalid body: every problem at once."),
+    (
+        503,
+        "Temporal is unreachable, or the review's workflow cannot answer right now "
+        "(review_unreadable, naming the workflow); nothing was changed. Retry.",
+    ),
+)
+#: What any route may answer about the request itself (every route documents these).
+BODY_RESPONSES = _documented(
+    (400, "A request that cannot be read (invalid_request): a body that is not what it claims."),
+    (413, "A body over the limit (payload_too_large): see the README's Limits."),
+    (
+        422,
+        "Rule violations or an invalid body or parameter: every problem at once; a text or list "
+        "over its limit answers too_long / too_many naming the field and the limit.",
+    ),
+)
+#: What a route that needs a caller answers without one (every route behind ``require_caller``).
+AUTH_RESPONSES = _documented(
+    (401, "Missing or wrong credentials, an ended session or a revoked link."),
+    (403, "The caller's role may not do this here (forbidden), or a missing CSRF token."),
+)
 
 
 class ApiError(Exception):
@@ -136,10 +161,24 @@ def install(app: FastAPI) -> None:
         errors = [
             {
                 "code": _CODES.get(err["type"], Code.INVALID_REQUEST),
-                "field": ".".join(str(p) for p in err["loc"] if p != "body"),
+                "field": "body"
+                if err["type"] == "json_invalid"
+                else ".".join(str(p) for p in err["loc"] if p != "body"),
                 "message": err["msg"],
                 "hint": "Fix this field and send the request again.",
             }
             for err in exc.errors()
         ]
         return JSONResponse({"errors": errors}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        # FastAPI's and Starlette's own answers (a body it cannot parse: 400; no such route: 404;
+        # a method the route does not take: 405) in the one shape.
+        error = {
+            "code": Code.INVALID_REQUEST,
+            "field": "body" if exc.status_code == 400 else "",
+            "message": str(exc.detail),
+            "hint": "Check the request against /openapi.json.",
+        }
+        return JSONResponse({"errors": [error]}, status_code=exc.status_code, headers=exc.headers)

@@ -25,19 +25,22 @@ from starlette.datastructures import FormData
 from api.errors import ApiError
 from api.identity.guard import open_link
 from api.pages import session as auth
-from api.pages.filters import anchor, excerpt, field_anchor, highlight
+from api.pages.filters import anchor, entries, excerpt, field_anchor, highlight, room
 from followthrough.settings import Settings
+from workflows import limits
 from workflows.codes import OVERRIDABLE_CODES
 from workflows.review import Phase, RootCauseCategory
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "LIMITS",
     "STATIC_DIR",
     "TEMPLATES",
     "LoginRequired",
     "PageRoute",
     "Redirected",
     "Refused",
+    "as_typed",
     "dev_tracker",
     "form_session",
     "page_session",
@@ -46,6 +49,7 @@ __all__ = [
     "render",
     "review_path",
     "review_session",
+    "saved_or_refused",
     "violations_of",
 ]
 
@@ -74,6 +78,17 @@ _ERROR_TITLES = {
 }
 
 
+#: The limits the pages show the room left in (from :mod:`workflows.limits`, the one place).
+LIMITS = {
+    "text": limits.TEXT,
+    "title": limits.TITLE,
+    "short": limits.SHORT,
+    "action_items": limits.ACTION_ITEMS,
+    "root_causes": limits.ROOT_CAUSES,
+    "went_well": limits.WENT_WELL,
+}
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -99,10 +114,13 @@ def _make_templates() -> Jinja2Templates:
     env.filters["excerpt"] = excerpt
     env.filters["anchor"] = anchor
     env.filters["field_anchor"] = field_anchor
+    env.filters["room"] = room
+    env.filters["entries"] = entries
     env.filters["percent"] = lambda v: "\u2013" if v is None else f"{v:.0%}"
     env.globals["phase_labels"] = PHASE_LABELS
     env.globals["categories"] = [c.value for c in RootCauseCategory]
     env.globals["overridable_codes"] = list(OVERRIDABLE_CODES)
+    env.globals["limits"] = LIMITS
     return templates
 
 
@@ -268,6 +286,20 @@ async def violations_of(call: Awaitable[object]) -> list[dict[str, Any]] | None:
     return None
 
 
+async def saved_or_refused(
+    call: Awaitable[object],
+    saved: Response,
+    shown_again: Callable[[list[dict[str, Any]]], Awaitable[Response]],
+) -> Response:
+    """The end of every review form: await its update, answer ``saved`` (the redirect back) when
+    it was accepted, or the form shown again with the rules' violations (``shown_again``) when it
+    was refused. Any other failure goes to the one error path (:class:`PageRoute`)."""
+    refused = await violations_of(call)
+    if refused is None:
+        return saved
+    return await shown_again(refused)
+
+
 # --- who may open a page or send a form --------------------------------------------------------
 
 
@@ -319,6 +351,20 @@ def review_session(request: Request, incident_id: str) -> auth.WebSession:
     return page_session(request, incident_id)
 
 
+def as_typed(form: FormData) -> FormData:
+    """The form with every text's line breaks as a person typed them: a browser sends a text
+    area's line breaks as CRLF, which would count twice against a limit (a 10,000-character
+    text would be refused), so every CRLF or lone CR becomes one LF."""
+    return FormData(
+        [
+            (name, value.replace("\r\n", "\n").replace("\r", "\n"))
+            if isinstance(value, str)
+            else (name, value)
+            for name, value in form.multi_items()
+        ]
+    )
+
+
 async def form_session(
     request: Request, incident_id: str | None = None
 ) -> tuple[auth.WebSession, FormData]:
@@ -327,7 +373,7 @@ async def form_session(
     session = auth.read_session(request)
     if session is None:
         raise Refused(401, "Please sign in", "Your session has ended. Sign in and try again.")
-    form = await request.form()
+    form = as_typed(await request.form())
     given = form.get(auth.CSRF_FIELD)
     if not auth.csrf_ok(request, session, given if isinstance(given, str) else None):
         raise Refused(

@@ -1,5 +1,6 @@
 """The review pages' template filters: the element id of a field, where a violation's field lives,
-and free text with its blameless-language findings marked (escaped everywhere else)."""
+free text with its blameless-language findings marked (escaped everywhere else), and the room left
+in a text or a list (the words ``static/app.js`` repeats while typing)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["anchor", "excerpt", "field_anchor", "highlight"]
+__all__ = ["anchor", "entries", "excerpt", "field_anchor", "highlight", "room"]
 
 
 def anchor(field_path: str) -> str:
@@ -78,3 +79,29 @@ def excerpt(text: str | None, finding: Mapping[str, Any], width: int = 48) -> Ma
     after = value[end:right] + ("\u2026" if right < len(value) else "")
     kind = str(finding.get("kind", "blame"))
     return Markup("").join([escape(before), _MARK.format(kind, value[start:end]), escape(after)])
+
+
+def _many(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def room(text: str | None, limit: int, one_line: bool = False) -> str:
+    """The room left in a text field of at most ``limit`` characters ("9,990 characters left",
+    or plainly "12 characters over the limit of 10,000"), counted as the server counts: in
+    characters (code points), with LF line breaks. ``one_line``: a line break is named too."""
+    value = text or ""
+    left = limit - len(value)
+    said = (
+        f"{_many(left, 'character')} left"
+        if left >= 0
+        else f"{_many(-left, 'character')} over the limit of {limit:,}"
+    )
+    if one_line and ("\n" in value or "\r" in value):
+        said += " · one line only: remove the line break"
+    return said
+
+
+def entries(count: int, limit: int, noun: str) -> str:
+    """The room left in a list: "3 of 50 action items", "50 of 50 action items: the limit"."""
+    said = f"{count:,} of {limit:,} {noun}"
+    return f"{said}: the limit" if count >= limit else said

@@ -3,6 +3,8 @@ every item, and the form that records the meeting's decision per item."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -16,7 +18,7 @@ from api.pages.common import (
     form_session,
     render,
     review_session,
-    violations_of,
+    saved_or_refused,
 )
 from api.pages.forms import FormErrors, follow_up_errors, follow_up_record
 from api.pages.review import SAVED_MESSAGES, saved, ticket_states
@@ -79,23 +81,20 @@ async def post_follow_up(request: Request, incident_id: str) -> Response:
     status = await reviews.fetch_status(request, incident_id)
     open_ids = [i.id for i in status.state.action_items if i.status == ItemStatus.OPEN]
     record, order, typed = follow_up_record(form, open_ids)
-    refused = await violations_of(
-        reviews.update_review(
+    update = reviews.update_review(
+        request, incident_id, PostmortemWorkflow.record_follow_up, record, Action.RECORD_FOLLOW_UP
+    )
+
+    async def again(refused: list[dict[str, Any]]) -> Response:
+        errors = FormErrors("follow_up", follow_up_errors(refused, order))
+        return await _follow_up_page(
             request,
+            session,
             incident_id,
-            PostmortemWorkflow.record_follow_up,
-            record,
-            Action.RECORD_FOLLOW_UP,
+            typed=typed,
+            notes=record.notes or "",
+            errors=errors,
+            status_code=422,
         )
-    )
-    if refused is None:
-        return saved(incident_id, "follow_up", "/follow-up")
-    return await _follow_up_page(
-        request,
-        session,
-        incident_id,
-        typed=typed,
-        notes=record.notes or "",
-        errors=FormErrors("follow_up", follow_up_errors(refused, order)),
-        status_code=422,
-    )
+
+    return await saved_or_refused(update, saved(incident_id, "follow_up", "/follow-up"), again)

@@ -4,6 +4,7 @@ it posts, and its document ``/reviews/{id}/document``. Every form works without 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,7 +25,7 @@ from api.pages.common import (
     render,
     review_path,
     review_session,
-    violations_of,
+    saved_or_refused,
 )
 from api.pages.forms import (
     FiveWhysForm,
@@ -208,28 +209,45 @@ async def post_five_whys(request: Request, incident_id: str) -> Response:
             extra_root_cause=1 if action == "add_root_cause" else 0,
         )
         return await _review_page(request, session, incident_id, five=rows)
-    model, found, why_rows, cause_rows = typed.to_model()
-    if model is not None:
-        refused = await violations_of(
-            reviews.update_review(
-                request,
-                incident_id,
-                PostmortemWorkflow.submit_five_whys,
-                model,
-                Action.EDIT_FIVE_WHYS,
-            )
+    model, local, why_rows, cause_rows = typed.to_model()
+
+    async def again(found: list[dict[str, Any]]) -> Response:
+        return await _review_page(
+            request,
+            session,
+            incident_id,
+            five=typed.padded(),
+            errors=FormErrors("five_whys", found),
+            status_code=422,
         )
-        if refused is None:
-            return saved(incident_id, "five_whys")
-        found = remap_indices(remap_indices(refused, "whys", why_rows), "root_causes", cause_rows)
-    return await _review_page(
-        request,
-        session,
-        incident_id,
-        five=typed.padded(),
-        errors=FormErrors("five_whys", found),
-        status_code=422,
+
+    if model is None:
+        return await again(list(local))
+    update = reviews.update_review(
+        request, incident_id, PostmortemWorkflow.submit_five_whys, model, Action.EDIT_FIVE_WHYS
     )
+    return await saved_or_refused(
+        update,
+        saved(incident_id, "five_whys"),
+        lambda refused: again(
+            remap_indices(remap_indices(refused, "whys", why_rows), "root_causes", cause_rows)
+        ),
+    )
+
+
+def _shown_again(
+    request: Request, session: auth.WebSession, incident_id: str, form_name: str, **typed: Any
+) -> Callable[[list[dict[str, Any]]], Awaitable[Response]]:
+    """The review page again, with the refused form's violations (``form_name`` the prefix of
+    their fields) and what was typed (``typed``: :func:`_review_page`'s keywords)."""
+
+    async def again(refused: list[dict[str, Any]]) -> Response:
+        errors = FormErrors(form_name, prefixed(refused, f"{form_name}."))
+        return await _review_page(
+            request, session, incident_id, errors=errors, status_code=422, **typed
+        )
+
+    return again
 
 
 @router.post("/reviews/{incident_id}/action-items")
@@ -237,68 +255,45 @@ async def post_action_item(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     values = item_form(form)
     draft, local = item_draft(values)
-    errors = prefixed(local, "new_item.")
-    if draft is not None:
-        refused = await violations_of(reviews.add_action_item(request, incident_id, draft))
-        if refused is None:
-            return saved(incident_id, "item")
-        errors = prefixed(refused, "new_item.")
-    return await _review_page(
-        request,
-        session,
-        incident_id,
-        new_item=values,
-        errors=FormErrors("new_item", errors),
-        status_code=422,
+    again = _shown_again(request, session, incident_id, "new_item", new_item=values)
+    if draft is None:
+        return await again(list(local))
+    return await saved_or_refused(
+        reviews.add_action_item(request, incident_id, draft), saved(incident_id, "item"), again
     )
 
 
 @router.post("/reviews/{incident_id}/action-items/{item_id}/remove")
 async def post_remove_item(request: Request, incident_id: str, item_id: str) -> Response:
     session, _ = await form_session(request, incident_id)
-    refused = await violations_of(
-        reviews.update_review(
-            request,
-            incident_id,
-            PostmortemWorkflow.withdraw_action_item,
-            ActionItemWithdrawal(id=item_id),
-            reviews.withdraw_action,
-        )
-    )
-    if refused is None:
-        return saved(incident_id, "removed")
-    return await _review_page(
+    update = reviews.update_review(
         request,
-        session,
         incident_id,
-        errors=FormErrors("items", prefixed(refused, f"action_items.{item_id}.")),
-        status_code=422,
+        PostmortemWorkflow.withdraw_action_item,
+        ActionItemWithdrawal(id=item_id),
+        reviews.withdraw_action,
     )
+
+    async def again(refused: list[dict[str, Any]]) -> Response:
+        errors = FormErrors("items", prefixed(refused, f"action_items.{item_id}."))
+        return await _review_page(request, session, incident_id, errors=errors, status_code=422)
+
+    return await saved_or_refused(update, saved(incident_id, "removed"), again)
 
 
 @router.post("/reviews/{incident_id}/went-well")
 async def post_went_well(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     text = str(form.get("text", ""))
-    refused = await violations_of(
-        reviews.update_review(
-            request,
-            incident_id,
-            PostmortemWorkflow.add_went_well,
-            WentWell(text=text),
-            Action.EDIT_WENT_WELL,
-        )
-    )
-    if refused is None:
-        return saved(incident_id, "went_well")
-    return await _review_page(
+    update = reviews.update_review(
         request,
-        session,
         incident_id,
-        new_went_well=text,
-        errors=FormErrors("new_went_well", prefixed(refused, "new_went_well.")),
-        status_code=422,
+        PostmortemWorkflow.add_went_well,
+        WentWell(text=text),
+        Action.EDIT_WENT_WELL,
     )
+    again = _shown_again(request, session, incident_id, "new_went_well", new_went_well=text)
+    return await saved_or_refused(update, saved(incident_id, "went_well"), again)
 
 
 @router.post("/reviews/{incident_id}/publish")
@@ -306,25 +301,17 @@ async def post_publish(request: Request, incident_id: str) -> Response:
     session, form = await form_session(request, incident_id)
     override = str(form.get("blame_override", "")).strip()
     asked = PublishRequest(blame_override=override or None)
-    refused = await violations_of(
-        reviews.update_review(
-            request,
-            incident_id,
-            PostmortemWorkflow.publish,
-            asked,
-            reviews.publish_action(asked),
+    update = reviews.update_review(
+        request, incident_id, PostmortemWorkflow.publish, asked, reviews.publish_action(asked)
+    )
+
+    async def again(refused: list[dict[str, Any]]) -> Response:
+        errors = FormErrors("publish", refused)
+        return await _review_page(
+            request, session, incident_id, blame_override=override, errors=errors, status_code=422
         )
-    )
-    if refused is None:
-        return saved(incident_id, "published")
-    return await _review_page(
-        request,
-        session,
-        incident_id,
-        blame_override=override,
-        errors=FormErrors("publish", refused),
-        status_code=422,
-    )
+
+    return await saved_or_refused(update, saved(incident_id, "published"), again)
 
 
 @router.post("/reviews/{incident_id}/links/revoke")
@@ -345,11 +332,15 @@ async def post_facilitator(request: Request, incident_id: str) -> Response:
         raise Refused(
             422, "Not saved", "The facilitator must be one email address.", incident_id=incident_id
         ) from None
-    refused = await violations_of(reviews.set_facilitator(request, incident_id, chosen))
-    if refused is None:
-        return saved(incident_id, "facilitator")
-    return await _review_page(
-        request, session, incident_id, errors=FormErrors("facilitator", refused), status_code=422
+
+    async def again(refused: list[dict[str, Any]]) -> Response:
+        errors = FormErrors("facilitator", refused)
+        return await _review_page(request, session, incident_id, errors=errors, status_code=422)
+
+    return await saved_or_refused(
+        reviews.set_facilitator(request, incident_id, chosen),
+        saved(incident_id, "facilitator"),
+        again,
     )
 
 

@@ -2,7 +2,9 @@
    - live hints while typing, via POST /api/lint: blameless language everywhere, SMART wording for
      action items (title and done-when together), root cause or symptom for root causes
    - extra "why" and root-cause rows without a round trip
-   - auto-growing text areas, focus on the error summary, follow-up fields per outcome */
+   - auto-growing text areas, focus on the error summary, follow-up fields per outcome
+   - the room left in every limited text and list, while typing (the server renders the first
+     count with the same words: api/pages/filters.py room and entries) */
 (function () {
   "use strict";
 
@@ -64,6 +66,64 @@
       item.appendChild(el("span", "hint", f.hint));
       list.appendChild(item);
     });
+  }
+
+  /* Characters as the server counts them: code points (a surrogate pair is one character). The
+     value of a text area has LF line breaks, as the server counts them after reading the form. */
+  function characters(text) {
+    var count = 0;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      if (code < 0xdc00 || code > 0xdfff) count++;
+    }
+    return count;
+  }
+
+  function many(count, word) {
+    return count.toLocaleString("en-US") + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function roomText(value, limit, oneLine) {
+    var left = limit - characters(value);
+    var said = left >= 0
+      ? many(left, "character") + " left"
+      : many(-left, "character") + " over the limit of " + limit.toLocaleString("en-US");
+    if (oneLine && /[\r\n]/.test(value)) said += " \u00b7 one line only: remove the line break";
+    return said;
+  }
+
+  /* The counter under a limited field: rewritten on every keystroke, plainly marked when over. */
+  function setUpRoom(counter) {
+    if (counter.getAttribute("data-room-ready")) return;
+    var input = document.getElementById(counter.getAttribute("data-room"));
+    if (!input) return;
+    counter.setAttribute("data-room-ready", "1");
+    var limit = parseInt(counter.getAttribute("data-limit"), 10);
+    var oneLine = counter.hasAttribute("data-one-line");
+    function update() {
+      var value = input.value;
+      var over = characters(value) > limit || (oneLine && /[\r\n]/.test(value));
+      counter.textContent = roomText(value, limit, oneLine);
+      counter.classList.toggle("room--over", over);
+      if (over) input.setAttribute("data-over", "1");
+      else input.removeAttribute("data-over");
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
+  /* A list's counter ("2 of 20 root causes"), when rows are added without a round trip. */
+  function updateListRoom(kind) {
+    var counter = document.querySelector('[data-list-room="' + kind + '"]');
+    var container = document.querySelector('[data-rows="' + kind + '"]');
+    if (!counter || !container) return 0;
+    var count = container.querySelectorAll('[data-row="' + kind + '"]').length;
+    var limit = parseInt(counter.getAttribute("data-limit"), 10);
+    var said = count.toLocaleString("en-US") + " of " + limit.toLocaleString("en-US") + " " +
+      counter.getAttribute("data-noun");
+    counter.textContent = count >= limit ? said + ": the limit" : said;
+    counter.classList.toggle("room--full", count >= limit);
+    return limit - count;
   }
 
   function autosize(area) {
@@ -183,6 +243,7 @@
 
   function setUpAll(root) {
     Array.prototype.forEach.call(root.querySelectorAll("textarea[data-lint]"), setUpLint);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-room]"), setUpRoom);
     Array.prototype.forEach.call(root.querySelectorAll("textarea:not([data-lint])"), function (area) {
       area.addEventListener("input", function () { autosize(area); });
     });
@@ -198,6 +259,7 @@
       event.preventDefault();
       var index = container.querySelectorAll('[data-row="' + kind + '"]').length;
       if (kind === "why" && index >= MAX_WHYS) return;
+      if (kind === "root-cause" && updateListRoom(kind) <= 0) return;
       var html = template.innerHTML.split("__N__").join(String(index)).split("__NUM__").join(String(index + 1));
       var holder = document.createElement("div");
       holder.innerHTML = html;
@@ -207,6 +269,7 @@
       var first = row.querySelector("textarea, input, select");
       if (first) first.focus();
       if (kind === "why" && index + 1 >= MAX_WHYS) button.hidden = true;
+      if (kind === "root-cause" && updateListRoom(kind) <= 0) button.hidden = true;
     });
   }
 

@@ -19,26 +19,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "/usr/bin/chromium not installed (apt-get install chromium); the browser test needs it",
-        allow_module_level=True,
-    )
+from tests.support.browser import chromium, need_chromium, new_page
 
-from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+need_chromium()
+
+from playwright.async_api import Browser, Page, expect  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-WAIT_MS = 30_000
 
 BLAMING_WHY = "The engineer was careless and pushed the config without checking it."
 NEUTRAL_WHY = "The deploy pipeline accepted a payments config without a connection limit."
@@ -75,19 +64,8 @@ async def _reload_until(page: Page, selector: str, timeout_s: float = 30.0) -> N
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        await chromium.close()
-
-
-async def _new_page(browser: Browser) -> Page:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    return page
+    async with chromium() as launched:
+        yield launched
 
 
 async def test_pages_without_a_session_send_the_browser_to_sign_in(
@@ -97,7 +75,7 @@ async def test_pages_without_a_session_send_the_browser_to_sign_in(
     response = await _resolved(dev_app.send_pagerduty_resolved(incident_id))
     assert response.status_code in (200, 202)
     await _review_exists(dev_app, incident_id)
-    page = await _new_page(browser)
+    page = await new_page(browser)
     for path in ("/", f"/reviews/{incident_id}", f"/reviews/{incident_id}/follow-up"):
         await page.goto(dev_app.base_url + path)
         assert "/login" in page.url, path
@@ -117,7 +95,7 @@ async def test_facilitator_runs_a_review_from_webhook_to_follow_up(
     await _review_exists(dev_app, incident_id)
     base = dev_app.base_url
     review_url = f"{base}/reviews/{incident_id}"
-    page = await _new_page(browser)
+    page = await new_page(browser)
 
     # Sign in: the review page sends us to /login and back.
     await page.goto(review_url)

@@ -5,6 +5,7 @@ fixtures only) or from another test module.
 - ``scenarios``: the six-week review shared by the lifecycle test, the histories and a benchmark.
 - ``site``: the web app on a real worker with two reviews, and what a browser does with it.
 - ``pages``: reading the pages and posting their forms (element lookup, form payloads).
+- ``browser``: headless Chromium (the one launcher and its flags), the app served for it.
 - ``statuses``: review statuses built by hand, for the dashboard's pure figures.
 - ``dev_app``: ``followthrough dev`` as a subprocess, its fast policy, signed PagerDuty events.
 - ``command``: the ``followthrough`` command as a subprocess.

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from fastapi.responses import Response
+from starlette.datastructures import FormData
 
+from api.errors import ApiError
 from api.pages import session as pages_auth
+from api.pages.common import as_typed, redirect, saved_or_refused
 from connectors.links import link_secret, sign_review_token
+from tests.support.pages import post
 from tests.support.site import (
     API_TOKEN,
     JIRA_SECRET,
@@ -22,6 +28,8 @@ from tests.support.site import (
     Site,
     meta_csrf,
 )
+from workflows.codes import Code
+from workflows.limits import TEXT
 
 
 def old_token(incident_id: str, secret: str, age_seconds: float) -> str:
@@ -227,3 +235,56 @@ async def test_pages_send_a_strict_content_security_policy(site: Site) -> None:
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["cache-control"] == "no-store"
+
+
+# --- the end of every form: saved, or shown again ----------------------------------------------
+
+
+async def _accepted() -> None:
+    return None
+
+
+async def _refused(status: int) -> None:
+    raise ApiError(status, Code.TOO_LONG, "text is too long", field="text")
+
+
+async def _shown_again(violations: list[dict[str, Any]]) -> Response:
+    return Response(",".join(v["code"] for v in violations), status_code=422)
+
+
+async def test_an_accepted_form_answers_the_redirect_back() -> None:
+    back = redirect("/reviews/P1?saved=went_well")
+    assert await saved_or_refused(_accepted(), back, _shown_again) is back
+
+
+async def test_a_form_the_rules_refuse_is_shown_again_with_their_violations() -> None:
+    answer = await saved_or_refused(_refused(422), redirect("/"), _shown_again)
+    assert (answer.status_code, answer.body) == (422, b"too_long")
+
+
+async def test_any_other_refusal_goes_to_the_one_error_path() -> None:
+    with pytest.raises(ApiError) as raised:
+        await saved_or_refused(_refused(503), redirect("/"), _shown_again)
+    assert raised.value.status == 503
+
+
+# --- form text as typed ----------------------------------------------------------------------------
+
+
+def test_every_crlf_and_lone_cr_of_a_form_becomes_one_lf() -> None:
+    form = as_typed(FormData([("text", "one\r\ntwo\rthree\nfour"), ("text", "a\r\n")]))
+    assert form.getlist("text") == ["one\ntwo\nthree\nfour", "a\n"]
+
+
+async def test_a_text_at_the_limit_sent_with_crlf_line_breaks_is_accepted(site: Site) -> None:
+    line = "The runbook named the exact rollback command for the payments config."
+    typed = "\n".join([line] * (TEXT // (len(line) + 1) + 1))[: TEXT - 1].rstrip()
+    typed += "." * (TEXT - len(typed))
+    sent = typed.replace("\n", "\r\n")  # what a browser posts for a text area
+    assert (len(typed), len(sent) > TEXT) == (TEXT, True)
+    incident_id = await site.new_review()
+    async with site.signed_in() as browser:
+        answer = await post(browser, incident_id, "went-well", {"text": sent})
+        review = (await browser.get(f"/api/reviews/{incident_id}")).json()
+    assert answer.status_code == 303, answer.text[:2000]
+    assert review["went_well"] == [typed]

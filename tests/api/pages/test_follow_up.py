@@ -11,6 +11,7 @@ from tests.support.pages import (
     published_review,
 )
 from tests.support.site import Site, meta_csrf
+from workflows.limits import TEXT
 
 
 async def test_replan_without_a_reason_is_refused_next_to_that_item(site: Site) -> None:
@@ -45,3 +46,17 @@ async def test_follow_up_records_a_replan_with_its_reason(site: Site) -> None:
         page = await browser.get(response.headers["location"])
     assert f"Re-planned to {new_due}" in element(page.text, "f-item-1").text
     assert "Follow-up recorded" in page.text
+
+
+async def test_the_reason_and_the_notes_show_their_room_as_typed(site: Site) -> None:
+    reason = "Waiting for the runbook platform migration."
+    async with site.signed_in() as browser:
+        incident_id = await published_review(site, browser)
+        page = await browser.get(f"/reviews/{incident_id}/follow-up")
+        refused = await browser.post(
+            f"/reviews/{incident_id}/follow-up",
+            data={"outcome-1": "replanned", "reason-1": reason, "csrf": meta_csrf(page.text)},
+        )
+    assert element(page.text, "notes-room").text == f"{TEXT:,} characters left"
+    assert refused.status_code == 422  # a re-plan needs its new date
+    assert element(refused.text, "reason-1-room").text == f"{TEXT - len(reason):,} characters left"

@@ -6,6 +6,8 @@ The app runs in process on a real Temporal dev server and worker (the site fixtu
 
 from __future__ import annotations
 
+import re
+
 from tests.support.harness import eventually
 from tests.support.pages import (
     GOOD_WHYS,
@@ -17,6 +19,7 @@ from tests.support.pages import (
     published_review,
 )
 from tests.support.site import Site
+from workflows import limits
 
 # --- five whys ------------------------------------------------------------------------------------
 
@@ -182,6 +185,64 @@ async def test_publish_turns_the_review_into_tracked_tickets(site: Site) -> None
             assert "LOCAL-" in element(page.text, "f-action_items-1").text
 
         await eventually(ticket_open, timeout=30)
+
+
+# --- the room left in texts and lists ---------------------------------------------------------------
+
+
+def room_of(html: str, element_id: str) -> tuple[str, bool]:
+    """The counter's words, and whether it is marked over the limit."""
+    found = re.search(rf'<p class="(room[^"]*)" id="{re.escape(element_id)}"', html)
+    assert found, f"no counter #{element_id}"
+    return element(html, element_id).text, "room--over" in found.group(1)
+
+
+async def test_every_text_field_shows_its_room_from_the_limits(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as browser:
+        page = (await browser.get(f"/reviews/{incident_id}")).text
+    for field in ("f-symptom-input", "f-whys-0-input", "f-root_causes-0-statement-input"):
+        assert room_of(page, f"{field}-room") == (f"{limits.TEXT:,} characters left", False)
+    assert room_of(page, "f-new_item-title-input-room") == (
+        f"{limits.TITLE} characters left",
+        False,
+    )
+    assert room_of(page, "f-new_went_well-text-input-room")[0] == f"{limits.TEXT:,} characters left"
+
+
+async def test_a_text_refused_over_the_limit_shows_plainly_how_far_over(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as browser:
+        answer = await post(browser, incident_id, "went-well", {"text": "x" * (limits.TEXT + 7)})
+    assert answer.status_code == 422
+    said = f"7 characters over the limit of {limits.TEXT:,}"
+    assert room_of(answer.text, "f-new_went_well-text-input-room") == (said, True)
+
+
+async def test_a_saved_text_shows_the_room_it_leaves(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as browser:
+        assert (
+            await post(browser, incident_id, "five-whys", five_whys(GOOD_WHYS))
+        ).status_code == 303
+        page = (await browser.get(f"/reviews/{incident_id}")).text
+    left = limits.TEXT - len(GOOD_WHYS[0])
+    assert room_of(page, "f-whys-0-input-room") == (f"{left:,} characters left", False)
+
+
+async def test_lists_show_their_entries_against_their_limits(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as browser:
+        empty = (await browser.get(f"/reviews/{incident_id}")).text
+        assert (
+            await post(browser, incident_id, "five-whys", five_whys(GOOD_WHYS))
+        ).status_code == 303
+        assert (await post(browser, incident_id, "action-items", good_item())).status_code == 303
+        page = (await browser.get(f"/reviews/{incident_id}")).text
+    assert element(empty, "items-room").text == f"0 of {limits.ACTION_ITEMS} action items"
+    assert element(page, "items-room").text == f"1 of {limits.ACTION_ITEMS} action items"
+    assert element(page, "root-causes-room").text == f"1 of {limits.ROOT_CAUSES} root causes"
+    assert element(page, "went-well-room").text == f"0 of {limits.WENT_WELL} entries"
 
 
 # --- follow-up --------------------------------------------------------------------------------------

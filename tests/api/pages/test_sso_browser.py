@@ -8,40 +8,25 @@ own browser download).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-import uvicorn
 from pydantic import SecretStr
 
 from api.app import create_app
 from tests.fakes.oidc_provider import USERS, OidcProvider
+from tests.support.browser import chromium, need_chromium, new_context, served
 from tests.support.ports import free_port
 from tests.support.site import Site
 from workflows.policy import Policy
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "/usr/bin/chromium not installed (apt-get install chromium)", allow_module_level=True
-    )
+need_chromium()
 
 from playwright._impl._api_structures import SetCookieParam  # noqa: E402
-from playwright.async_api import Browser, BrowserContext, async_playwright, expect  # noqa: E402
+from playwright.async_api import Browser, BrowserContext, expect  # noqa: E402
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-WAIT_MS = 30_000
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -58,34 +43,20 @@ async def sso_base(site: Site, oidc_provider: OidcProvider) -> AsyncIterator[str
             "oidc_client_secret": SecretStr(registered.client_secret),
         }
     )
-    app = create_app(settings, site.env.client, Policy())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield base
-    server.should_exit = True
-    await asyncio.wait_for(task, 10)
+    async with served(create_app(settings, site.env.client, Policy()), port) as served_base:
+        yield served_base
 
 
-@pytest_asyncio.fixture(loop_scope="session", scope="module")
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
+@pytest_asyncio.fixture(loop_scope="session", scope="module", name="chromium")
+async def chromium_browser() -> AsyncIterator[Browser]:
+    async with chromium() as browser:
         yield browser
-        await browser.close()
 
 
 async def signed_in_context(browser: Browser, base: str, review: str, user: str) -> BrowserContext:
     """A fresh context that opened ``review``, was sent to sign in, and signed in as ``user`` at
     the provider's own login form."""
-    context = await browser.new_context()
-    context.set_default_timeout(WAIT_MS)
+    context = await new_context(browser)
     page = await context.new_page()
     await page.goto(f"{base}/reviews/{review}")
     assert "/login" in page.url
@@ -112,8 +83,7 @@ async def test_chromium_signs_in_through_the_provider_as_the_verified_email(
 
 
 async def test_an_unverified_email_is_refused_on_the_page(chromium: Browser, sso_base: str) -> None:
-    context = await chromium.new_context()
-    context.set_default_timeout(WAIT_MS)
+    context = await new_context(chromium)
     page = await context.new_page()
     await page.goto(f"{sso_base}/login")
     await page.click("#sso")
@@ -128,8 +98,7 @@ async def test_signing_out_ends_the_session_for_another_context_with_the_same_co
     chromium: Browser, sso_base: str, site: Site
 ) -> None:
     first = await signed_in_context(chromium, sso_base, site.first, "rui")
-    second = await chromium.new_context()
-    second.set_default_timeout(WAIT_MS)
+    second = await new_context(chromium)
     copied = [
         SetCookieParam(name=c["name"], value=c["value"], url=sso_base)
         for c in await first.cookies(sso_base)

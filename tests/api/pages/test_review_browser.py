@@ -1,0 +1,107 @@
+"""The review pages in headless Chromium: the room left in every limited text and list changes as
+you type (static/app.js, under the strict CSP), and what went well is edited and removed on the
+page.
+
+The app is served by uvicorn on a free 127.0.0.1 port, on the module's Temporal dev server and
+worker (the ``site`` fixture); Chromium is the one launcher of tests/support/browser.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from api.app import create_app
+from tests.support.browser import chromium, need_chromium, new_page, served
+from tests.support.site import API_TOKEN, Site
+from workflows import limits
+from workflows.policy import Policy
+
+need_chromium()
+
+from playwright.async_api import Browser, Page, expect  # noqa: E402
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def base(site: Site) -> AsyncIterator[str]:
+    async with served(create_app(site.settings, site.env.client, Policy())) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module", name="chromium")
+async def chromium_browser() -> AsyncIterator[Browser]:
+    async with chromium() as browser:
+        yield browser
+
+
+async def review_page(browser: Browser, base: str, incident_id: str) -> Page:
+    """A fresh browser signed in with the API token (an admin), on the review's page."""
+    page = await new_page(browser)
+    await page.goto(f"{base}/reviews/{incident_id}")
+    await page.fill("#token", API_TOKEN)
+    await page.click("form[action='/login'] button[type=submit]")
+    await page.wait_for_url(f"{base}/reviews/{incident_id}")
+    return page
+
+
+async def test_the_room_left_in_a_text_changes_as_you_type(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    page = await review_page(chromium, base, await site.new_review())
+    counter = page.locator("#f-symptom-input-room")
+    await expect(counter).to_have_text(f"{limits.TEXT:,} characters left")
+    await page.locator("#f-symptom-input").press_sequentially("Checkout")
+    await expect(counter).to_have_text(f"{limits.TEXT - 8:,} characters left")
+    await expect(counter).not_to_have_class("room room--over")
+    await page.context.close()
+
+
+async def test_a_text_over_its_limit_is_shown_plainly_while_typing(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    page = await review_page(chromium, base, await site.new_review())
+    area = page.locator("#f-new_went_well-text-input")
+    await area.fill("x" * limits.TEXT)
+    counter = page.locator("#f-new_went_well-text-input-room")
+    await expect(counter).to_have_text("0 characters left")
+    await area.press("End")
+    await area.press_sequentially("yz")
+    await expect(counter).to_have_text(f"2 characters over the limit of {limits.TEXT:,}")
+    await expect(counter).to_have_class("room room--over")
+    await expect(area).to_have_attribute("data-over", "1")
+    await page.context.close()
+
+
+async def test_a_line_break_in_an_item_title_is_named_while_typing(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    page = await review_page(chromium, base, await site.new_review())
+    title = page.locator("#f-new_item-title-input")
+    await title.fill("Add a pool limit check")
+    counter = page.locator("#f-new_item-title-input-room")
+    await expect(counter).to_have_text(f"{limits.TITLE - 22} characters left")
+    await title.press("Enter")
+    await expect(counter).to_contain_text("one line only")
+    await expect(counter).to_have_class("room room--over")
+    await page.context.close()
+
+
+async def test_adding_a_root_cause_row_counts_it_against_the_limit(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    page = await review_page(chromium, base, await site.new_review())
+    counter = page.locator("#root-causes-room")
+    await expect(counter).to_have_text(f"1 of {limits.ROOT_CAUSES} root causes")
+    await page.click("[data-add-row=root-cause]")
+    await expect(counter).to_have_text(f"2 of {limits.ROOT_CAUSES} root causes")
+    # The new row's statement has its own counter, alive as well.
+    statement = page.locator("#f-root_causes-1-statement-input")
+    await statement.fill("The template")
+    await expect(page.locator("#f-root_causes-1-statement-input-room")).to_have_text(
+        f"{limits.TEXT - 12:,} characters left"
+    )
+    await page.context.close()
