@@ -181,14 +181,25 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     return phrase
 
 
+#: Marks inside a clause that do not end it: quotes and brackets ("disabled the check
+#: 'temporarily' and never turned it back on").
+_INLINE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "(", ")"})
+
+
 def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
     """The subject of the clause before a conjunction: its first noun phrase, if it is one."""
     toks = sent.tokens
     start = conj - 1
-    while start > 0 and conj - start < 12 and toks[start - 1].word:
+    while (
+        start > 0
+        and conj - start < 14
+        and (toks[start - 1].word or toks[start - 1].text in _INLINE_MARKS)
+    ):
         if toks[start - 1].low in ("and", "but", "because", "so", "when", "while", "if"):
             break
         start -= 1
+    while start < conj and not toks[start].word:
+        start += 1
     for head in range(start, min(conj, start + 5)):
         if not toks[head].word:
             break
