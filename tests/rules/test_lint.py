@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import cProfile
 import pstats
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,20 +88,11 @@ def _fresh(text: str) -> str:
     return f"{next(_RUN)} {text}"
 
 
-def _cpu_best_of(check: Callable[[str], object], text: str, runs: int = 5) -> float:
-    """The least CPU time of a few runs: CPU time of this process only, so other processes on the
-    machine do not count, and the least of several runs filters out the interpreter's pauses."""
-    best = float("inf")
-    for _ in range(runs):
-        fresh = _fresh(text)
-        started = time.process_time()
-        check(fresh)
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def _calls(check: Callable[[str], object], text: str) -> int:
-    """How many function calls one check makes: a measure of work that no load can disturb."""
+    """How many function calls one check makes: a measure of work that no load can disturb.
+
+    The CPU time of the same doubling is a figure, not an assertion: ``python -m
+    benchmarks.lint_quality_latency`` prints it."""
     profile = cProfile.Profile()
     profile.runcall(check, _fresh(text))
     return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
@@ -126,16 +116,3 @@ def test_doubling_the_text_at_most_roughly_doubles_the_work(
 ) -> None:
     check(_hostile(2 * size))  # warm the caches (lemmas, responder names)
     assert _calls(check, _hostile(2 * size)) <= 2.3 * _calls(check, _hostile(size))
-
-
-@settings(max_examples=6, deadline=None)
-@given(check=st.sampled_from(CHECKS), size=st.sampled_from([2_500, 5_000]))
-def test_doubling_the_text_at_most_roughly_doubles_the_time(
-    check: Callable[[str], object], size: int
-) -> None:
-    check(_hostile(2 * size))
-    # A quadratic step would take four times as long for twice the text, above the factor 3
-    # allowed here; work inside one call of a C function (a split, a join) shows only in time.
-    single = _cpu_best_of(check, _hostile(size))
-    double = _cpu_best_of(check, _hostile(2 * size))
-    assert double <= 3 * single + 0.002

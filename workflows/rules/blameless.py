@@ -166,4 +166,4 @@ def _sentence(sent: Sentence, known: Names) -> list[Hit]:
         at = ctx.index.get(h.start, 0)
         if not framed_rejection(sent, at) and not denied_before(sent, at):
             out.append(h)
-    return [h for h in out if not ctx.quoted_within(h.start, h.end)]
+    return [h for h in out if not ctx.quoted_edge(h.start, h.end)]

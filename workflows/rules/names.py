@@ -169,6 +169,9 @@ def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
     if not tok.word or not any(c.isalpha() for c in tok.text):
         return None
     nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if i > 0 and toks[i - 1].text == "@" and toks[i - 1].end == tok.start:
+        # a chat handle ("@bwright force-pushed to main"): a person, whatever the word
+        return Mention(i, i, known.lookup(tok) or tok.text, True)
     responder = known.lookup(tok)
     ordinary = tok.low in ORDINARY_NAMES
     if ordinary and not _written_as_name(sent, i, nxt):

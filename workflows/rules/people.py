@@ -173,7 +173,9 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
             return Phrase(inner.start, j, "person")
     phrase = phrase_before(sent, j, known)
     if phrase.kind == "system":
-        return _relative_subject(sent, phrase, known) or phrase
+        return (
+            _relative_subject(sent, phrase, known) or _with_modifier(sent, phrase, known) or phrase
+        )
     if phrase.start > 0 and toks[phrase.start - 1].low in C["permissive"]:
         # "the console lets anyone delete…", "the runbook told the on-call to restart…": the
         # person acts inside a condition the system sets; that condition is the subject.
@@ -181,14 +183,25 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     return phrase
 
 
+#: Marks inside a clause that do not end it: quotes and brackets ("disabled the check
+#: 'temporarily' and never turned it back on").
+_INLINE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "(", ")"})
+
+
 def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
     """The subject of the clause before a conjunction: its first noun phrase, if it is one."""
     toks = sent.tokens
     start = conj - 1
-    while start > 0 and conj - start < 12 and toks[start - 1].word:
+    while (
+        start > 0
+        and conj - start < 14
+        and (toks[start - 1].word or toks[start - 1].text in _INLINE_MARKS)
+    ):
         if toks[start - 1].low in ("and", "but", "because", "so", "when", "while", "if"):
             break
         start -= 1
+    while start < conj and not toks[start].word:
+        start += 1
     for head in range(start, min(conj, start + 5)):
         if not toks[head].word:
             break
@@ -196,6 +209,20 @@ def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
         if phrase.kind in ("person", "guess"):
             return phrase
     return Phrase(conj, conj, "none")
+
+
+def _with_modifier(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:
+    """The person a "with" or "from" phrase hangs on: "anyone with a bit more Postgres experience
+    would have…", "an engineer from the vendor side rebooted…": the head is the person, the
+    modifier only says which one."""
+    toks = sent.tokens
+    at = phrase.start - 1
+    if at < 1 or toks[at].low not in ("with", "from", "without"):
+        return None
+    before = phrase_before(sent, at - 1, known)
+    if before.kind != "person":
+        return None
+    return Phrase(before.start, phrase.end, "person", before.name)
 
 
 def _relative_subject(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:

@@ -26,8 +26,9 @@ from workflows.review import Finding
 from workflows.rules.blameless import lint_text
 from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
-from workflows.rules.cause.symptom import effect_at, next_clause, restates, unexpected
+from workflows.rules.cause.symptom import effect_at, measured, next_clause, restates, unexpected
 from workflows.rules.cause.trigger import (
+    change_event,
     explanation,
     indefinite_trigger,
     trigger_at,
@@ -144,10 +145,11 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             *whole,
             f'The root cause "{quoted}" restates the symptom instead of explaining it.',
         )
-    trigger = trigger_at(toks) or unexpected(toks)
+    effect = measured(toks)  # "100% CPU on the auth nodes": a reading, whatever its nouns
+    trigger = None if effect else trigger_at(toks) or unexpected(toks) or change_event(toks)
     if trigger is not None:
         return trigger_verdict(statement, quoted, toks, trigger)
-    effect = effect_at(toks)
+    effect = effect or effect_at(toks)
     if effect is not None:
         return Verdict(
             Code.ROOT_CAUSE_IS_SYMPTOM,

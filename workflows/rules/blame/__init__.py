@@ -11,6 +11,7 @@
 - ``passive``: a passive whose act went wrong, with a person as its agent.
 - ``human_error``: the predicate that makes a subject's act a failure.
 - ``counterfactuals``: "should have", "if Lars had…", a past duty, a swap of people.
+- ``should``: forms of "should" and "should have", listed and misspelt.
 """
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "passive",
     "phrases",
     "sarcasm",
+    "should",
     "vetoes",
 ]

@@ -66,6 +66,39 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
     out.extend(act_with_harm(sent, known))
     out.extend(_cleft_person(sent, known))
     out.extend(destroyed_live(sent, known))
+    out.extend(_nobody_did(sent))
+    return out
+
+
+_NOBODY = frozenset({"nobody", "noone", "no-one"})
+_PAST_IRREGULAR = frozenset({"read", "saw", "caught", "knew", "thought", "took", "got"})
+
+
+def _nobody_did(sent: Sentence) -> list[Hit]:
+    """ "nobody looked for 40 min", "nobody read the deprecation email", "no one switched it
+    back on": "nobody" as the subject of a past act of care (checking, reading, noticing,
+    following up) is the team's omission. Not a denial of a failure ("nobody ignored the alert"
+    has a failure verb), a passive or state ("nobody was paged", "nobody is on call"), a modal
+    ("nobody should need root") or "nobody here thinks…"."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[Hit] = []
+    for k, tok in enumerate(toks):
+        if tok.low in _NOBODY:
+            verb = k + 1
+        elif tok.low == "no" and k + 1 < n and toks[k + 1].low in ("one", "body"):
+            verb = k + 2
+        else:
+            continue
+        while verb < n and toks[verb].low in ("ever", "actually", "even", "really", "then"):
+            verb += 1
+        if verb >= n or not toks[verb].word:
+            continue
+        v = toks[verb]
+        past = (v.low.endswith("ed") and len(v.low) > 3) or v.low in _PAST_IRREGULAR
+        if not past or not has(v, C["omission_verbs"]) or has(v, C["strong_fail"]):
+            continue
+        out.append(Hit(tok.start, v.end, "omission"))
     return out
 
 

@@ -71,6 +71,19 @@ class Context:
         """A person mentioned before token ``i`` or after token ``j``."""
         return self.first_end < i or self.last_start > j
 
+    def quoted_edge(self, start: int, end: int) -> bool:
+        """The first or the last word of the character span ``start..end`` is quoted: the
+        evidence itself is reported speech or a term under discussion. A quoted word inside the
+        span ("disabled the check 'temporarily' and never turned it back on") is not."""
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.starts, end) - 1
+        if first >= len(self.starts) or last < first:
+            return False
+        return self._quoted_at(first) or self._quoted_at(last)
+
+    def _quoted_at(self, k: int) -> bool:
+        return self.quoted[k + 1] > self.quoted[k]
+
     def quoted_within(self, start: int, end: int) -> bool:
         """A quoted word starts inside the character span ``start..end``."""
         first = bisect_left(self.starts, start)

@@ -7,17 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import HAVE, RAW, Hit, span_start
+from workflows.rules.blame.should import bare_should_have, should_word
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.people import agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["counterfactual_hits"]
-
-
-_SHOULD = frozenset(RAW["should_forms"])
-
-
-_BARE_SHOULD_HAVE = frozenset(RAW["bare_should_have"])
 
 
 _WOULD = frozenset(RAW["would_forms"])
@@ -106,7 +101,7 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
             out.append(duty)
             continue
         # "should have" / "shoulda" / "should of" / "shouldn't have"
-        if low in _SHOULD or low in _BARE_SHOULD_HAVE:
+        if should_word(low) or bare_should_have(low):
             end = _should_have_end(toks, i)
             if end is None:
                 continue
@@ -178,6 +173,14 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
                 and toks[v + 1].low in ("call", "duty", "charge", "shift", "the")
             ):
                 v += 2  # "if the engineer on call had…"
+            if agent.end + 1 < n and toks[agent.end + 1].low in ("on", "in", "from", "of", "with"):
+                # "if someone on the platform team had…": read over the modifier to its verb
+                for w in range(agent.end + 2, min(n, agent.end + 7)):
+                    if not toks[w].word:
+                        break
+                    if toks[w].low in ("had", "'d", "hadn't"):
+                        v = w
+                        break
             if low == "if":
                 if not (v < n and toks[v].low in ("had", "'d", "hadn't", "would've", "could")):
                     continue
@@ -374,7 +377,7 @@ def _after_condition(toks: Sequence[Token], i: int) -> bool:
 def _should_have_end(toks: list[Token], i: int) -> int | None:
     n = len(toks)
     low = toks[i].low
-    if low in _BARE_SHOULD_HAVE:
+    if bare_should_have(low):
         return i
     k = i + 1
     if low in ("ought", "oughta") and k < n and toks[k].low == "to":

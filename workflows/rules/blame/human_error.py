@@ -206,6 +206,8 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
         if t.low in ("before", "while") and _unfinished(toks, k):
             return k  # "merged before CI had finished", "while the backup was running"
         if t.low == "instead" and k + 1 < n and toks[k + 1].low == "of":
+            if any(x.low in ("because", "since", "given") for x in toks[k + 2 :]):
+                return None  # "…instead of failing over, because the last failover lost writes"
             return k + 1  # "restarted the primary instead of the standby"
         if t.low == "wrong" and toks[k - 1].low in ("the", "a"):
             return k  # "pulled the wrong power feed", whatever the verb

@@ -108,12 +108,12 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
             continue
         if agent.kind == "guess" and not (k + 1 < n and toks[k + 1].cap):
             continue
-        if toks[k + 1].low in ("a", "an", "another", "any"):
-            continue  # "was not reviewed by another developer": a missing step, nobody's act
         v = toks[verb]
+        negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
+        if toks[k + 1].low in ("another", "any") or (negated and toks[k + 1].low in ("a", "an")):
+            continue  # "was not reviewed by another developer": a missing step, nobody's act
         if has(v, _PASSIVE_BLAME):
             continue  # _passive_strong reads these
-        negated = any(t.low in ("not", "never", "n't") for t in toks[max(0, verb - 2) : verb])
         rest = _window(toks, max(0, verb - 6), min(n, agent.end + 8))
         head = _subject_head(toks, verb)
         after = toks[agent.end + 1 : agent.end + 7]
@@ -172,8 +172,14 @@ _SHIPPING = frozenset(
 def _participle_before(toks: Sequence[Token], by: int) -> int | None:
     """The participle of a passive ending at "by": "was closed by", "had been left uninstalled by",
     "was pushed to prod by", "were never read by"."""
-    for v in range(by - 1, max(-1, by - 5), -1):
+    quoted = 0
+    for v in range(by - 1, max(-1, by - 9), -1):
         t = toks[v]
+        if t.quoted or t.text in _QUOTES:
+            quoted += 1  # "was closed as 'cannot reproduce' by QA": the quote is the complement
+            continue
+        if by - v - quoted > 6:
+            return None
         if not t.word:
             return None
         if t.low.endswith(("ed", "en", "wn", "ne")) or t.low in _IRREGULAR_PARTICIPLES:
@@ -187,6 +193,9 @@ def _participle_before(toks: Sequence[Token], by: int) -> int | None:
             if v > 0 and has(toks[v - 1], C["change_nouns"]):
                 return v
     return None
+
+
+_QUOTES = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 
 
 _IRREGULAR_PARTICIPLES = frozenset(

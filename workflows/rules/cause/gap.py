@@ -60,6 +60,9 @@ def standing_condition(toks: Sequence[Token]) -> bool:
             continue  # "…, which contain some of our nodes": a relative clause's verb
         if not aux and (before.low in ("to", "the", "a", "an") or before.poss):
             continue  # "to run", "the run": no verb of the subject
+        after = words[idx + 1] if idx + 1 < len(words) else None
+        if not aux and after is not None and after.low.endswith("ed") and len(after.low) > 4:
+            continue  # "terraform apply deleted…", "the nightly run dropped…": a noun
         if has(before, PEOPLE["person_nouns"]) and before.low not in ("nobody", "no-one"):
             return False  # "the on-call restarts…": people's acts are not conditions
         return not (aux and any(has(x, C["effect_verbs"]) for x in words[idx + 1 : idx + 3]))

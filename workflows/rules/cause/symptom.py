@@ -10,7 +10,7 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["effect_at", "next_clause", "restates", "unexpected"]
+__all__ = ["effect_at", "measured", "next_clause", "restates", "unexpected"]
 
 
 def next_clause(toks: Sequence[Token], k: int) -> int:
@@ -84,8 +84,35 @@ def restates(words: Sequence[Token], symptom: Sequence[Token]) -> bool:
     return shared / len(content) >= 0.6
 
 
+_METRICS = _RESOURCES | frozenset(
+    {"lag", "cpu", "latency", "queue", "depth", "backlog", "errors", "timeouts", "gc", "pause"}
+)
+
+
+def measured(toks: Sequence[Token]) -> Token | None:
+    """A verbless statement that reports a measurement: "Replication lag of 20 minutes on the
+    orders replica", "100% CPU on the auth nodes"."""
+    words = [t for t in toks if t.word]
+    if not words or len(words) > 12:
+        return None
+    if any(
+        t.low in ("is", "are", "was", "were", "has", "have", "had", "does", "did")
+        or (t.low.endswith("ed") and len(t.low) > 4)
+        or has(t, C["gap_words"])
+        for t in words
+    ):
+        return None
+    metric = next((t for t in words if t.low in _METRICS), None)
+    if metric is None or not any(t.digit for t in words):
+        return None
+    return metric
+
+
 def effect_at(toks: Sequence[Token]) -> Token | None:
     """The word that reports an observed effect: "crashed", "timed out", "were not delivered"."""
+    metric = measured(toks)
+    if metric is not None:
+        return metric
     for k, t in enumerate(toks):
         if t.word and has(t, C["effect_verbs"]):
             return t

@@ -10,7 +10,13 @@ from workflows.codes import Code
 from workflows.rules.cause.words import C, Verdict
 from workflows.rules.text import Token, has, squash
 
-__all__ = ["explanation", "indefinite_trigger", "trigger_at", "trigger_verdict"]
+__all__ = [
+    "change_event",
+    "explanation",
+    "indefinite_trigger",
+    "trigger_at",
+    "trigger_verdict",
+]
 
 
 def trigger_verdict(
@@ -33,6 +39,9 @@ def explanation(toks: list[Token]) -> list[Token]:
     start = 0
     n = len(toks)
     lowered = [t.low for t in toks]
+    label = _label_end(toks)
+    if label is not None:
+        return explanation(toks[label:]) if label < n else toks
     # "The root cause was (determined to be)", "Root cause:", "As a result,", "However,"
     for k in range(min(n, 8)):
         if lowered[k] in ("cause", "reason") and k + 1 < n and toks[k + 1].text == ":":
@@ -80,6 +89,28 @@ def explanation(toks: list[Token]) -> list[Token]:
             end = k
             break
     return toks[start:end] if end > start else toks
+
+
+_LABELS = frozenset({"rc", "rca", "cause", "causes", "reason", "why", "trigger", "root", "summary"})
+
+
+def _label_end(toks: Sequence[Token]) -> int | None:
+    """Where the text starts after a field label: "RC: 100% CPU…", "RCA - …", "Why: …" (up to
+    three words before a colon or dash, one of them a cause word or all of them capitals).
+    "Root cause:" and "Cause:" are read below with the rest of the lead-ins."""
+    for k in range(min(len(toks), 4)):
+        t = toks[k]
+        if t.word:
+            continue
+        if t.text not in (":", "-", "\u2013", "\u2014", "=") or k == 0:
+            return None
+        words = [x for x in toks[:k] if x.word]
+        if words and words[-1].low in ("cause", "reason") and t.text == ":":
+            return None
+        if any(x.low in _LABELS for x in words) or all(x.upper for x in words):
+            return k + 1
+        return None
+    return None
 
 
 _CONSEQUENCE = frozenset(
@@ -235,11 +266,67 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
     if not subject or len(subject) > 8:
         return None
     heads = [t for t in subject if has(t, C["trigger_nouns"])]
-    if not heads:
-        return None
-    bad = any(has(t, C["bad"]) for t in subject)
     verbless = subject_end >= len(toks) - 2 or len(words) == len(subject)
+    if not heads and not (verbless and has(subject[0], C["bad"]) and len(subject) > 1):
+        return None  # "Misconfigured ingress annotation": a bad thing and nothing about why
+    bad = any(has(t, C["bad"]) for t in subject)
     if bad or verbless or subject_end < len(toks) - 1:
         position = {id(t): k for k, t in enumerate(toks)}
         return position[id(subject[0])], position[id(subject[-1])]
+    return None
+
+
+#: Changes made to a system: a statement that only reports one ("renovate bumped the base image",
+#: "terraform apply deleted the NAT gateway") names the event that set the failure off.
+_CHANGE_EVENTS = frozenset(
+    {
+        "bump",
+        "upgrade",
+        "update",
+        "change",
+        "push",
+        "deploy",
+        "apply",
+        "merge",
+        "enable",
+        "disable",
+        "flip",
+        "delete",
+        "drop",
+        "remove",
+        "rotate",
+        "reboot",
+        "migrate",
+        "rename",
+        "replace",
+        "revert",
+        "ship",
+        "release",
+        "install",
+        "uninstall",
+        "modify",
+        "overwrite",
+        "wipe",
+        "truncate",
+        "purge",
+        "reset",
+    }
+)
+
+
+def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A statement that only reports a change made in the past: its subject (a tool, a bot, a
+    job, up to four words), a past change verb and its object, and nothing about what let the
+    change do harm (no cause link after it)."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    for idx, (k, t) in enumerate(words[1:6], start=1):
+        if not (t.low.endswith("ed") or t.low in ("ran", "put", "set", "cut", "shut")):
+            continue
+        if not has(t, _CHANGE_EVENTS):
+            return None  # the first verb is some other act or state
+        if idx > 4 or words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
+            return None  # a passive reads differently ("was deleted by…" is a person's act)
+        if any(has(x, C["cause_links"]) for _, x in words[idx + 1 :]):
+            return None
+        return words[0][0], k
     return None

@@ -2,8 +2,9 @@
 
 - ``words``: the lexicon of ``data/smart.json``, a vague finding, what makes a token concrete.
 - ``facts``: facts about a title's tokens, computed once per title.
+- ``outcomes``: a quality or a target instead of a change, a condition with no threshold.
 - ``title``: a vague title (no concrete object or mechanism, talk only, a goal, a hedge).
 - ``done_when``: a vague done-when (uncheckable, a restated title, a bare "done").
 """
 
-__all__ = ["done_when", "facts", "title", "words"]
+__all__ = ["done_when", "facts", "outcomes", "title", "words"]

@@ -92,6 +92,7 @@ class Facts:
                 for k, t in enumerate(toks)
             ]
         )
+        self.spelled_out = _suffix([self._spelled_out_at(k) for k in range(len(toks))])
         depth = 0
         self.parenthetical: list[bool] = []
         for t in toks:
@@ -163,6 +164,25 @@ class Facts:
             and not has(toks[k + 1], C["vague_start"])
         )
 
+    def _spelled_out_at(self, k: int) -> bool:
+        """A colon or dash that opens the concrete change: "harden ssh on bastions: disable
+        password auth and root login", "consider the freeze calendar: block merges when
+        freeze=true". The words after it are a non-vague act with an object of two words or
+        more, which is what the vague verb before it means."""
+        toks = self.toks
+        if toks[k].text not in (":", "\u2014", "\u2013"):
+            return False
+        words = [t for t in toks[k + 1 : k + 8] if t.word]
+        if len(words) < 3:
+            return False
+        verb = words[0]
+        return (
+            has(verb, C["action_verbs"])
+            and not has(verb, C["vague_start"])
+            and not has(verb, C["discussion_verbs"] | C["investigate_verbs"] | C["monitor_verbs"])
+            and not any(has(t, C["vague_modifiers"]) for t in words)
+        )
+
     def mechanism_after(self, head: int) -> bool:
         return self.mechanism[min(head + 1, len(self.toks))]
 
@@ -172,6 +192,8 @@ class Facts:
         mechanism = self.mechanism[after]
         if kind == "monitor":
             return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
+        if self.spelled_out[after]:
+            return True
         if kind == "discussion":
             # Talk is rescued only by what it produces or a change it goes on to make.
             return self.outputs[after] or self.coordinated[after]

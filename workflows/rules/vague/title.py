@@ -10,6 +10,7 @@ from workflows.codes import Code
 from workflows.rules.common import SMART_QUESTION, squash
 from workflows.rules.text import Token, has
 from workflows.rules.vague.facts import GOAL_NOUN_STARTS, NOT_MORE_OF, SIZE_WORDS, Facts
+from workflows.rules.vague.outcomes import outcome_spans
 from workflows.rules.vague.words import (
     KIND_MESSAGES,
     LEAD_INS,
@@ -155,6 +156,9 @@ def title_findings(title: str) -> list[Vague]:
             "it names no change: there is no verb.",
             "improve",
         )
+
+    for i, j, message, key in outcome_spans(toks, heads, facts, _has_verb(words)):
+        add(i, j, message, key)
 
     # A state to reach, with no action: "All runbooks reviewed within 12 months", "Have every
     # service owner on call once a quarter", "Make the nightly batch finish before 06:00".

@@ -1,0 +1,41 @@
+"""A root cause that only reports a change, a measurement or a bad thing, and the field labels
+read past (``cause.trigger.change_event``, ``cause.symptom.effect_at``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.root_cause import verdict
+from workflows.codes import Code
+
+
+@pytest.mark.parametrize(
+    "statement", ["renovate bumped the base image", "terraform apply deleted the NAT gateway"]
+)
+def test_a_change_made_in_the_past_is_a_proximate_trigger(statement: str) -> None:
+    assert verdict(statement) == Code.ROOT_CAUSE_PROXIMATE_TRIGGER
+
+
+def test_a_change_with_what_let_it_do_harm_is_a_root_cause() -> None:
+    statement = "Renovate bumps base images without a pinned digest, so glibc changes reach builds"
+    assert verdict(statement) is None
+
+
+def test_a_bad_thing_with_no_verb_is_a_proximate_trigger() -> None:
+    assert verdict("Misconfigured ingress annotation") == Code.ROOT_CAUSE_PROXIMATE_TRIGGER
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Replication lag of 20 minutes on the orders replica", "RC: 100% CPU on the auth nodes"],
+)
+def test_a_measurement_is_an_observed_effect(statement: str) -> None:
+    assert verdict(statement) == Code.ROOT_CAUSE_IS_SYMPTOM
+
+
+def test_a_limit_with_a_number_is_a_root_cause() -> None:
+    assert verdict("The connection pool has a fixed size of 10 with no alert on saturation") is None
+
+
+def test_a_field_label_is_read_past() -> None:
+    assert verdict("RCA: nothing in the release checklist requires a canary") is None

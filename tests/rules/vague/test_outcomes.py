@@ -1,0 +1,64 @@
+"""A quality or a target in place of a change, and a condition with no threshold
+(``workflows.rules.vague.outcomes``), with the concrete items that share their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.smart import vague
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Add resilience to the checkout service", "Bring more visibility into the batch jobs"],
+)
+def test_a_quality_as_the_object_of_a_giving_verb_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_quality_that_modifies_a_thing_is_concrete() -> None:
+    assert vague("Add security headers to the nginx config", "curl -I shows HSTS") == []
+
+
+@pytest.mark.parametrize("title", ["99.99% uptime for the auth API", "p99 under 300 ms for search"])
+def test_a_verbless_target_for_a_metric_is_a_goal(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_setting_with_a_number_and_a_verb_is_concrete() -> None:
+    assert vague("Set the search timeout to 300 ms", "the config shows timeout=300ms") == []
+
+
+def test_a_condition_on_a_trend_with_no_threshold_is_undefined() -> None:
+    assert vague("Page the storage on-call when replication lags", "") == ["title"]
+
+
+def test_a_condition_on_a_trend_with_a_threshold_is_concrete() -> None:
+    assert (
+        vague(
+            "Page the storage on-call when replication lags by more than 60 s",
+            "a staging lag test pages the on-call",
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "done_when"),
+    [
+        (
+            "harden ssh on bastions: disable password auth and root login",
+            "sshd -T on each bastion shows passwordauthentication no",
+        ),
+        (
+            "Consider the freeze calendar in the deploy pipeline: block merges when freeze=true",
+            "a merge during a test freeze is rejected",
+        ),
+    ],
+)
+def test_a_vague_verb_whose_change_follows_a_colon_is_concrete(title: str, done_when: str) -> None:
+    assert vague(title, done_when) == []
+
+
+def test_a_vague_verb_followed_by_a_colon_and_more_vagueness_stays_vague() -> None:
+    assert vague("Harden the VPN: make it more robust", "") == ["title"]
