@@ -253,7 +253,7 @@ def _shown_again(
     request: Request, session: auth.WebSession, incident_id: str, form_name: str, **typed: Any
 ) -> Callable[[list[dict[str, Any]]], Awaitable[Response]]:
     """The review page again, with the refused form's violations (``form_name`` the prefix of
-    their fields) and what was typed (``typed``: :func:`_review_page`'s keywords)."""
+    their fields) and what was typed (``typed``: :func:`show_review`'s keywords)."""
 
     async def again(refused: list[dict[str, Any]]) -> Response:
         errors = FormErrors(form_name, prefixed(refused, f"{form_name}."))

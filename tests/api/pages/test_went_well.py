@@ -14,7 +14,7 @@ import re
 import httpx
 
 from tests.support.pages import element, post
-from tests.support.site import Site
+from tests.support.site import API_TOKEN, Site
 from workflows import limits
 
 FIRST = "The on-call was paged within two minutes."
@@ -112,6 +112,23 @@ async def test_an_empty_rewrite_is_refused_and_changes_nothing(site: Site) -> No
     assert answer.status_code == 422
     assert "empty" in element(answer.text, "f-went_well-0-text").text
     assert entries == [FIRST, SECOND]
+
+
+async def test_at_the_limit_the_add_form_gives_way_to_a_plain_note(site: Site) -> None:
+    incident_id = await site.new_review()
+    async with site.signed_in() as admin:
+        for n in range(limits.WENT_WELL):
+            added = await admin.post(
+                f"/api/reviews/{incident_id}/went-well",
+                json={"text": f"Paging worked {n}."},
+                headers={"Authorization": f"Bearer {API_TOKEN}"},
+            )
+            assert added.status_code == 200, added.text
+        page = (await admin.get(f"/reviews/{incident_id}")).text
+    said = f"{limits.WENT_WELL} of {limits.WENT_WELL} entries: the limit"
+    assert element(page, "went-well-room").text == said
+    assert f'action="/reviews/{incident_id}/went-well"' not in page
+    assert "merge two to add another" in element(page, "went-well").text
 
 
 # --- removing ----------------------------------------------------------------------------------
