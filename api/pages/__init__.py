@@ -7,6 +7,7 @@ review link from an email, which grants that review only. Every form carries a C
 One module per page, and what they share:
 
 - :mod:`~api.pages.review`: a review ``/reviews/{id}``, its forms, and its document.
+- :mod:`~api.pages.went_well`: what went well rewritten or removed on the review's page.
 - :mod:`~api.pages.follow_up`: the follow-up ``/reviews/{id}/follow-up``, agenda and outcomes.
 - :mod:`~api.pages.dashboard`: the dashboard ``/`` (figures from the review store).
 - :mod:`~api.pages.trends`: ``/trends``, learning across reviews (from the review store).
@@ -24,7 +25,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import dashboard, dev, follow_up, login, review, trends
+from api.pages import dashboard, dev, follow_up, login, review, trends, went_well
 from api.pages.common import STATIC_DIR
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "review",
     "session",
     "trends",
+    "went_well",
 ]
 
 
@@ -48,5 +50,5 @@ def install(app: FastAPI) -> None:
     """Mount /static and register the pages (the JSON API reads the same server-side sessions,
     see :mod:`api.identity.guard`)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for page in (login, dashboard, trends, review, follow_up, dev):
+    for page in (login, dashboard, trends, review, went_well, follow_up, dev):
         app.include_router(page.router)

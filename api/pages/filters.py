@@ -26,6 +26,8 @@ def field_anchor(field_path: str) -> str:
         return anchor(field_path)
     if head in ("whys", "went_well") and len(parts) == 2:
         return anchor(field_path)
+    if head == "went_well" and len(parts) == 3:  # an entry's text, in its edit form
+        return anchor(field_path)
     if head == "root_causes" and len(parts) >= 2:
         return anchor(field_path)
     if head == "action_items" and len(parts) >= 2:

@@ -45,7 +45,14 @@ from workflows.contracts import ActionItemWithdrawal
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import Phase, PublishRequest, SetFacilitator, WentWell
 
-__all__ = ["SAVED_MESSAGES", "SAVED_SECTIONS", "router", "saved", "ticket_states"]
+__all__ = [
+    "SAVED_MESSAGES",
+    "SAVED_SECTIONS",
+    "router",
+    "saved",
+    "show_review",
+    "ticket_states",
+]
 
 #: Where each confirmation is shown: the section the redirect scrolls to.
 SAVED_SECTIONS = {
@@ -53,6 +60,8 @@ SAVED_SECTIONS = {
     "item": "action-items",
     "removed": "action-items",
     "went_well": "went-well",
+    "went_well_changed": "went-well",
+    "went_well_removed": "went-well",
     "published": "top",
     "closed": "action-items",
     "follow_up": "agenda",
@@ -64,6 +73,8 @@ SAVED_MESSAGES = {
     "item": "Action item added.",
     "removed": "Action item removed.",
     "went_well": "Added to what went well.",
+    "went_well_changed": "The entry is changed.",
+    "went_well_removed": "The entry is removed from what went well.",
     "published": "Published. Each action item becomes a ticket within seconds; reminders and the "
     "follow-up meeting are scheduled.",
     "closed": "Ticket closed. The item's workflow has been told.",
@@ -129,7 +140,7 @@ async def _suggestions(request: Request, incident_id: str) -> list[dict[str, Any
     return [s.model_dump(mode="json") for s in found]
 
 
-async def _review_page(
+async def show_review(
     request: Request,
     session: auth.WebSession,
     incident_id: str,
@@ -137,10 +148,12 @@ async def _review_page(
     five: FiveWhysForm | None = None,  # rows as typed (already padded); None: from the review
     new_item: dict[str, str] | None = None,
     new_went_well: str = "",
+    editing: tuple[int, str] | None = None,  # a went-well entry's position and its text as typed
     blame_override: str | None = None,
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The review's page; a refused form is shown again with what was typed and its errors."""
     status = await reviews.fetch_status(request, incident_id)
     access = authorize_review(request, status.state, Action.READ)
     review = review_view(status).model_dump(mode="json")
@@ -167,6 +180,7 @@ async def _review_page(
             "five": five,
             "new_item": item_values,
             "new_went_well": new_went_well,
+            "editing": editing,
             "blame_override": review["blame_override"]
             if blame_override is None
             else blame_override,
@@ -195,7 +209,7 @@ async def _review_page(
 @router.get("/reviews/{incident_id}")
 async def review_page(request: Request, incident_id: str) -> Response:
     session = review_session(request, incident_id)
-    return await _review_page(request, session, incident_id)
+    return await show_review(request, session, incident_id)
 
 
 @router.post("/reviews/{incident_id}/five-whys")
@@ -208,11 +222,11 @@ async def post_five_whys(request: Request, incident_id: str) -> Response:
             extra_why=1 if action == "add_why" else 0,
             extra_root_cause=1 if action == "add_root_cause" else 0,
         )
-        return await _review_page(request, session, incident_id, five=rows)
+        return await show_review(request, session, incident_id, five=rows)
     model, local, why_rows, cause_rows = typed.to_model()
 
     async def again(found: list[dict[str, Any]]) -> Response:
-        return await _review_page(
+        return await show_review(
             request,
             session,
             incident_id,
@@ -239,11 +253,11 @@ def _shown_again(
     request: Request, session: auth.WebSession, incident_id: str, form_name: str, **typed: Any
 ) -> Callable[[list[dict[str, Any]]], Awaitable[Response]]:
     """The review page again, with the refused form's violations (``form_name`` the prefix of
-    their fields) and what was typed (``typed``: :func:`_review_page`'s keywords)."""
+    their fields) and what was typed (``typed``: :func:`show_review`'s keywords)."""
 
     async def again(refused: list[dict[str, Any]]) -> Response:
         errors = FormErrors(form_name, prefixed(refused, f"{form_name}."))
-        return await _review_page(
+        return await show_review(
             request, session, incident_id, errors=errors, status_code=422, **typed
         )
 
@@ -276,7 +290,7 @@ async def post_remove_item(request: Request, incident_id: str, item_id: str) -> 
 
     async def again(refused: list[dict[str, Any]]) -> Response:
         errors = FormErrors("items", prefixed(refused, f"action_items.{item_id}."))
-        return await _review_page(request, session, incident_id, errors=errors, status_code=422)
+        return await show_review(request, session, incident_id, errors=errors, status_code=422)
 
     return await saved_or_refused(update, saved(incident_id, "removed"), again)
 
@@ -307,7 +321,7 @@ async def post_publish(request: Request, incident_id: str) -> Response:
 
     async def again(refused: list[dict[str, Any]]) -> Response:
         errors = FormErrors("publish", refused)
-        return await _review_page(
+        return await show_review(
             request, session, incident_id, blame_override=override, errors=errors, status_code=422
         )
 
@@ -335,7 +349,7 @@ async def post_facilitator(request: Request, incident_id: str) -> Response:
 
     async def again(refused: list[dict[str, Any]]) -> Response:
         errors = FormErrors("facilitator", refused)
-        return await _review_page(request, session, incident_id, errors=errors, status_code=422)
+        return await show_review(request, session, incident_id, errors=errors, status_code=422)
 
     return await saved_or_refused(
         reviews.set_facilitator(request, incident_id, chosen),

@@ -58,6 +58,17 @@ class Site:
             await sign_in(browser, API_TOKEN)
             yield browser
 
+    @asynccontextmanager
+    async def acting_as(self, email: str) -> AsyncIterator[httpx.AsyncClient]:
+        """A browser signed in by picking ``email`` (the site runs in dev mode)."""
+        async with self.browser() as browser:
+            form = await browser.get("/login")
+            answer = await browser.post(
+                "/login/dev", data={"email": email, "csrf": hidden(form.text, "csrf"), "next": "/"}
+            )
+            assert answer.status_code == 303, answer.text
+            yield browser
+
 
 def site_settings(tmp_path: Path, **extra: Any) -> Settings:
     return settings_for(

@@ -3,33 +3,17 @@ plain explanation and changes nothing, and the history names who made each chang
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import httpx
 import pytest
 
 from connectors.links import sign_person_token
 from tests.support.pages import GOOD_WHYS, element, five_whys, post
-from tests.support.site import Site, hidden
+from tests.support.site import Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-@asynccontextmanager
-async def act_as(site: Site, email: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser signed in by picking ``email`` (the site runs in dev mode)."""
-    async with site.browser() as http:
-        form = await http.get("/login")
-        answer = await http.post(
-            "/login/dev", data={"email": email, "csrf": hidden(form.text, "csrf"), "next": "/"}
-        )
-        assert answer.status_code == 303, answer.text
-        yield http
-
-
 async def test_a_responder_sees_no_publish_button_and_is_told_why(site: Site) -> None:
-    async with act_as(site, "alice@example.com") as alice:
+    async with site.acting_as("alice@example.com") as alice:
         page = (await alice.get(f"/reviews/{site.first}")).text
     assert "Publish review" not in page
     assert "needs the facilitator role" in element(page, "publish").text
@@ -37,14 +21,14 @@ async def test_a_responder_sees_no_publish_button_and_is_told_why(site: Site) ->
 
 
 async def test_the_facilitator_sees_publish_and_revoke(site: Site) -> None:
-    async with act_as(site, "facilitator@example.com") as fay:
+    async with site.acting_as("facilitator@example.com") as fay:
         page = (await fay.get(f"/reviews/{site.first}")).text
     assert "Publish review" in page
     assert 'data-testid="revoke-links"' in page
 
 
 async def test_a_viewer_sees_the_review_read_only(site: Site) -> None:
-    async with act_as(site, "lee@example.com") as lee:
+    async with site.acting_as("lee@example.com") as lee:
         page = (await lee.get(f"/reviews/{site.first}")).text
     assert "Save the five whys" not in page
     assert "Add action item" not in page
@@ -53,7 +37,7 @@ async def test_a_viewer_sees_the_review_read_only(site: Site) -> None:
 
 async def test_a_forbidden_form_answers_403_and_changes_nothing(site: Site) -> None:
     incident_id = await site.new_review()
-    async with act_as(site, "lee@example.com") as lee:
+    async with site.acting_as("lee@example.com") as lee:
         before = (await lee.get(f"/api/reviews/{incident_id}")).json()["revision"]
         answer = await post(lee, incident_id, "five-whys", five_whys(GOOD_WHYS))
         after = (await lee.get(f"/api/reviews/{incident_id}")).json()["revision"]
@@ -64,7 +48,7 @@ async def test_a_forbidden_form_answers_403_and_changes_nothing(site: Site) -> N
 
 async def test_the_history_names_the_person_who_saved_on_the_page(site: Site) -> None:
     incident_id = await site.new_review()
-    async with act_as(site, "bob@example.com") as bob:
+    async with site.acting_as("bob@example.com") as bob:
         assert (await post(bob, incident_id, "five-whys", five_whys(GOOD_WHYS))).status_code == 303
         page = (await bob.get(f"/reviews/{incident_id}")).text
     history = element(page, "history").text
@@ -97,7 +81,7 @@ async def test_the_facilitator_revokes_the_links_from_the_page(site: Site) -> No
     key = site.settings.signing_key
     assert key is not None
     token = sign_person_token(incident_id, "alice@example.com", "contributor", key)
-    async with act_as(site, "facilitator@example.com") as fay:
+    async with site.acting_as("facilitator@example.com") as fay:
         assert (await post(fay, incident_id, "links/revoke", {})).status_code == 303
     async with site.browser() as http:
         await http.get(f"/reviews/{incident_id}", params={"t": token})

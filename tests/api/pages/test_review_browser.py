@@ -105,3 +105,31 @@ async def test_adding_a_root_cause_row_counts_it_against_the_limit(
         f"{limits.TEXT - 12:,} characters left"
     )
     await page.context.close()
+
+
+async def test_an_entry_of_what_went_well_is_rewritten_then_removed_on_the_page(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    page = await review_page(chromium, base, await site.new_review())
+    await page.fill("#f-new_went_well-text-input", "The on-call was paged in two minutes.")
+    await page.click("#went-well button[type=submit]")
+    await expect(page.locator("[role=status]")).to_contain_text("Added to what went well")
+    await expect(page.locator("#went-well-room")).to_have_text(f"1 of {limits.WENT_WELL} entries")
+
+    await page.click("[data-testid=edit-went-well-0] summary")
+    area = page.locator("#f-went_well-0-text-input")
+    await expect(area).to_have_value("The on-call was paged in two minutes.")
+    rewritten = "The on-call was paged within ninety seconds of the first error."
+    await area.fill(rewritten)
+    await expect(page.locator("#f-went_well-0-text-input-room")).to_have_text(
+        f"{limits.TEXT - len(rewritten):,} characters left"
+    )
+    await page.click("[data-testid=edit-went-well-0] button[type=submit]")
+    await expect(page.locator("[role=status]")).to_contain_text("The entry is changed")
+    await expect(page.locator("#f-went_well-0")).to_contain_text(rewritten)
+
+    await page.click("[data-testid=remove-went-well-0]")
+    await expect(page.locator("[role=status]")).to_contain_text("removed from what went well")
+    await expect(page.locator("#f-went_well-0")).to_have_count(0)
+    await expect(page.locator("#went-well-room")).to_have_text(f"0 of {limits.WENT_WELL} entries")
+    await page.context.close()
