@@ -64,7 +64,7 @@ def create_app(
         API_CALLS.labels(path, str(response.status_code)).observe(time.perf_counter() - start)
         return response
 
-    @app.get("/healthz", tags=["ops"], responses=BODY_RESPONSES)
+    @app.get("/healthz", tags=["ops"], responses=_BODYLESS)
     async def healthz() -> Health:
         """Liveness: the process answers. Needs no token."""
         return Health(status="ok")
@@ -75,8 +75,8 @@ def create_app(
         response_class=PlainTextResponse,
         responses={
             200: {"description": "Prometheus text exposition format."},
-            # Its refusals are JSON: named by their content alone (a model would be text/plain).
-            **{s: {k: v for k, v in r.items() if k != "model"} for s, r in BODY_RESPONSES.items()},
+            # Its refusal is JSON: named by its content alone (a model would be text/plain).
+            **{s: {k: v for k, v in r.items() if k != "model"} for s, r in _BODYLESS.items()},
         },
     )
     async def metrics() -> Response:
@@ -90,6 +90,10 @@ def create_app(
         app.include_router(router, responses=_refusals(router))
     pages.install(app)
     return app
+
+
+#: What a route that takes no body and no parameters can refuse: only the body limit applies.
+_BODYLESS: dict[int | str, dict[str, Any]] = {413: BODY_RESPONSES[413]}
 
 
 def _refusals(router: APIRouter) -> dict[int | str, dict[str, Any]]:

@@ -49,14 +49,29 @@ def the_one_shape(body: dict[str, Any]) -> bool:
     )
 
 
+BODYLESS = {("get", "/healthz"), ("get", "/metrics")}
+
+
 def test_every_route_documents_400_413_and_422_in_the_error_shape(client: TestClient) -> None:
     missing = [
         f"{method} {path} {status}"
         for method, path, responses in operations(client)
+        if (method, path) not in BODYLESS
         for status in ("400", "413", "422")
         if not in_the_error_shape(responses.get(status, {}))
     ]
     assert missing == []
+
+
+def test_routes_without_body_or_parameters_document_only_the_body_limit(
+    client: TestClient,
+) -> None:
+    documented = {
+        (method, path): sorted(s for s in responses if s != "200")
+        for method, path, responses in operations(client)
+        if (method, path) in BODYLESS
+    }
+    assert documented == {route: ["413"] for route in BODYLESS}
 
 
 def test_every_api_route_documents_401_and_403_in_the_error_shape(client: TestClient) -> None:
