@@ -62,9 +62,12 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
     h = toks[head]
     if h.low in _SYSTEM_PRONOUNS and not h.poss:
         return Phrase(start, head, "system")
-    # A person's possessive before a change: "Oksana's migration", "the DBA's script".
+    # A person's possessive before a change: "Oksana's migration", "the DBA's script", "his
+    # cleanup job".
     for k in range(start, head):
         t = toks[k]
+        if t.low in ("his", "her") and has(h, C["change_nouns"]):
+            return Phrase(start, head, "change", None)
         if t.poss and (name_at(sent, k, known) or person_word(t) or guessed_name(sent, k)):
             if has(h, C["change_nouns"]):
                 m = name_at(sent, k, known)
@@ -176,6 +179,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         return (
             _relative_subject(sent, phrase, known) or _with_modifier(sent, phrase, known) or phrase
         )
+    if phrase.kind == "guess":
+        return _with_modifier(sent, phrase, known) or phrase  # "Ops in Singapore changed…"
     if phrase.start > 0 and toks[phrase.start - 1].low in C["permissive"]:
         # "the console lets anyone delete…", "the runbook told the on-call to restart…": the
         # person acts inside a condition the system sets; that condition is the subject.
@@ -212,12 +217,12 @@ def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
 
 
 def _with_modifier(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:
-    """The person a "with" or "from" phrase hangs on: "anyone with a bit more Postgres experience
-    would have…", "an engineer from the vendor side rebooted…": the head is the person, the
-    modifier only says which one."""
+    """The person a "with", "from", "in" or "at" phrase hangs on: "anyone with a bit more
+    Postgres experience would have…", "an engineer from the vendor side rebooted…", "Ops in
+    Singapore changed…": the head is the person, the modifier only says which one."""
     toks = sent.tokens
     at = phrase.start - 1
-    if at < 1 or toks[at].low not in ("with", "from", "without"):
+    if at < 1 or toks[at].low not in ("with", "from", "without", "in", "at"):
         return None
     before = phrase_before(sent, at - 1, known)
     if before.kind != "person":

@@ -18,11 +18,12 @@ from workflows.rules.blame.harm import (
     act_with_harm,
     destroyed_live,
     person_caused,
-    without_doing,
+    what_it_did,
     wrongly_done,
 )
 from workflows.rules.blame.human_error import VERB_CLASSES, failure_predicate
 from workflows.rules.blame.passive import bad_before, passive_strong, passive_weak
+from workflows.rules.blame.steps import without_doing
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.people import Phrase, agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
@@ -67,6 +68,7 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
     out.extend(_cleft_person(sent, known))
     out.extend(destroyed_live(sent, known))
     out.extend(_nobody_did(sent))
+    out.extend(what_it_did(sent, known))
     return out
 
 
