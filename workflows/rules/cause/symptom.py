@@ -113,6 +113,13 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
     metric = measured(toks)
     if metric is not None:
         return metric
+    words = [t for t in toks if t.word]
+    if (
+        len(words) > 2
+        and words[0].low in ("this", "that", "it", "which")
+        and words[1].low in ("caused", "triggered", "produced", "created", "started")
+    ):
+        return words[1]  # "This caused a cache stampede…": what followed, with its cause left out
     for k, t in enumerate(toks):
         if t.word and has(t, C["effect_verbs"]):
             return t
