@@ -14,12 +14,13 @@ The names and person words it asks about are read in :mod:`workflows.rules.names
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
-from workflows.rules.text import Sentence, has
+from workflows.rules.text import Sentence, Token, has
 
-__all__ = ["Phrase", "agent_after", "classify", "phrase_before", "subject_of"]
+__all__ = ["Phrase", "agent_after", "classify", "clause_subject", "phrase_before", "subject_of"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     on duty forgot" reads past "on duty".
     """
     toks = sent.tokens
-    j = pred - 1
+    j = _before_parenthesis(toks, pred - 1)
     skipped = 0
     while (
         j >= 0
@@ -191,6 +192,25 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
 #: Marks inside a clause that do not end it: quotes and brackets ("disabled the check
 #: 'temporarily' and never turned it back on").
 _INLINE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "(", ")"})
+
+
+def clause_subject(sent: Sentence, k: int, known: Names) -> Phrase:
+    """The person who is the subject of the clause ending before token ``k`` (a conjunction or a
+    comma), or a phrase of kind "none": "Kwame pushes the hotfix to prod, skipping staging"."""
+    return _coordinated_subject(sent, k, known)
+
+
+def _before_parenthesis(toks: Sequence[Token], j: int) -> int:
+    """Token ``j``, or the token before a parenthesis that ends at ``j``: "Ines (on-call)
+    restarted…" reads the subject before "(on-call)"."""
+    if j < 1 or toks[j].text != ")":
+        return j
+    for k in range(j - 1, max(-1, j - 7), -1):
+        if toks[k].text == "(":
+            return k - 1
+        if toks[k].text == ")":
+            return j
+    return j
 
 
 def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:

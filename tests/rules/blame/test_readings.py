@@ -140,3 +140,31 @@ def test_a_better_informed_person_is_a_counterfactual_person() -> None:
 
 def test_not_taking_something_into_account_is_an_omission() -> None:
     assert blamed("We did not take into account the link caching done by end-user devices.")
+
+
+def test_a_person_acting_then_skipping_a_step_is_blame() -> None:
+    text = "14:02 - Kwame pushes hotfix straight to prod, skipping staging"
+    assert any(span.startswith("Kwame") for span in spans(text, ["Kwame Mensah"]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At 3 a.m. with no second responder, skipping the dry run saved visible minutes.",
+        "QA config differs from prod, missing a staging environment.",
+    ],
+)
+def test_a_gerund_subject_or_an_absence_after_a_comma_is_not(text: str) -> None:
+    assert not blamed(text)
+
+
+def test_a_parenthesis_between_subject_and_verb_is_read_over() -> None:
+    assert blamed("Ines (on-call) restarted the wrong region")
+
+
+def test_a_change_judged_as_rushed_is_a_judgement() -> None:
+    assert blamed("frankly the migration was rushed and half-tested")
+
+
+def test_a_change_described_as_untested_is_not_a_judgement() -> None:
+    assert not blamed("The migration was untested against production-sized data.")

@@ -64,3 +64,7 @@ def test_what_this_caused_is_an_observed_effect() -> None:
 )
 def test_something_the_monitoring_cannot_see_is_a_tool_gap(statement: str) -> None:
     assert verdict(statement) is None
+
+
+def test_a_tool_recreating_a_resource_is_a_proximate_trigger() -> None:
+    assert verdict("terraform recreated the load balancer") == Code.ROOT_CAUSE_PROXIMATE_TRIGGER

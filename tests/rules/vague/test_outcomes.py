@@ -79,3 +79,7 @@ def test_kicking_off_a_conversation_is_a_discussion() -> None:
 
 def test_a_done_when_that_says_the_titles_thing_works_restates_it() -> None:
     assert vague("Set up alerting on conntrack usage", "alerting works") == ["done_when"]
+
+
+def test_raising_a_topic_at_a_meeting_is_a_discussion() -> None:
+    assert vague("Raise at next ops review", "") == ["title"]

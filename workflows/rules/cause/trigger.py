@@ -310,6 +310,12 @@ _CHANGE_EVENTS = frozenset(
         "truncate",
         "purge",
         "reset",
+        "recreate",
+        "destroy",
+        "rebuild",
+        "redeploy",
+        "reprovision",
+        "restart",
     }
 )
 
