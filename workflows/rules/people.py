@@ -242,10 +242,13 @@ def _with_modifier(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | Non
     Singapore changed…": the head is the person, the modifier only says which one."""
     toks = sent.tokens
     at = phrase.start - 1
-    if at < 1 or toks[at].low not in ("with", "from", "without", "in", "at"):
+    if at < 1 or toks[at].low not in ("with", "from", "without", "in", "at", "to", "of", "on"):
         return None
     before = phrase_before(sent, at - 1, known)
-    if before.kind != "person":
+    if before.kind == "change":
+        # "Mateus' manual edit to the DNS zone removed the MX records": the person's change
+        return Phrase(before.start, phrase.end, "change", before.name)
+    if before.kind != "person" or toks[at].low in ("to", "of", "on"):
         return None
     return Phrase(before.start, phrase.end, "person", before.name)
 

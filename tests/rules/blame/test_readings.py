@@ -168,3 +168,20 @@ def test_a_change_judged_as_rushed_is_a_judgement() -> None:
 
 def test_a_change_described_as_untested_is_not_a_judgement() -> None:
     assert not blamed("The migration was untested against production-sized data.")
+
+
+def test_a_persons_change_with_a_prepositional_object_is_still_theirs() -> None:
+    text = "According to the audit log, Mateus' manual edit to the DNS zone removed the MX records."
+    assert blamed(text)
+
+
+def test_rushing_is_done_by_people_whatever_the_subject() -> None:
+    assert blamed("New tool/component (GitOps) shouldn't have been rushed to production.")
+
+
+def test_a_system_that_should_have_been_promoted_is_expected_behaviour() -> None:
+    assert not blamed("The standby should have been promoted within 30 seconds.")
+
+
+def test_approving_ones_own_change_is_blame() -> None:
+    assert blamed("Mr. Haddad approved his own change at 23:50 and applied it straight away.")

@@ -68,3 +68,27 @@ def test_something_the_monitoring_cannot_see_is_a_tool_gap(statement: str) -> No
 
 def test_a_tool_recreating_a_resource_is_a_proximate_trigger() -> None:
     assert verdict("terraform recreated the load balancer") == Code.ROOT_CAUSE_PROXIMATE_TRIGGER
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "The data was stale because the data was not refreshed.",
+        "The nightly job failed, which is why the nightly job's output was missing.",
+    ],
+)
+def test_the_same_thing_on_both_sides_of_because_restates_the_symptom(statement: str) -> None:
+    assert verdict(statement) == Code.ROOT_CAUSE_RESTATES_SYMPTOM
+
+
+def test_a_because_with_a_different_cause_is_not_circular() -> None:
+    statement = "The data was stale because the refresh job has no alert when it fails."
+    assert verdict(statement) is None
+
+
+def test_failed_as_an_adjective_is_no_omission() -> None:
+    statement = (
+        "Failed nightly jobs are retried automatically without anyone being told, so repeated "
+        "failures stay invisible."
+    )
+    assert verdict(statement) is None

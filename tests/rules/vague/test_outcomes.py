@@ -83,3 +83,7 @@ def test_a_done_when_that_says_the_titles_thing_works_restates_it() -> None:
 
 def test_raising_a_topic_at_a_meeting_is_a_discussion() -> None:
     assert vague("Raise at next ops review", "") == ["title"]
+
+
+def test_root_causing_without_a_step_is_an_investigation() -> None:
+    assert vague("Root-cause the intermittent DNS timeouts", "") == ["title"]

@@ -133,6 +133,14 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
                 subject.kind == "none" and not (after < n and toks[after].low == "been")
             ):
                 out.append(Hit(tok.start, toks[end].end, "counterfactual"))
+            elif subject.kind == "system" and (
+                after + 1 < n
+                and toks[after].low == "been"
+                and has(toks[after + 1], C["human_only"])
+            ):
+                # "New tool/component (GitOps) shouldn't have been rushed to production": only
+                # people rush, whatever was rushed
+                out.append(Hit(tok.start, toks[after + 1].end, "counterfactual"))
             elif (
                 subject.kind == "none"
                 or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that"))

@@ -84,7 +84,7 @@ def explanation(toks: list[Token]) -> list[Token]:
         if (
             t.low in ("can", "could", "would", "will")
             and k + 1 < n
-            and has(toks[k + 1], frozenset({"cause", "lead", "result", "trigger"}))
+            and has(toks[k + 1], frozenset({"cause", "lead", "result", "trigger", "create"}))
         ):
             end = k
             break
