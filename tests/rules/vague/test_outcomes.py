@@ -87,3 +87,12 @@ def test_raising_a_topic_at_a_meeting_is_a_discussion() -> None:
 
 def test_root_causing_without_a_step_is_an_investigation() -> None:
     assert vague("Root-cause the intermittent DNS timeouts", "") == ["title"]
+
+
+def test_we_may_is_a_hedge() -> None:
+    assert vague("I may put together a small tool to check the port forwards", "") == ["title"]
+
+
+def test_may_as_a_permission_inside_a_concrete_item_is_not() -> None:
+    title = "Allow the release job to deploy only if the canary may be promoted by its own check"
+    assert vague(title, "a failing canary blocks the release job in staging") == []
