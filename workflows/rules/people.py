@@ -14,12 +14,13 @@ The names and person words it asks about are read in :mod:`workflows.rules.names
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
-from workflows.rules.text import Sentence, has
+from workflows.rules.text import Sentence, Token, has
 
-__all__ = ["Phrase", "agent_after", "classify", "phrase_before", "subject_of"]
+__all__ = ["Phrase", "agent_after", "classify", "clause_subject", "phrase_before", "subject_of"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,12 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
     h = toks[head]
     if h.low in _SYSTEM_PRONOUNS and not h.poss:
         return Phrase(start, head, "system")
-    # A person's possessive before a change: "Oksana's migration", "the DBA's script".
+    # A person's possessive before a change: "Oksana's migration", "the DBA's script", "his
+    # cleanup job".
     for k in range(start, head):
         t = toks[k]
+        if t.low in ("his", "her") and has(h, C["change_nouns"]):
+            return Phrase(start, head, "change", None)
         if t.poss and (name_at(sent, k, known) or person_word(t) or guessed_name(sent, k)):
             if has(h, C["change_nouns"]):
                 m = name_at(sent, k, known)
@@ -99,7 +103,7 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     on duty forgot" reads past "on duty".
     """
     toks = sent.tokens
-    j = pred - 1
+    j = _before_parenthesis(toks, pred - 1)
     skipped = 0
     while (
         j >= 0
@@ -176,6 +180,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         return (
             _relative_subject(sent, phrase, known) or _with_modifier(sent, phrase, known) or phrase
         )
+    if phrase.kind == "guess":
+        return _with_modifier(sent, phrase, known) or phrase  # "Ops in Singapore changed…"
     if phrase.start > 0 and toks[phrase.start - 1].low in C["permissive"]:
         # "the console lets anyone delete…", "the runbook told the on-call to restart…": the
         # person acts inside a condition the system sets; that condition is the subject.
@@ -186,6 +192,25 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
 #: Marks inside a clause that do not end it: quotes and brackets ("disabled the check
 #: 'temporarily' and never turned it back on").
 _INLINE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "(", ")"})
+
+
+def clause_subject(sent: Sentence, k: int, known: Names) -> Phrase:
+    """The person who is the subject of the clause ending before token ``k`` (a conjunction or a
+    comma), or a phrase of kind "none": "Kwame pushes the hotfix to prod, skipping staging"."""
+    return _coordinated_subject(sent, k, known)
+
+
+def _before_parenthesis(toks: Sequence[Token], j: int) -> int:
+    """Token ``j``, or the token before a parenthesis that ends at ``j``: "Ines (on-call)
+    restarted…" reads the subject before "(on-call)"."""
+    if j < 1 or toks[j].text != ")":
+        return j
+    for k in range(j - 1, max(-1, j - 7), -1):
+        if toks[k].text == "(":
+            return k - 1
+        if toks[k].text == ")":
+            return j
+    return j
 
 
 def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
@@ -212,15 +237,18 @@ def _coordinated_subject(sent: Sentence, conj: int, known: Names) -> Phrase:
 
 
 def _with_modifier(sent: Sentence, phrase: Phrase, known: Names) -> Phrase | None:
-    """The person a "with" or "from" phrase hangs on: "anyone with a bit more Postgres experience
-    would have…", "an engineer from the vendor side rebooted…": the head is the person, the
-    modifier only says which one."""
+    """The person a "with", "from", "in" or "at" phrase hangs on: "anyone with a bit more
+    Postgres experience would have…", "an engineer from the vendor side rebooted…", "Ops in
+    Singapore changed…": the head is the person, the modifier only says which one."""
     toks = sent.tokens
     at = phrase.start - 1
-    if at < 1 or toks[at].low not in ("with", "from", "without"):
+    if at < 1 or toks[at].low not in ("with", "from", "without", "in", "at", "to", "of", "on"):
         return None
     before = phrase_before(sent, at - 1, known)
-    if before.kind != "person":
+    if before.kind == "change":
+        # "Mateus' manual edit to the DNS zone removed the MX records": the person's change
+        return Phrase(before.start, phrase.end, "change", before.name)
+    if before.kind != "person" or toks[at].low in ("to", "of", "on"):
         return None
     return Phrase(before.start, phrase.end, "person", before.name)
 

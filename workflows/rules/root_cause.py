@@ -26,7 +26,14 @@ from workflows.review import Finding
 from workflows.rules.blameless import lint_text
 from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
-from workflows.rules.cause.symptom import effect_at, measured, next_clause, restates, unexpected
+from workflows.rules.cause.symptom import (
+    circular,
+    effect_at,
+    measured,
+    next_clause,
+    restates,
+    unexpected,
+)
 from workflows.rules.cause.trigger import (
     change_event,
     explanation,
@@ -132,6 +139,13 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     trigger = indefinite_trigger(toks)
     if trigger is not None and not gap_at(toks, next_clause(toks, trigger[1])):
         return trigger_verdict(statement, quoted, toks, trigger)
+    if circular(words):  # "the data was stale because the data was not refreshed"
+        return Verdict(
+            Code.ROOT_CAUSE_RESTATES_SYMPTOM,
+            *whole,
+            f'The root cause "{quoted}" explains the effect by itself: the same thing stands on '
+            "both sides of the because.",
+        )
     if gap_at(toks) or standing_condition(toks):
         return None
     if negated_passive(toks) and not (symptom.strip() and restates(words, _tokens(symptom))):

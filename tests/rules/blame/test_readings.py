@@ -91,3 +91,97 @@ def test_instead_of_a_step_is_a_step_left_undone() -> None:
 )
 def test_instead_of_with_a_reason_or_in_credit_is_fine(text: str) -> None:
     assert not blamed(text)
+
+
+def test_a_persons_act_named_as_what_did_the_harm_is_blame() -> None:
+    text = "per slack, Anneliese kicked off the reindex on the primary at peak and that's what saturated IO"
+    assert any(span.startswith("Anneliese") for span in spans(text, ["Anneliese Vogt"]))
+
+
+def test_a_systems_act_named_as_what_did_the_harm_is_not() -> None:
+    assert not blamed("The autoscaler added forty nodes and that's what saturated the NAT gateway.")
+
+
+def test_a_past_participle_after_a_determiner_is_no_harm_verb() -> None:
+    text = (
+        "The attack would not have been a problem but combined with a more relaxed firewall "
+        "policy we introduced recently, and the compounded prior outages, it caught us off guard."
+    )
+    assert not blamed(text)
+
+
+def test_releasing_with_a_hazard_still_enabled_is_a_wrong_state() -> None:
+    assert blamed("the mobile squad released 7.3 with the debug endpoint still enabled.")
+
+
+def test_shipping_with_a_hazard_removed_is_a_fix() -> None:
+    assert not blamed("The mobile squad shipped 7.3.1 with the debug endpoint removed.")
+
+
+def test_a_person_in_a_place_is_the_subject() -> None:
+    assert blamed("Ops in Singapore changed the BGP weights without a ticket.")
+
+
+def test_his_change_is_a_persons_change() -> None:
+    assert blamed("His cleanup job took out the shared volume.")
+
+
+def test_a_condition_on_an_alert_noun_keeps_the_modal_about_the_system() -> None:
+    assert not blamed("Had the alert routed to the secondary, someone would have responded.")
+
+
+def test_more_care_from_a_role_is_a_counterfactual_person() -> None:
+    assert blamed("with a bit more care from the release captain this wouldve been caught")
+
+
+def test_a_better_informed_person_is_a_counterfactual_person() -> None:
+    assert blamed("An SRE who knew the legacy stack would have restarted the right service.")
+
+
+def test_not_taking_something_into_account_is_an_omission() -> None:
+    assert blamed("We did not take into account the link caching done by end-user devices.")
+
+
+def test_a_person_acting_then_skipping_a_step_is_blame() -> None:
+    text = "14:02 - Kwame pushes hotfix straight to prod, skipping staging"
+    assert any(span.startswith("Kwame") for span in spans(text, ["Kwame Mensah"]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At 3 a.m. with no second responder, skipping the dry run saved visible minutes.",
+        "QA config differs from prod, missing a staging environment.",
+    ],
+)
+def test_a_gerund_subject_or_an_absence_after_a_comma_is_not(text: str) -> None:
+    assert not blamed(text)
+
+
+def test_a_parenthesis_between_subject_and_verb_is_read_over() -> None:
+    assert blamed("Ines (on-call) restarted the wrong region")
+
+
+def test_a_change_judged_as_rushed_is_a_judgement() -> None:
+    assert blamed("frankly the migration was rushed and half-tested")
+
+
+def test_a_change_described_as_untested_is_not_a_judgement() -> None:
+    assert not blamed("The migration was untested against production-sized data.")
+
+
+def test_a_persons_change_with_a_prepositional_object_is_still_theirs() -> None:
+    text = "According to the audit log, Mateus' manual edit to the DNS zone removed the MX records."
+    assert blamed(text)
+
+
+def test_rushing_is_done_by_people_whatever_the_subject() -> None:
+    assert blamed("New tool/component (GitOps) shouldn't have been rushed to production.")
+
+
+def test_a_system_that_should_have_been_promoted_is_expected_behaviour() -> None:
+    assert not blamed("The standby should have been promoted within 30 seconds.")
+
+
+def test_approving_ones_own_change_is_blame() -> None:
+    assert blamed("Mr. Haddad approved his own change at 23:50 and applied it straight away.")

@@ -8,14 +8,17 @@
 - ``vetoes``: negations, denials, framings and words named rather than used.
 - ``agents``: a person, role, team or pronoun as the subject of a failure.
 - ``harm``: a person's act and the harm it did.
+- ``steps``: a step left undone ("without checking", "instead of dealing with it").
 - ``passive``: a passive whose act went wrong, with a person as its agent.
 - ``human_error``: the predicate that makes a subject's act a failure.
 - ``counterfactuals``: "should have", "if Lars had…", a past duty, a swap of people.
 - ``should``: forms of "should" and "should have", listed and misspelt.
+- ``clauses``: whether a counterfactual's modal follows a condition or a better-informed subject.
 """
 
 __all__ = [
     "agents",
+    "clauses",
     "context",
     "counterfactuals",
     "evidence",
@@ -26,5 +29,6 @@ __all__ = [
     "phrases",
     "sarcasm",
     "should",
+    "steps",
     "vetoes",
 ]

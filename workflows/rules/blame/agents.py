@@ -18,13 +18,14 @@ from workflows.rules.blame.harm import (
     act_with_harm,
     destroyed_live,
     person_caused,
-    without_doing,
+    what_it_did,
     wrongly_done,
 )
 from workflows.rules.blame.human_error import VERB_CLASSES, failure_predicate
 from workflows.rules.blame.passive import bad_before, passive_strong, passive_weak
+from workflows.rules.blame.steps import without_doing
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
-from workflows.rules.people import Phrase, agent_after, subject_of
+from workflows.rules.people import Phrase, agent_after, clause_subject, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["agent_hits"]
@@ -67,6 +68,42 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
     out.extend(_cleft_person(sent, known))
     out.extend(destroyed_live(sent, known))
     out.extend(_nobody_did(sent))
+    out.extend(what_it_did(sent, known))
+    out.extend(_skipping(sent, known))
+    return out
+
+
+_MAIN_VERBS = frozenset({"saved", "was", "is", "were", "cost", "made", "took", "meant", "gave"})
+
+
+def _skipping(sent: Sentence, known: Names) -> list[Hit]:
+    """A person's act with a failure in a participle after it: "Kwame pushes the hotfix straight
+    to prod, skipping staging", "Lars restarted both brokers, ignoring the runbook"."""
+    toks = sent.tokens
+    out: list[Hit] = []
+    for k in range(1, len(toks) - 1):
+        if toks[k].text != ",":
+            continue
+        verb = toks[k + 1]
+        if not (verb.low.endswith("ing") and has(verb, C["strong_fail"])) or verb.low == "missing":
+            continue  # "…, missing staging environment": an absence, not an act
+        if any(t.low.endswith("ed") or t.low in _MAIN_VERBS for t in toks[k + 2 : k + 8]):
+            continue  # "…, skipping the dry run saved minutes": the gerund is a subject
+        subject = clause_subject(sent, k, known)
+        acts = subject.end + 1 < k and (
+            toks[subject.end + 1].low.endswith(("ed", "es", "s"))
+            or toks[subject.end + 1].low
+            in ("ran", "went", "put", "set", "pushed", "did", "made", "took")
+        )
+        if (
+            subject.kind == "person"
+            and acts
+            and toks[subject.start].low not in ("no", "nobody")
+            and not users_pronoun(toks, subject)
+        ):
+            start = span_start(toks, subject)
+            family = "person" if subject.name else "agent"
+            out.append(Hit(toks[start].start, verb.end, family, subject.name))
     return out
 
 

@@ -4,8 +4,7 @@ alternative, a past duty, a swap of people.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from workflows.rules.blame.clauses import after_condition, knowing_subject
 from workflows.rules.blame.evidence import HAVE, RAW, Hit, span_start
 from workflows.rules.blame.should import bare_should_have, should_word
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
@@ -134,6 +133,14 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
                 subject.kind == "none" and not (after < n and toks[after].low == "been")
             ):
                 out.append(Hit(tok.start, toks[end].end, "counterfactual"))
+            elif subject.kind == "system" and (
+                after + 1 < n
+                and toks[after].low == "been"
+                and has(toks[after + 1], C["human_only"])
+            ):
+                # "New tool/component (GitOps) shouldn't have been rushed to production": only
+                # people rush, whatever was rushed
+                out.append(Hit(tok.start, toks[after + 1].end, "counterfactual"))
             elif (
                 subject.kind == "none"
                 or (subject.kind == "system" and toks[subject.end].low in ("it", "this", "that"))
@@ -260,16 +267,20 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
             low in _WOULD
             and i + 1 < n
             and (toks[i + 1].low in HAVE or low.endswith("'ve") or adverb)
-            and not _after_condition(toks, i)
+            and not after_condition(toks, i)
         ):
             v = i + 3 if adverb else i + 2 if toks[i + 1].low in HAVE else i + 1
             easy = adverb or (v < n and toks[v].low in _EASILY)
             if easy and not adverb:
                 v += 1  # "could have simply rolled back": any act, made to look obvious
+            knowing = knowing_subject(toks, i)
             if (
                 v < n
                 and toks[v].word
-                and (has(toks[v], _PERCEIVE) or (easy and toks[v].low.endswith(("ed", "t", "n"))))
+                and (
+                    has(toks[v], _PERCEIVE)
+                    or ((easy or knowing) and toks[v].low.endswith(("ed", "t", "n")))
+                )
                 and toks[v].low not in _POSSESSION_NEXT
             ):
                 subject = subject_of(sent, i, known)
@@ -357,23 +368,6 @@ _EASILY = frozenset({"simply", "just", "easily", "trivially", "quickly", "obviou
 
 #: A condition about a person's care is no condition about the system: "with a bit more care,
 #: the DBA would have noticed the lag".
-_CARE = C["care_words"] | frozenset(
-    {"care", "attention", "experience", "diligence", "caution", "thought", "focus", "effort"}
-)
-
-
-def _after_condition(toks: Sequence[Token], i: int) -> bool:
-    """Token ``i`` follows an "if …" or a sentence-initial "had …"/"with …" clause (not one
-    about a person's care or attention)."""
-    for k in range(i - 1, -1, -1):
-        t = toks[k]
-        if t.low in ("if", "unless") or (k == 0 and t.low in ("had", "with", "without", "given")):
-            return not any(has(x, _CARE) for x in toks[k + 1 : i])
-        if t.text in (".", ";"):
-            return False
-    return False
-
-
 def _should_have_end(toks: list[Token], i: int) -> int | None:
     n = len(toks)
     low = toks[i].low

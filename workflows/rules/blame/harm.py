@@ -20,7 +20,13 @@ from workflows.rules.names import C, Names
 from workflows.rules.people import agent_after, subject_of
 from workflows.rules.text import Sentence, Token, has
 
-__all__ = ["act_with_harm", "destroyed_live", "person_caused", "without_doing", "wrongly_done"]
+__all__ = [
+    "act_with_harm",
+    "destroyed_live",
+    "person_caused",
+    "what_it_did",
+    "wrongly_done",
+]
 
 
 _LIVE = frozenset({"production", "prod", "live", "customer", "customers'", "primary", "master"})
@@ -223,6 +229,8 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
             return None  # "which dropped the error rate", "and the errors stopped"
         if not _past(toks, k):
             continue  # "set the flag that disables the old path": what the object does
+        if toks[k - 1].low in _DETERMINERS:
+            continue  # "and the compounded prior outages": an adjective, not a verb
         if toks[k - 1].low == "had":
             return None  # "killed the query that had locked the table": the object's past
         if (
@@ -243,6 +251,37 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
                 if not toks[m].word:
                     break
     return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "this", "these", "those"})
+
+
+def what_it_did(sent: Sentence, known: Names) -> list[Hit]:
+    """A person's act, whatever the verb, named as what did the harm: "Anneliese kicked off the
+    reindex at peak and that's what saturated IO", "Lars restarted both brokers, which is what
+    took the queue down". The cleft "that is what" attributes the harm to the act."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[Hit] = []
+    for k in range(2, n - 1):
+        if toks[k].low != "what" or toks[k - 1].low not in ("'s", "is", "was", "that's"):
+            continue
+        if toks[k - 1].low != "that's" and toks[k - 2].low not in ("that", "which", "this", "it"):
+            continue
+        harm = toks[k + 1]
+        if not (_past(toks, k + 1) and (has(harm, _HARM) or has(harm, TAKE_FAMILY))):
+            continue
+        for i in range(k - 2, max(-1, k - 16), -1):
+            t = toks[i]
+            if not t.word or not _past(toks, i) or has(t, CREDIT_ACTS):
+                continue
+            subject = subject_of(sent, i, known)
+            if subject.kind in ("person", "change") and subject.end < i:
+                start = span_start(toks, subject)
+                family = "person" if subject.name or subject.kind == "change" else "agent"
+                out.append(Hit(toks[start].start, harm.end, family, subject.name))
+                break
+    return out
 
 
 def _past(toks: Sequence[Token], k: int) -> bool:
@@ -329,46 +368,3 @@ def person_caused(sent: Sentence, known: Names) -> list[Hit]:
 _LOSS = frozenset(
     {"overwritten", "lost", "corrupted", "deleted", "wiped", "destroyed", "truncated", "erased"}
 )
-
-
-_REASONS = frozenset({"because", "since", "as", "given", "so"})
-
-
-def without_doing(sent: Sentence, known: Names) -> list[Hit]:
-    """A person who acted "without" a step or "instead of" doing it: "went to bed without
-    acknowledging the page", "deployed without running the tests", "silenced the alert instead
-    of dealing with it" (the verb need not be a failure verb)."""
-    toks = sent.tokens
-    out: list[Hit] = []
-    n = len(toks)
-    for k, t in enumerate(toks):
-        if t.low == "without" and k + 1 < n:
-            step = toks[k + 1]
-            if not (step.low.endswith("ing") and has(step, C["omission_verbs"])):
-                continue
-        elif t.low == "instead" and k + 2 < n and toks[k + 1].low == "of":
-            # "silenced the disk alert instead of dealing with it": the step left undone, any
-            # verb; not when the sentence gives the reason ("…because the last failover lost
-            # writes" is the decision's condition)
-            step = toks[k + 2]
-            if not (step.word and step.low.endswith("ing") and len(step.low) > 4):
-                continue
-            if any(x.low in _REASONS or has(x, C["praise"]) or has(x, CREDIT_ACTS) for x in toks):
-                continue  # "well done to Ilse for calling it early instead of waiting": credit
-        else:
-            continue
-        if any(x.low in C["deciding"] for x in toks[max(0, k - 8) : k] if x.clause == t.clause):
-            continue  # "we were hesitant to deploy without announcing it": a decision
-        # The acting verb: the first word of the clause's predicate, a few words back.
-        clause = toks[k - 1].clause if k > 0 else t.clause  # "instead" may open a clause
-        for v in range(k - 1, max(-1, k - 7), -1):
-            if not toks[v].word or toks[v].clause != clause:
-                break
-            if v > 0 and toks[v - 1].low in PASSIVE_AUX and toks[v].low.endswith(("ed", "t", "n")):
-                break  # "emails are sent without notifying…": the passive's subject did nothing
-            subject = subject_of(sent, v, known)
-            if subject.kind in ("person", "change") and subject.end < v:
-                start = span_start(toks, subject)
-                out.append(Hit(toks[start].start, step.end, "agent", subject.name))
-                break
-    return out

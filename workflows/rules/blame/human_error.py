@@ -212,9 +212,9 @@ def _done_wrongly(sent: Sentence, i: int) -> int | None:
         if t.low == "wrong" and toks[k - 1].low in ("the", "a"):
             return k  # "pulled the wrong power feed", whatever the verb
         if t.low == "with" and not has(toks[i], CREDIT_ACTS):
-            off = next((m for m in range(k + 2, min(n, k + 7)) if toks[m].low in _SWITCHED), None)
-            if off is not None:
-                return off  # "ran the purge job with the dry-run flag removed"
+            state = _state_after_with(toks, k)
+            if state is not None:
+                return state  # "…with the dry-run flag removed", "…with debug still enabled"
         if (
             toks[i].low == "left"
             and t.low in _LEFT_ON
@@ -259,6 +259,27 @@ _UNFINISHED = frozenset(
         "ongoing",
         "underway",
     }
+)
+
+
+def _state_after_with(toks: Sequence[Token], k: int) -> int | None:
+    """The wrong state an act left a thing in, after "with": a safeguard switched off ("with the
+    dry-run flag removed") or a hazard left on ("with the debug endpoint still enabled"). A
+    hazard removed ("with the debug endpoint removed") is a fix."""
+    n = len(toks)
+    for m in range(k + 2, min(n, k + 7)):
+        low = toks[m].low
+        hazard = any(toks[x].low in _HAZARDS for x in range(k + 1, m))
+        if low in _SWITCHED and not hazard:
+            return m
+        if low in _LEFT_ON and (hazard or toks[m - 1].low == "still"):
+            return m
+    return None
+
+
+#: Things that should be off in production: leaving one on is the wrong state, removing it a fix.
+_HAZARDS = frozenset(
+    {"debug", "test", "verbose", "backdoor", "bypass", "override", "maintenance", "profiling"}
 )
 
 

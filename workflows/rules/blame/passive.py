@@ -165,7 +165,19 @@ def _subject_head(toks: Sequence[Token], verb: int) -> Token | None:
 
 # What takes a change to production: "the schema change was pushed to prod by Yevgenia".
 _SHIPPING = frozenset(
-    {"push", "deploy", "merge", "apply", "run", "ship", "roll", "release", "execute", "launch"}
+    {
+        "push",
+        "deploy",
+        "merge",
+        "apply",
+        "run",
+        "ship",
+        "roll",
+        "release",
+        "execute",
+        "launch",
+        "kick",
+    }
 )
 
 

@@ -130,6 +130,8 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             and toks[i + 2].low in ("date", "life", "support")
         ):
             return True  # "out of date", "end of life"
+        if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
+            return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
             # "no alert for", "without validating", "lack of tests" — not "no longer", not "no
             # operation was running": an absence of a safeguard, a check or a way.
@@ -203,6 +205,11 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
                 continue
             return True
     return False
+
+
+_WATCHED = frozenset(
+    {"detected", "monitored", "documented", "tested", "logged", "alerted", "covered", "owned"}
+)
 
 
 _SINGLE_THINGS = frozenset(

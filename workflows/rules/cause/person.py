@@ -54,9 +54,11 @@ def bare_omission(toks: Sequence[Token]) -> tuple[int, int] | None:
     k0, first = words[0]
     if first.low in ("occurred", "happened", "started", "began", "appeared") and len(words) > 1:
         return None  # a statement of when, not of who: see _unexpected
-    if first.low in (*_OMISSION_STARTS, "overlooked") and (
-        first.low != "did" or (len(words) > 1 and words[1][1].low == "not")
-    ):
+    if (
+        first.low in (*_OMISSION_STARTS, "overlooked")
+        and (first.low != "did" or (len(words) > 1 and words[1][1].low == "not"))
+        and not (first.low == "failed" and len(words) > 1 and words[1][1].low != "to")
+    ):  # "Failed nightly jobs are retried…": an adjective, not an omission
         return k0, words[min(2, len(words) - 1)][0]
     if first.low in ("nobody", "noone", "no-one") and len(words) > 1:
         verb = words[1][1]

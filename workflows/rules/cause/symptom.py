@@ -10,7 +10,7 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["effect_at", "measured", "next_clause", "restates", "unexpected"]
+__all__ = ["circular", "effect_at", "measured", "next_clause", "restates", "unexpected"]
 
 
 def next_clause(toks: Sequence[Token], k: int) -> int:
@@ -72,7 +72,35 @@ _RESOURCES = frozenset(
 )
 
 
+_LINKS = frozenset({"because", "since", "as"})
+
+
+def circular(words: Sequence[Token]) -> bool:
+    """A "because" that names the same thing on both sides: "The data was stale because the
+    data was not refreshed", "the nightly job failed, which is why the nightly job's output was
+    missing". The subject before the link comes back right after it."""
+    for k, t in enumerate(words[1:], start=1):
+        link_end = None
+        if t.low in _LINKS:
+            link_end = k
+        elif t.low == "why" and k > 1 and words[k - 1].low == "is":
+            link_end = k  # "which is why", "that is why"
+        if link_end is None:
+            continue
+        before = [x.lem for x in words[:k] if x.low not in PEOPLE["np_stop"]][:2]
+        after = [x.lem for x in words[link_end + 1 :] if x.low not in PEOPLE["np_stop"]][:2]
+        if (
+            len(before) == 2
+            and len(after) == 2
+            and all(not b.isdisjoint(a) for b, a in zip(before, after, strict=True))
+        ):
+            return True
+    return False
+
+
 def restates(words: Sequence[Token], symptom: Sequence[Token]) -> bool:
+    if circular(words):
+        return True
     content = [t for t in words if t.low not in PEOPLE["np_stop"] and len(t.low) > 2]
     if not content:
         return False
@@ -113,6 +141,13 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
     metric = measured(toks)
     if metric is not None:
         return metric
+    words = [t for t in toks if t.word]
+    if (
+        len(words) > 2
+        and words[0].low in ("this", "that", "it", "which")
+        and words[1].low in ("caused", "triggered", "produced", "created", "started")
+    ):
+        return words[1]  # "This caused a cache stampede…": what followed, with its cause left out
     for k, t in enumerate(toks):
         if t.word and has(t, C["effect_verbs"]):
             return t

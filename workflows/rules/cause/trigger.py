@@ -84,7 +84,7 @@ def explanation(toks: list[Token]) -> list[Token]:
         if (
             t.low in ("can", "could", "would", "will")
             and k + 1 < n
-            and has(toks[k + 1], frozenset({"cause", "lead", "result", "trigger"}))
+            and has(toks[k + 1], frozenset({"cause", "lead", "result", "trigger", "create"}))
         ):
             end = k
             break
@@ -150,8 +150,8 @@ def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
                         break
                     end = k2
                 return k0, end
-            if not t.low.isalpha():
-                break
+            if not t.low.isalpha() and not t.digit:
+                break  # "a 23 August rollback": a date inside the phrase is read over
     for idx, (k, t) in enumerate(words):
         if (
             t.low in ("by", "to", "of")
@@ -310,8 +310,19 @@ _CHANGE_EVENTS = frozenset(
         "truncate",
         "purge",
         "reset",
+        "recreate",
+        "destroy",
+        "rebuild",
+        "redeploy",
+        "reprovision",
+        "restart",
     }
 )
+
+
+#: Verbs that carry out a change named by their object ("performed an update", "ran the
+#: migration", "made a config change").
+_CARRYING = frozenset({"perform", "make", "do", "run", "carry", "execute", "complete", "start"})
 
 
 def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
@@ -320,9 +331,12 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
     change do harm (no cause link after it)."""
     words = [(k, t) for k, t in enumerate(toks) if t.word]
     for idx, (k, t) in enumerate(words[1:6], start=1):
-        if not (t.low.endswith("ed") or t.low in ("ran", "put", "set", "cut", "shut")):
+        if not (t.low.endswith("ed") or t.low in ("ran", "put", "set", "cut", "shut", "made")):
             continue
-        if not has(t, _CHANGE_EVENTS):
+        carried = has(t, _CARRYING) and any(
+            has(x, C["trigger_nouns"]) for _, x in words[idx + 1 : idx + 5]
+        )  # "we had just performed a minor API update"
+        if not (has(t, _CHANGE_EVENTS) or carried):
             return None  # the first verb is some other act or state
         if idx > 4 or words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
             return None  # a passive reads differently ("was deleted by…" is a person's act)

@@ -9,7 +9,6 @@ from workflows.rules.common import squash
 from workflows.rules.text import Token, has, normalise
 from workflows.rules.vague.words import (
     DONE_WHEN_HINT,
-    LEAD_INS,
     PHRASES,
     RAW,
     SUGGESTIONS,
@@ -92,7 +91,6 @@ def done_when_findings(done_when: str, title: str) -> list[Vague]:
     title_lemmas: set[str] = set()
     for t in _content(title_toks):
         title_lemmas |= _with_synonyms(t.lem)
-    head = next((t for t in title_toks if t.word and t.low not in LEAD_INS), None)
     if (
         content
         and not number
@@ -102,7 +100,9 @@ def done_when_findings(done_when: str, title: str) -> list[Vague]:
         )
         and not any(t.quoted or identifier(t) for t in toks)
         and not any(
-            has(t, C["outcome_verbs"]) and not (head is not None and not t.lem.isdisjoint(head.lem))
+            has(t, C["outcome_verbs"])
+            and t.low not in C["generic_done"]  # "alerting works": the title, said to be done
+            and _with_synonyms(t.lem).isdisjoint(title_lemmas)
             for t in toks
             if t.word
         )

@@ -59,10 +59,27 @@ def outcome_spans(
             for m in range(k + 1, min(len(toks), k + 6)):
                 if not toks[m].word:
                     break
-                if has(toks[m], C["trend_verbs"]) and toks[m].low not in ("drop", "fall"):
+                if _trend_at(toks, m):
                     out.append((k, m, "the threshold is left undefined.", "undefined"))
                     break
     return out
+
+
+_STATE_VERBS = frozenset({"is", "are", "gets", "get", "becomes", "become", "looks", "goes"})
+
+
+def _trend_at(toks: Sequence[Token], m: int) -> bool:
+    """A trend or a state with no value: "replication lags", "latency is elevated", "the queue
+    gets too long"."""
+    t = toks[m]
+    if has(t, C["trend_verbs"]) and t.low not in ("drop", "fall"):
+        return True
+    return (
+        m > 0
+        and toks[m - 1].low in _STATE_VERBS
+        and has(t, C["undefined_values"])
+        and t.low not in ("some", "certain", "necessary", "needed", "required", "normal")
+    )
 
 
 def _quality_object(toks: Sequence[Token], h: int, facts: Facts) -> int | None:

@@ -32,10 +32,16 @@ def _heads(toks: Sequence[Token]) -> list[int]:
     """Token indexes where an action verb may stand: the start of the title and of its clauses."""
     out: list[int] = []
     expect = True
+    skip_to = -1
     for i, t in enumerate(toks):
+        if i < skip_to:
+            continue
         if not t.word:
             if t.text in (";", ":", "\u2014", "(", "."):
                 expect = True
+            continue
+        if expect and [x.low for x in toks[i : i + 4]] == ["in", "the", "process", "of"]:
+            skip_to = i + 4  # "we're still in the process of hardening…": the verb follows
             continue
         if expect:
             if t.quoted:

@@ -70,6 +70,13 @@ DONE_WHEN_HINT = (
 LEAD_INS = frozenset(
     {
         "we",
+        "we're",
+        "we\u2019re",
+        "we'll",
+        "we\u2019ll",
+        "still",
+        "currently",
+        "both",
         "should",
         "will",
         "must",
