@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 Answer = tuple[int, Any, dict[str, str]]
 Handle = Callable[[str, str, dict[str, str], bytes], Answer | None]
@@ -65,6 +65,25 @@ class Failures:
                     self._items.remove(failure)
             return failure
         return None
+
+
+class Startable:
+    """An imitation a test starts and stops, or uses as ``with Fake(...) as fake:``.
+
+    A subclass supplies ``start`` (answering itself) and ``stop``.
+    """
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def server_tls(prefix: str) -> tuple[ssl.SSLContext, tempfile.TemporaryDirectory[str], Path]:
