@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 import pytest_asyncio
 from fastapi import FastAPI, Request, Response
 from pydantic import SecretStr
@@ -99,14 +98,12 @@ def test_a_review_of_no_known_team_has_no_facilitator_groups() -> None:
     assert facts.facilitator_groups == frozenset()
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_caller_who_is_not_signed_in_is_refused_with_401(http: httpx.AsyncClient) -> None:
     answer = await http.get("/reviews/PT4KHLK/access")
 
     assert answer.status_code == 401
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_the_facilitator_may_publish(http: httpx.AsyncClient) -> None:
     await signed_in_as(http, "facilitator@example.com")
 
@@ -117,7 +114,6 @@ async def test_the_facilitator_may_publish(http: httpx.AsyncClient) -> None:
     assert "publish" in answer.json()["can"]
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_responder_is_a_contributor(http: httpx.AsyncClient) -> None:
     await signed_in_as(http, "rui@example.com")
 
@@ -126,7 +122,6 @@ async def test_a_responder_is_a_contributor(http: httpx.AsyncClient) -> None:
     assert answer.json()["role"] == Role.CONTRIBUTOR
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_an_action_above_the_callers_role_is_refused_with_403(
     http: httpx.AsyncClient,
 ) -> None:
@@ -138,7 +133,6 @@ async def test_an_action_above_the_callers_role_is_refused_with_403(
     assert answer.json()["errors"][0]["code"] == "forbidden"
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_link_gives_its_recipient_the_links_role_on_its_review(
     http: httpx.AsyncClient,
 ) -> None:
@@ -152,7 +146,6 @@ async def test_a_link_gives_its_recipient_the_links_role_on_its_review(
     assert answer.json()["role"] == Role.CONTRIBUTOR
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_link_gives_no_more_than_its_recipient_has_on_the_review(
     http: httpx.AsyncClient,
 ) -> None:
@@ -165,7 +158,6 @@ async def test_a_link_gives_no_more_than_its_recipient_has_on_the_review(
     assert answer.json()["role"] == Role.VIEWER
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_link_session_may_not_read_another_review(http: httpx.AsyncClient) -> None:
     await http.get(
         "/reviews/PT4KHLK/open", params={"t": link("PT4KHLK", "ana@example.com", "viewer")}
@@ -176,7 +168,6 @@ async def test_a_link_session_may_not_read_another_review(http: httpx.AsyncClien
     assert answer.status_code == 403
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_link_opened_on_another_review_is_refused(http: httpx.AsyncClient) -> None:
     answer = await http.get(
         "/reviews/POTHER1/open", params={"t": link("PT4KHLK", "ana@example.com", "viewer")}
@@ -186,7 +177,6 @@ async def test_a_link_opened_on_another_review_is_refused(http: httpx.AsyncClien
     assert answer.json()["errors"][0]["code"] == "link_other_review"
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_forged_link_is_refused_with_401(http: httpx.AsyncClient) -> None:
     forged = sign_person_token("PT4KHLK", "ana@example.com", "facilitator", "x" * 32)
 
@@ -195,7 +185,6 @@ async def test_a_forged_link_is_refused_with_401(http: httpx.AsyncClient) -> Non
     assert answer.status_code == 401
 
 
-@pytest.mark.asyncio(loop_scope="session")
 async def test_a_person_signed_in_in_full_keeps_their_session_when_opening_a_link(
     http: httpx.AsyncClient,
 ) -> None:
