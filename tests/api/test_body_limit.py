@@ -1,14 +1,21 @@
 """api.body_limit: a body over the limit answers 413 before a route reads it in full; webhooks
-keep their own limit. A bare app behind the middleware, called in process."""
+keep their own limit. A bare app behind the middleware, called in process, and the real app."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import cast
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from temporalio.client import Client
 
+from api.app import create_app
 from api.body_limit import BodyLimit
+from followthrough.settings import Settings
+from workflows.policy import Policy
 
 LIMIT = 100
 
@@ -79,3 +86,21 @@ async def test_a_webhook_body_is_left_to_the_webhooks_own_limit() -> None:
 
     assert answer.json() == {"bytes": LIMIT * 3}
     assert read == [LIMIT * 3]
+
+
+def test_the_apps_form_posts_answer_413_over_one_megabyte_before_any_route(
+    tmp_path: Path,
+) -> None:
+    # No Temporal client: the middleware answers before a route would need one.
+    app = create_app(
+        Settings(data_dir=tmp_path, api_token="limit-token"), cast(Client, None), Policy()
+    )
+
+    answer = TestClient(app).post(
+        "/reviews/PANY/went-well",
+        content=b"text=" + b"x" * 1_000_001,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert answer.status_code == 413
+    assert answer.json()["errors"][0]["code"] == "payload_too_large"
