@@ -9,6 +9,7 @@ import pytest
 
 from followthrough.settings import SettingsError, load_settings
 from tests.support.command import run
+from tests.support.imitations import confluence_settings
 
 
 def test_a_bad_setting_names_the_variable_and_not_the_secrets() -> None:
@@ -30,11 +31,6 @@ def test_half_a_confluence_configuration_names_what_is_missing() -> None:
 
 def test_a_parent_page_id_that_is_no_page_id_is_a_bad_setting(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="FOLLOWTHROUGH_CONFLUENCE_PARENT_PAGE_ID"):
-        load_settings(
-            data_dir=tmp_path,
-            confluence_url="https://acme.atlassian.net/wiki",
-            confluence_email="followthrough-bot@example.com",
-            confluence_api_token="fake-confluence-token-8d1e",
-            confluence_space="PM",
-            confluence_parent_page_id="home",
+        confluence_settings(
+            tmp_path, "https://acme.atlassian.net/wiki", confluence_parent_page_id="home"
         )

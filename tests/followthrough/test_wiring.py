@@ -18,9 +18,10 @@ from connectors.local_tracker import LocalTracker
 from connectors.mail import OutboxMailer
 from connectors.pagerduty import PagerDutyIncidents
 from connectors.smtp import SmtpMailer
-from followthrough.settings import Settings, SettingsError, load_settings
+from followthrough.settings import Settings, SettingsError
 from followthrough.wiring import build_connectors, check_connectors
 from tests.fakes.confluence import FakeConfluence
+from tests.support.imitations import confluence_settings
 
 
 @pytest.fixture
@@ -28,19 +29,6 @@ def fake() -> Iterator[FakeConfluence]:
     with FakeConfluence() as server:
         server.add_space("PM")
         yield server
-
-
-def confluence_settings(tmp_path: Path, url: str, **extra: object) -> Settings:
-    options: dict[str, object] = {
-        "data_dir": tmp_path,
-        "confluence_url": url,
-        "confluence_email": "followthrough-bot@example.com",
-        "confluence_api_token": "fake-confluence-token-8d1e",
-        "confluence_space": "PM",
-        "confluence_timeout": 5.0,
-    }
-    options.update(extra)
-    return load_settings(**options)
 
 
 def test_nothing_configured_gives_the_local_defaults(tmp_path: Path) -> None:
