@@ -34,77 +34,56 @@ def test_parse_retry_after_past_http_date_is_zero() -> None:
     assert parse_retry_after("Thu, 01 May 2025 11:00:00 GMT", now=now) == 0.0
 
 
-def test_pause_before_retry_sleeps_the_wait_the_server_asks_for() -> None:
+def pause(
+    headers: dict[str, str], attempt: int = 0, *, allowed: bool = True
+) -> tuple[bool, float, list[float]]:
+    """Whether a 429 is retried (at most 3 times, 60 s each), the wait, and what was slept."""
     slept: list[float] = []
-
     retried, wait = pause_before_retry(
         LOG,
         "Jira",
         429,
         "read",
-        {"Retry-After": "7"},
-        0,
+        headers,
+        attempt,
         max_retries=3,
         max_retry_wait=60.0,
         sleep=slept.append,
+        allowed=allowed,
     )
+    return retried, wait, slept
 
-    assert (retried, wait, slept) == (True, 7.0, [7.0])
+
+def test_pause_before_retry_sleeps_the_wait_the_server_asks_for() -> None:
+    assert pause({"Retry-After": "7"}) == (True, 7.0, [7.0])
 
 
 def test_pause_before_retry_gives_up_when_the_server_asks_for_longer_than_allowed() -> None:
-    slept: list[float] = []
-
-    retried, wait = pause_before_retry(
-        LOG,
-        "Jira",
-        429,
-        "read",
-        {"Retry-After": "120"},
-        0,
-        max_retries=3,
-        max_retry_wait=60.0,
-        sleep=slept.append,
-    )
-
-    assert (retried, wait, slept) == (False, 120.0, [])
+    assert pause({"Retry-After": "120"}) == (False, 120.0, [])
 
 
 def test_pause_before_retry_gives_up_after_the_last_retry() -> None:
-    slept: list[float] = []
-
-    retried, _ = pause_before_retry(
-        LOG,
-        "Confluence",
-        503,
-        "read",
-        {},
-        3,
-        max_retries=3,
-        max_retry_wait=60.0,
-        sleep=slept.append,
-    )
+    retried, _, slept = pause({}, attempt=3)
 
     assert (retried, slept) == (False, [])
 
 
 def test_pause_before_retry_does_not_wait_out_a_call_not_allowed_to_repeat() -> None:
-    slept: list[float] = []
-
-    retried, _ = pause_before_retry(
-        LOG,
-        "Confluence",
-        503,
-        "create",
-        {"Retry-After": "1"},
-        0,
-        max_retries=3,
-        max_retry_wait=60.0,
-        sleep=slept.append,
-        allowed=False,
-    )
+    retried, _, slept = pause({"Retry-After": "1"}, allowed=False)
 
     assert (retried, slept) == (False, [])
+
+
+def jira_refusal(status: int | None, what: str, detail: str = "") -> tuple[ErrorKind, str]:
+    return refusal(
+        "Jira",
+        status,
+        what,
+        detail,
+        email="bot@example.com",
+        settings_prefix="FOLLOWTHROUGH_JIRA",
+        max_retries=3,
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,15 +102,7 @@ def test_pause_before_retry_does_not_wait_out_a_call_not_allowed_to_repeat() -> 
     ],
 )
 def test_refusal_kind_follows_the_status(status: int | None, kind: ErrorKind) -> None:
-    found, _ = refusal(
-        "Jira",
-        status,
-        "read",
-        "",
-        email="bot@example.com",
-        settings_prefix="FOLLOWTHROUGH_JIRA",
-        max_retries=3,
-    )
+    found, _ = jira_refusal(status, "read")
 
     assert found is kind
 
@@ -152,14 +123,6 @@ def test_refusal_of_credentials_names_the_settings_to_check() -> None:
 
 
 def test_refusal_carries_the_servers_explanation() -> None:
-    _, message = refusal(
-        "Jira",
-        400,
-        "open the ticket",
-        "summary: too long",
-        email="bot@example.com",
-        settings_prefix="FOLLOWTHROUGH_JIRA",
-        max_retries=3,
-    )
+    _, message = jira_refusal(400, "open the ticket", "summary: too long")
 
     assert message == "Jira refused to open the ticket: summary: too long"
