@@ -13,7 +13,7 @@ connector receives the values it needs (never the settings) and raises
 - shared: ``errors`` (systems, kinds), ``links`` (signed review links, the signing key),
   ``files`` (the atomic write), ``atlassian`` (what the Jira and Confluence clients share),
   ``secret_files`` (files only their owner reads), ``deliveries`` (webhook deliveries already
-  answered, for repeats).
+  answered, for repeats), ``webhook_json`` (a delivery's body read as JSON).
 """
 
 __all__ = [
@@ -39,4 +39,5 @@ __all__ = [
     "smtp",
     "store",
     "tracker",
+    "webhook_json",
 ]

@@ -2,24 +2,30 @@
 
 Both honour ``Retry-After`` (seconds or an HTTP date) or ``X-RateLimit-Reset`` on 429 and 503, read
 the vendor's error bodies (Jira's ``errorMessages``/``errors``, Confluence v2's ``errors`` list and
-v1's ``message``), and keep the API token out of every message.
+v1's ``message``), map a refusal to an ``ErrorKind`` the same way, and keep the API token out of
+every message.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import requests
 
+from connectors.errors import ErrorKind
+
 __all__ = [
     "error_text",
     "parse_rate_limit_reset",
     "parse_retry_after",
+    "pause_before_retry",
     "quoted",
+    "refusal",
     "scrub",
     "wait_for",
 ]
@@ -66,6 +72,80 @@ def wait_for(headers: Mapping[str, str], attempt: int) -> float:
     if wait is None:
         wait = float(min(2**attempt, 30))
     return wait
+
+
+def pause_before_retry(
+    log: logging.Logger,
+    vendor: str,
+    status: int,
+    what: str,
+    headers: Mapping[str, str],
+    attempt: int,
+    *,
+    max_retries: int,
+    max_retry_wait: float,
+    sleep: Callable[[float], None],
+    allowed: bool = True,
+) -> tuple[bool, float]:
+    """Whether retry ``attempt + 1`` of a call answered ``status`` goes ahead, and the wait.
+
+    It goes ahead (after logging and sleeping the wait) when ``allowed``, retries are left, and
+    the server asks for no more than ``max_retry_wait`` seconds; otherwise the wait is what the
+    error's ``retry_after`` reports.
+    """
+    wait = wait_for(headers, attempt)
+    if not (allowed and attempt < max_retries and wait <= max_retry_wait):
+        return False, wait
+    log.warning(
+        "%s answered %s to %s; retry %d/%d in %.1fs",
+        vendor.lower(),
+        status,
+        what,
+        attempt + 1,
+        max_retries,
+        wait,
+    )
+    sleep(wait)
+    return True, wait
+
+
+def refusal(
+    vendor: str,
+    status: int | None,
+    what: str,
+    detail: str,
+    *,
+    email: str,
+    settings_prefix: str,
+    max_retries: int,
+) -> tuple[ErrorKind, str]:
+    """The kind and message of a failed call to ``vendor`` (``Jira``, ``Confluence``).
+
+    ``detail`` is the server's explanation (``error_text``), ``settings_prefix`` names the
+    settings of the credentials (``FOLLOWTHROUGH_JIRA``).
+    """
+    suffix = f": {detail}" if detail else ""
+    if status in (400, 413):
+        return ErrorKind.BAD_REQUEST, f"{vendor} refused to {what}{suffix}"
+    if status == 401:
+        return ErrorKind.UNAUTHORIZED, (
+            f"{vendor} refused the credentials of {email} (check {settings_prefix}_EMAIL "
+            f"and {settings_prefix}_API_TOKEN) while trying to {what}"
+        )
+    if status == 403:
+        return ErrorKind.FORBIDDEN, f"missing permission for {email} to {what}{suffix}"
+    if status == 404:
+        return ErrorKind.NOT_FOUND, f"{vendor} found nothing to {what}{suffix}"
+    if status == 429:
+        return ErrorKind.RATE_LIMITED, (
+            f"{vendor} is rate limiting; could not {what} after {max_retries} retries"
+        )
+    if status is None or status < 400:
+        # no status, or a 2xx the vendor could not have meant (a create answer without a key)
+        return ErrorKind.UNAVAILABLE, f"could not {what}: unexpected answer{suffix}"
+    if status >= 500 or status in (408, 409):
+        return ErrorKind.UNAVAILABLE, f"{vendor} answered {status} to {what}{suffix}"
+    return ErrorKind.BAD_REQUEST, f"{vendor} answered {status} to {what}{suffix}"
 
 
 def error_text(response: requests.Response | None) -> str:

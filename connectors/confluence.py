@@ -49,7 +49,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from connectors.atlassian import error_text, quoted, scrub, wait_for
+from connectors.atlassian import error_text, pause_before_retry, quoted, refusal, scrub
 from connectors.confluence_page import (
     JiraServer,
     changed_sections,
@@ -199,25 +199,26 @@ class ConfluenceClient:
                         status=status,
                     ) from None
             if status in _RETRIED_STATUSES:
-                wait = wait_for(response.headers, attempt)
-                allowed = status == 429 or repeatable or recheck is not None
-                if allowed and attempt < self.max_retries and wait <= self.max_retry_wait:
-                    attempt += 1
-                    LOG.warning(
-                        "confluence answered %s to %s; retry %d/%d in %.1fs",
-                        status,
-                        what,
-                        attempt,
-                        self.max_retries,
-                        wait,
-                    )
-                    self._sleep(wait)
-                    if status != 429 and recheck is not None:
-                        done = recheck()
-                        if done is not None:
-                            return done
-                    continue
-                raise self._error(what, response, retry_after=wait)
+                retried, wait = pause_before_retry(
+                    LOG,
+                    "Confluence",
+                    status,
+                    what,
+                    response.headers,
+                    attempt,
+                    max_retries=self.max_retries,
+                    max_retry_wait=self.max_retry_wait,
+                    sleep=self._sleep,
+                    allowed=status == 429 or repeatable or recheck is not None,
+                )
+                if not retried:
+                    raise self._error(what, response, retry_after=wait)
+                attempt += 1
+                if status != 429 and recheck is not None:
+                    done = recheck()
+                    if done is not None:
+                        return done
+                continue
             raise self._error(what, response)
 
     def paged(
@@ -247,34 +248,15 @@ class ConfluenceClient:
         self, what: str, response: requests.Response, retry_after: float | None = None
     ) -> ConnectorError:
         status = response.status_code
-        detail = error_text(response)
-        suffix = f": {detail}" if detail else ""
-        kind: ErrorKind
-        if status in (400, 413):
-            kind, message = ErrorKind.BAD_REQUEST, f"Confluence refused to {what}{suffix}"
-        elif status == 401:
-            kind = ErrorKind.UNAUTHORIZED
-            message = (
-                f"Confluence refused the credentials of {self.email} (check "
-                "FOLLOWTHROUGH_CONFLUENCE_EMAIL and FOLLOWTHROUGH_CONFLUENCE_API_TOKEN) while "
-                f"trying to {what}"
-            )
-        elif status == 403:
-            kind, message = (
-                ErrorKind.FORBIDDEN,
-                f"missing permission for {self.email} to {what}{suffix}",
-            )
-        elif status == 404:
-            kind, message = ErrorKind.NOT_FOUND, f"Confluence found nothing to {what}{suffix}"
-        elif status == 429:
-            kind = ErrorKind.RATE_LIMITED
-            message = (
-                f"Confluence is rate limiting; could not {what} after {self.max_retries} retries"
-            )
-        elif status >= 500 or status in (408, 409):
-            kind, message = ErrorKind.UNAVAILABLE, f"Confluence answered {status} to {what}{suffix}"
-        else:
-            kind, message = ErrorKind.BAD_REQUEST, f"Confluence answered {status} to {what}{suffix}"
+        kind, message = refusal(
+            "Confluence",
+            status,
+            what,
+            error_text(response),
+            email=self.email,
+            settings_prefix="FOLLOWTHROUGH_CONFLUENCE",
+            max_retries=self.max_retries,
+        )
         return ConnectorError(
             SYSTEM, kind, self._scrub(message), retry_after=retry_after, status=status
         )

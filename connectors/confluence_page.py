@@ -19,13 +19,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from connectors.documents import TEMPLATES
+from connectors.documents import TEMPLATES, is_web_url
 
 __all__ = [
     "FACTS_SECTION",
@@ -96,13 +95,8 @@ def safe_href(value: object) -> str | None:
         or len(text) > MAX_URL
         or _XML_ILLEGAL.search(text)
         or any(c.isspace() for c in text)
+        or not is_web_url(text)
     ):
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return text
 

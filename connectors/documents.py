@@ -28,6 +28,7 @@ __all__ = [
     "HumanEdit",
     "MarkdownDocuments",
     "document_name",
+    "is_web_url",
     "md_text",
     "render_review_markdown",
 ]
@@ -74,16 +75,21 @@ def _escape_block_start(match: re.Match[str]) -> str:
     return f"{indent}\\{marker}" if marker else f"{indent}{number}\\{dot}"
 
 
+def is_web_url(text: str) -> bool:
+    """Whether ``text`` is an http(s) URL with a host (what a document may link to)."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def safe_url(url: object) -> str | None:
     """``url`` fit for a Markdown link target, or None unless it is http(s) with a host."""
     if not isinstance(url, str):
         return None
     text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_web_url(text):
         return None
     return quote(text, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
 

@@ -42,7 +42,7 @@ import jira
 import requests
 from jira.exceptions import JIRAError
 
-from connectors.atlassian import error_text, quoted, scrub, wait_for
+from connectors.atlassian import error_text, pause_before_retry, quoted, refusal, scrub
 from connectors.errors import ConnectorError, ErrorKind, System
 from connectors.tracker import TicketRef, TicketSpec, TicketState
 
@@ -319,24 +319,25 @@ class JiraTracker:
             except JIRAError as exc:
                 status = exc.status_code
                 if status in (429, 503):
-                    wait = self._wait_for(exc.response, attempt)
-                    if attempt < self.max_retries and wait <= self.max_retry_wait:
-                        attempt += 1
-                        LOG.warning(
-                            "jira answered %s to %s; retry %d/%d in %.1fs",
-                            status,
-                            what,
-                            attempt,
-                            self.max_retries,
-                            wait,
-                        )
-                        self._sleep(wait)
-                        if status == 503 and recheck is not None:
-                            done = recheck()
-                            if done is not None:
-                                return done
-                        continue
-                    raise self._error(what, exc, retry_after=wait) from None
+                    retried, wait = pause_before_retry(
+                        LOG,
+                        "Jira",
+                        status,
+                        what,
+                        exc.response.headers if exc.response is not None else {},
+                        attempt,
+                        max_retries=self.max_retries,
+                        max_retry_wait=self.max_retry_wait,
+                        sleep=self._sleep,
+                    )
+                    if not retried:
+                        raise self._error(what, exc, retry_after=wait) from None
+                    attempt += 1
+                    if status == 503 and recheck is not None:
+                        done = recheck()
+                        if done is not None:
+                            return done
+                    continue
                 raise self._error(what, exc) from None
             except requests.RequestException as exc:
                 raise ConnectorError(
@@ -347,37 +348,17 @@ class JiraTracker:
                     ),
                 ) from None
 
-    def _wait_for(self, response: requests.Response | None, attempt: int) -> float:
-        return wait_for(response.headers if response is not None else {}, attempt)
-
     def _error(self, what: str, exc: JIRAError, retry_after: float | None = None) -> ConnectorError:
         status = exc.status_code
-        detail = error_text(exc.response) or (exc.text or "")
-        detail = f": {detail}" if detail else ""
-        kind: ErrorKind
-        if status == 400:
-            kind, message = ErrorKind.BAD_REQUEST, f"Jira refused to {what}{detail}"
-        elif status == 401:
-            kind = ErrorKind.UNAUTHORIZED
-            message = (
-                f"Jira refused the credentials of {self.email} (check FOLLOWTHROUGH_JIRA_EMAIL "
-                f"and FOLLOWTHROUGH_JIRA_API_TOKEN) while trying to {what}"
-            )
-        elif status == 403:
-            kind = ErrorKind.FORBIDDEN
-            message = f"missing permission for {self.email} to {what}{detail}"
-        elif status == 404:
-            kind, message = ErrorKind.NOT_FOUND, f"Jira found nothing to {what}{detail}"
-        elif status == 429:
-            kind = ErrorKind.RATE_LIMITED
-            message = f"Jira is rate limiting; could not {what} after {self.max_retries} retries"
-        elif status is not None and (status >= 500 or status in (408, 409)):
-            kind, message = ErrorKind.UNAVAILABLE, f"Jira answered {status} to {what}{detail}"
-        elif status is None or status < 400:
-            # no status, or a 2xx Jira could not have meant (a create answer without a key)
-            kind, message = ErrorKind.UNAVAILABLE, f"could not {what}: unexpected answer{detail}"
-        else:
-            kind, message = ErrorKind.BAD_REQUEST, f"Jira answered {status} to {what}{detail}"
+        kind, message = refusal(
+            "Jira",
+            status,
+            what,
+            error_text(exc.response) or (exc.text or ""),
+            email=self.email,
+            settings_prefix="FOLLOWTHROUGH_JIRA",
+            max_retries=self.max_retries,
+        )
         return ConnectorError(
             System.JIRA, kind, self._scrub(message), retry_after=retry_after, status=status
         )

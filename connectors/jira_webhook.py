@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from connectors.webhook_json import load_json
 
 __all__ = [
     "IDENTIFIER_HEADER",
@@ -141,12 +142,7 @@ class JiraEvent(_Model):
 
 def parse_event(body: bytes) -> JiraEvent:
     """Validate a webhook body; raises :class:`WebhookPayloadError` naming what is wrong."""
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookPayloadError(f"body is not JSON: {exc}") from None
-    except RecursionError:
-        raise WebhookPayloadError("body is not JSON: nested too deeply") from None
+    data = load_json(body, WebhookPayloadError)
     if not isinstance(data, dict):
         raise WebhookPayloadError(f"body must be a JSON object, not {type(data).__name__}")
     try:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from connectors.webhook_json import load_json
 
 __all__ = [
     "MERGE_RESOLVE_REASON",
@@ -177,12 +178,7 @@ def parse_event(body: bytes) -> PagerDutyEvent:
     ``data`` of ``type == "incident"`` is validated too, so a resolved event without ``data.id``
     is rejected here rather than later.
     """
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookPayloadError(f"body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise WebhookPayloadError("body is not valid JSON: nested too deeply") from None
+    document = load_json(body, WebhookPayloadError)
     if not isinstance(document, dict):
         raise WebhookPayloadError(
             f"body must be a JSON object with an `event` key, not {_json_type(document)}"

@@ -1,136 +1,124 @@
-"""The one error shape (api.errors): every route documents its refusals in it in /openapi.json,
-and the answers FastAPI and Starlette make on their own (a body they cannot parse, no such route,
-a method the route does not take) come in it too.
-
-The app runs in process without Temporal: every request below is answered before needing it.
-"""
+"""api.errors: every refusal in one shape with a stable code, on a bare app; Temporal's failures
+read as what they mean for the caller."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, cast
+import httpx
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
-import pytest
-from fastapi.testclient import TestClient
-from temporalio.client import Client
-
-from api.app import create_app
-from followthrough.settings import Settings
-from tests.support.site import hidden
-from workflows.policy import Policy
-
-TOKEN = "errors-token-7d1e9a3c5b"
-SETTINGS_SECRET = "errors-session-secret-2c4e6a8b0d"
+from api import errors
+from api.errors import ApiError, from_rpc, from_update_failure
+from workflows.codes import Code
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> TestClient:
-    settings = Settings(data_dir=tmp_path, api_token=TOKEN, session_secret=SETTINGS_SECRET)
-    return TestClient(create_app(settings, cast(Client, None), Policy()))
+class Note(BaseModel):
+    text: str = Field(max_length=10, description="A short note.")
+    tags: list[str] = Field(default_factory=list, max_length=2, description="At most two tags.")
 
 
-def operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
-    spec: dict[str, Any] = client.get("/openapi.json").json()
-    return [
-        (method, path, operation["responses"])
-        for path, methods in spec["paths"].items()
-        for method, operation in methods.items()
-    ]
+def client() -> httpx.AsyncClient:
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/refused")
+    async def refused() -> None:
+        raise ApiError(
+            409, Code.INVALID_REQUEST, "Not now.", field="due", hint="Later.", headers={"X-A": "1"}
+        )
+
+    @app.post("/notes")
+    async def notes(note: Note) -> Note:
+        return note
+
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:9")
 
 
-def in_the_error_shape(answer: dict[str, Any]) -> bool:
-    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
-    return str(schema.get("$ref", "")).endswith("/ErrorBody")
+def rpc(status: RPCStatusCode) -> RPCError:
+    return RPCError("workflow says no", status, b"")
 
 
-def the_one_shape(body: dict[str, Any]) -> bool:
-    return bool(body["errors"]) and all(
-        set(error) == {"code", "field", "message", "hint"} for error in body["errors"]
-    )
+async def test_an_api_error_answers_its_status_headers_and_one_error() -> None:
+    async with client() as http:
+        answer = await http.get("/refused")
 
-
-BODYLESS = {("get", "/healthz"), ("get", "/metrics")}
-
-
-def test_every_route_documents_400_413_and_422_in_the_error_shape(client: TestClient) -> None:
-    missing = [
-        f"{method} {path} {status}"
-        for method, path, responses in operations(client)
-        if (method, path) not in BODYLESS
-        for status in ("400", "413", "422")
-        if not in_the_error_shape(responses.get(status, {}))
-    ]
-    assert missing == []
-
-
-def test_routes_without_body_or_parameters_document_only_the_body_limit(
-    client: TestClient,
-) -> None:
-    documented = {
-        (method, path): sorted(s for s in responses if s != "200")
-        for method, path, responses in operations(client)
-        if (method, path) in BODYLESS
+    assert answer.status_code == 409
+    assert answer.headers["x-a"] == "1"
+    assert answer.json() == {
+        "errors": [
+            {"code": "invalid_request", "field": "due", "message": "Not now.", "hint": "Later."}
+        ]
     }
-    assert documented == {route: ["413"] for route in BODYLESS}
 
 
-def test_every_api_route_documents_401_and_403_in_the_error_shape(client: TestClient) -> None:
-    api = [(m, p, r) for m, p, r in operations(client) if p.startswith("/api/")]
-    missing = [
-        f"{method} {path} {status}"
-        for method, path, responses in api
-        for status in ("401", "403")
-        if not in_the_error_shape(responses.get(status, {}))
-    ]
-    assert len(api) > 10
-    assert missing == []
+async def test_an_invalid_body_answers_422_naming_every_field() -> None:
+    async with client() as http:
+        answer = await http.post("/notes", json={"tags": "not-a-list"})
 
-
-def test_routes_that_need_no_caller_document_no_403(client: TestClient) -> None:
-    open_routes = {(m, p): r for m, p, r in operations(client) if not p.startswith("/api/")}
-    assert ("get", "/healthz") in open_routes
-    assert [route for route, responses in open_routes.items() if "403" in responses] == []
-
-
-def test_a_form_body_starlette_cannot_parse_answers_400_invalid_request(
-    client: TestClient,
-) -> None:
-    login = client.get("/login")
-    signed_in = client.post(
-        "/login",
-        data={"token": TOKEN, "csrf": hidden(login.text, "csrf"), "next": "/"},
-        follow_redirects=False,
-    )
-    assert signed_in.status_code == 303
-    answer = client.post(
-        "/reviews/PANY/went-well",
-        content=b"text=a multipart form without its boundary",
-        headers={"Content-Type": "multipart/form-data"},
-    )
-    assert answer.status_code == 400
-    assert the_one_shape(answer.json())
-    assert answer.json()["errors"][0]["code"] == "invalid_request"
-
-
-def test_a_body_that_is_not_json_answers_422_naming_the_body(client: TestClient) -> None:
-    answer = client.post(
-        "/api/lint",
-        content=b"{not json",
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
-    )
     assert answer.status_code == 422
-    assert the_one_shape(answer.json())
-    assert answer.json()["errors"][0]["field"] == "body"
+    assert sorted(e["field"] for e in answer.json()["errors"]) == ["tags", "text"]
 
 
-def test_no_such_route_answers_404_in_the_error_shape(client: TestClient) -> None:
-    answer = client.get("/api/no-such-thing", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert answer.status_code == 404
-    assert the_one_shape(answer.json())
+async def test_a_field_over_its_length_answers_too_long() -> None:
+    async with client() as http:
+        answer = await http.post("/notes", json={"text": "x" * 11})
+
+    assert [(e["code"], e["field"]) for e in answer.json()["errors"]] == [("too_long", "text")]
 
 
-def test_a_method_the_route_does_not_take_answers_405_with_allow(client: TestClient) -> None:
-    answer = client.delete("/healthz")
-    assert answer.status_code == 405
-    assert the_one_shape(answer.json())
-    assert answer.headers["allow"] == "GET"
+async def test_a_list_over_its_size_answers_too_many() -> None:
+    async with client() as http:
+        answer = await http.post("/notes", json={"text": "ok", "tags": ["a", "b", "c"]})
+
+    assert [(e["code"], e["field"]) for e in answer.json()["errors"]] == [("too_many", "tags")]
+
+
+def test_a_workflow_temporal_cannot_find_is_a_404_review_not_found() -> None:
+    error = from_rpc(rpc(RPCStatusCode.NOT_FOUND), incident_id="PABC123")
+
+    assert error.status == 404
+    assert error.errors[0]["code"] == Code.REVIEW_NOT_FOUND
+    assert "PABC123" in error.errors[0]["message"]
+
+
+def test_a_workflow_that_cannot_answer_is_a_503_review_unreadable_naming_it() -> None:
+    error = from_rpc(
+        rpc(RPCStatusCode.FAILED_PRECONDITION), "PABC123", workflow_id="postmortem-PABC123"
+    )
+
+    assert error.status == 503
+    assert error.errors[0]["code"] == Code.REVIEW_UNREADABLE
+    assert "postmortem-PABC123" in error.errors[0]["message"]
+    assert error.headers == {"Retry-After": "5"}
+
+
+def test_any_other_temporal_failure_is_a_503_temporal_unavailable() -> None:
+    error = from_rpc(rpc(RPCStatusCode.UNAVAILABLE), "PABC123")
+
+    assert (error.status, error.errors[0]["code"]) == (503, Code.TEMPORAL_UNAVAILABLE)
+
+
+def test_a_rules_rejection_answers_422_with_every_violation() -> None:
+    violations = [
+        {"code": "blame_language", "field": "five_whys.0", "message": "m1", "hint": "h1"},
+        {"code": "vague_title", "field": "action_items.1.title", "message": "m2", "hint": "h2"},
+    ]
+    cause = ApplicationError("rejected", violations, type=Code.RULES_REJECTED)
+
+    error = from_update_failure(WorkflowUpdateFailedError(cause))
+
+    assert error.status == 422
+    assert error.errors == violations
+
+
+def test_another_update_failure_answers_422_with_its_message() -> None:
+    cause = ApplicationError("The review is already published.", type="WrongPhase")
+
+    error = from_update_failure(WorkflowUpdateFailedError(cause))
+
+    assert error.status == 422
+    assert error.errors[0]["message"] == "The review is already published."

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from markdown_it import MarkdownIt
 
-from connectors.documents import MarkdownDocuments, document_name, md_text
+from connectors.documents import MarkdownDocuments, document_name, is_web_url, md_text
 from workflows.review import (
     ActionItem,
     FiveWhys,
@@ -190,3 +191,18 @@ def test_a_cut_timeline_says_how_many_entries_pagerduty_has_beyond_it(tmp_path: 
     data["incident"]["timeline_total"] = 1235
     text = write(tmp_path, data)
     assert "And 1,234 more in PagerDuty." in text
+
+
+@pytest.mark.parametrize(
+    "text", ["https://ops.example.com/runbook", "HTTP://example.com", "http://10.0.0.1:8080/x"]
+)
+def test_an_http_url_with_a_host_is_a_web_url(text: str) -> None:
+    assert is_web_url(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["javascript:alert(1)", "file:///etc/passwd", "https://", "/reviews/P1", "http://[::1"],
+)
+def test_other_schemes_hostless_or_broken_urls_are_not_web_urls(text: str) -> None:
+    assert not is_web_url(text)

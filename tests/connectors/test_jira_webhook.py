@@ -214,11 +214,11 @@ def payload_error(body: bytes) -> str:
 
 
 def test_non_json_body_is_refused() -> None:
-    assert "not JSON" in payload_error(b"webhookEvent=jira:issue_updated")
+    assert "not valid JSON" in payload_error(b"webhookEvent=jira:issue_updated")
 
 
 def test_non_utf8_body_is_refused() -> None:
-    assert "not JSON" in payload_error(b"\xff\xfe{")
+    assert "not valid JSON" in payload_error(b"\xff\xfe{")
 
 
 def test_json_array_body_is_refused() -> None:

@@ -152,11 +152,29 @@ def trusting(ca: trustme.CA) -> ssl.SSLContext:
     return context
 
 
-@pytest.fixture
-def tls_smtp(ca: trustme.CA) -> Iterator[FakeSmtp]:
+def serving(ca: trustme.CA) -> ssl.SSLContext:
+    """A server context for 127.0.0.1 with a certificate ``ca`` signed."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    server = FakeSmtp(credentials=("followthrough", PASSWORD), tls_context=context)
+    return context
+
+
+def signing_in(server: FakeSmtp, ca: trustme.CA, password: str = PASSWORD) -> SmtpMailer:
+    """A mailer that trusts ``ca``, starts TLS and logs in to ``server`` as ``followthrough``."""
+    return SmtpMailer(
+        server.host,
+        server.port,
+        username="followthrough",
+        password=password,
+        starttls=True,
+        timeout=5,
+        ssl_context=trusting(ca),
+    )
+
+
+@pytest.fixture
+def tls_smtp(ca: trustme.CA) -> Iterator[FakeSmtp]:
+    server = FakeSmtp(credentials=("followthrough", PASSWORD), tls_context=serving(ca))
     server.start()
     yield server
     server.stop()
@@ -165,15 +183,7 @@ def tls_smtp(ca: trustme.CA) -> Iterator[FakeSmtp]:
 def test_starttls_and_login_deliver_over_a_verified_connection(
     tls_smtp: FakeSmtp, ca: trustme.CA
 ) -> None:
-    mailer = SmtpMailer(
-        tls_smtp.host,
-        tls_smtp.port,
-        username="followthrough",
-        password=PASSWORD,
-        starttls=True,
-        timeout=5,
-        ssl_context=trusting(ca),
-    )
+    mailer = signing_in(tls_smtp, ca)
 
     mailer.send(compose(request(MailKind.PROBLEM), SENDER), "k")
 
@@ -182,9 +192,7 @@ def test_starttls_and_login_deliver_over_a_verified_connection(
 
 
 def test_implicit_tls_delivers(ca: trustme.CA) -> None:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    server = FakeSmtp(tls_context=context, implicit_tls=True)
+    server = FakeSmtp(tls_context=serving(ca), implicit_tls=True)
     server.start()
     try:
         mailer = SmtpMailer(server.host, server.port, ssl=True, ssl_context=trusting(ca))
@@ -198,14 +206,7 @@ def test_implicit_tls_delivers(ca: trustme.CA) -> None:
 def test_a_temporary_login_failure_is_unavailable_and_the_retry_delivers(
     tls_smtp: FakeSmtp, ca: trustme.CA
 ) -> None:
-    mailer = SmtpMailer(
-        tls_smtp.host,
-        tls_smtp.port,
-        username="followthrough",
-        password=PASSWORD,
-        timeout=5,
-        ssl_context=trusting(ca),
-    )
+    mailer = signing_in(tls_smtp, ca)
     message = compose(request(MailKind.PROBLEM), SENDER)
     tls_smtp.fail_next(454, stage="auth")
 
@@ -234,14 +235,7 @@ def test_a_wrong_password_is_rejected_without_showing_it(
     tls_smtp: FakeSmtp, ca: trustme.CA
 ) -> None:
     wrong = "wrong-" + PASSWORD
-    mailer = SmtpMailer(
-        tls_smtp.host,
-        tls_smtp.port,
-        username="followthrough",
-        password=wrong,
-        timeout=5,
-        ssl_context=trusting(ca),
-    )
+    mailer = signing_in(tls_smtp, ca, wrong)
 
     with pytest.raises(ConnectorError) as caught:
         mailer.send(compose(request(MailKind.PROBLEM), SENDER), "k")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,11 +15,6 @@ from tests.support.dev_app import DevApp, start_dev_app
 def pagerduty() -> Iterator[FakePagerDuty]:
     with FakePagerDuty() as fake:
         yield fake
-
-
-def just_now() -> datetime:
-    """An incident triggered two hours ago: its resolved delivery is within webhooks.max_age."""
-    return datetime.now(UTC) - timedelta(hours=2)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +34,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, pagerduty: FakePagerDuty) -> I
 def test_review_shows_the_paged_timeline_and_responders_from_pagerduty(
     app: DevApp, pagerduty: FakePagerDuty
 ) -> None:
-    incident = pagerduty.add_incident(log_entries=130, notes=3, responders=2, created_at=just_now())
+    incident = pagerduty.add_incident(log_entries=130, notes=3, responders=2)
     answer = app.send_pagerduty(build_resolved_event(incident))
     assert answer.status_code == 202, answer.text
     review = app.wait_for(
@@ -65,7 +59,7 @@ def test_review_shows_the_paged_timeline_and_responders_from_pagerduty(
 def test_the_api_token_never_appears_in_logs_or_documents(
     app: DevApp, pagerduty: FakePagerDuty
 ) -> None:
-    incident = pagerduty.add_incident(log_entries=5, notes=1, responders=1, created_at=just_now())
+    incident = pagerduty.add_incident(log_entries=5, notes=1, responders=1)
     app.send_pagerduty(build_resolved_event(incident))
     app.wait_for(lambda: (app.data_dir / "reviews" / document_name(incident["id"])).exists())
     document = (app.data_dir / "reviews" / document_name(incident["id"])).read_text()

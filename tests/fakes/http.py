@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 Answer = tuple[int, Any, dict[str, str]]
 Handle = Callable[[str, str, dict[str, str], bytes], Answer | None]
@@ -67,20 +67,83 @@ class Failures:
         return None
 
 
-class LocalServer:
+class Startable:
+    """An imitation a test starts and stops, or uses as ``with Fake(...) as fake:``.
+
+    A subclass supplies ``start`` (answering itself) and ``stop``.
+    """
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def server_tls(prefix: str) -> tuple[ssl.SSLContext, tempfile.TemporaryDirectory[str], Path]:
+    """A server context for ``127.0.0.1``/``localhost`` signed by a fresh ``trustme`` CA.
+
+    Also the temporary directory holding the CA's PEM file (the caller cleans it up) and that
+    file, which a client trusts.
+    """
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    ca_file = Path(tmp.name) / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    leaf.configure_cert(context)
+    return context, tmp, ca_file
+
+
+class ThreadedServer:
+    """A ``ThreadingHTTPServer`` served from a daemon thread, stopped with the CA directory."""
+
+    def __init__(self) -> None:
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def _serve(self, server: ThreadingHTTPServer, name: str, poll_interval: float) -> None:
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(poll_interval,), name=name, daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+class LocalServer(ThreadedServer):
     """``handle`` served on ``127.0.0.1:<free port>``; with ``tls`` behind a throwaway CA."""
 
     def __init__(
         self, handle: Handle, name: str, *, tls: bool = False, always: dict[str, str] | None = None
     ) -> None:
+        super().__init__()
         self.handle = handle
         self.name = name
         self.tls = tls
         self.always = dict(always or {})
         self.ca_file: Path | None = None
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     def start(self) -> None:
         server = ThreadingHTTPServer(
@@ -96,33 +159,9 @@ class LocalServer:
 
         server.handle_error = handle_error  # type: ignore[method-assign]
         if self.tls:
-            import trustme
-
-            ca = trustme.CA()
-            leaf = ca.issue_cert("127.0.0.1", "localhost")
-            self._tmp = tempfile.TemporaryDirectory(prefix=f"{self.name.lower()}-")
-            self.ca_file = Path(self._tmp.name) / "ca.pem"
-            ca.cert_pem.write_to_path(str(self.ca_file))
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            leaf.configure_cert(context)
+            context, self._tmp, self.ca_file = server_tls(f"{self.name.lower()}-")
             server.socket = context.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.01,), name=self.name, daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
+        self._serve(server, self.name, 0.01)
 
     @property
     def origin(self) -> str:

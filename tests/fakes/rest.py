@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.http import Answer, Failures, LocalServer
+from tests.fakes.http import Answer, Failures, LocalServer, Startable
 
 __all__ = ["Query", "RestImitation", "Route", "RouteError", "injected_message"]
 
@@ -55,7 +55,7 @@ class RouteError(Exception):
         self.body = body
 
 
-class RestImitation:
+class RestImitation(Startable):
     """A REST site on ``127.0.0.1``: lifecycle, request log, failures and the request prologue."""
 
     #: The answer to a request without valid credentials: message and extra headers.
@@ -81,12 +81,6 @@ class RestImitation:
 
     def stop(self) -> None:
         self._http.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def ca_file(self) -> Path | None:

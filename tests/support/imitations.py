@@ -1,6 +1,7 @@
 """What the connector tests against the imitations (tests/fakes/) share: the review a Confluence
 test writes and the ticket a Jira test opens, the connectors built against a started imitation
-(waits recorded, not slept), and the readings of what the imitation holds afterwards.
+(waits recorded, not slept), the settings of a process whose documents are Confluence pages, and
+the readings of what the imitation holds afterwards.
 
 The started imitations themselves are fixtures in ``tests/connectors/conftest.py`` (``confluence``
 with ``store``, ``jira`` with ``tracker``, ``pagerduty`` with ``source``, and ``sleeps``).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from connectors.confluence import ConfluenceDocuments
 from connectors.errors import ConnectorError, System
 from connectors.jira_tracker import JiraTracker
 from connectors.tracker import TicketSpec
+from followthrough.settings import Settings, load_settings
 from tests.fakes.confluence import FakeConfluence
 from tests.fakes.jira import FakeJira
 from workflows.review import (
@@ -38,6 +41,7 @@ __all__ = [
     "REVIEW",
     "TITLE",
     "WRONG_TOKEN",
+    "confluence_settings",
     "creates",
     "home_id",
     "make_store",
@@ -129,6 +133,21 @@ def make_store(fake: FakeConfluence, sleeps: list[float], **overrides: Any) -> C
     }
     options.update(overrides)
     return ConfluenceDocuments(**options)
+
+
+def confluence_settings(data_dir: Path, url: str, **extra: object) -> Settings:
+    """The process settings with the review documents in space ``PM`` of the Confluence at
+    ``url`` (as the environment would give them); ``extra`` replaces or adds settings."""
+    options: dict[str, object] = {
+        "data_dir": data_dir,
+        "confluence_url": url,
+        "confluence_email": "followthrough-bot@example.com",
+        "confluence_api_token": "fake-confluence-token-8d1e",
+        "confluence_space": "PM",
+        "confluence_timeout": 5.0,
+    }
+    options.update(extra)
+    return load_settings(**options)
 
 
 def only_page(fake: FakeConfluence) -> str:

@@ -1,5 +1,6 @@
 """The OIDC client's tests' sign-in prologue (begin with a client, sign a person in at the real
-provider, come back), the client built for a registered client, and a tampered ID token.
+provider, come back), the client built for a registered client, a tampered ID token, and the
+refusal a step ends in.
 
 ``tests/api/identity/conftest.py`` offers them as fixtures (``oidc``, ``arrive``, ``tokens``).
 """
@@ -11,7 +12,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from api.identity.oidc import OidcClient, OidcConfig, PendingSignIn
+from api.identity.oidc import OidcClient, OidcConfig, OidcError, PendingSignIn
 from tests.fakes.oidc_provider import OidcProvider, RegisteredClient, callback_params
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Arrive",
     "Tokens",
     "client_for",
+    "refusal",
     "tampered",
     "to_callback",
     "token_for",
@@ -69,3 +71,12 @@ def tampered(id_token: str, **changes: Any) -> str:
     claims.update(changes)
     encoded = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     return f"{header}.{encoded}.{signature}"
+
+
+async def refusal(step: Awaitable[Any]) -> OidcError:
+    """The :class:`OidcError` that ``step`` (one awaited OIDC call) is refused with."""
+    try:
+        await step
+    except OidcError as exc:
+        return exc
+    raise AssertionError("the step was not refused")

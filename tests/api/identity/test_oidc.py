@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from api.identity.oidc import OidcClient, OidcError, PendingSignIn
+from api.identity.oidc import OidcClient, PendingSignIn
 from tests.fakes.oidc_provider import OidcProvider, RegisteredClient
-from tests.support.oidc_flow import CALLBACK, Arrive, client_for
+from tests.support.oidc_flow import CALLBACK, Arrive, client_for, refusal
 from workflows.codes import Code
 
 
@@ -41,9 +39,8 @@ async def test_a_code_exchanged_without_its_pkce_verifier_is_refused(
     other = PendingSignIn(
         pending.state, pending.nonce, "x" * 64, pending.redirect_uri, pending.next
     )
-    with pytest.raises(OidcError) as refused:
-        await oidc.exchange(code, other)
-    assert refused.value.code == Code.OIDC_REFUSED
+    refused = await refusal(oidc.exchange(code, other))
+    assert refused.code == Code.OIDC_REFUSED
 
 
 async def test_a_code_used_twice_is_refused_the_second_time(
@@ -51,28 +48,25 @@ async def test_a_code_used_twice_is_refused_the_second_time(
 ) -> None:
     params, pending = await arrive("rui")
     await oidc.finish(params, pending)
-    with pytest.raises(OidcError) as refused:
-        await oidc.finish(params, pending)
-    assert refused.value.code == Code.OIDC_REFUSED
+    refused = await refusal(oidc.finish(params, pending))
+    assert refused.code == Code.OIDC_REFUSED
 
 
 async def test_cancelling_at_the_provider_is_a_clear_refusal(
     oidc: OidcClient, arrive: Arrive
 ) -> None:
     params, pending = await arrive("rui", cancel=True)
-    with pytest.raises(OidcError) as refused:
-        await oidc.finish(params, pending)
-    assert refused.value.code == Code.OIDC_REFUSED
-    assert "cancelled" in refused.value.message
+    refused = await refusal(oidc.finish(params, pending))
+    assert refused.code == Code.OIDC_REFUSED
+    assert "cancelled" in refused.message
 
 
 async def test_a_callback_whose_state_does_not_match_is_refused(
     oidc: OidcClient, arrive: Arrive
 ) -> None:
     params, pending = await arrive("rui")
-    with pytest.raises(OidcError) as refused:
-        await oidc.finish({**params, "state": "forged"}, pending)
-    assert refused.value.code == Code.OIDC_STATE_MISMATCH
+    refused = await refusal(oidc.finish({**params, "state": "forged"}, pending))
+    assert refused.code == Code.OIDC_STATE_MISMATCH
 
 
 async def test_a_wrong_client_secret_is_named_as_misconfiguration(
@@ -80,8 +74,7 @@ async def test_a_wrong_client_secret_is_named_as_misconfiguration(
 ) -> None:
     oidc = client_for(oidc_provider, registered, client_secret="not-the-secret")
     params, pending = await arrive("rui", client=oidc)
-    with pytest.raises(OidcError) as refused:
-        await oidc.finish(params, pending)
-    assert refused.value.code == Code.OIDC_MISCONFIGURED
-    assert "FOLLOWTHROUGH_OIDC_CLIENT_SECRET" in refused.value.message
-    assert "not-the-secret" not in refused.value.message
+    refused = await refusal(oidc.finish(params, pending))
+    assert refused.code == Code.OIDC_MISCONFIGURED
+    assert "FOLLOWTHROUGH_OIDC_CLIENT_SECRET" in refused.message
+    assert "not-the-secret" not in refused.message

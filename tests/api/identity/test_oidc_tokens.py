@@ -7,19 +7,18 @@ import time
 
 import pytest
 
-from api.identity.oidc import OidcClient, OidcError, PendingSignIn
+from api.identity.oidc import OidcClient, PendingSignIn
 from tests.fakes.oidc_provider import OidcProvider, RegisteredClient
-from tests.support.oidc_flow import CALLBACK, Arrive, Tokens, client_for, tampered
+from tests.support.oidc_flow import CALLBACK, Arrive, Tokens, client_for, refusal, tampered
 from workflows.codes import Code
 
 
 async def test_a_tampered_id_token_is_refused(oidc: OidcClient, tokens: Tokens) -> None:
     token, pending = await tokens("rui")
     forged = {**token, "id_token": tampered(token["id_token"], email="ada@example.com")}
-    with pytest.raises(OidcError) as refused:
-        await oidc.identity(forged, pending)
-    assert refused.value.code == Code.OIDC_TOKEN_INVALID
-    assert "signature" in refused.value.message
+    refused = await refusal(oidc.identity(forged, pending))
+    assert refused.code == Code.OIDC_TOKEN_INVALID
+    assert "signature" in refused.message
 
 
 async def test_an_expired_id_token_is_refused(oidc_provider: OidcProvider, tokens: Tokens) -> None:
@@ -31,18 +30,16 @@ async def test_an_expired_id_token_is_refused(oidc_provider: OidcProvider, token
     later = OidcClient(
         oidc.config, http_options={"trust_env": False}, clock=lambda: time.time() + 62
     )
-    with pytest.raises(OidcError) as refused:
-        await later.identity(token, pending)
-    assert refused.value.code == Code.OIDC_TOKEN_EXPIRED
+    refused = await refusal(later.identity(token, pending))
+    assert refused.code == Code.OIDC_TOKEN_EXPIRED
 
 
 async def test_an_id_token_with_another_nonce_is_refused(oidc: OidcClient, tokens: Tokens) -> None:
     token, pending = await tokens("rui")
     replayed = PendingSignIn(pending.state, "another-nonce", pending.code_verifier, CALLBACK)
-    with pytest.raises(OidcError) as refused:
-        await oidc.identity(token, replayed)
-    assert refused.value.code == Code.OIDC_TOKEN_INVALID
-    assert "nonce" in refused.value.message
+    refused = await refusal(oidc.identity(token, replayed))
+    assert refused.code == Code.OIDC_TOKEN_INVALID
+    assert "nonce" in refused.message
 
 
 async def test_an_id_token_issued_to_another_client_is_refused(
@@ -50,10 +47,9 @@ async def test_an_id_token_issued_to_another_client_is_refused(
 ) -> None:
     theirs = client_for(oidc_provider, oidc_provider.register_client([CALLBACK]))
     token, pending = await tokens("rui", client=theirs)
-    with pytest.raises(OidcError) as refused:
-        await oidc.identity(token, pending)
-    assert refused.value.code == Code.OIDC_TOKEN_INVALID
-    assert "aud" in refused.value.message
+    refused = await refusal(oidc.identity(token, pending))
+    assert refused.code == Code.OIDC_TOKEN_INVALID
+    assert "aud" in refused.message
 
 
 @pytest.mark.parametrize("user", ["una", "nem"])
@@ -61,9 +57,8 @@ async def test_an_unverified_or_missing_email_is_refused(
     oidc: OidcClient, arrive: Arrive, user: str
 ) -> None:
     params, pending = await arrive(user)
-    with pytest.raises(OidcError) as refused:
-        await oidc.finish(params, pending)
-    assert refused.value.code == Code.OIDC_EMAIL_UNVERIFIED
+    refused = await refusal(oidc.finish(params, pending))
+    assert refused.code == Code.OIDC_EMAIL_UNVERIFIED
 
 
 async def test_the_groups_claim_name_is_configurable(

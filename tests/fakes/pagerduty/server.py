@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import json
 import socket
-import ssl
-import tempfile
-import threading
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import trustme
-
+from tests.fakes.http import ThreadedServer, server_tls
 from tests.fakes.pagerduty.model import Answer
 
 __all__ = ["Respond", "TlsServer"]
@@ -30,29 +26,20 @@ __all__ = ["Respond", "TlsServer"]
 Respond = Callable[[str, str, dict[str, str]], Answer]
 
 
-class TlsServer:
+class TlsServer(ThreadedServer):
     """``respond`` served on ``https://127.0.0.1:<free port>``."""
 
     def __init__(self, respond: Respond, name: str) -> None:
+        super().__init__()
         self.respond = respond
         self.name = name
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._base_url: str | None = None
         self._ca_file: Path | None = None
 
     def start(self) -> None:
         if self._server is not None:
             return
-        ca = trustme.CA()
-        leaf = ca.issue_cert("127.0.0.1", "localhost")
-        self._tmp = tempfile.TemporaryDirectory(prefix="fake-pagerduty-")
-        self._ca_file = Path(self._tmp.name) / "ca.pem"
-        ca.cert_pem.write_to_path(str(self._ca_file))
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        leaf.configure_cert(context)
-
+        context, self._tmp, self._ca_file = server_tls("fake-pagerduty-")
         handler = type(f"{self.name}Handler", (_Handler,), {"respond": staticmethod(self.respond)})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
@@ -61,24 +48,8 @@ class TlsServer:
         server.socket = context.wrap_socket(
             server.socket, server_side=True, do_handshake_on_connect=False
         )
-        self._server = server
         self._base_url = f"https://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
+        self._serve(server, self.name, 0.05)
 
     @property
     def base_url(self) -> str:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from tests.fakes.http import Failure
+from tests.fakes.http import Failure, Startable
 from tests.fakes.pagerduty.api import PagerDutyApi
 from tests.fakes.pagerduty.model import error_body
 
 __all__ = ["FakePagerDuty"]
 
 
-class FakePagerDuty(PagerDutyApi):
+class FakePagerDuty(PagerDutyApi, Startable):
     """PagerDuty REST API v2 on ``https://127.0.0.1:<port>``; see the package docstring.
 
     ``FakePagerDuty(token, seed=7, clock=None)``: ``seed`` makes ids and names repeatable;
@@ -31,17 +30,6 @@ class FakePagerDuty(PagerDutyApi):
 
     def stop(self) -> None:
         self._server.stop()
-
-    def __enter__(self) -> FakePagerDuty:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def ca_file(self) -> Path:
