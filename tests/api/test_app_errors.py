@@ -1,4 +1,5 @@
-"""The app's refusals (api.app with api.errors): every route documents its refusals in the one shape in /openapi.json,
+"""The app's refusals (api.app with api.errors): every route documents its refusals in the one
+shape in /openapi.json,
 and the answers FastAPI and Starlette make on their own (a body they cannot parse, no such route,
 a method the route does not take) come in it too.
 
