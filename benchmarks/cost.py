@@ -45,7 +45,7 @@ from benchmarks._common import (
     machine_header,
 )
 from benchmarks.cost_parts import (
-    COUNTED,
+    NAMES,
     TARGET_HISTORY_BYTES,
     TARGET_PARENT_EVENTS,
     TARGET_RATIO,
@@ -108,7 +108,7 @@ async def lifecycle_figures() -> None:
 def print_shapes(review: Shape, floor: Shape) -> None:
     print("\nshape per review (median of sampled histories; item columns: mean per item)")
     print(f"  {'':<26} {'review':>8} {'floor':>8} | {'review item':>11} {'floor item':>10}")
-    for name in COUNTED.values():
+    for name in NAMES:
         print(
             f"  {name:<26} {review.parent[name]:>8} {floor.parent[name]:>8} | "
             f"{review.item.get(name, 0):>11.1f} {floor.item.get(name, 0):>10.1f}"

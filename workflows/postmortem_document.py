@@ -55,6 +55,9 @@ class ReviewDocument(ReviewMessages):
     _stored_revision: int
     #: Whether this run writes the review store (``STORE_PATCH``, asked once per run).
     _uses_store: bool
+    #: Whether this run's document, store and ticket reads are local activities
+    #: (``SMALL_HISTORY_PATCH``, asked once per run).
+    _calls_locally: bool
 
     async def _write_document(self) -> None:
         if self.state.revision == self._rendered_revision:
@@ -67,7 +70,10 @@ class ReviewDocument(ReviewMessages):
         revision = self.state.revision
         try:
             written = await calls.call(
-                calls.WRITE_REVIEW_DOCUMENT, WriteReviewDoc(state=self.state), ReviewDocWritten
+                calls.WRITE_REVIEW_DOCUMENT,
+                WriteReviewDoc(state=self.state),
+                ReviewDocWritten,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             await self._document_failed(err, revision)
@@ -160,6 +166,7 @@ class ReviewDocument(ReviewMessages):
                 StoreReview(state=self.state, timezone=self.policy.timezone),
                 bool,
                 give_up_after=STORE_GIVE_UP,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             workflow.logger.warning("review store write failed: %s", calls.failure_code(err))
@@ -181,6 +188,7 @@ class ReviewDocument(ReviewMessages):
                 ),
                 RepeatsFound,
                 give_up_after=REPEATS_GIVE_UP,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             # The review opens without them: the store only adds context.

@@ -13,8 +13,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.settings import Settings
-from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
-from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
+from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
+from tests.support.histories import activity_calls
+from tests.support.scenarios import SIX_WEEK_POLICY, publish_two_items, six_week_review
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import (
     ActionItemInput,
@@ -25,7 +26,6 @@ from workflows.contracts import (
 from workflows.ids import item_workflow_id
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
-    PublishRequest,
     TimelineEntry,
     WentWell,
 )
@@ -82,18 +82,12 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
         now = await time_env.get_current_time()
         timeline = [TimelineEntry(at=now, kind="trigger", summary="Checkout 503s")]
         handle = await drafting(time_env, settings, "PSMALL2", timeline)
-        for rc in ("rc1", "rc2"):
-            draft = item(
-                "Cap pool size at 20 in the template",
-                "alice@example.com",
-                now + timedelta(days=9),
-                rc,
-            )
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(
-            PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
+        await publish_two_items(
+            handle,
+            now + timedelta(days=9),
+            ("alice@example.com", "alice@example.com"),
+            five_whys=False,
         )
-        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
         child = time_env.client.get_workflow_handle(item_workflow_id("PSMALL2", "1"))
 
         async def both_started() -> None:
@@ -120,12 +114,8 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
 
 
 def ticket_reads(history: WorkflowHistory) -> int:
-    return sum(
-        1
-        for e in history.events
-        if e.HasField("activity_task_scheduled_event_attributes")
-        and e.activity_task_scheduled_event_attributes.activity_type.name == "read_ticket_status"
-    )
+    """Ticket reads, scheduled or (since ``ticket-reads-locally``) local activities."""
+    return activity_calls(history).count("read_ticket_status")
 
 
 async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
