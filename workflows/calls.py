@@ -23,6 +23,7 @@ __all__ = [
     "LIST_REVIEWS",
     "LIST_REVIEW_ITEMS",
     "OPEN_TICKET",
+    "PERSIST_REVIEW",
     "READ_TICKET_STATUS",
     "REVIEW_PHASE",
     "SEARCH_ATTRIBUTES",
@@ -73,6 +74,7 @@ SEND_EMAIL = "send_email"
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
 STORE_REVIEW = "store_review"
+PERSIST_REVIEW = "persist_review"  # the store and the document in one call (small histories)
 FIND_REPEATS = "find_repeats"
 READ_DIGEST = "read_digest"
 

@@ -54,10 +54,11 @@ with workflow.unsafe.imports_passed_through():
 #: opening review looks up its earlier reviews there. Reviews started before it keep the old path
 #: for the rest of their run (patched() is memoised per run) and pick it up at continue-as-new.
 STORE_PATCH = "review-store"
-#: workflow.patched id, issue 11's small histories: the document and store writes, earlier
-#: reviews' lookup and the agenda's ticket reads run as local activities (one marker each, without
-#: the review as input, and no workflow task of their own), and the loop keeps one timer for its
-#: next deadline across wake-ups instead of a new one per wait. Asked once per run.
+#: workflow.patched id, issue 11's small histories: the store and document writes are one
+#: ``persist_review`` per burst of changes; it, earlier reviews' lookup and the agenda's ticket
+#: reads run as local activities (one marker each, without the review as input, and no workflow
+#: task of their own); the loop keeps one timer for its next deadline across wake-ups instead of
+#: a new one per wait. Asked once per run.
 SMALL_HISTORY_PATCH = "review-small-history"
 #: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
 LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
@@ -113,8 +114,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
             await self._find_repeats()
         while self.state.phase != Phase.CLOSED:
             self._publish_search_attributes()
-            await self._write_document()
-            await self._store_review()
+            await self._write_and_store()
             await self._start_children()
             await self._send_due_messages()
             if self._ready_to_close():
@@ -135,8 +135,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
             else:
                 await calls.sleep_until(self._next_deadline(), self._has_work)
         self._publish_search_attributes()
-        await self._write_document()
-        await self._store_review()
+        await self._write_and_store()
         await self._tell_children_closed()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ReviewOutcome(
