@@ -43,6 +43,7 @@ from benchmarks._common import (
     child_named,
     exit_now,
     machine_header,
+    readme_rows,
 )
 from benchmarks.cost_parts import (
     NAMES,
@@ -291,6 +292,20 @@ async def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     if not args.no_lifecycle:
         await lifecycle_figures()
+    readme_rows(
+        "cost",
+        [
+            (
+                "a published two-item review against the Temporal floor of its shape (same run)",
+                f"worker CPU {review.worker_ms:.0f} ms ({ratio(review.worker_ms, floor.worker_ms)}"
+                f"), server CPU {review.server_ms:.0f} ms "
+                f"({ratio(review.server_ms, floor.server_ms)}), "
+                f"{review.kb_per_workflow:.0f} KB per cached workflow "
+                f"({ratio(review.kb_per_workflow, floor.kb_per_workflow)}); target <= "
+                f"{TARGET_RATIO}x each",
+            )
+        ],
+    )
     print(f"\nfinished {datetime.now(UTC).isoformat(timespec='seconds')}")
 
 
