@@ -1,5 +1,6 @@
 """Small histories: an accepted update answers with a small result, items start without the
-timeline, and items far from their due date read their ticket less often than daily."""
+timeline, items far from their due date read their ticket less often than daily, a review writes
+its document and store in one small local call per change and keeps one timer per deadline."""
 
 from __future__ import annotations
 
@@ -136,3 +137,38 @@ async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
     assert reads["1"] <= 2
     assert reads["3"] <= 24
     assert reads["2"] <= 15
+
+
+def events_of(history: WorkflowHistory, kind: int) -> int:
+    return sum(1 for e in history.events if e.event_type == kind)
+
+
+async def test_a_review_writes_its_document_and_store_in_one_small_local_call_per_change(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Since ``review-small-history`` the six weeks' writes are ``persist_review`` local
+    activities: a marker each holding the answer, never the review it was given."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL4")
+    history = await run.handle.fetch_history()
+    calls = activity_calls(history)
+    markers = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED]
+    assert run.outcome.items_done == 3
+    assert "write_review_document" not in calls and "store_review" not in calls
+    # One write per burst of changes: fewer writes than the review has revisions.
+    assert 0 < calls.count("persist_review") < run.status.state.revision
+    assert all(m.ByteSize() < 1_500 for m in markers)  # the review is several KB
+    assert len(history.events) <= 200
+
+
+async def test_a_review_keeps_one_timer_for_its_next_deadline_across_wake_ups(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Items report about ten times in six weeks; each wake-up used to cancel the review's timer
+    and start it again. Now only a moved deadline replaces it (publishing: the draft's
+    deadline gives way to the follow-up invitation's)."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL5")
+    history = await run.handle.fetch_history()
+    signals = events_of(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+    assert signals >= 8
+    assert events_of(history, EventType.EVENT_TYPE_TIMER_CANCELED) <= 1
+    assert events_of(history, EventType.EVENT_TYPE_TIMER_STARTED) <= 3
