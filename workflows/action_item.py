@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, deadlines
+    import workflows.calls as calls
+    import workflows.deadlines as deadlines
     from workflows.action_item_handlers import SEEN_EVENTS, TICKET_MATCH_PATCH, ItemHandlers
     from workflows.contracts import (
         ITEM_CHANGED,

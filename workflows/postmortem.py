@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, deadlines
+    import workflows.calls as calls
+    import workflows.deadlines as deadlines
     from workflows.action_item import ActionItemWorkflow
     from workflows.contracts import ActionItemInput, PostmortemInput, ReviewOutcome
     from workflows.ids import item_workflow_id
