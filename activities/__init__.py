@@ -1,7 +1,7 @@
 """Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
 
 One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``,
-``store``: the review store), ``errors`` for the codes, ``reindex`` (rebuilding the store from
+``store``: the review store, ``persist``: the store and the document in one call), ``errors`` for the codes, ``reindex`` (rebuilding the store from
 Temporal, run by ``followthrough reindex``), and :func:`build_activities` binding them to one
 worker's connectors.
 """
@@ -16,6 +16,7 @@ from temporalio.client import Client
 from activities.documents import DocumentActivities
 from activities.incidents import IncidentActivities
 from activities.mail import MailActivities
+from activities.persist import PersistActivities
 from activities.reviews import ReviewActivities
 from activities.store import StoreActivities
 from activities.tickets import TicketActivities
@@ -27,6 +28,7 @@ __all__ = [
     "errors",
     "incidents",
     "mail",
+    "persist",
     "reindex",
     "reviews",
     "store",
@@ -50,6 +52,7 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
         incidents.fetch_incident,
         documents.write_review_doc,
         documents.write_review_document,
+        PersistActivities(documents, connectors.store).persist_review,
         tickets.open_ticket,
         tickets.read_ticket_status,
         tickets.comment_on_ticket,

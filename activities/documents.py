@@ -3,7 +3,8 @@
 ``write_review_document`` is the current step: it answers what the write did (the URL, whether the
 document lives outside Followthrough, a person's edit it replaced). ``write_review_doc`` answers
 only the URL; reviews that started before it existed keep calling it (their histories do), so it
-stays registered until those have closed.
+stays registered until those have closed. :meth:`DocumentActivities.write` is the write both
+``write_review_document`` and ``persist_review`` (:mod:`activities.persist`) make.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from temporalio import activity
 from activities.errors import to_application_error
 from connectors.documents import DocumentStore, DocumentWritten
 from connectors.errors import ConnectorError
-from workflows.review import ReplacedEdit
+from workflows.review import ReplacedEdit, ReviewState
 from workflows.steps import ReviewDocWritten, WriteReviewDoc
 
 __all__ = ["DocumentActivities"]
@@ -38,12 +39,16 @@ class DocumentActivities:
     @activity.defn
     def write_review_document(self, request: WriteReviewDoc) -> ReviewDocWritten:
         """Write the document; say where it is and whose edit it replaced. Idempotent."""
-        written = self._write(request)
+        return self.write(request.state)
+
+    def write(self, state: ReviewState) -> ReviewDocWritten:
+        """Write ``state``'s document (``write_review_document`` and ``persist_review``)."""
+        written = self._write(WriteReviewDoc(state=state))
         edit = written.human_edit
         if edit is not None:
             activity.logger.info(
                 "document of %s: replaced a person's edit of version %d",
-                request.state.incident.id,
+                state.incident.id,
                 edit.version,
             )
         return ReviewDocWritten(

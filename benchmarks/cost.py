@@ -43,9 +43,10 @@ from benchmarks._common import (
     child_named,
     exit_now,
     machine_header,
+    readme_rows,
 )
 from benchmarks.cost_parts import (
-    COUNTED,
+    NAMES,
     TARGET_HISTORY_BYTES,
     TARGET_PARENT_EVENTS,
     TARGET_RATIO,
@@ -108,7 +109,7 @@ async def lifecycle_figures() -> None:
 def print_shapes(review: Shape, floor: Shape) -> None:
     print("\nshape per review (median of sampled histories; item columns: mean per item)")
     print(f"  {'':<26} {'review':>8} {'floor':>8} | {'review item':>11} {'floor item':>10}")
-    for name in COUNTED.values():
+    for name in NAMES:
         print(
             f"  {name:<26} {review.parent[name]:>8} {floor.parent[name]:>8} | "
             f"{review.item.get(name, 0):>11.1f} {floor.item.get(name, 0):>10.1f}"
@@ -291,6 +292,20 @@ async def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     if not args.no_lifecycle:
         await lifecycle_figures()
+    readme_rows(
+        "cost",
+        [
+            (
+                "a published two-item review against the Temporal floor of its shape (same run)",
+                f"worker CPU {review.worker_ms:.0f} ms ({ratio(review.worker_ms, floor.worker_ms)}"
+                f"), server CPU {review.server_ms:.0f} ms "
+                f"({ratio(review.server_ms, floor.server_ms)}), "
+                f"{review.kb_per_workflow:.0f} KB per cached workflow "
+                f"({ratio(review.kb_per_workflow, floor.kb_per_workflow)}); target <= "
+                f"{TARGET_RATIO}x each",
+            )
+        ],
+    )
     print(f"\nfinished {datetime.now(UTC).isoformat(timespec='seconds')}")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from benchmarks._common import (
@@ -25,6 +26,7 @@ from benchmarks.memory import sample_rss, wait_quiet
 
 __all__ = [
     "COUNTED",
+    "NAMES",
     "REPO",
     "TARGET_HISTORY_BYTES",
     "TARGET_PARENT_EVENTS",
@@ -58,6 +60,19 @@ COUNTED = {
     EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "search attribute upserts",
     EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "workflow tasks",
 }
+#: Local activities are markers: counted by the marker's name.
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
+#: Every count of a shape.
+NAMES = (*COUNTED.values(), "local activities")
+
+
+def _count(event: HistoryEvent) -> str | None:
+    if (
+        event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and event.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+    ):
+        return "local activities"
+    return COUNTED.get(event.event_type)
 
 
 @dataclass
@@ -76,7 +91,7 @@ async def shape_of(client: Client, parent_id: str) -> Shape:
     shape = Shape(events=len(history.events), history_bytes=len(history.to_json()))
     children: list[str] = []
     for event in history.events:
-        name = COUNTED.get(event.event_type)
+        name = _count(event)
         if name:
             shape.parent[name] += 1
         if event.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
@@ -90,14 +105,13 @@ async def shape_of(client: Client, parent_id: str) -> Shape:
         shape.history_bytes += len(child_history.to_json())
         counts: Counter[str] = Counter()
         for event in child_history.events:
-            name = COUNTED.get(event.event_type)
+            name = _count(event)
             if name:
                 counts[name] += 1
         per_item.append(counts)
     shape.items = len(children)
     shape.item = {
-        name: sum(c[name] for c in per_item) / len(per_item) if per_item else 0.0
-        for name in COUNTED.values()
+        name: sum(c[name] for c in per_item) / len(per_item) if per_item else 0.0 for name in NAMES
     }
     return shape
 
@@ -107,8 +121,8 @@ def median_shape(shapes: list[Shape]) -> Shape:
         return float(statistics.median(values)) if values else 0.0
 
     return Shape(
-        parent=Counter({n: round(med([s.parent[n] for s in shapes])) for n in COUNTED.values()}),
-        item={n: med([s.item.get(n, 0.0) for s in shapes]) for n in COUNTED.values()},
+        parent=Counter({n: round(med([s.parent[n] for s in shapes])) for n in NAMES}),
+        item={n: med([s.item.get(n, 0.0) for s in shapes]) for n in NAMES},
         items=round(med([s.items for s in shapes])),
         events=round(med([s.events for s in shapes])),
         history_bytes=round(med([s.history_bytes for s in shapes])),
@@ -125,6 +139,8 @@ def floor_shape(review: Shape) -> FloorShape:
         child_activities=round(review.item["activities"]),
         child_signals=round(review.item["signals sent"]),
         child_timers=round(review.item["timers"]),
+        parent_local_activities=review.parent["local activities"],
+        child_local_activities=round(review.item["local activities"]),
     )
 
 

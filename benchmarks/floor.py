@@ -1,8 +1,8 @@
 """The Temporal floor of a review: a skeleton workflow pair with a review's shape, tiny payloads.
 
 ``FloorReviewWorkflow`` stands for ``PostmortemWorkflow`` and ``FloorItemWorkflow`` for
-``ActionItemWorkflow``. They issue the same numbers of updates, activities, child workflows,
-timers and signals as a published review (the counts come in :class:`FloorShape`, measured from a
+``ActionItemWorkflow``. They issue the same numbers of updates, activities (scheduled
+and local), child workflows, timers and signals as a published review (the counts come in :class:`FloorShape`, measured from a
 real review's histories by ``benchmarks.cost``), but every payload is a few bytes and no activity
 does anything. What a review costs above this is what Followthrough adds on top of Temporal.
 
@@ -36,6 +36,10 @@ async def _touch(n: int) -> None:
     await workflow.execute_activity(touch, Tiny(n=n), start_to_close_timeout=ACTIVITY_TIMEOUT)
 
 
+async def _touch_locally(n: int) -> None:
+    await workflow.execute_local_activity(touch, Tiny(n=n), start_to_close_timeout=ACTIVITY_TIMEOUT)
+
+
 async def _timers(count: int, done: Callable[[], bool]) -> None:
     """``count`` timers: all but the last end early once ``done()`` holds; the last parks."""
     for i in range(count):
@@ -51,6 +55,8 @@ class FloorItemWorkflow:
     @workflow.run
     async def run(self, inp: FloorItemInput) -> None:
         shape = inp.shape
+        for i in range(shape.child_local_activities):
+            await _touch_locally(i)
         for i in range(shape.child_activities):
             await _touch(i)
         parent = workflow.get_external_workflow_handle(inp.parent_id)
@@ -65,6 +71,7 @@ class FloorReviewWorkflow:
     def __init__(self, shape: FloorShape) -> None:
         self.shape = shape
         self.accepted = 0
+        self.local = 0
         self.reports = 0
         self._lock = asyncio.Lock()
 
@@ -75,6 +82,9 @@ class FloorReviewWorkflow:
         for i in range(max(shape.parent_activities - shape.updates, 0)):
             await _touch(i)
         await workflow.wait_condition(lambda: self.accepted >= shape.updates)
+        while self.local < shape.parent_local_activities:  # what the updates left over
+            self.local += 1
+            await _touch_locally(self.local)
         wf_id = workflow.info().workflow_id
         for i in range(shape.children):
             await workflow.start_child_workflow(
@@ -92,6 +102,10 @@ class FloorReviewWorkflow:
         async with self._lock:
             if self.accepted < self.shape.parent_activities:
                 await _touch(arg.n)
+            # A review writes its document and its store after a change (local activities).
+            for _ in range(min(2, self.shape.parent_local_activities - self.local)):
+                self.local += 1
+                await _touch_locally(self.local)
             self.accepted += 1
             return Tiny(n=self.accepted)
 

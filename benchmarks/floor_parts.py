@@ -28,6 +28,12 @@ class FloorShape(BaseModel):
     child_activities: int = Field(default=1, description="Activities each item runs.")
     child_signals: int = Field(default=1, description="Signals each item sends the parent.")
     child_timers: int = Field(default=1, description="Timers each item starts.")
+    parent_local_activities: int = Field(
+        default=0, description="Local activities the parent runs (a review's document and store)."
+    )
+    child_local_activities: int = Field(
+        default=0, description="Local activities each item runs (an item's ticket reads)."
+    )
 
 
 class FloorItemInput(BaseModel):

@@ -160,7 +160,9 @@ async def main() -> None:
                 "escalations, follow-up)",
                 f"{percentile(walls, 50):.1f} s wall (p50 of {len(runs)}); parent history "
                 f"{min(parents)}-{max(parents)} events, {min(events)}-{max(events)} events "
-                "with its three items",
+                "with its three items, "
+                f"{min(r.history_bytes for r in runs) / 1024:.0f}-"
+                f"{max(r.history_bytes for r in runs) / 1024:.0f} KB of history JSON in all",
             )
         ],
     )

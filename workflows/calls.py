@@ -23,6 +23,7 @@ __all__ = [
     "LIST_REVIEWS",
     "LIST_REVIEW_ITEMS",
     "OPEN_TICKET",
+    "PERSIST_REVIEW",
     "READ_TICKET_STATUS",
     "REVIEW_PHASE",
     "SEARCH_ATTRIBUTES",
@@ -73,6 +74,7 @@ SEND_EMAIL = "send_email"
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
 STORE_REVIEW = "store_review"
+PERSIST_REVIEW = "persist_review"  # the store and the document in one call (small histories)
 FIND_REPEATS = "find_repeats"
 READ_DIGEST = "read_digest"
 
@@ -96,9 +98,31 @@ GIVE_UP_AFTER = timedelta(days=1)
 
 
 async def call(
-    name: str, arg: Any, result_type: type[T], *, give_up_after: timedelta = GIVE_UP_AFTER
+    name: str,
+    arg: Any,
+    result_type: type[T],
+    *,
+    give_up_after: timedelta = GIVE_UP_AFTER,
+    local: bool = False,
 ) -> T:
-    """Run one activity with the shared timeouts and retry policy."""
+    """Run one activity with the shared timeouts and retry policy.
+
+    ``local``: as a local activity, run by this worker inside the workflow task. Its history is
+    one marker holding the result, not the input (three events and a workflow task otherwise, the
+    input recorded in full), so it suits the short, idempotent calls a review makes after every
+    change (its document and store writes) and an item's ticket reads. Retries and the give-up
+    are the same; a retry more than a minute away waits on a timer.
+    """
+    if local:
+        answer: T = await workflow.execute_local_activity(
+            name,
+            arg,
+            result_type=result_type,
+            start_to_close_timeout=CALL_TIMEOUT,
+            schedule_to_close_timeout=give_up_after,
+            retry_policy=INTEGRATION_RETRY,
+        )
+        return answer
     result: T = await workflow.execute_activity(
         name,
         arg,
@@ -123,12 +147,18 @@ def failure_message(err: ActivityError) -> str:
     return str(cause.message if isinstance(cause, ApplicationError) else cause or err)
 
 
-async def live_ticket_status(key: str, give_up_after: timedelta) -> TicketStatus | None:
+async def live_ticket_status(
+    key: str, give_up_after: timedelta, *, local: bool = False
+) -> TicketStatus | None:
     """The ticket's live status, read before a reminder, an escalation or the agenda; None when
-    the tracker cannot say (the caller goes on with what it knew)."""
+    the tracker cannot say (the caller goes on with what it knew). ``local``: see :func:`call`."""
     try:
         return await call(
-            READ_TICKET_STATUS, TicketQuery(key=key), TicketStatus, give_up_after=give_up_after
+            READ_TICKET_STATUS,
+            TicketQuery(key=key),
+            TicketStatus,
+            give_up_after=give_up_after,
+            local=local,
         )
     except ActivityError as err:
         workflow.logger.warning("ticket status unavailable: %s", failure_code(err))

@@ -14,7 +14,7 @@ from temporalio.exceptions import ActivityError
 __all__ = ["DIGEST_STORE_PATCH", "DigestWorkflow"]
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls
+    import workflows.calls as calls
     from workflows.contracts import DigestInput
     from workflows.figures import build_digest
     from workflows.messages import Digest, MailKind, MailRequest

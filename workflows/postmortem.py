@@ -14,6 +14,7 @@ reaches it fires at once, and once (its "sent" marker lives in state).
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -25,12 +26,14 @@ __all__ = [
     "ITEM_INPUT_PATCH",
     "LATE_DECISIONS_PATCH",
     "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
+    "SMALL_HISTORY_PATCH",
     "STORE_PATCH",
     "PostmortemWorkflow",
 ]
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import calls, deadlines
+    import workflows.calls as calls
+    import workflows.deadlines as deadlines
     from workflows.action_item import ActionItemWorkflow
     from workflows.contracts import ActionItemInput, PostmortemInput, ReviewOutcome
     from workflows.ids import item_workflow_id
@@ -52,6 +55,12 @@ with workflow.unsafe.imports_passed_through():
 #: opening review looks up its earlier reviews there. Reviews started before it keep the old path
 #: for the rest of their run (patched() is memoised per run) and pick it up at continue-as-new.
 STORE_PATCH = "review-store"
+#: workflow.patched id, issue 11's small histories: the store and document writes are one
+#: ``persist_review`` per burst of changes; it, earlier reviews' lookup and the agenda's ticket
+#: reads run as local activities (one marker each, without the review as input, and no workflow
+#: task of their own); the loop keeps one timer for its next deadline across wake-ups instead of
+#: a new one per wait. Asked once per run.
+SMALL_HISTORY_PATCH = "review-small-history"
 #: workflow.patched id: decisions made while an item's workflow was starting reach it once started.
 LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 #: workflow.patched id: an item's workflow starts with the incident but not its timeline.
@@ -86,6 +95,10 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         self._rendered_revision = -1  # re-render once after start or continue-as-new
         self._stored_revision = -1  # and write the store once (when the store patch is on)
         self._uses_store = False
+        self._calls_locally = False
+        # The loop's timer (with SMALL_HISTORY_PATCH): kept while the next deadline stays.
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_at: datetime | None = None
         self._lock = asyncio.Lock()
         self._starting: dict[str, list[tuple[Any, Model]]] = {}
 
@@ -95,13 +108,14 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
     async def run(self, inp: PostmortemInput) -> ReviewOutcome:
         # Asked first, once per run: old histories have no marker here and replay the old path.
         self._uses_store = workflow.patched(STORE_PATCH)
+        # Replay: runs recorded before it have no marker and keep scheduling these as activities.
+        self._calls_locally = workflow.patched(SMALL_HISTORY_PATCH)
         if inp.state is None:
             await self._fetch_incident()
             await self._find_repeats()
         while self.state.phase != Phase.CLOSED:
             self._publish_search_attributes()
-            await self._write_document()
-            await self._store_review()
+            await self._write_and_store()
             await self._start_children()
             await self._send_due_messages()
             if self._ready_to_close():
@@ -117,10 +131,12 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
                         state=self.state,
                     )
                 )
-            await calls.sleep_until(self._next_deadline(), self._has_work)
+            if self._calls_locally:
+                await self._sleep_until(self._next_deadline())
+            else:
+                await calls.sleep_until(self._next_deadline(), self._has_work)
         self._publish_search_attributes()
-        await self._write_document()
-        await self._store_review()
+        await self._write_and_store()
         await self._tell_children_closed()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ReviewOutcome(
@@ -129,6 +145,31 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
             items_dropped=sum(1 for i in self.state.action_items if i.status == ItemStatus.DROPPED),
             closed_at=self.state.closed_at or workflow.now(),
         )
+
+    async def _sleep_until(self, moment: datetime | None) -> None:
+        """Wait for work or until ``moment`` (None: for work only), on one timer per deadline.
+
+        ``calls.sleep_until`` starts a timer per wait and cancels it when work comes first: two
+        events per wake-up. This one keeps the timer while the next deadline stays the same and
+        replaces it only when the deadline moves. A moment already past returns at once.
+        """
+        # A fired timer is never waited on again: were the deadline still ahead by workflow time
+        # (a task that runs on a stale clock), the loop would spin; it gets a new timer instead.
+        if self._timer is not None and (moment != self._timer_at or self._timer.done()):
+            if not self._timer.done():
+                self._timer.cancel()
+            self._timer, self._timer_at = None, None
+        if moment is None:
+            await workflow.wait_condition(self._has_work)
+            return
+        remaining = moment - workflow.now()
+        if remaining <= timedelta(0):
+            return
+        if self._timer is None:
+            self._timer = asyncio.ensure_future(workflow.sleep(remaining))
+            self._timer_at = moment
+        timer = self._timer
+        await workflow.wait_condition(lambda: timer.done() or self._has_work())
 
     def _has_work(self) -> bool:
         return (

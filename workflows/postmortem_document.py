@@ -23,8 +23,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.review import Problem, ReplacedEdit
     from workflows.steps import (
         FindRepeats,
+        PersistReview,
         RepeatsFound,
         ReviewDocWritten,
+        ReviewPersisted,
         StoreReview,
         WriteReviewDoc,
     )
@@ -55,6 +57,61 @@ class ReviewDocument(ReviewMessages):
     _stored_revision: int
     #: Whether this run writes the review store (``STORE_PATCH``, asked once per run).
     _uses_store: bool
+    #: Whether this run's document, store and ticket reads are local activities
+    #: (``SMALL_HISTORY_PATCH``, asked once per run).
+    _calls_locally: bool
+
+    async def _write_and_store(self) -> None:
+        """The document and the store after changes: one ``persist_review`` per burst of changes
+        (``SMALL_HISTORY_PATCH``), or the two steps one after the other (runs before it)."""
+        if self._calls_locally:
+            await self._persist()
+            return
+        await self._write_document()
+        await self._store_review()
+
+    async def _persist(self) -> None:
+        """Write what is behind, the document and the store record, in one local activity.
+
+        Its input is the review, but a local activity's marker records only the answer. As in
+        the two steps before it: a document that cannot be written is shown on the review
+        (:meth:`_document_failed`) and the store is written after it all the same; a store that
+        cannot be written is retried alone and then logged (the next change writes again).
+        """
+        revision = self.state.revision
+        store = self._uses_store and revision != self._stored_revision
+        if revision != self._rendered_revision:
+            try:
+                done = await self._persist_call(document=True, store=store)
+            except ActivityError as err:
+                await self._document_failed(err, revision)
+            else:
+                if store and done.store_failure is None:
+                    self._stored_revision = revision
+                if done.document is not None:
+                    await self._document_written(done.document, revision)
+            revision = self.state.revision
+            store = self._uses_store and revision != self._stored_revision
+        if not store:
+            return
+        try:
+            await self._persist_call(document=False, store=True)
+        except ActivityError as err:
+            workflow.logger.warning("review store write failed: %s", calls.failure_code(err))
+            return
+        self._stored_revision = revision
+
+    async def _persist_call(self, *, document: bool, store: bool) -> ReviewPersisted:
+        return await calls.call(
+            calls.PERSIST_REVIEW,
+            PersistReview(
+                state=self.state, timezone=self.policy.timezone, document=document, store=store
+            ),
+            ReviewPersisted,
+            # The store alone gives up as store_review did; with the document, as documents do.
+            give_up_after=calls.GIVE_UP_AFTER if document else STORE_GIVE_UP,
+            local=True,
+        )
 
     async def _write_document(self) -> None:
         if self.state.revision == self._rendered_revision:
@@ -67,11 +124,17 @@ class ReviewDocument(ReviewMessages):
         revision = self.state.revision
         try:
             written = await calls.call(
-                calls.WRITE_REVIEW_DOCUMENT, WriteReviewDoc(state=self.state), ReviewDocWritten
+                calls.WRITE_REVIEW_DOCUMENT,
+                WriteReviewDoc(state=self.state),
+                ReviewDocWritten,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             await self._document_failed(err, revision)
             return
+        await self._document_written(written, revision)
+
+    async def _document_written(self, written: ReviewDocWritten, revision: int) -> None:
         self._rendered_revision = revision
         if self.state.doc_url != written.url:
             self.state.doc_url = written.url
@@ -160,6 +223,7 @@ class ReviewDocument(ReviewMessages):
                 StoreReview(state=self.state, timezone=self.policy.timezone),
                 bool,
                 give_up_after=STORE_GIVE_UP,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             workflow.logger.warning("review store write failed: %s", calls.failure_code(err))
@@ -181,6 +245,7 @@ class ReviewDocument(ReviewMessages):
                 ),
                 RepeatsFound,
                 give_up_after=REPEATS_GIVE_UP,
+                local=self._calls_locally,
             )
         except ActivityError as err:
             # The review opens without them: the store only adds context.

@@ -30,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
 class ReviewMessages(ItemDecisions):
     """The review's mail steps and the problems it records."""
 
+    #: Set by the workflow once per run (``SMALL_HISTORY_PATCH``): ticket reads are local activities.
+    _calls_locally: bool
+
     @property
     def _draft_deadline(self) -> datetime:
         return deadlines.draft_deadline(self.state.incident, self.policy)
@@ -116,7 +119,9 @@ class ReviewMessages(ItemDecisions):
         for item in self.state.open_items:
             if item.ticket is None:
                 continue
-            live = await calls.live_ticket_status(item.ticket.key, timedelta(minutes=5))
+            live = await calls.live_ticket_status(
+                item.ticket.key, timedelta(minutes=5), local=self._calls_locally
+            )
             if live is None:
                 continue  # the agenda shows the last known status
             if live.done and item.status == ItemStatus.OPEN:

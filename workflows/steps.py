@@ -14,10 +14,12 @@ __all__ = [
     "FindRepeats",
     "ListReviews",
     "OpenTicket",
+    "PersistReview",
     "ReadDigest",
     "RepeatsFound",
     "ReviewDocWritten",
     "ReviewItems",
+    "ReviewPersisted",
     "ReviewQuery",
     "ReviewRow",
     "ReviewRows",
@@ -59,6 +61,32 @@ class ReviewDocWritten(Model):
     version: int | None = Field(default=None, description="Document version, where it has them.")
     replaced_edit: ReplacedEdit | None = Field(
         default=None, description="A person's edit this write replaced, if any."
+    )
+
+
+class PersistReview(Model):
+    """Write what changed of the review once per burst of changes: its store record, its
+    document, or both, in one call (``persist_review``)."""
+
+    state: ReviewState
+    timezone: str = Field(default="UTC", description="Zone a due date is read in (policy's).")
+    document: bool = Field(default=True, description="Re-render and write the document.")
+    store: bool = Field(default=True, description="Upsert the review into the review store.")
+
+
+class ReviewPersisted(Model):
+    """What ``persist_review`` did. A document that cannot be written fails the call (after its
+    retries); so does the store when it was asked for alone. A store that cannot be written next
+    to the document is reported here instead, so the document is not written twice."""
+
+    document: ReviewDocWritten | None = Field(
+        default=None, description="The document write, when one was asked for."
+    )
+    stored: bool = Field(
+        default=False, description="The store took this revision (it held an older one or none)."
+    )
+    store_failure: str | None = Field(
+        default=None, description="The code of the store write that failed next to the document."
     )
 
 

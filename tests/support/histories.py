@@ -1,5 +1,6 @@
 """The saved replay histories: where they live, the version that records, and what one holds
-(its facts and the ``workflow.patched`` ids it recorded)."""
+(its facts, the activities it ran, scheduled or local, and the ``workflow.patched`` ids it
+recorded)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from temporalio.client import WorkflowHistory
 
 __all__ = [
     "HISTORIES",
+    "LOCAL_ACTIVITY_MARKER",
     "PATCH_DATA",
     "PATCH_MARKER",
     "Facts",
+    "activity_calls",
     "facts",
     "patches",
     "read_history",
@@ -74,6 +77,29 @@ class Facts:
         )
 
 
+#: The marker Temporal records for a local activity; its ``data`` detail names the activity type.
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
+
+
+def activity_calls(history: WorkflowHistory) -> list[str]:
+    """The type of every activity a history ran, in order: scheduled ones and local ones (a local
+    activity is one marker, or several when it waited on a timer between attempts: counted once)."""
+    calls: list[str] = []
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            calls.append(event.activity_task_scheduled_event_attributes.activity_type.name)
+            continue
+        if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+            continue
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in marker.details:
+            continue
+        data = json.loads(marker.details["data"].payloads[0].data)
+        if data.get("backoff") is None:  # a retry waiting on a timer is the same call
+            calls.append(str(data["activity_type"]))
+    return calls
+
+
 def facts(history: WorkflowHistory) -> Facts:
     events = history.events
     kind = EventType
@@ -81,11 +107,7 @@ def facts(history: WorkflowHistory) -> Facts:
     return Facts(
         workflow_type=started.workflow_type.name,
         events=len(events),
-        activities=frozenset(
-            e.activity_task_scheduled_event_attributes.activity_type.name
-            for e in events
-            if e.event_type == kind.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-        ),
+        activities=frozenset(activity_calls(history)),
         signals=frozenset(
             e.workflow_execution_signaled_event_attributes.signal_name
             for e in events

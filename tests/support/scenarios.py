@@ -1,4 +1,6 @@
-"""The six-week review of issue 2, driven once here for the lifecycle test and its benchmark.
+"""The six-week review of issue 2, driven once here for the lifecycle test and its benchmark,
+and the short published review (five whys, two items, what went well, publish) several tests
+start from.
 
 Three items: one closed early, one closed late after a reminder, an overdue notice and one
 escalation, one re-planned at the follow-up and then closed. The caller asserts or measures.
@@ -26,6 +28,25 @@ from workflows.review import (
     PublishRequest,
     WentWell,
 )
+
+
+async def publish_two_items(
+    handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome],
+    due: datetime,
+    owners: tuple[str, str] = ("carol@example.com", "dave@example.com"),
+    *,
+    five_whys: bool = True,
+) -> None:
+    """Publish a drafting review: the five whys (unless already submitted), one item per root
+    cause (rc1, rc2) for ``owners`` due at ``due``, one thing that went well."""
+    if five_whys:
+        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    for owner, rc in zip(owners, ("rc1", "rc2"), strict=True):
+        draft = item("Cap pool size at 20 in the template", owner, due, rc)
+        await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Paging worked."))
+    await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+
 
 #: The default policy, reconciling daily rather than every 6 hours to keep histories short.
 SIX_WEEK_POLICY = Policy(action_items=ActionItemPolicy(reconcile_every=timedelta(days=1)))

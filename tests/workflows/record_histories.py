@@ -135,6 +135,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     # Issue 11's six weeks again, the items reconciling less often far from due (patched
     # "reconcile-backs-off").
     Scenario("six-weeks-reconcile-backoff", "time-skipping", six_weeks),
+    # Issue 11's small histories: the review's document, store and ticket reads and the items'
+    # ticket reads as local activities, the review's loop on one timer per deadline (patched
+    # "review-small-history" and "ticket-reads-locally").
+    Scenario("six-weeks-small-history", "time-skipping", six_weeks),
+    Scenario("six-weeks-small-history-dev", "dev", six_weeks_dev),
 )
 
 

@@ -14,14 +14,13 @@ from temporalio.testing import WorkflowEnvironment
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
 from tests.support.harness import (
-    FIVE_WHYS,
     eventually,
     incident,
-    item,
     local_worker,
     settings_for,
     signal_handled,
 )
+from tests.support.scenarios import publish_two_items
 from tests.support.temporal import binary
 from workflows.action_item import ActionItemWorkflow
 from workflows.calls import SEARCH_ATTRIBUTES
@@ -29,7 +28,7 @@ from workflows.contracts import TicketEvent
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import Policy
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import ItemStatus, PublishRequest, WentWell
+from workflows.review import ItemStatus, WentWell
 
 
 @pytest_asyncio.fixture
@@ -60,12 +59,7 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
         await start_review(client, settings, Policy(), incident("PCAN", now))
         handle = client.get_workflow_handle(review_workflow_id("PCAN"))
         first_run = (await handle.describe()).run_id
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
-        for owner, rc in (("carol@example.com", "rc1"), ("dave@example.com", "rc2")):
-            draft = item("Cap pool size at 20 in the template", owner, now + timedelta(days=9), rc)
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Paging."))
-        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+        await publish_two_items(handle, now + timedelta(days=9))
         for n in range(15):
             await handle.execute_update(
                 PostmortemWorkflow.add_went_well, WentWell(text=f"Runbook step {n} worked.")
@@ -111,17 +105,9 @@ async def test_an_items_ticket_events_stay_known_across_its_continue_as_new(
         now = await short_history_env.get_current_time()
         await start_review(client, settings, Policy(), incident("PCANDUP", now))
         handle = client.get_workflow_handle("postmortem-PCANDUP")
-        await handle.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
-        for rc in ("rc1", "rc2"):
-            draft = item(
-                "Cap pool size at 20 in the template",
-                "carol@example.com",
-                now + timedelta(days=9),
-                rc,
-            )
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(PostmortemWorkflow.add_went_well, WentWell(text="Paging."))
-        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
+        await publish_two_items(
+            handle, now + timedelta(days=9), ("carol@example.com", "carol@example.com")
+        )
         child = client.get_workflow_handle(item_workflow_id("PCANDUP", "1"))
 
         async def ticket() -> str:

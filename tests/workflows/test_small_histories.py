@@ -1,5 +1,6 @@
 """Small histories: an accepted update answers with a small result, items start without the
-timeline, and items far from their due date read their ticket less often than daily."""
+timeline, items far from their due date read their ticket less often than daily, a review writes
+its document and store in one small local call per change and keeps one timer per deadline."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.settings import Settings
-from tests.support.harness import FIVE_WHYS, eventually, incident, item, local_worker, settings_for
-from tests.support.scenarios import SIX_WEEK_POLICY, six_week_review
+from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
+from tests.support.histories import activity_calls
+from tests.support.scenarios import SIX_WEEK_POLICY, publish_two_items, six_week_review
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import (
     ActionItemInput,
@@ -25,7 +27,6 @@ from workflows.contracts import (
 from workflows.ids import item_workflow_id
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import (
-    PublishRequest,
     TimelineEntry,
     WentWell,
 )
@@ -82,18 +83,12 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
         now = await time_env.get_current_time()
         timeline = [TimelineEntry(at=now, kind="trigger", summary="Checkout 503s")]
         handle = await drafting(time_env, settings, "PSMALL2", timeline)
-        for rc in ("rc1", "rc2"):
-            draft = item(
-                "Cap pool size at 20 in the template",
-                "alice@example.com",
-                now + timedelta(days=9),
-                rc,
-            )
-            await handle.execute_update(PostmortemWorkflow.add_action_item, draft)
-        await handle.execute_update(
-            PostmortemWorkflow.add_went_well, WentWell(text="Paging worked.")
+        await publish_two_items(
+            handle,
+            now + timedelta(days=9),
+            ("alice@example.com", "alice@example.com"),
+            five_whys=False,
         )
-        await handle.execute_update(PostmortemWorkflow.publish, PublishRequest())
         child = time_env.client.get_workflow_handle(item_workflow_id("PSMALL2", "1"))
 
         async def both_started() -> None:
@@ -120,12 +115,8 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
 
 
 def ticket_reads(history: WorkflowHistory) -> int:
-    return sum(
-        1
-        for e in history.events
-        if e.HasField("activity_task_scheduled_event_attributes")
-        and e.activity_task_scheduled_event_attributes.activity_type.name == "read_ticket_status"
-    )
+    """Ticket reads, scheduled or (since ``ticket-reads-locally``) local activities."""
+    return activity_calls(history).count("read_ticket_status")
 
 
 async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
@@ -146,3 +137,38 @@ async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
     assert reads["1"] <= 2
     assert reads["3"] <= 24
     assert reads["2"] <= 15
+
+
+def events_of(history: WorkflowHistory, kind: int) -> int:
+    return sum(1 for e in history.events if e.event_type == kind)
+
+
+async def test_a_review_writes_its_document_and_store_in_one_small_local_call_per_change(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Since ``review-small-history`` the six weeks' writes are ``persist_review`` local
+    activities: a marker each holding the answer, never the review it was given."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL4")
+    history = await run.handle.fetch_history()
+    calls = activity_calls(history)
+    markers = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED]
+    assert run.outcome.items_done == 3
+    assert "write_review_document" not in calls and "store_review" not in calls
+    # One write per burst of changes: fewer writes than the review has revisions.
+    assert 0 < calls.count("persist_review") < run.status.state.revision
+    assert all(m.ByteSize() < 1_500 for m in markers)  # the review is several KB
+    assert len(history.events) <= 200
+
+
+async def test_a_review_keeps_one_timer_for_its_next_deadline_across_wake_ups(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Items report about ten times in six weeks; each wake-up used to cancel the review's timer
+    and start it again. Now only a moved deadline replaces it (publishing: the draft's
+    deadline gives way to the follow-up invitation's)."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL5")
+    history = await run.handle.fetch_history()
+    signals = events_of(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+    assert signals >= 8
+    assert events_of(history, EventType.EVENT_TYPE_TIMER_CANCELED) <= 1
+    assert events_of(history, EventType.EVENT_TYPE_TIMER_STARTED) <= 3
