@@ -68,8 +68,10 @@ def find_repeats(connection: Connection, query: RepeatQuery) -> list[Repeat]:
     for match, statement in searches:
         for row in connection.execute(statement.order_by(*order).limit(query.limit)):
             found.setdefault(row.id, (match, row))
-    chosen = sorted(found.values(), key=lambda p: (p[1].resolved_at, p[1].incident_id))
-    chosen = chosen[::-1][: query.limit]
+    newest = sorted(found.values(), key=lambda p: (p[1].resolved_at, p[1].incident_id))[::-1]
+    # A review its root causes link to is always listed; the limit cuts the others.
+    kept = {p[1].id for p in [p for p in newest if p[0] != "linked"][: query.limit]}
+    chosen = [p for p in newest if p[0] == "linked" or p[1].id in kept]
     ids = [row.id for _, row in chosen]
     causes: dict[int, list[RootCauseView]] = defaultdict(list)
     items: dict[int, list[RepeatItem]] = defaultdict(list)

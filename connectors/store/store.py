@@ -219,7 +219,7 @@ class ReviewStore:
     def repeats(self, query: RepeatQuery) -> list[Repeat]:
         """Earlier reviews of the same service, of the same team, or linked by a root cause.
 
-        Newest first, at most ``query.limit``. Each carries its root causes and the items that
+        Newest first, at most ``query.limit`` besides the linked ones (always listed). Each carries its root causes and the items that
         are still open or were dropped. A review found several ways is listed once, under the
         strongest reason: linked, then service, then team.
         """
