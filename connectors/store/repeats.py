@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, and_, func, or_, select
 
-from connectors.store.common import chunks, i, one_if, r, rc
+from connectors.store.common import chunks, i, one_if, r, rc, unix_ms
 from connectors.store.records import (
     NO_TEAM,
     Repeat,
@@ -165,7 +165,15 @@ def repeat_select(
     timeline = (
         select(*heads, r.service_key, r.team, r.resolved_at, r.quarter, r.linked)
         .add_columns(r.resolved_ms, previous_ms)
-        .where(r.resolved_at >= start - window, r.resolved_at < end)
+        .where(
+            r.resolved_at >= start - window,
+            r.resolved_at < end,
+            # The same range in milliseconds (1 ms wider: the exact bounds are those above), so
+            # the planner walks the timeline index, which is in the window's order and holds
+            # every column read, instead of sorting the rows of another index again.
+            r.resolved_ms >= unix_ms(start - window) - 1,
+            r.resolved_ms <= unix_ms(end) + 1,
+        )
         .subquery("timeline")
     )
     t = timeline.c

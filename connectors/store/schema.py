@@ -148,6 +148,8 @@ class ReviewRow(Base):
             "team",
             "quarter",
             "linked",
+            "items_open",
+            "service_name",
         ),
         Index("ix_reviews_period_counts", "resolved_at", "team", "items_done", "items_on_time"),
     )
@@ -176,6 +178,8 @@ class RootCauseRow(Base):
         Index(None, "service_key", "category", "resolved_at"),
         Index(None, "quarter", "category"),
         Index(None, "same_as_incident"),
+        # Covering the trends' categories by quarter over a period (migration 0002).
+        Index("ix_root_causes_period", "resolved_at", "quarter", "category", "team"),
     )
 
 

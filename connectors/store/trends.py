@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from connectors.store.common import i, next_quarter, r, rc, team_filter
+from connectors.store.common import i, next_quarter, r, rc, team_filter, unix_ms
 from connectors.store.records import (
     CATEGORIES,
     CategoryQuarter,
@@ -68,7 +68,7 @@ def trends_figures(
                 func.count(),
                 func.coalesce(func.sum(r.items_open), 0),
             )
-            .where(*in_range_r, r.service_key.is_not(None))
+            .where(*in_range_r, r.service_key.is_not(None), *_in_ms(start, end))
             .group_by(r.service_key)
         )
     ]
@@ -115,6 +115,12 @@ def trends_figures(
         ],
         closed_by_due_rate=int(kept) / due_total if due_total else None,
     )
+
+
+def _in_ms(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """The period in milliseconds, 1 ms wider than its exact bounds (given beside it): lets the
+    planner walk the services' timeline index, which covers the query, in its order."""
+    return [r.resolved_ms >= unix_ms(start) - 1, r.resolved_ms <= unix_ms(end) + 1]
 
 
 def close_days_by_team(

@@ -10,8 +10,9 @@ Create Date: 2026-12-03
   earlier one, and the done and done-by-due items of a published review. Written with the review
   by the upsert, so ``/trends`` sums one row per review instead of reading every item; filled
   here from the existing rows.
-- Covering indexes for the trends: a review's service timeline (repeats), and the done items'
-  days to close per team (percentiles walk the index, never the table).
+- Covering indexes for the trends: each service's timeline (repeats, incidents and open items
+  per service), the per-review counts and the root causes of a period, and the done items' days
+  to close per team (percentiles walk the index, never the table).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TIMELINE = ("service_key", "resolved_ms", "resolved_at", "team", "quarter", "linked")
+TIMELINE = (
+    "service_key",
+    "resolved_ms",
+    "resolved_at",
+    "team",
+    "quarter",
+    "linked",
+    "items_open",
+    "service_name",
+)
+CAUSES = ("resolved_at", "quarter", "category", "team")
 CLOSING = ("team", "close_days", "resolved_at", "tracked")
 RANGE = ("resolved_at", "team", "items_done", "items_on_time")
 
@@ -110,9 +121,11 @@ def upgrade() -> None:
     op.create_index("ix_reviews_service_timeline", "reviews", list(TIMELINE))
     op.create_index("ix_reviews_period_counts", "reviews", list(RANGE))
     op.create_index("ix_action_items_team_close_days", "action_items", list(CLOSING))
+    op.create_index("ix_root_causes_period", "root_causes", list(CAUSES))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_root_causes_period", "root_causes")
     op.drop_index("ix_action_items_team_close_days", "action_items")
     op.drop_index("ix_reviews_period_counts", "reviews")
     op.drop_index("ix_reviews_service_timeline", "reviews")
