@@ -9,6 +9,8 @@ refused: a read model that refused a review would lose it from every list and fi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from temporalio import activity
 
 from activities.errors import to_application_error
@@ -23,11 +25,14 @@ from connectors.store.records import (
     Repeat,
     RootCauseRecord,
 )
+from workflows import rules
 from workflows.messages import Digest, DigestRepeat, DigestTeam, ItemLine
+from workflows.policy import Policy
 from workflows.review import (
     EarlierCause,
     EarlierItem,
     EarlierReview,
+    Phase,
     ReviewState,
     RootCauseCategory,
     parse_due,
@@ -54,8 +59,18 @@ def _text(value: str, limit: int) -> str:
     return value[:limit]
 
 
-def review_record(state: ReviewState, tz: str) -> ReviewRecord:
-    """The store's record of a review state (``tz``: the zone its due dates are read in)."""
+def _publish_blockers(state: ReviewState, tz: str, now: datetime | None) -> int:
+    """What still blocks publishing a draft, counted as the review's status query does (with the
+    default policy in the review's zone: the store's input carries no policy); 0 once published."""
+    if state.phase != Phase.DRAFTING:
+        return 0
+    moment = now or datetime.now(UTC)
+    return len(rules.check_publish(state, moment, Policy(timezone=tz), state.blame_override))
+
+
+def review_record(state: ReviewState, tz: str, *, now: datetime | None = None) -> ReviewRecord:
+    """The store's record of a review state (``tz``: the zone its due dates are read in; ``now``:
+    the moment its publish blockers are counted at, default the current time)."""
     incident, five_whys, follow_up = state.incident, state.five_whys, state.follow_up
     causes = five_whys.root_causes[:MAX_CAUSES] if five_whys else []
     items = state.action_items[:MAX_ITEMS]
@@ -74,6 +89,7 @@ def review_record(state: ReviewState, tz: str) -> ReviewRecord:
         follow_up_recorded_at=follow_up.recorded_at if follow_up else None,
         follow_up_notes=_clip(follow_up.notes, TEXT) if follow_up else None,
         closed_at=state.closed_at,
+        publish_blockers=_publish_blockers(state, tz, now),
         review_url=_clip(state.review_url, URL),
         doc_url=_clip(state.doc_url, URL),
         symptom=_text(five_whys.symptom, TEXT) if five_whys else "",

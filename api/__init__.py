@@ -3,7 +3,8 @@ update or query, and the workflow decides. Its modules:
 
 - ``app``: ``create_app``, the one app around one Temporal client.
 - ``webhooks``: PagerDuty starts reviews, Jira moves items.
-- ``reviews``: the review REST API (one review, read from its workflow).
+- ``reviews``: the review REST API (one review, read from its workflow); ``repeats``: its
+  earlier reviews, refreshed from the review store at each read.
 - ``store_reads``: lists, search, trends and suggestions, read from the review store.
 - ``views``: a model for every answer; ``errors``: the one error shape and its codes.
 - ``identity``: who is asking (sign-in, sessions, tokens, links) and what their role lets them
@@ -19,6 +20,7 @@ __all__ = [
     "identity",
     "metrics",
     "pages",
+    "repeats",
     "reviews",
     "starter",
     "store_reads",

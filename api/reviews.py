@@ -27,6 +27,7 @@ from api.errors import (
 )
 from api.identity.guard import Access, authorize_review, require_caller
 from api.identity.roles import Action
+from api.repeats import with_fresh_repeats
 from api.views import (
     LinksRevoked,
     LintAnswer,
@@ -122,10 +123,11 @@ async def query_status(request: Request, incident_id: str) -> ReviewStatus:
 
 
 async def fetch_status(request: Request, incident_id: str) -> ReviewStatus:
-    """The review's status for a caller who may read it (403/401 otherwise)."""
+    """The review's status for a caller who may read it (403/401 otherwise), its earlier
+    reviews refreshed from the review store (a root cause linked later shows)."""
     status = await query_status(request, incident_id)
     authorize_review(request, status.state, Action.READ)
-    return status
+    return await with_fresh_repeats(request, status)
 
 
 async def view(request: Request, incident_id: str) -> ReviewView:

@@ -137,8 +137,8 @@ class ReviewView(BaseModel):
         description="Links sent until then no longer open the review."
     )
     repeats: list[RepeatView] = Field(
-        description="Earlier reviews of the same service (or team), newest first, found in the "
-        "review store when this review opened."
+        description="Earlier reviews of the same service (or team, or linked by a root cause), "
+        "newest first: found in the review store when this review opened, refreshed at each read."
     )
 
 

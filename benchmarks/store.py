@@ -12,9 +12,11 @@ dashboard once, then loads the rest and measures everything. It prints p50/p95 (
 - ``q=`` searches: a rare word, a common word, two words, a word with a filter;
 - repeat incidents and root-cause suggestions for a new review;
 - the digest's data (every overdue item, repeats of the week), build time;
-- the write cost per change: an existing review's next revision (3 items, one changes status).
+- the write cost per change: an existing review's next revision (3 items, one changes status);
+- over HTTP (the API in process, ``httpx`` over ASGI, bearer token): ``GET /api/trends`` for the
+  last year and all time, and ``GET /api/reviews`` (first page, and ``q=database``).
 
-Phase 1 measures the query layer directly (no HTTP). PostgreSQL is a throwaway cluster of
+The first phases measure the query layer directly; the last one adds the API around it. PostgreSQL is a throwaway cluster of
 Debian's package (tests/postgres.py) with its default durability settings (fsync on); SQLite is
 a file in a temporary folder (WAL, synchronous=NORMAL, as the store opens it).
 
@@ -25,6 +27,7 @@ a file in a temporary folder (WAL, synchronous=NORMAL, as the store opens it).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import random
 import shutil
@@ -33,12 +36,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from benchmarks._common import machine_header, summary
+import httpx
+from temporalio.client import Client
+
+from api.app import create_app
+from benchmarks._common import machine_header, percentile, readme_rows, summary
 from connectors.store import RepeatQuery, ReviewFilter, ReviewRecord, ReviewStore
 from connectors.store.records import ItemRecord, RootCauseRecord
+from followthrough.settings import Settings
 from tests.postgres import PostgresCluster
+from workflows.policy import Policy
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TEAMS = ["payments", "discovery", "identity", "platform", "data", "mobile", "growth", "infra"]
@@ -153,14 +162,60 @@ def load(store: ReviewStore, records: list[ReviewRecord], batch: int = 200) -> f
     return time.perf_counter() - start
 
 
-def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
+def p95(samples: list[float]) -> str:
+    return f"{percentile(sorted(x * 1000 for x in samples), 95):.0f}"
+
+
+def over_http(store: ReviewStore, folder: Path, runs: int) -> dict[str, list[float]]:
+    """The API in process around ``store``: what a caller of ``GET /api/trends`` waits for."""
+    token = "bench-token"  # noqa: S105 - a throwaway bearer token of this process's API
+    settings = Settings(data_dir=folder / "api", api_token=token)
+    app = create_app(settings, cast(Client, None), Policy(), store)  # no Temporal: store reads
+    auth = {"Authorization": f"Bearer {token}"}
+    year_ago = (NOW - timedelta(days=365)).isoformat()
+    calls = {
+        "GET /api/trends (last year)": ("/api/trends", {"from": year_ago, "to": NOW.isoformat()}),
+        "GET /api/trends (all time)": (
+            "/api/trends",
+            {"from": "2000-01-01T00:00:00+00:00", "to": NOW.isoformat()},
+        ),
+        "GET /api/reviews (first page)": ("/api/reviews", {}),
+        "GET /api/reviews?q=database": ("/api/reviews", {"q": "database"}),
+    }
+    out: dict[str, list[float]] = {}
+
+    async def measure_all() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            for label, (path, params) in calls.items():
+                samples = []
+                for k in range(runs + 1):
+                    start = time.perf_counter()
+                    answer = await client.get(path, params=params, headers=auth)
+                    elapsed = time.perf_counter() - start
+                    answer.raise_for_status()
+                    if k:  # the first call warms, as in measure()
+                        samples.append(elapsed)
+                print(f"  {label:<46} {summary(samples)}", flush=True)
+                out[label] = samples
+
+    asyncio.run(measure_all())
+    return out
+
+
+def run(
+    name: str, url: str, history: list[ReviewRecord], runs: int, folder: Path
+) -> dict[str, list[float]]:
     print(f"\n-- {name}", flush=True)
     store = ReviewStore(url)
     newest, older = history[-1000:], history[:-1000]
     weeks = _weeks(NOW)
     elapsed = load(store, newest[::-1])
     print(f"  loaded {store.count()} reviews in {elapsed:.1f} s", flush=True)
-    measure("dashboard @ 1,000 reviews", lambda: store.dashboard(NOW, weeks), runs)
+    figures: dict[str, list[float]] = {}
+    figures["dashboard @ 1,000"] = measure(
+        "dashboard @ 1,000 reviews", lambda: store.dashboard(NOW, weeks), runs
+    )
     elapsed = load(store, older[::-1])
     items = sum(len(r.items) for r in history)
     print(f"  loaded {store.count()} reviews ({items} items) in {elapsed:.1f} s", flush=True)
@@ -170,11 +225,15 @@ def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
     else:
         with store.engine.begin() as c:
             c.exec_driver_sql("ANALYZE")
-    measure(f"dashboard @ {store.count():,} reviews", lambda: store.dashboard(NOW, weeks), runs)
+    figures["dashboard"] = measure(
+        f"dashboard @ {store.count():,} reviews", lambda: store.dashboard(NOW, weeks), runs
+    )
     year_ago = NOW - timedelta(days=365)
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    measure("trends, last year", lambda: store.trends(year_ago, NOW, NOW), runs)
-    measure("trends, all time", lambda: store.trends(epoch, NOW, NOW), runs)
+    figures["trends year"] = measure(
+        "trends, last year", lambda: store.trends(year_ago, NOW, NOW), runs
+    )
+    figures["trends all"] = measure("trends, all time", lambda: store.trends(epoch, NOW, NOW), runs)
     measure("trends, one team, all time", lambda: store.trends(epoch, NOW, NOW, team="data"), runs)
     measure("list, first page (50)", lambda: store.list_reviews(ReviewFilter(), NOW), runs)
     measure(
@@ -199,7 +258,7 @@ def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
         search = ReviewFilter(q=q, **extra)
         page = store.list_reviews(search, NOW)
         print(f"    {q!r}: {len(page.reviews)} on the first page", flush=True)
-        measure(label, functools.partial(store.list_reviews, search, NOW), runs)
+        figures[label] = measure(label, functools.partial(store.list_reviews, search, NOW), runs)
     query = RepeatQuery(
         incident_id="NEW",
         service_id="PSVC001",
@@ -224,7 +283,9 @@ def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
         f"{len(digest.repeats)} repeats this week",
         flush=True,
     )
-    measure("digest data (build)", lambda: store.digest(NOW - timedelta(days=7), NOW), 10)
+    figures["digest"] = measure(
+        "digest data (build)", lambda: store.digest(NOW - timedelta(days=7), NOW), 10
+    )
     # The write cost per change: the next revision of a recent review (its first item done).
     targets = history[-200:]
     samples = []
@@ -250,7 +311,27 @@ def run(name: str, url: str, history: list[ReviewRecord], runs: int) -> None:
         store.write(record)  # older revision now: compared and refused
         samples.append(time.perf_counter() - start)
     print(f"  {'write a stale revision (refused)':<46} {summary(samples)}", flush=True)
+    figures.update(over_http(store, folder, runs))
     store.close()
+    return figures
+
+
+def rows(name: str, f: dict[str, list[float]], n: int) -> list[tuple[str, str]]:
+    searches = [v for k, v in f.items() if k.startswith("search")]
+    return [
+        (
+            f"review store, {name}, {n:,} reviews / {3 * n:,} items: `GET /api/trends` p95",
+            f"{p95(f['GET /api/trends (last year)'])} ms last year, "
+            f"{p95(f['GET /api/trends (all time)'])} ms all time",
+        ),
+        (
+            f"review store, {name}: dashboard figures p95, 1,000 / {n:,} reviews; slowest "
+            "search p95; digest p50",
+            f"{p95(f['dashboard @ 1,000'])} / {p95(f['dashboard'])} ms; "
+            f"{max(float(p95(s)) for s in searches):.0f} ms; "
+            f"{percentile(sorted(x * 1000 for x in f['digest']), 50):.0f} ms",
+        ),
+    ]
 
 
 def main() -> None:
@@ -262,18 +343,23 @@ def main() -> None:
     machine_header(f"review store: {args.reviews} reviews, {3 * args.reviews} items")
     history = generate(args.reviews)
     folder = Path(tempfile.mkdtemp(prefix="followthrough-store-bench-"))
+    found: list[tuple[str, str]] = []
     try:
         if args.only in (None, "sqlite"):
-            run("SQLite (file, WAL)", f"sqlite:///{folder / 'store.sqlite3'}", history, args.runs)
+            sqlite = f"sqlite:///{folder / 'store.sqlite3'}"
+            figures = run("SQLite (file, WAL)", sqlite, history, args.runs, folder)
+            found += rows("SQLite", figures, len(history))
         if args.only in (None, "postgresql"):
             cluster = PostgresCluster(durable=True).start()
             try:
-                run("PostgreSQL 15 (throwaway cluster)", cluster.create_database("bench"),
-                    history, args.runs)  # fmt: skip
+                figures = run("PostgreSQL 15 (throwaway cluster)", cluster.create_database("bench"),
+                              history, args.runs, folder)  # fmt: skip
+                found += rows("PostgreSQL", figures, len(history))
             finally:
                 cluster.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    readme_rows("store", found)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,19 @@
 
 The workflows stay the authority; an activity writes each accepted change here, and lists,
 search, the dashboard, trends, the digest and learning across reviews read from here.
+
+- ``store``: :class:`ReviewStore`, the one object over the database.
+- ``engine``: URLs, engine settings per dialect, migrations (``migrations/``).
+- ``schema``: the tables. ``records``: what the store takes; ``answers``: what it gives back.
+- ``writes``: the idempotent upsert. ``lists``: the list, search and cursors (``search``).
+- ``dashboard``, ``trends``, ``digest``: the figures. ``repeats``: learning across reviews.
+- ``common``: column shorthands, time keys, percentiles.
 """
 
+from connectors.store.common import StoreQueryError
 from connectors.store.engine import StoreConfigError, parse_url, sqlite_url
 from connectors.store.records import RepeatQuery, ReviewFilter, ReviewRecord
-from connectors.store.store import ReviewStore, StoreQueryError
+from connectors.store.store import ReviewStore
 
 __all__ = [
     "RepeatQuery",

@@ -118,6 +118,16 @@ class ReviewRow(Base):
     whys: Mapped[list[str]] = mapped_column(JSON)
     items_total: Mapped[int] = mapped_column(Integer)
     items_open: Mapped[int] = mapped_column(Integer)
+    publish_blockers: Mapped[int | None] = mapped_column(
+        Integer, comment="drafts: what still blocks publishing"
+    )
+    linked: Mapped[bool] = mapped_column(
+        Boolean, comment="a root cause is linked to an earlier one"
+    )
+    items_done: Mapped[int] = mapped_column(Integer, comment="published reviews: items done")
+    items_on_time: Mapped[int] = mapped_column(
+        Integer, comment="published reviews: items done by their due date"
+    )
     written_at: Mapped[datetime] = mapped_column(UtcDateTime, comment="when the store wrote it")
 
     __table_args__ = (
@@ -128,6 +138,20 @@ class ReviewRow(Base):
         Index(None, "service_name", "resolved_at", "incident_id"),
         Index(None, "service_key", "resolved_ms"),
         Index(None, "quarter"),
+        # Covering the trends (migration 0002): the service timeline of repeats, and the sums
+        # over the reviews resolved in a period.
+        Index(
+            "ix_reviews_service_timeline",
+            "service_key",
+            "resolved_ms",
+            "resolved_at",
+            "team",
+            "quarter",
+            "linked",
+            "items_open",
+            "service_name",
+        ),
+        Index("ix_reviews_period_counts", "resolved_at", "team", "items_done", "items_on_time"),
     )
 
 
@@ -154,6 +178,8 @@ class RootCauseRow(Base):
         Index(None, "service_key", "category", "resolved_at"),
         Index(None, "quarter", "category"),
         Index(None, "same_as_incident"),
+        # Covering the trends' categories by quarter over a period (migration 0002).
+        Index("ix_root_causes_period", "resolved_at", "quarter", "category", "team"),
     )
 
 
@@ -199,6 +225,8 @@ class ActionItemRow(Base):
         Index(None, "tracked", "published_at"),
         Index(None, "tracked", "status", "closed_at"),
         Index(None, "team", "status"),
+        # Percentiles of days to close per team walk this index (migration 0002).
+        Index("ix_action_items_team_close_days", "team", "close_days", "resolved_at", "tracked"),
     )
 
 

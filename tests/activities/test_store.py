@@ -113,6 +113,26 @@ def test_record_keeps_the_last_follow_up_decision_per_item() -> None:
     assert [(o.item_id, o.status) for o in record.follow_up] == [("1", "dropped")]
 
 
+def test_record_counts_what_blocks_publishing_a_draft_as_the_status_query_does() -> None:
+    from workflows import rules
+    from workflows.policy import Policy
+
+    draft = state("PINC1", phase=Phase.DRAFTING, published_at=None, went_well=[])
+    expected = rules.check_publish(draft, T0, Policy(), None)
+    record = review_record(draft, "UTC", now=T0)
+    assert expected  # no "what went well" entry: at least that blocks it
+    assert record.publish_blockers == len(expected)
+
+
+def test_record_of_a_published_review_has_no_publish_blockers() -> None:
+    assert review_record(state("PINC1"), "UTC", now=T0).publish_blockers == 0
+
+
+def test_record_carries_the_follow_up_date() -> None:
+    meeting = T0 + timedelta(days=28)
+    assert review_record(state("PINC1", follow_up_at=meeting), "UTC").follow_up_at == meeting
+
+
 def test_record_clips_text_beyond_the_store_limits_instead_of_refusing() -> None:
     review = state("PINC1")
     review.incident = review.incident.model_copy(update={"title": "x" * 900})

@@ -68,6 +68,8 @@ def test_list_is_newest_first_in_the_contract_shape(client: TestClient) -> None:
         "resolved_at",
         "open_items",
         "overdue_items",
+        "follow_up_at",
+        "publish_blockers",
     }
     assert page["next_cursor"] is None
 

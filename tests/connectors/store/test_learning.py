@@ -146,3 +146,9 @@ def test_digest_lists_this_weeks_repeat_incidents(earlier: ReviewStore) -> None:
     assert [(r.incident_id, r.earlier_incident_id, r.earlier_title) for r in repeats] == [
         ("LINKED", "OLD", "Incident OLD"), ("NEW", "E2", "Incident E2"),
     ]  # fmt: skip
+
+
+def test_a_linked_review_is_listed_beyond_the_limit(earlier: ReviewStore) -> None:
+    found = earlier.repeats(_query(limit=1, linked=["OLD"]))
+    # The newest other match fills the limit; OLD (older, outside the window) is listed too.
+    assert [(r.incident_id, r.match) for r in found][1:] == [("OLD", "linked")]

@@ -226,3 +226,15 @@ def test_a_cursor_we_did_not_give_is_refused(store: ReviewStore, cursor: str) ->
     with pytest.raises(StoreQueryError, match="cursor") as caught:
         store.list_reviews(ReviewFilter(cursor=cursor), NOW)
     assert caught.value.field == "cursor"
+
+
+def test_list_rows_carry_publish_blockers_and_the_follow_up_date(store: ReviewStore) -> None:
+    store.write(review("D1", resolved_at=at(1), phase="drafting", publish_blockers=2))
+    store.write(review("T1", resolved_at=at(2), follow_up_at=at(30), publish_blockers=0))
+    store.write(review("U1", resolved_at=at(3), phase="drafting"))  # blockers not known
+    rows = store.list_reviews(ReviewFilter(), NOW).reviews
+    assert [(x.incident_id, x.publish_blockers, x.follow_up_at) for x in rows] == [
+        ("U1", None, None),
+        ("T1", 0, at(30)),
+        ("D1", 2, None),
+    ]

@@ -100,3 +100,46 @@ def test_errors_and_reprs_never_show_the_password() -> None:
     with pytest.raises(StoreConfigError) as caught:
         parse_url("postgresql+pg8000://u:s3cr3t@db.example/store")
     assert "s3cr3t" not in str(caught.value)
+
+
+def _linked_history(store: ReviewStore) -> None:
+    from tests.connectors.store.build import at, cause, item
+
+    store.write(
+        review(
+            "M1",
+            items=[
+                item(1, status="done", closed_at=at(3), due_at=at(10)),
+                item(2, status="done", closed_at=at(20), due_at=at(10)),
+                item(3, due_at=at(5)),
+            ],
+        )
+    )
+    store.write(
+        review(
+            "M2",
+            resolved_at=at(40),
+            service_id="OTHER",
+            root_causes=[cause(1, same_as={"incident_id": "M1", "root_cause_id": "rc1"})],
+        )
+    )
+
+
+def test_migration_0002_keeps_every_row_and_fills_the_trend_counts(empty_url: str) -> None:
+    from datetime import timedelta
+
+    from tests.connectors.store.build import at
+
+    store = ReviewStore(empty_url)
+    _linked_history(store)
+    start, end, now = at(-1), at(100), at(100)
+    before = store.trends(start, end, now, window=timedelta(days=10))
+    records = store.records()
+    downgrade(store.engine, "0001")  # drops the columns: a store as 0001 left it
+    assert current_revision(store.engine) == "0001"
+    store.upgrade()
+    after = store.trends(start, end, now, window=timedelta(days=10))
+    assert (store.records(), after) == (records, before)
+    # M1: 1 of 2 done items on time, 1 open past due; M2 repeats M1 only by its linked cause.
+    assert (after.closed_by_due_rate, [q.count for q in after.repeats]) == (1 / 3, [1])
+    store.close()

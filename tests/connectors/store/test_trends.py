@@ -161,3 +161,34 @@ def test_a_review_one_millisecond_past_the_window_is_not_a_repeat(store: ReviewS
 def test_reviews_resolved_at_the_same_moment_do_not_repeat_each_other(store: ReviewStore) -> None:
     _pair(store, day(3, 1), day(3, 1))
     assert store.trends(START, END, NOW).repeats == []
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 24])
+def test_time_to_close_percentiles_read_at_their_ranks_match_the_sorted_list(
+    store: ReviewStore, count: int
+) -> None:
+    import random
+
+    from connectors.store.common import percentile
+
+    rng = random.Random(count)
+    published = day(1, 2)
+    days = [round(rng.uniform(0.5, 60), 3) for _ in range(count)]
+    store.write(
+        review(
+            "XP",
+            resolved_at=day(1, 1),
+            published_at=published,
+            items=[
+                item(n, status="done", closed_at=published + timedelta(days=d))
+                for n, d in enumerate(days)
+            ],
+        )
+    )
+    (row,) = store.trends(START, END, NOW).time_to_close
+    ordered = sorted(days)
+    assert (row.items, row.median_days, row.p90_days) == (
+        count,
+        round(percentile(ordered, 50), 1),
+        round(percentile(ordered, 90), 1),
+    )
