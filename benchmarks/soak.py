@@ -15,10 +15,19 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from benchmarks._common import exit_now, machine_header, readme_rows
 from tests.support.soak import SoakConfig, SoakResult, run_soak
+
+
+def refused(*results: SoakResult) -> str:
+    """Refused activations by rule, e.g. ``stale_clock 2, foreign_task 1`` (or ``0``)."""
+    total: Counter[str] = Counter()
+    for result in results:
+        total.update(result.refused)
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(total.items())) or "0"
 
 
 def main() -> int:
@@ -59,7 +68,7 @@ def main() -> int:
     for r in results:
         print(
             f"| {r.seed} | {'ok' if r.ok else 'FAILED'} | {r.seconds:.1f} | {r.closed}/{r.reviews}"
-            f" | {r.kills} | {r.refused} | {r.histories} | {r.events} |"
+            f" | {r.kills} | {refused(r)} | {r.histories} | {r.events} |"
             f" {r.deliveries.get('503', 0)} |"
             f" {sum(r.polls.values())} |"
         )
@@ -82,7 +91,7 @@ def main() -> int:
                 f"{args.seed + args.runs - 1}), {stuck} reviews stuck, "
                 f"{sum(len(r.task_failures) for r in results)} task failures, "
                 f"{sum(len(r.replay_failures) for r in results)} replay failures, "
-                f"{sum(r.refused for r in results)} stale activations refused; "
+                f"stale activations refused {refused(*results)}; "
                 f"{seconds[len(seconds) // 2]:.0f} s per run (p50)",
             )
         ],

@@ -91,6 +91,10 @@ BENIGN_TASK_FAILURES = frozenset(
 )
 
 
+#: How a worker logs a refused activation, with the guard's rule (followthrough/worker_runtime.py).
+REFUSAL = re.compile(r"refused a stale workflow activation \(rule (\w+)\)")
+
+
 @dataclass(frozen=True)
 class SoakConfig:
     """One soak run; every random choice derives from ``seed``."""
@@ -208,8 +212,8 @@ class SoakResult:
     closed: int = 0
     kills: int = 0
     worker_starts: int = 0
-    #: Stale activations the workers' guard refused (followthrough/worker_runtime.py).
-    refused: int = 0
+    #: Stale activations the workers' guard refused, by rule (followthrough/worker_runtime.py).
+    refused: Counter[str] = field(default_factory=Counter)
     deliveries: Counter[str] = field(default_factory=Counter)
     polls: Counter[str] = field(default_factory=Counter)
     tickets: int = 0
@@ -233,7 +237,7 @@ class SoakResult:
             f"seed {self.seed}: {'ok' if self.ok else 'FAILED'} in {self.seconds:.1f} s; "
             f"{self.closed}/{self.reviews} reviews closed, {self.tickets} tickets for "
             f"{self.items} items, {self.kills} kills ({self.worker_starts} worker starts), "
-            f"{self.refused} stale activations refused, "
+            f"stale activations refused {dict(self.refused) or 0}, "
             f"deliveries {dict(self.deliveries)}, polls {dict(self.polls)}, {self.mails} mails "
             f"({self.duplicate_mails} repeated), {self.histories} histories / {self.events} "
             f"events replayed, {len(self.task_failures)} task failures, "
@@ -630,10 +634,8 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
             poller.join(10)
             result.problems += sorted(failures)
             result.worker_starts = deployment.worker_starts
-            result.refused = sum(
-                p.read_text(errors="replace").count("refused a stale workflow activation")
-                for p in deployment.worker_logs()
-            )
+            for log in deployment.worker_logs():
+                result.refused.update(REFUSAL.findall(log.read_text(errors="replace")))
             check_outside_world(plan, jira, smtp, result)
             check_histories(deployment, workdir / "histories", result)
         finally:
