@@ -12,13 +12,12 @@ end. Prints one line per run and a table; exits 1 if any run failed (its report 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from benchmarks._common import exit_now, machine_header, readme_rows
+from benchmarks._common import exit_now, machine_header, parse_arguments, readme_rows
 from tests.support.soak import SoakConfig, SoakResult, run_soak
 
 
@@ -31,17 +30,19 @@ def refused(*results: SoakResult) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1, help="seed of the first run")
-    parser.add_argument("--runs", type=int, default=1, help="runs, with seeds seed, seed+1, ...")
-    parser.add_argument("--reviews", type=int, default=10, help="reviews per run")
-    parser.add_argument("--keep", action="store_true", help="keep every run's folder")
-    parser.add_argument(
-        "--unguarded",
-        action="store_true",
-        help="workers without the stale-activation guard: shows the SDK fault it works around",
+    args = parse_arguments(
+        __doc__,
+        {
+            "seed": (1, "seed of the first run"),
+            "runs": (1, "runs, with seeds seed, seed+1, ..."),
+            "reviews": (10, "reviews per run"),
+        },
+        {
+            "keep": "keep every run's folder",
+            "unguarded": "workers without the stale-activation guard: shows the SDK fault it "
+            "works around",
+        },
     )
-    args = parser.parse_args()
     guard = "" if not args.unguarded else ", workers WITHOUT the stale-activation guard"
     machine_header(
         f"soak: {args.runs} run(s) from seed {args.seed}, {args.reviews} reviews each{guard}"
