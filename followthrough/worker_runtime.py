@@ -37,10 +37,13 @@ without activating the workflow. Nothing in the activations tells that query tas
 the history does: a real workflow task was started by this worker, so the ``WorkflowTaskStarted``
 at the activation's history length carries this worker's identity. When a rebuilt run (one that
 replayed) is first activated live, the guard reads that event from the server (one
-``GetWorkflowExecutionHistoryReverse`` call per rebuild) and refuses the activation if another
-worker started that task, or if no task started there: the query fails, the core evicts the run,
-and the retried attempt rebuilds it cold on its own clock. A real task always matches, so this
-rule never refuses one; if the server does not answer within a second, the activation runs (the
+``GetWorkflowExecutionHistoryReverse`` call per rebuild, read forward where the server lacks it)
+and refuses the activation if another worker started that task, or if the event there is no task
+start: the query fails, the core evicts the run, and the retried attempt rebuilds it cold on its
+own clock. A real task always matches (an update's task, which the server keeps out of the
+history until it completes, is not found and counts as this worker's), so this rule never
+refuses one (``tests/followthrough/test_worker_runtime.py`` rebuilds a probe run at every task on
+both test servers); if the server does not answer within a second, the activation runs (the
 first rule's behaviour, logged). Runs that stay cached are not checked (that would cost a call per
 task): the soak has not met the fault there.
 
@@ -175,7 +178,8 @@ class ServerTaskStarts:
         self._reverse = True
 
     def bind(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        with contextlib.suppress(RuntimeError):  # no loop: started_by raises, the rule passes
+            self._loop = asyncio.get_running_loop()
 
     def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
         loop = self._loop
