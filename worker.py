@@ -31,7 +31,7 @@ from activities import build_activities
 from connectors.bundle import Connectors
 from followthrough.settings import Settings
 from followthrough.wiring import build_connectors, check_connectors
-from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
+from followthrough.worker_runtime import ServerTaskStarts, StaleActivationGuard, TaskMetrics
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow
@@ -151,7 +151,7 @@ def build_worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        workflow_runner=StaleActivationGuard(runner) if guard else runner,
+        workflow_runner=StaleActivationGuard(runner, ServerTaskStarts(client)) if guard else runner,
         activities=activities,
         activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import platform
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -46,6 +47,25 @@ async def bounded(
     t0 = time.perf_counter()
     results = await asyncio.gather(*(one(i) for i in ids))
     return [r for found in results for r in found], failures, time.perf_counter() - t0
+
+
+def parse_arguments(
+    doc: str | None,
+    numbers: Mapping[str, tuple[float, str]],
+    flags: Mapping[str, str],
+    argv: Sequence[str] | None = None,
+) -> argparse.Namespace:
+    """A benchmark's command line: described by the first paragraph of ``doc`` (the script's
+    docstring), ``--name N`` for each of ``numbers`` (name: (default, help); an int default
+    takes ints, a float one floats; ``_`` in a name is ``-`` on the command line) and
+    ``--name`` switches for each of ``flags`` (name: help)."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    for name, (default, text) in numbers.items():
+        kind = int if isinstance(default, int) else float
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default, help=text)
+    for name, text in flags.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", action="store_true", help=text)
+    return parser.parse_args(argv)
 
 
 def machine_header(title: str) -> None:

@@ -12,27 +12,37 @@ end. Prints one line per run and a table; exits 1 if any run failed (its report 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
-from benchmarks._common import exit_now, machine_header, readme_rows
+from benchmarks._common import exit_now, machine_header, parse_arguments, readme_rows
 from tests.support.soak import SoakConfig, SoakResult, run_soak
 
 
+def refused(*results: SoakResult) -> str:
+    """Refused activations by rule, e.g. ``stale_clock 2, foreign_task 1`` (or ``0``)."""
+    total: Counter[str] = Counter()
+    for result in results:
+        total.update(result.refused)
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(total.items())) or "0"
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1, help="seed of the first run")
-    parser.add_argument("--runs", type=int, default=1, help="runs, with seeds seed, seed+1, ...")
-    parser.add_argument("--reviews", type=int, default=10, help="reviews per run")
-    parser.add_argument("--keep", action="store_true", help="keep every run's folder")
-    parser.add_argument(
-        "--unguarded",
-        action="store_true",
-        help="workers without the stale-activation guard: shows the SDK fault it works around",
+    args = parse_arguments(
+        __doc__,
+        {
+            "seed": (1, "seed of the first run"),
+            "runs": (1, "runs, with seeds seed, seed+1, ..."),
+            "reviews": (10, "reviews per run"),
+        },
+        {
+            "keep": "keep every run's folder",
+            "unguarded": "workers without the stale-activation guard: shows the SDK fault it "
+            "works around",
+        },
     )
-    args = parser.parse_args()
     guard = "" if not args.unguarded else ", workers WITHOUT the stale-activation guard"
     machine_header(
         f"soak: {args.runs} run(s) from seed {args.seed}, {args.reviews} reviews each{guard}"
@@ -59,7 +69,7 @@ def main() -> int:
     for r in results:
         print(
             f"| {r.seed} | {'ok' if r.ok else 'FAILED'} | {r.seconds:.1f} | {r.closed}/{r.reviews}"
-            f" | {r.kills} | {r.refused} | {r.histories} | {r.events} |"
+            f" | {r.kills} | {refused(r)} | {r.histories} | {r.events} |"
             f" {r.deliveries.get('503', 0)} |"
             f" {sum(r.polls.values())} |"
         )
@@ -82,7 +92,7 @@ def main() -> int:
                 f"{args.seed + args.runs - 1}), {stuck} reviews stuck, "
                 f"{sum(len(r.task_failures) for r in results)} task failures, "
                 f"{sum(len(r.replay_failures) for r in results)} replay failures, "
-                f"{sum(r.refused for r in results)} stale activations refused; "
+                f"stale activations refused {refused(*results)}; "
                 f"{seconds[len(seconds) // 2]:.0f} s per run (p50)",
             )
         ],

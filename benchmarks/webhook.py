@@ -18,7 +18,6 @@ Prints figures only (no assertions about speed), stops the app and removes its f
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import tempfile
@@ -42,6 +41,7 @@ from benchmarks._common import (
     machine_header,
     mb,
     ms,
+    parse_arguments,
     readme_rows,
     report,
     rss_kb,
@@ -168,23 +168,25 @@ def wait_documents(folder: Path, expected: int, timeout: float) -> tuple[float, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warmup", type=int, default=20, help="deliveries before measuring")
-    parser.add_argument("--sequential", type=int, default=200, help="(a) sequential deliveries")
-    parser.add_argument("--concurrent", type=int, default=500, help="(b) concurrent deliveries")
-    parser.add_argument("--concurrency", type=int, default=16, help="(b)(c) threads")
-    parser.add_argument("--duplicates", type=int, default=50, help="(c) deliveries of one id")
-    parser.add_argument("--readable", type=int, default=30, help="(d) 202 -> readable samples")
-    parser.add_argument("--updates", type=int, default=50, help="(e) PUTs accepted / rejected")
-    parser.add_argument("--gets", type=int, default=100, help="(e) GET /api/reviews/{id}")
-    parser.add_argument("--drain-timeout", type=float, default=120.0, help="(b) backlog bound")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument(
-        "--split",
-        action="store_true",
-        help="run API, worker and dev server as separate processes instead of `followthrough dev`",
+    args = parse_arguments(
+        __doc__,
+        {
+            "warmup": (20, "deliveries before measuring"),
+            "sequential": (200, "(a) sequential deliveries"),
+            "concurrent": (500, "(b) concurrent deliveries"),
+            "concurrency": (16, "(b)(c) threads"),
+            "duplicates": (50, "(c) deliveries of one id"),
+            "readable": (30, "(d) 202 -> readable samples"),
+            "updates": (50, "(e) PUTs accepted / rejected"),
+            "gets": (100, "(e) GET /api/reviews/{id}"),
+            "drain_timeout": (120.0, "(b) backlog bound"),
+        },
+        {
+            "keep": "keep the temporary folder",
+            "split": "run API, worker and dev server as separate processes instead of "
+            "`followthrough dev`",
+        },
     )
-    args = parser.parse_args()
 
     topology = (
         "API, worker and Temporal dev server as three processes (--split)"

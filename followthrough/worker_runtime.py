@@ -26,13 +26,29 @@ failure on ``/metrics``, not a stuck review). Histories and workflow code do not
 ``workflow.patched`` is needed; no workflow-side change could help, since the workflow cannot
 tell a stale clock from a live one.
 
-**What it does not catch** (``benchmarks.soak --seed 19``, kept as
-``tests/workflows/faults/soak-in-flight-attempt-clock.json``): the same fault when the query's
-history ends at the start of a task attempt whose worker was then killed. The core stamps the
-live activation with that attempt's start, a clock the worker has not seen before, so the rule
-above lets it through; the retried attempt on this worker then records those commands under its
-own, later start. One review in 200 was left stuck that way in the 20-run soak; the reset in
-deploy/README.md recovers it.
+**The second rule, a rebuild's first live activation, on a task another worker started**
+(``benchmarks.soak --seed 19``, kept as ``tests/workflows/faults/soak-in-flight-attempt-clock.json``):
+the same fault when the query's history ends at the ``WorkflowTaskStarted`` of an attempt another
+worker began and was then killed in. The core stamps the live activation with that attempt's
+start, a clock this worker has not seen, so the first rule lets it through; the retried attempt
+then reaches this worker, which sends the commands it already holds under the retry's later start
+without activating the workflow. Nothing in the activations tells that query task from a real one
+(the query that follows has the same clock and history length as a query after a real task), but
+the history does: a real workflow task was started by this worker, so the ``WorkflowTaskStarted``
+at the activation's history length carries this worker's identity. When a rebuilt run (one that
+replayed) is first activated live, the guard reads that event from the server (one
+``GetWorkflowExecutionHistoryReverse`` call per rebuild, read forward where the server lacks it)
+and refuses the activation if another worker started that task, or if the event there is no task
+start: the query fails, the core evicts the run, and the retried attempt rebuilds it cold on its
+own clock. A real task always matches (an update's task, which the server keeps out of the
+history until it completes, is not found and counts as this worker's), so this rule never
+refuses one (``tests/followthrough/test_worker_runtime.py`` rebuilds a probe run at every task on
+both test servers); if the server does not answer within a second, the activation runs (the
+first rule's behaviour, logged). Runs that stay cached are not checked (that would cost a call per
+task): the soak has not met the fault there.
+
+Refusals are logged as ``refused a stale workflow activation (rule <name>)`` (:data:`STALE_CLOCK`,
+:data:`FOREIGN_TASK`) and counted in ``followthrough_stale_activations_refused``.
 
 **Task metrics**: the core's ``temporal_workflow_task_execution_failed`` counter reaches
 ``followthrough_workflow_task_failures_total`` (by workflow type and reason) in
@@ -46,56 +62,184 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
 
 from prometheus_client import start_http_server
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.api.workflowservice.v1 import (
+    GetWorkflowExecutionHistoryRequest,
+    GetWorkflowExecutionHistoryReverseRequest,
+)
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.client import Client
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
 from api.metrics import REFUSED_ACTIVATIONS, REGISTRY, WORKFLOW_TASK_FAILURES
 
 __all__ = [
     "CORE_TASK_FAILURES",
+    "FOREIGN_TASK",
+    "NOT_A_TASK_START",
     "STALE_ACTIVATION",
+    "STALE_CLOCK",
+    "Marks",
+    "ServerTaskStarts",
     "StaleActivationGuard",
     "TaskMetrics",
+    "TaskStarts",
     "WrappedInstance",
     "WrappingRunner",
     "drain",
-    "is_stale",
+    "refusal",
 ]
 
 log = logging.getLogger("followthrough.worker")
 
 #: What the guard answers for a refused activation; the failed query carries it.
 STALE_ACTIVATION = (
-    "Followthrough refused a workflow activation that applies new events with the previous "
-    "workflow task's clock (a query answered by a worker that had to rebuild the run); the run "
+    "Followthrough refused a workflow activation that applies new events on a clock the run's "
+    "history does not hold (a query answered by a worker that had to rebuild the run); the run "
     "is rebuilt on the next workflow task. Read the review again."
 )
+#: The first rule: new history on the previous task's clock.
+STALE_CLOCK = "stale_clock"
+#: The second rule: a rebuilt run's first live activation, for a task this worker did not start.
+FOREIGN_TASK = "foreign_task"
+#: What :meth:`TaskStarts.started_by` answers for an event that is not a ``WorkflowTaskStarted``.
+NOT_A_TASK_START = ""
 #: Jobs that never advance a run's history: queries and the cache eviction.
 _PASSIVE_JOBS = frozenset({"query_workflow", "remove_from_cache"})
 
+#: An activation's (timestamp in nanoseconds, history length).
+Mark = tuple[int, int]
 
-def is_stale(
-    activation: WorkflowActivation, previous: tuple[int, int] | None
-) -> tuple[bool, tuple[int, int] | None]:
-    """Whether ``activation`` applies new history on the previous task's clock, and the
-    (timestamp, history length) mark to compare the next activation with."""
+
+@dataclass(frozen=True)
+class Marks:
+    """What the guard remembers of a run between its activations."""
+
+    #: The last activation that applied history and that the workflow ran.
+    task: Mark | None = None
+    #: The run has been rebuilt (it replayed) and has not run live since.
+    rebuilding: bool = False
+
+
+def refusal(
+    activation: WorkflowActivation, marks: Marks, started_here: Callable[[int], bool]
+) -> tuple[str | None, Marks]:
+    """The rule ``activation`` breaks (:data:`STALE_CLOCK`, :data:`FOREIGN_TASK`) or None, and
+    the marks to judge the run's next activation with (unchanged by a refusal).
+    ``started_here(event_id)``: whether this worker started the workflow task at that event."""
     jobs = {job.WhichOneof("variant") for job in activation.jobs}
     if not jobs - _PASSIVE_JOBS:
-        return False, previous
+        return None, marks
     mark = (activation.timestamp.ToNanoseconds(), activation.history_length)
-    stale = (
-        previous is not None
-        and not activation.is_replaying
-        and mark[0] == previous[0]
-        and mark[1] > previous[1]
-    )
-    return stale, previous if stale else mark
+    if activation.is_replaying:
+        return None, Marks(task=mark, rebuilding=True)
+    if marks.task is not None and mark[0] == marks.task[0] and mark[1] > marks.task[1]:
+        return STALE_CLOCK, marks
+    if marks.rebuilding and not started_here(activation.history_length):
+        return FOREIGN_TASK, marks
+    return None, Marks(task=mark)
+
+
+class TaskStarts(Protocol):
+    """Who started a run's workflow tasks, as the guard asks it."""
+
+    #: This worker's identity, as its ``WorkflowTaskStarted`` events carry it.
+    identity: str
+
+    def bind(self) -> None:
+        """Called on the worker's event loop when an instance is created."""
+
+    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
+        """The identity on the ``WorkflowTaskStarted`` at ``event_id``; :data:`NOT_A_TASK_START`
+        if that event is another one; None if the history does not hold it yet (the task of an
+        update, which the server keeps in memory until it completes). May raise (the guard then
+        lets the activation run)."""
+
+
+class ServerTaskStarts:
+    """:class:`TaskStarts` read from the server with ``client`` (whose identity the worker
+    polls with), within ``timeout`` seconds, on the worker's event loop."""
+
+    def __init__(self, client: Client, timeout: float = 1.0) -> None:
+        self.client, self.timeout = client, timeout
+        self.identity = client.identity
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reverse = True
+
+    def bind(self) -> None:
+        with contextlib.suppress(RuntimeError):  # no loop: started_by raises, the rule passes
+            self._loop = asyncio.get_running_loop()
+
+    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
+        loop = self._loop
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is None or running is loop:
+            # Not bound, or activated on the loop's own thread (the SDK's debug mode): a blocking
+            # call would deadlock it.
+            raise RuntimeError("no event loop to ask the server on")
+        found = asyncio.run_coroutine_threadsafe(self._read(workflow_id, run_id, event_id), loop)
+        return found.result(self.timeout)
+
+    async def _read(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
+        execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id)
+        if self._reverse:
+            try:
+                return await self._read_from_the_end(execution, event_id)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.UNIMPLEMENTED:
+                    raise
+                self._reverse = False  # the Java test server reads forward only
+        return await self._read_from_the_start(execution, event_id)
+
+    async def _read_from_the_end(self, execution: WorkflowExecution, event_id: int) -> str | None:
+        request = GetWorkflowExecutionHistoryReverseRequest(
+            namespace=self.client.namespace, execution=execution, maximum_page_size=50
+        )
+        while True:
+            page = await self.client.workflow_service.get_workflow_execution_history_reverse(
+                request, timeout=timedelta(seconds=self.timeout)
+            )
+            for event in page.history.events:
+                if event.event_id <= event_id:
+                    return _started_by(event) if event.event_id == event_id else None
+            if not page.next_page_token:
+                return None
+            request.next_page_token = page.next_page_token
+
+    async def _read_from_the_start(self, execution: WorkflowExecution, event_id: int) -> str | None:
+        request = GetWorkflowExecutionHistoryRequest(
+            namespace=self.client.namespace, execution=execution
+        )
+        while True:
+            page = await self.client.workflow_service.get_workflow_execution_history(
+                request, timeout=timedelta(seconds=self.timeout)
+            )
+            for event in page.history.events:
+                if event.event_id >= event_id:
+                    return _started_by(event) if event.event_id == event_id else None
+            if not page.next_page_token:
+                return None
+            request.next_page_token = page.next_page_token
+
+
+def _started_by(event: HistoryEvent) -> str:
+    if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        return NOT_A_TASK_START
+    return event.workflow_task_started_event_attributes.identity
 
 
 class WrappedInstance(WorkflowInstance):
@@ -146,20 +290,42 @@ class WrappingRunner(WorkflowRunner):
 
 
 class _GuardedInstance(WrappedInstance):
-    def __init__(self, inner: WorkflowInstance, workflow_type: str) -> None:
+    def __init__(
+        self, inner: WorkflowInstance, det: WorkflowInstanceDetails, starts: TaskStarts | None
+    ) -> None:
         super().__init__(inner)
-        self._workflow_type = workflow_type
-        self._mark: tuple[int, int] | None = None
+        self._workflow_type = det.info.workflow_type
+        self._workflow_id = det.info.workflow_id
+        self._starts = starts
+        self._marks = Marks()
+
+    def _started_here(self, run_id: str, event_id: int) -> bool:
+        if self._starts is None:
+            return True  # nothing to ask: the first rule only
+        try:
+            identity = self._starts.started_by(self._workflow_id, run_id, event_id)
+        except Exception as exc:  # the server did not answer in time: let the activation run
+            log.warning(
+                "could not read who started a workflow task (%r); letting the activation run",
+                exc,
+                extra={"run_id": run_id, "workflow_type": self._workflow_type},
+            )
+            return True
+        # An event the history does not hold yet is an update's task, which this worker started.
+        return identity is None or identity == self._starts.identity
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
-        # The rule is looked up here, at each activation: the soak's unguarded worker swaps it.
-        stale, self._mark = is_stale(act, self._mark)
-        if not stale:
+        # The rules are looked up here, at each activation: the soak's unguarded worker swaps them.
+        rule, self._marks = refusal(
+            act, self._marks, lambda event_id: self._started_here(act.run_id, event_id)
+        )
+        if rule is None:
             return self._inner.activate(act)
         REFUSED_ACTIVATIONS.labels(self._workflow_type).inc()
         log.warning(
-            "refused a stale workflow activation",
-            extra={"run_id": act.run_id, "workflow_type": self._workflow_type},
+            "refused a stale workflow activation (rule %s)",
+            rule,
+            extra={"run_id": act.run_id, "workflow_type": self._workflow_type, "rule": rule},
         )
         completion = WorkflowActivationCompletion(run_id=act.run_id)
         completion.failed.failure.message = STALE_ACTIVATION
@@ -168,14 +334,21 @@ class _GuardedInstance(WrappedInstance):
 
 class StaleActivationGuard(WrappingRunner):
     """A workflow runner that runs ``inner`` but refuses stale activations (module docstring).
+    ``starts`` (a worker's :class:`ServerTaskStarts`) enables the second rule.
 
     For workers only: the ``Replayer`` needs none (it replays recorded tasks, each on its own
     clock; a history that ends in events no task started for gets the same stale activation
     there, which the guard would refuse).
     """
 
+    def __init__(self, inner: WorkflowRunner, starts: TaskStarts | None = None) -> None:
+        super().__init__(inner)
+        self.starts = starts
+
     def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:
-        return _GuardedInstance(instance, det.info.workflow_type)
+        if self.starts is not None:
+            self.starts.bind()
+        return _GuardedInstance(instance, det, self.starts)
 
 
 # --- task metrics -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,14 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from api.metrics import REGISTRY
 from followthrough import worker_runtime
-from followthrough.worker_runtime import StaleActivationGuard, is_stale
+from followthrough.worker_runtime import (
+    FOREIGN_TASK,
+    STALE_CLOCK,
+    Marks,
+    ServerTaskStarts,
+    StaleActivationGuard,
+    refusal,
+)
 from tests.support.harness import eventually
 from tests.support.ports import free_port
 from tests.support.processes import start_worker, wait_for_line
@@ -40,33 +47,85 @@ def activation(
     return act
 
 
+def at(seconds: int, history_length: int) -> tuple[int, int]:
+    return seconds * SECOND, history_length
+
+
+class Starts:
+    """Who started each task, as a test says; records what the guard asked."""
+
+    def __init__(self, here: bool) -> None:
+        self.here, self.asked = here, list[int]()
+
+    def __call__(self, event_id: int) -> bool:
+        self.asked.append(event_id)
+        return self.here
+
+
+# --- rule 1: new history on the previous task's clock --------------------------------------------
+
+
 def test_new_events_on_the_previous_tasks_clock_are_stale() -> None:
-    stale, mark = is_stale(activation(64, 68, "fire_timer"), (64 * SECOND, 64))
-    assert stale
-    assert mark == (64 * SECOND, 64)  # the refused activation does not move the mark
+    marks = Marks(task=at(64, 64))
+    rule, after = refusal(activation(64, 68, "fire_timer"), marks, Starts(here=True))
+    assert rule == STALE_CLOCK
+    assert after == marks  # the refused activation does not move the marks
 
 
 def test_a_new_workflow_task_is_not_stale() -> None:
-    stale, mark = is_stale(activation(69, 69, "fire_timer"), (64 * SECOND, 64))
-    assert not stale
-    assert mark == (69 * SECOND, 69)
+    rule, after = refusal(activation(69, 69, "fire_timer"), Marks(task=at(64, 64)), Starts(True))
+    assert rule is None
+    assert after == Marks(task=at(69, 69))
 
 
-def test_replaying_activations_are_never_stale() -> None:
-    stale, _ = is_stale(activation(64, 68, "fire_timer", replaying=True), (64 * SECOND, 64))
-    assert not stale
+def test_replaying_activations_are_never_stale_and_mark_the_run_as_rebuilding() -> None:
+    starts = Starts(here=False)
+    rule, after = refusal(activation(64, 68, "fire_timer", replaying=True), Marks(), starts)
+    assert rule is None
+    assert after == Marks(task=at(64, 68), rebuilding=True)
+    assert starts.asked == []
 
 
-def test_a_query_on_the_same_clock_is_not_stale_and_leaves_the_mark() -> None:
-    stale, mark = is_stale(activation(64, 68, "query_workflow"), (64 * SECOND, 64))
-    assert not stale
-    assert mark == (64 * SECOND, 64)
+def test_a_query_on_the_same_clock_is_not_stale_and_leaves_the_marks() -> None:
+    marks = Marks(task=at(64, 64), rebuilding=True)
+    rule, after = refusal(activation(64, 68, "query_workflow"), marks, Starts(here=False))
+    assert rule is None
+    assert after == marks
 
 
-def test_the_first_activation_of_a_run_is_not_stale() -> None:
-    stale, mark = is_stale(activation(3, 3, "initialize_workflow", replaying=True), None)
-    assert not stale
-    assert mark == (3 * SECOND, 3)
+def test_the_first_activation_of_a_new_run_is_not_stale_and_asks_nothing() -> None:
+    starts = Starts(here=False)
+    rule, after = refusal(activation(3, 3, "initialize_workflow"), Marks(), starts)
+    assert rule is None
+    assert after == Marks(task=at(3, 3))
+    assert starts.asked == []
+
+
+# --- rule 2: a rebuilt run's first live activation, on a task another worker started -----------
+
+
+def test_a_rebuilt_runs_first_live_activation_on_a_task_another_worker_started_is_refused() -> None:
+    # The query's history ended at another worker's attempt: a new clock, so rule 1 passes it.
+    marks, starts = Marks(task=at(64, 23), rebuilding=True), Starts(here=False)
+    rule, after = refusal(activation(70, 31, "resolve_activity"), marks, starts)
+    assert rule == FOREIGN_TASK
+    assert after == marks
+    assert starts.asked == [31]
+
+
+def test_a_rebuilt_runs_first_live_activation_on_a_task_this_worker_started_runs() -> None:
+    marks, starts = Marks(task=at(64, 23), rebuilding=True), Starts(here=True)
+    rule, after = refusal(activation(70, 31, "resolve_activity"), marks, starts)
+    assert rule is None
+    assert after == Marks(task=at(70, 31))  # no longer rebuilding: later tasks ask nothing
+    assert starts.asked == [31]
+
+
+def test_live_activations_of_a_run_that_stayed_cached_ask_nothing() -> None:
+    starts = Starts(here=False)
+    rule, _ = refusal(activation(70, 31, "resolve_activity"), Marks(task=at(64, 23)), starts)
+    assert rule is None
+    assert starts.asked == []
 
 
 async def test_a_split_worker_serves_its_workflow_task_failures_by_type(
@@ -167,13 +226,31 @@ def refused(workflow_type: str) -> float:
     return sample or 0.0
 
 
-def probe_worker(client: Client, queue: str) -> Worker:
+class CountedStarts(ServerTaskStarts):
+    """The worker's task-start reader, counting what rule 2 asked and what it found."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client)
+        self.answers = list[str | None]()
+
+    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
+        found = super().started_by(workflow_id, run_id, event_id)
+        self.answers.append(found)
+        return found
+
+
+def probe_worker(
+    client: Client, queue: str, starts: ServerTaskStarts | None = None, cache: int = 100
+) -> Worker:
     return Worker(
         client,
         task_queue=queue,
         workflows=[GuardProbeWorkflow],
         activities=[add_one],
-        workflow_runner=StaleActivationGuard(UnsandboxedWorkflowRunner()),
+        workflow_runner=StaleActivationGuard(
+            UnsandboxedWorkflowRunner(), starts or ServerTaskStarts(client)
+        ),
+        max_cached_workflows=cache,
     )
 
 
@@ -200,11 +277,13 @@ async def any_env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvir
     await env.shutdown()
 
 
+@pytest.mark.parametrize("cache", [100, 0], ids=["cached", "rebuilt-every-task"])
 async def test_the_guard_refuses_no_live_activation_of_timers_signals_updates_and_queries(
-    any_env: WorkflowEnvironment,
+    any_env: WorkflowEnvironment, cache: int
 ) -> None:
     queue, before = f"tq-{uuid.uuid4()}", refused("GuardProbeWorkflow")
-    async with probe_worker(any_env.client, queue):
+    starts = CountedStarts(any_env.client)
+    async with probe_worker(any_env.client, queue, starts, cache):
         handle = await any_env.client.start_workflow(
             GuardProbeWorkflow.run, id=f"probe-{queue}", task_queue=queue
         )
@@ -221,25 +300,32 @@ async def test_the_guard_refuses_no_live_activation_of_timers_signals_updates_an
         assert await handle.result() == 19
     assert await task_failures(handle) == []
     assert refused("GuardProbeWorkflow") == before
+    if cache == 0:
+        # Every task rebuilt the run: rule 2 read each task's start, and each was this worker's
+        # (or, for an update's task, not yet in the history: None).
+        mine = [a for a in starts.answers if a == any_env.client.identity]
+        assert len(mine) >= 5
+        assert set(starts.answers) <= {any_env.client.identity, None}
+    else:
+        assert starts.answers == []
 
 
 async def test_a_refused_live_task_costs_one_retried_task_not_a_stuck_run(
     time_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Force the guard's worst mistake: it refuses the real task that applies the fired timers.
-    rule, wrongly_refused = worker_runtime.is_stale, list[int]()
+    rules, wrongly_refused = worker_runtime.refusal, list[int]()
 
     def refuse_the_first_timer_task(
-        act: WorkflowActivation, previous: tuple[int, int] | None
-    ) -> tuple[bool, tuple[int, int] | None]:
-        stale, mark = rule(act, previous)
+        act: WorkflowActivation, marks: Marks, started_here: Callable[[int], bool]
+    ) -> tuple[str | None, Marks]:
         jobs = {job.WhichOneof("variant") for job in act.jobs}
         if "fire_timer" in jobs and not act.is_replaying and not wrongly_refused:
             wrongly_refused.append(act.history_length)
-            return True, previous
-        return stale, mark
+            return STALE_CLOCK, marks
+        return rules(act, marks, started_here)
 
-    monkeypatch.setattr(worker_runtime, "is_stale", refuse_the_first_timer_task)
+    monkeypatch.setattr(worker_runtime, "refusal", refuse_the_first_timer_task)
     queue, before = f"tq-{uuid.uuid4()}", refused("GuardProbeWorkflow")
     async with probe_worker(time_env.client, queue):
         handle = await time_env.client.start_workflow(

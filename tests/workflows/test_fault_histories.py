@@ -11,14 +11,16 @@ with the previous task's start. The workflow then decides on a clock that is not
 the core sends those commands as the next real task's completion. Replaying gives that task its
 own start time, and the review's history no longer replays.
 
-``faults/soak-in-flight-attempt-clock.json`` is a review the soak left stuck with the guard on
-(seed 19): the same fault with the clock of a task attempt whose worker was killed, which the
-guard does not recognise (its rule needs the previous task's clock).
+``faults/soak-in-flight-attempt-clock.json`` is a review the soak left stuck with the first rule
+only (seed 19): the same fault with the clock of a task attempt whose worker was killed, which the
+first rule does not recognise (it needs the previous task's clock). The guard's second rule
+refuses it: the task at that clock was started by another worker (the tests at the end).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +39,13 @@ from temporalio.worker import (
     WorkflowRunner,
 )
 
-from followthrough.worker_runtime import WrappedInstance, WrappingRunner
+from followthrough.worker_runtime import (
+    FOREIGN_TASK,
+    NOT_A_TASK_START,
+    StaleActivationGuard,
+    WrappedInstance,
+    WrappingRunner,
+)
 from worker import WORKFLOWS, workflow_runner
 
 FAULTS = Path(__file__).parent / "faults"
@@ -226,3 +234,96 @@ async def test_a_retried_task_recorded_a_timer_computed_on_the_clock_of_the_atte
     assert last.live
     assert last.timestamp == stamp(attempt_2)
     assert last.commands[-1] == "schedule_activity"  # on its own clock: the draft reminder
+
+
+# --- the guard's second rule on the seed-19 history ---------------------------------------------
+
+
+class SavedStarts:
+    """Who started each workflow task, read from a saved history, for a worker of ``identity``."""
+
+    def __init__(self, found: list[dict[str, Any]], identity: str) -> None:
+        self.identity = identity
+        self._events = {event_id(e): e for e in found}
+
+    def bind(self) -> None:
+        pass
+
+    def started_by(
+        self,
+        workflow_id: str,  # noqa: ARG002 (one history)
+        run_id: str,  # noqa: ARG002 (one history)
+        event_id: int,
+    ) -> str | None:
+        event = self._events.get(event_id)
+        if event is None:
+            return None
+        if event["eventType"] != TASK_STARTED:
+            return NOT_A_TASK_START
+        return str(event["workflowTaskStartedEventAttributes"]["identity"])
+
+
+def the_two_attempts() -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """The seed-19 history, and the started events of the attempt whose worker was killed and of
+    its retry."""
+    found = events(IN_FLIGHT_CLOCK)
+    timed_out = next(e for e in found if e["eventType"] == "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT")
+    started = int(timed_out["workflowTaskTimedOutEventAttributes"]["startedEventId"])
+    attempt_1 = next(e for e in found if event_id(e) == started)
+    attempt_2 = next(
+        e for e in found if e["eventType"] == TASK_STARTED and event_id(e) > event_id(timed_out)
+    )
+    return found, attempt_1, attempt_2
+
+
+def identity(event: dict[str, Any]) -> str:
+    return str(event["workflowTaskStartedEventAttributes"]["identity"])
+
+
+async def test_the_query_tasks_live_activation_on_a_killed_workers_attempt_is_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # What the query handed the replacement worker: the history up to attempt 1's start. The
+    # rebuilt run's first live activation is for a task the replacement did not start.
+    found, attempt_1, attempt_2 = the_two_attempts()
+    assert identity(attempt_1) != identity(attempt_2)
+    recorder = Recorder()
+    guard = StaleActivationGuard(recorder, SavedStarts(found, identity(attempt_2)))
+    with caplog.at_level(logging.WARNING, logger="followthrough.worker"):
+        await replay([e for e in found if event_id(e) <= event_id(attempt_1)], guard)
+    refusals = [r.getMessage() for r in caplog.records if r.name == "followthrough.worker"]
+    assert refusals == [f"refused a stale workflow activation (rule {FOREIGN_TASK})"]
+    # The workflow never ran on attempt 1's clock: every activation it got was a replay.
+    assert [s for s in recorder.seen if s.live and s.jobs != {"remove_from_cache"}] == []
+
+
+async def test_without_the_second_rule_that_activation_computes_the_timer_the_history_recorded() -> (
+    None
+):
+    found, attempt_1, _ = the_two_attempts()
+    recorder = Recorder()
+    guard = StaleActivationGuard(recorder)  # no task starts to read: the first rule only
+    assert await replay([e for e in found if event_id(e) <= event_id(attempt_1)], guard) is None
+    last = recorder.seen[-2]  # the final one is the replayer's eviction
+    assert last.live
+    assert last.timestamp == stamp(attempt_1)
+    # The draft deadline was still ahead on that clock: the timer at TIMER_STARTED after attempt
+    # 2, which no replay computes.
+    assert last.commands[-1] == "start_timer"
+
+
+async def test_the_retried_attempt_the_replacement_started_runs_through_the_guard_and_reminds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # After the refusal the core evicts the run, and attempt 2 rebuilds it cold: the second rule
+    # lets that real task run, and it computes what every replay computes (the reminder).
+    found, _, attempt_2 = the_two_attempts()
+    recorder = Recorder()
+    guard = StaleActivationGuard(recorder, SavedStarts(found, identity(attempt_2)))
+    with caplog.at_level(logging.WARNING, logger="followthrough.worker"):
+        assert await replay([e for e in found if event_id(e) <= event_id(attempt_2)], guard) is None
+    assert [r for r in caplog.records if r.name == "followthrough.worker"] == []
+    last = recorder.seen[-2]
+    assert last.live
+    assert last.timestamp == stamp(attempt_2)
+    assert last.commands[-1] == "schedule_activity"
