@@ -8,6 +8,7 @@ the first check.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -114,7 +115,8 @@ def mutated(draw: st.DrawFn, value: Any) -> Any:
             if draw(st.booleans()) and isinstance(parent, dict):
                 parent.pop(path[-1], None)
             else:
-                parent[path[-1]] = draw(ANY)
+                # A fresh copy: a drawn object shared between parts could nest in itself.
+                parent[path[-1]] = copy.deepcopy(draw(ANY))
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or replaced this part
     return document
