@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 
 __all__ = [
     "CALL_TIMEOUT",
@@ -114,14 +115,30 @@ async def call(
     are the same; a retry more than a minute away waits on a timer.
     """
     if local:
-        answer: T = await workflow.execute_local_activity(
-            name,
-            arg,
-            result_type=result_type,
-            start_to_close_timeout=CALL_TIMEOUT,
-            schedule_to_close_timeout=give_up_after,
-            retry_policy=INTEGRATION_RETRY,
-        )
+        try:
+            answer: T = await workflow.execute_local_activity(
+                name,
+                arg,
+                result_type=result_type,
+                start_to_close_timeout=CALL_TIMEOUT,
+                schedule_to_close_timeout=give_up_after,
+                retry_policy=INTEGRATION_RETRY,
+            )
+        except ActivityError:
+            raise
+        except (ApplicationError, TemporalTimeoutError) as err:
+            # A local activity's failure arrives as its bare cause, not as an ActivityError: raised
+            # as it is, it would fail the whole workflow. Wrapped here, every caller handles a
+            # local call's failure as a scheduled one's. No command depends on it: replay-safe.
+            raise ActivityError(
+                f"local activity {name} failed",
+                scheduled_event_id=0,
+                started_event_id=0,
+                identity="",
+                activity_type=name,
+                activity_id="",
+                retry_state=None,
+            ) from err
         return answer
     result: T = await workflow.execute_activity(
         name,
