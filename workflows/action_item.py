@@ -82,6 +82,10 @@ class ActionItemWorkflow(ItemHandlers):
         self._backs_off = workflow.patched(RECONCILE_BACKOFF_PATCH)
         # Replay: runs recorded before it have no marker and keep reading as activities.
         self._reads_locally = workflow.patched(LOCAL_READS_PATCH)
+        if self._reads_locally:
+            # Replay: asked in the first task, before any local read, so the marker of a patch
+            # asked later sits where replay looks for it (see postmortem._decide_later_patches).
+            workflow.patched(TICKET_MATCH_PATCH)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:

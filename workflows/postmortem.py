@@ -67,6 +67,26 @@ LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 ITEM_INPUT_PATCH = "item-input-without-timeline"
 #: workflow.patched id: the review upserts its search attributes only when one of them changes.
 SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
+#: The patches a review asks later in its run; runs with ``SMALL_HISTORY_PATCH`` ask them first.
+REVIEW_LATER_PATCHES = (
+    ITEM_INPUT_PATCH,
+    LATE_DECISIONS_PATCH,
+    SEARCH_ATTRIBUTES_ON_CHANGE_PATCH,
+)
+
+
+def _decide_later_patches(patches: tuple[str, ...]) -> None:
+    """Ask ``patches`` now, in the run's first task, so that each later call is memoised.
+
+    Replay: on replay ``patched()`` finds its marker only among the events of the workflow task
+    being replayed. A local activity that outlives a task's deadline makes the worker complete
+    the task and carry on in the next one, so a patch first asked after it was recorded one task
+    later than where the replaying code asks it: it answered False and the run failed with
+    TMPRL1100 "patch marker ... no corresponding change command" (soak, seeds 303 and 534057).
+    Asked before any local activity, every marker sits in the first task.
+    """
+    for patch in patches:
+        workflow.patched(patch)
 
 
 @workflow.defn
@@ -110,6 +130,8 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         self._uses_store = workflow.patched(STORE_PATCH)
         # Replay: runs recorded before it have no marker and keep scheduling these as activities.
         self._calls_locally = workflow.patched(SMALL_HISTORY_PATCH)
+        if self._calls_locally:
+            _decide_later_patches(REVIEW_LATER_PATCHES)
         if inp.state is None:
             await self._fetch_incident()
             await self._find_repeats()
