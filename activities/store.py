@@ -29,12 +29,9 @@ from workflows import rules
 from workflows.messages import Digest, DigestRepeat, DigestTeam, ItemLine
 from workflows.policy import Policy
 from workflows.review import (
-    EarlierCause,
-    EarlierItem,
     EarlierReview,
     Phase,
     ReviewState,
-    RootCauseCategory,
     parse_due,
 )
 from workflows.steps import FindRepeats, ReadDigest, RepeatsFound, StoreReview
@@ -144,21 +141,9 @@ def review_record(state: ReviewState, tz: str, *, now: datetime | None = None) -
 
 
 def earlier_review(found: Repeat) -> EarlierReview:
-    """The workflow's shape of an earlier review found in the store."""
-    return EarlierReview(
-        incident_id=found.incident_id,
-        title=found.title,
-        service=found.service,
-        team=found.team,
-        resolved_at=found.resolved_at,
-        review_url=found.review_url,
-        match=found.match,
-        root_causes=[
-            EarlierCause(id=c.id, category=RootCauseCategory(c.category), statement=c.statement)
-            for c in found.root_causes
-        ],
-        open_items=[EarlierItem(**i.model_dump()) for i in found.open_items],
-    )
+    """The workflow's shape of an earlier review found in the store: the store's answer mirrors it
+    field for field (connectors cannot import workflows), so it validates as one."""
+    return EarlierReview.model_validate(found.model_dump())
 
 
 def _overdue_line(item: OverdueItem) -> ItemLine:

@@ -19,11 +19,8 @@ from connectors.store import RepeatQuery, ReviewStore
 from connectors.store.records import Repeat
 from workflows.contracts import ReviewStatus
 from workflows.review import (
-    EarlierCause,
-    EarlierItem,
     EarlierReview,
     ReviewState,
-    RootCauseCategory,
 )
 
 __all__ = ["earlier_of", "merge_repeats", "repeat_query", "with_fresh_repeats"]
@@ -34,21 +31,9 @@ SHORT = 500
 
 
 def earlier_of(found: Repeat) -> EarlierReview:
-    """The workflow's shape of an earlier review found in the store."""
-    return EarlierReview(
-        incident_id=found.incident_id,
-        title=found.title,
-        service=found.service,
-        team=found.team,
-        resolved_at=found.resolved_at,
-        review_url=found.review_url,
-        match=found.match,
-        root_causes=[
-            EarlierCause(id=c.id, category=RootCauseCategory(c.category), statement=c.statement)
-            for c in found.root_causes
-        ],
-        open_items=[EarlierItem(**i.model_dump()) for i in found.open_items],
-    )
+    """The workflow's shape of an earlier review found in the store: the store's answer mirrors it
+    field for field (connectors cannot import workflows), so it validates as one."""
+    return EarlierReview.model_validate(found.model_dump())
 
 
 def repeat_query(state: ReviewState, request: Request) -> RepeatQuery:
