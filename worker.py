@@ -30,8 +30,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import build_activities
 from connectors.bundle import Connectors
 from followthrough.settings import Settings
+from followthrough.task_starts import ServerTaskStarts
 from followthrough.wiring import build_connectors, check_connectors
-from followthrough.worker_runtime import ServerTaskStarts, StaleActivationGuard, TaskMetrics
+from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow

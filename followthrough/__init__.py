@@ -9,6 +9,7 @@ worker; every other room receives what it needs from here and never reads the en
 - ``logs``: JSON log lines with secrets redacted.
 - ``worker_runtime``: what a worker process adds around the SDK: the stale-activation guard
   (a workaround for an SDK core fault, issue 15) and the workflow-task failures on ``/metrics``.
+- ``task_starts``: who started a run's workflow tasks, read from the server for the guard.
 """
 
-__all__ = ["cli", "devserver", "logs", "settings", "wiring", "worker_runtime"]
+__all__ = ["cli", "devserver", "logs", "settings", "task_starts", "wiring", "worker_runtime"]

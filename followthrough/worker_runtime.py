@@ -64,37 +64,25 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from prometheus_client import start_http_server
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import EventType
-from temporalio.api.history.v1 import HistoryEvent
-from temporalio.api.workflowservice.v1 import (
-    GetWorkflowExecutionHistoryRequest,
-    GetWorkflowExecutionHistoryReverseRequest,
-)
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
-from temporalio.client import Client
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
-from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
 from api.metrics import REFUSED_ACTIVATIONS, REGISTRY, WORKFLOW_TASK_FAILURES
+from followthrough.task_starts import TaskStarts
 
 __all__ = [
     "CORE_TASK_FAILURES",
     "FOREIGN_TASK",
-    "NOT_A_TASK_START",
     "STALE_ACTIVATION",
     "STALE_CLOCK",
     "Marks",
-    "ServerTaskStarts",
     "StaleActivationGuard",
     "TaskMetrics",
-    "TaskStarts",
     "WrappedInstance",
     "WrappingRunner",
     "drain",
@@ -113,8 +101,6 @@ STALE_ACTIVATION = (
 STALE_CLOCK = "stale_clock"
 #: The second rule: a rebuilt run's first live activation, for a task this worker did not start.
 FOREIGN_TASK = "foreign_task"
-#: What :meth:`TaskStarts.started_by` answers for an event that is not a ``WorkflowTaskStarted``.
-NOT_A_TASK_START = ""
 #: Jobs that never advance a run's history: queries and the cache eviction.
 _PASSIVE_JOBS = frozenset({"query_workflow", "remove_from_cache"})
 
@@ -149,97 +135,6 @@ def refusal(
     if marks.rebuilding and not started_here(activation.history_length):
         return FOREIGN_TASK, marks
     return None, Marks(task=mark)
-
-
-class TaskStarts(Protocol):
-    """Who started a run's workflow tasks, as the guard asks it."""
-
-    #: This worker's identity, as its ``WorkflowTaskStarted`` events carry it.
-    identity: str
-
-    def bind(self) -> None:
-        """Called on the worker's event loop when an instance is created."""
-
-    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
-        """The identity on the ``WorkflowTaskStarted`` at ``event_id``; :data:`NOT_A_TASK_START`
-        if that event is another one; None if the history does not hold it yet (the task of an
-        update, which the server keeps in memory until it completes). May raise (the guard then
-        lets the activation run)."""
-
-
-class ServerTaskStarts:
-    """:class:`TaskStarts` read from the server with ``client`` (whose identity the worker
-    polls with), within ``timeout`` seconds, on the worker's event loop."""
-
-    def __init__(self, client: Client, timeout: float = 1.0) -> None:
-        self.client, self.timeout = client, timeout
-        self.identity = client.identity
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._reverse = True
-
-    def bind(self) -> None:
-        with contextlib.suppress(RuntimeError):  # no loop: started_by raises, the rule passes
-            self._loop = asyncio.get_running_loop()
-
-    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
-        loop = self._loop
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if loop is None or running is loop:
-            # Not bound, or activated on the loop's own thread (the SDK's debug mode): a blocking
-            # call would deadlock it.
-            raise RuntimeError("no event loop to ask the server on")
-        found = asyncio.run_coroutine_threadsafe(self._read(workflow_id, run_id, event_id), loop)
-        return found.result(self.timeout)
-
-    async def _read(self, workflow_id: str, run_id: str, event_id: int) -> str | None:
-        execution = WorkflowExecution(workflow_id=workflow_id, run_id=run_id)
-        if self._reverse:
-            try:
-                return await self._read_from_the_end(execution, event_id)
-            except RPCError as exc:
-                if exc.status != RPCStatusCode.UNIMPLEMENTED:
-                    raise
-                self._reverse = False  # the Java test server reads forward only
-        return await self._read_from_the_start(execution, event_id)
-
-    async def _read_from_the_end(self, execution: WorkflowExecution, event_id: int) -> str | None:
-        request = GetWorkflowExecutionHistoryReverseRequest(
-            namespace=self.client.namespace, execution=execution, maximum_page_size=50
-        )
-        while True:
-            page = await self.client.workflow_service.get_workflow_execution_history_reverse(
-                request, timeout=timedelta(seconds=self.timeout)
-            )
-            for event in page.history.events:
-                if event.event_id <= event_id:
-                    return _started_by(event) if event.event_id == event_id else None
-            if not page.next_page_token:
-                return None
-            request.next_page_token = page.next_page_token
-
-    async def _read_from_the_start(self, execution: WorkflowExecution, event_id: int) -> str | None:
-        request = GetWorkflowExecutionHistoryRequest(
-            namespace=self.client.namespace, execution=execution
-        )
-        while True:
-            page = await self.client.workflow_service.get_workflow_execution_history(
-                request, timeout=timedelta(seconds=self.timeout)
-            )
-            for event in page.history.events:
-                if event.event_id >= event_id:
-                    return _started_by(event) if event.event_id == event_id else None
-            if not page.next_page_token:
-                return None
-            request.next_page_token = page.next_page_token
-
-
-def _started_by(event: HistoryEvent) -> str:
-    if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
-        return NOT_A_TASK_START
-    return event.workflow_task_started_event_attributes.identity
 
 
 class WrappedInstance(WorkflowInstance):

@@ -21,11 +21,11 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from api.metrics import REGISTRY
 from followthrough import worker_runtime
+from followthrough.task_starts import ServerTaskStarts
 from followthrough.worker_runtime import (
     FOREIGN_TASK,
     STALE_CLOCK,
     Marks,
-    ServerTaskStarts,
     StaleActivationGuard,
     refusal,
 )

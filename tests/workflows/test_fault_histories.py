@@ -39,9 +39,9 @@ from temporalio.worker import (
     WorkflowRunner,
 )
 
+from followthrough.task_starts import NOT_A_TASK_START
 from followthrough.worker_runtime import (
     FOREIGN_TASK,
-    NOT_A_TASK_START,
     StaleActivationGuard,
     WrappedInstance,
     WrappingRunner,
