@@ -6,10 +6,11 @@ of a sentence catches the ordinary variants they did not. Each check builds its 
 never makes a finding alone without a span and a reason: the check turns the highest-weighted
 features into the span and picks the message of the family the features point to.
 
-Weights live in ``data/models/<name>.json``, written by the check's trainer (``python -m tests.rules.train_<check>``)
-from the corpus's development part with a fixed seed, and committed. They are read once, at first use, in
-the worker process outside the workflow sandbox (the rules are imported passed through), so a
-workflow task pays a dictionary lookup per feature: linear in the text.
+Weights live in ``data/models/<name>.json``, written by the check's trainer
+(``python -m tests.rules.train_<check>``) from the corpus's development part with a fixed seed, and
+committed. They are read once, at first use, in the worker process outside the workflow sandbox (the
+rules are imported passed through), so a workflow task pays a dictionary lookup per feature: linear
+in the text.
 """
 
 from __future__ import annotations
