@@ -47,8 +47,9 @@ WORKFLOW_TASK_FAILURES = Counter(
 REFUSED_ACTIVATIONS = Counter(
     "followthrough_stale_activations_refused",
     "Activations this worker refused because they applied new events on the previous task's "
-    "clock (a query met a worker rebuilding the run; see followthrough/worker_runtime.py), by workflow type.",
-    ["workflow_type"],
+    "clock (a query met a worker rebuilding the run; see followthrough/worker_runtime.py), by workflow type "
+    "and by the guard's rule (stale_clock, foreign_task).",
+    ["workflow_type", "rule"],
     registry=REGISTRY,
 )
 # Seen from Temporal, so the API shows it whichever process runs the workers.

@@ -48,7 +48,8 @@ first rule's behaviour, logged). Runs that stay cached are not checked (that wou
 task): the soak has not met the fault there.
 
 Refusals are logged as ``refused a stale workflow activation (rule <name>)`` (:data:`STALE_CLOCK`,
-:data:`FOREIGN_TASK`) and counted in ``followthrough_stale_activations_refused``.
+:data:`FOREIGN_TASK`) and counted in ``followthrough_stale_activations_refused`` by workflow type and
+rule.
 
 **Task metrics**: the core's ``temporal_workflow_task_execution_failed`` counter reaches
 ``followthrough_workflow_task_failures_total`` (by workflow type and reason) in
@@ -216,7 +217,7 @@ class _GuardedInstance(WrappedInstance):
         )
         if rule is None:
             return self._inner.activate(act)
-        REFUSED_ACTIVATIONS.labels(self._workflow_type).inc()
+        REFUSED_ACTIVATIONS.labels(self._workflow_type, rule).inc()
         log.warning(
             "refused a stale workflow activation (rule %s)",
             rule,

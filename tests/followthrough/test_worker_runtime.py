@@ -7,7 +7,8 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -15,15 +16,18 @@ import pytest_asyncio
 from temporalio import activity, workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker._workflow_instance import WorkflowInstance
 
 from api.metrics import REGISTRY
 from followthrough import worker_runtime
 from followthrough.task_starts import ServerTaskStarts
 from followthrough.worker_runtime import (
     FOREIGN_TASK,
+    STALE_ACTIVATION,
     STALE_CLOCK,
     Marks,
     StaleActivationGuard,
@@ -119,6 +123,54 @@ def test_a_rebuilt_runs_first_live_activation_on_a_task_this_worker_started_runs
     assert rule is None
     assert after == Marks(task=at(70, 31))  # no longer rebuilding: later tasks ask nothing
     assert starts.asked == [31]
+
+
+class OtherWorkersTasks:
+    """A :class:`TaskStarts` that says another worker started every task."""
+
+    identity = "this-worker"
+
+    def bind(self) -> None:
+        pass
+
+    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:  # noqa: ARG002
+        return "another-worker"
+
+
+class RecordedInstance(WorkflowInstance):
+    """A workflow instance that records the history length of each activation it is given."""
+
+    def __init__(self) -> None:
+        self.ran = list[int]()
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        self.ran.append(act.history_length)
+        return WorkflowActivationCompletion(run_id=act.run_id)
+
+    def get_serialization_context(self, command_info: Any) -> Any:  # noqa: ARG002
+        return None
+
+    def get_external_store_context(self, command_info: Any) -> Any:  # noqa: ARG002
+        return None
+
+    def get_info(self) -> Any:
+        return None
+
+
+def test_each_refusal_is_counted_under_its_rule() -> None:
+    det = cast(
+        Any, SimpleNamespace(info=SimpleNamespace(workflow_type="RuleLabelProbe", workflow_id="w"))
+    )
+    guard = StaleActivationGuard(UnsandboxedWorkflowRunner(), OtherWorkersTasks())
+    inner = RecordedInstance()
+    instance = guard.wrap(inner, det)
+    before = {rule: refused("RuleLabelProbe", rule) for rule in (STALE_CLOCK, FOREIGN_TASK)}
+    instance.activate(activation(64, 23, "resolve_activity", replaying=True))  # the rebuild
+    completion = instance.activate(activation(70, 31, "resolve_activity"))  # another's task
+    assert completion.failed.failure.message == STALE_ACTIVATION
+    assert inner.ran == [23]
+    assert refused("RuleLabelProbe", FOREIGN_TASK) == before[FOREIGN_TASK] + 1
+    assert refused("RuleLabelProbe", STALE_CLOCK) == before[STALE_CLOCK]
 
 
 def test_live_activations_of_a_run_that_stayed_cached_ask_nothing() -> None:
@@ -219,9 +271,10 @@ class GuardProbeWorkflow:
         return self.pokes
 
 
-def refused(workflow_type: str) -> float:
+def refused(workflow_type: str, rule: str = STALE_CLOCK) -> float:
     sample = REGISTRY.get_sample_value(
-        "followthrough_stale_activations_refused_total", {"workflow_type": workflow_type}
+        "followthrough_stale_activations_refused_total",
+        {"workflow_type": workflow_type, "rule": rule},
     )
     return sample or 0.0
 

@@ -104,7 +104,8 @@ def record(history: WorkflowHistory, name: str) -> None:
 
 def refused() -> float:
     sample = REGISTRY.get_sample_value(
-        "followthrough_stale_activations_refused_total", {"workflow_type": "PostmortemWorkflow"}
+        "followthrough_stale_activations_refused_total",
+        {"workflow_type": "PostmortemWorkflow", "rule": "stale_clock"},
     )
     return sample or 0.0
 
