@@ -112,18 +112,32 @@
     update();
   }
 
-  /* A list's counter ("2 of 20 root causes"), when rows are added without a round trip. */
+  /* A list's counter ("2 of 20 root causes"), kept as rows are added and typed into without a
+     round trip. It counts the rows with an id or a statement (a blank row is not a root cause yet,
+     as on the server); the rooms left for new rows, which it returns, count every row. */
   function updateListRoom(kind) {
     var counter = document.querySelector('[data-list-room="' + kind + '"]');
     var container = document.querySelector('[data-rows="' + kind + '"]');
     if (!counter || !container) return 0;
-    var count = container.querySelectorAll('[data-row="' + kind + '"]').length;
+    var rows = container.querySelectorAll('[data-row="' + kind + '"]');
+    var count = Array.prototype.filter.call(rows, function (row) {
+      return Array.prototype.some.call(row.querySelectorAll('input[name="rc_id"], textarea[name="rc_statement"]'),
+        function (field) { return field.value.trim() !== ""; });
+    }).length;
     var limit = parseInt(counter.getAttribute("data-limit"), 10);
     var said = count.toLocaleString("en-US") + " of " + limit.toLocaleString("en-US") + " " +
       counter.getAttribute("data-noun");
     counter.textContent = count >= limit ? said + ": the limit" : said;
     counter.classList.toggle("room--full", count >= limit);
-    return limit - count;
+    return limit - rows.length;
+  }
+
+  function setUpListRoom(counter) {
+    var kind = counter.getAttribute("data-list-room");
+    var container = document.querySelector('[data-rows="' + kind + '"]');
+    if (!container || counter.getAttribute("data-list-room-ready")) return;
+    counter.setAttribute("data-list-room-ready", "1");
+    container.addEventListener("input", function () { updateListRoom(kind); });
   }
 
   function autosize(area) {
@@ -291,6 +305,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpAll(document);
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpAddRow);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-list-room]"), setUpListRoom);
     Array.prototype.forEach.call(document.querySelectorAll("fieldset.outcome"), setUpOutcome);
     var summary = document.querySelector("[data-autofocus]");
     if (summary) {

@@ -240,6 +240,8 @@ async def test_lists_show_their_entries_against_their_limits(site: Site) -> None
         assert (await post(browser, incident_id, "action-items", good_item())).status_code == 303
         page = (await browser.get(f"/reviews/{incident_id}")).text
     assert element(empty, "items-room").text == f"0 of {limits.ACTION_ITEMS} action items"
+    # The blank row offered for the first root cause is not counted as one.
+    assert element(empty, "root-causes-room").text == f"0 of {limits.ROOT_CAUSES} root causes"
     assert element(page, "items-room").text == f"1 of {limits.ACTION_ITEMS} action items"
     assert element(page, "root-causes-room").text == f"1 of {limits.ROOT_CAUSES} root causes"
     assert element(page, "went-well-room").text == f"0 of {limits.WENT_WELL} entries"

@@ -90,20 +90,25 @@ async def test_a_line_break_in_an_item_title_is_named_while_typing(
     await page.context.close()
 
 
-async def test_adding_a_root_cause_row_counts_it_against_the_limit(
+async def test_a_root_cause_counts_against_the_limit_once_it_has_a_statement(
     chromium: Browser, base: str, site: Site
 ) -> None:
     page = await review_page(chromium, base, await site.new_review())
     counter = page.locator("#root-causes-room")
+    await expect(counter).to_have_text(f"0 of {limits.ROOT_CAUSES} root causes")
+    await page.locator("#f-root_causes-0-statement-input").fill("The runbook omits the drain step")
     await expect(counter).to_have_text(f"1 of {limits.ROOT_CAUSES} root causes")
     await page.click("[data-add-row=root-cause]")
-    await expect(counter).to_have_text(f"2 of {limits.ROOT_CAUSES} root causes")
-    # The new row's statement has its own counter, alive as well.
+    await expect(counter).to_have_text(f"1 of {limits.ROOT_CAUSES} root causes")
+    # The new row's statement has its own counter, alive as well, and counts once typed into.
     statement = page.locator("#f-root_causes-1-statement-input")
     await statement.fill("The template")
     await expect(page.locator("#f-root_causes-1-statement-input-room")).to_have_text(
         f"{limits.TEXT - 12:,} characters left"
     )
+    await expect(counter).to_have_text(f"2 of {limits.ROOT_CAUSES} root causes")
+    await statement.fill("")
+    await expect(counter).to_have_text(f"1 of {limits.ROOT_CAUSES} root causes")
     await page.context.close()
 
 
