@@ -15,6 +15,7 @@ import pytest_asyncio
 
 from api.app import create_app
 from tests.support.browser import chromium, need_chromium, new_page, served
+from tests.support.pages import published_review
 from tests.support.site import API_TOKEN, Site
 from workflows import limits
 from workflows.policy import Policy
@@ -137,4 +138,21 @@ async def test_an_entry_of_what_went_well_is_rewritten_then_removed_on_the_page(
     await expect(page.locator("[role=status]")).to_contain_text("removed from what went well")
     await expect(page.locator("#f-went_well-0")).to_have_count(0)
     await expect(page.locator("#went-well-room")).to_have_text(f"0 of {limits.WENT_WELL} entries")
+    await page.context.close()
+
+
+async def test_the_follow_up_reason_and_notes_show_their_room_as_you_type(
+    chromium: Browser, base: str, site: Site
+) -> None:
+    async with site.signed_in() as client:
+        incident_id = await published_review(site, client)
+    page = await review_page(chromium, base, incident_id)
+    await page.goto(f"{base}/reviews/{incident_id}/follow-up")
+    await page.check("input[name=outcome-1][value=replanned]")
+    await page.fill("#reason-1", "Waiting for the runbook migration")
+    await expect(page.locator("#reason-1-room")).to_have_text(
+        f"{limits.TEXT - 33:,} characters left"
+    )
+    await page.fill("#notes", "x" * (limits.TEXT + 1))
+    await expect(page.locator("#notes-room")).to_have_class("room room--over")
     await page.context.close()
