@@ -22,9 +22,8 @@ from temporalio.client import (
     ScheduleSpec,
     TLSConfig,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
@@ -32,7 +31,13 @@ from connectors.bundle import Connectors
 from followthrough.settings import Settings
 from followthrough.task_starts import ServerTaskStarts
 from followthrough.wiring import build_connectors, check_connectors
-from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
+from followthrough.worker_runtime import (
+    DATA_CONVERTER,
+    ContextFreeRunner,
+    StaleActivationGuard,
+    TaskMetrics,
+    ignores_context,
+)
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow
@@ -91,13 +96,14 @@ def load_policy(settings: Settings) -> Policy:
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
-    """The Temporal client, with the one pydantic data converter used everywhere; ``runtime``
+    """The Temporal client, with the one data converter used everywhere (``DATA_CONVERTER``);
+    ``runtime``
     (default: the SDK's) decides where the core's metrics go."""
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         api_key=api_key,
         tls=TLSConfig() if (settings.temporal_tls or api_key) else False,
         runtime=runtime,
@@ -155,12 +161,15 @@ def build_worker(
     ``connectors`` default to the ones the settings name (tests hand in a failing one).
     ``guard`` (default) works around an SDK core fault that records unreplayable histories
     (followthrough/worker_runtime.py); only a test that shows the fault turns it off. The
-    Replayer needs none.
+    Replayer needs none. With a client whose converter ignores serialization contexts (the
+    default one), runs are not asked for them (``ContextFreeRunner``).
     """
     connectors = connectors or build_connectors(settings)
     check_connectors(connectors)  # Confluence's space and permission, once, before any review
     activities = build_activities(connectors, client)
-    runner = workflow_runner()
+    runner: WorkflowRunner = workflow_runner()
+    if ignores_context(client.data_converter):
+        runner = ContextFreeRunner(runner)
     return Worker(
         client,
         task_queue=settings.task_queue,
