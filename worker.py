@@ -22,9 +22,8 @@ from temporalio.client import (
     ScheduleSpec,
     TLSConfig,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
@@ -32,7 +31,13 @@ from connectors.bundle import Connectors
 from followthrough.settings import Settings
 from followthrough.task_starts import ServerTaskStarts
 from followthrough.wiring import build_connectors, check_connectors
-from followthrough.worker_runtime import StaleActivationGuard, TaskMetrics
+from followthrough.worker_runtime import (
+    DATA_CONVERTER,
+    ContextFreeRunner,
+    StaleActivationGuard,
+    TaskMetrics,
+    ignores_context,
+)
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import DigestInput
 from workflows.digest import DigestWorkflow
@@ -42,6 +47,7 @@ from workflows.postmortem import PostmortemWorkflow
 
 __all__ = [
     "GRACEFUL_SHUTDOWN",
+    "PASSTHROUGH_PACKAGES",
     "WORKFLOWS",
     "build_worker",
     "connect",
@@ -53,6 +59,18 @@ __all__ = [
 
 WORKFLOWS = [PostmortemWorkflow, ActionItemWorkflow, DigestWorkflow]
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
+#: Our packages the workflow sandbox passes through: imported once per process, not once per run.
+#:
+#: By default the sandbox re-imports a workflow's module for every run it starts (7-8 ms of CPU
+#: for ``workflows.postmortem``, and a copy of the module's classes kept per cached run). Passing
+#: ``workflows`` through is safe because the package is deterministic and pure: it imports only
+#: the standard library, pydantic, temporalio and itself (``tests/test_worker_per_run.py`` holds
+#: it to that), keeps no state at module level but memoized pure functions, reads its rules'
+#: data files at import (outside any run), and takes time, randomness and ids from ``workflow.*`` only (the same test refuses
+#: ``datetime.now``, ``time``, ``random``, ``uuid`` and ``open`` in it). What the sandbox no
+#: longer checks in these modules that test checks; the sandbox still guards the built-ins
+#: (``open``...) during every activation and every module not listed here.
+PASSTHROUGH_PACKAGES = ["workflows"]
 log = structlog.get_logger("followthrough")
 
 
@@ -78,13 +96,14 @@ def load_policy(settings: Settings) -> Policy:
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
-    """The Temporal client, with the one pydantic data converter used everywhere; ``runtime``
+    """The Temporal client, with the one data converter used everywhere (``DATA_CONVERTER``);
+    ``runtime``
     (default: the SDK's) decides where the core's metrics go."""
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         api_key=api_key,
         tls=TLSConfig() if (settings.temporal_tls or api_key) else False,
         runtime=runtime,
@@ -114,7 +133,8 @@ async def ensure_digest_schedule(client: Client, settings: Settings, policy: Pol
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
-    """The default sandbox, except that ``zoneinfo.ZoneInfo`` is the real class.
+    """The default sandbox, except that ``zoneinfo.ZoneInfo`` is the real class and
+    :data:`PASSTHROUGH_PACKAGES` are passed through.
 
     The default restrictions wrap ZoneInfo in a proxy (for its cache-clearing and file-loading
     members), and a proxied zone is refused by ``datetime.astimezone``. Zone data is static, so
@@ -123,11 +143,10 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     members = SandboxRestrictions.invalid_module_members_default.with_child_unrestricted(
         "zoneinfo", "ZoneInfo"
     )
-    return SandboxedWorkflowRunner(
-        restrictions=dataclasses.replace(
-            SandboxRestrictions.default, invalid_module_members=members
-        )
-    )
+    restrictions = dataclasses.replace(
+        SandboxRestrictions.default, invalid_module_members=members
+    ).with_passthrough_modules(*PASSTHROUGH_PACKAGES)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
 def build_worker(
@@ -142,12 +161,15 @@ def build_worker(
     ``connectors`` default to the ones the settings name (tests hand in a failing one).
     ``guard`` (default) works around an SDK core fault that records unreplayable histories
     (followthrough/worker_runtime.py); only a test that shows the fault turns it off. The
-    Replayer needs none.
+    Replayer needs none. With a client whose converter ignores serialization contexts (the
+    default one), runs are not asked for them (``ContextFreeRunner``).
     """
     connectors = connectors or build_connectors(settings)
     check_connectors(connectors)  # Confluence's space and permission, once, before any review
     activities = build_activities(connectors, client)
-    runner = workflow_runner()
+    runner: WorkflowRunner = workflow_runner()
+    if ignores_context(client.data_converter):
+        runner = ContextFreeRunner(runner)
     return Worker(
         client,
         task_queue=settings.task_queue,

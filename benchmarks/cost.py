@@ -35,7 +35,6 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from benchmarks._common import (
@@ -65,6 +64,7 @@ from benchmarks.floor import FloorReviewWorkflow
 from benchmarks.floor_parts import FloorShape, Tiny
 from benchmarks.memory import open_and_publish, tickets
 from followthrough.settings import Settings
+from followthrough.worker_runtime import DATA_CONVERTER
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.ids import review_workflow_id
 
@@ -83,7 +83,7 @@ async def lifecycle_figures() -> None:
     print("\nsix-week scenario (tests/scenarios.py) on the time-skipping server, one run:")
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     workdir = Path(tempfile.mkdtemp(prefix="ft-bench-cost-life-"))
     try:
@@ -137,7 +137,7 @@ async def main() -> None:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=list(SEARCH_ATTRIBUTES),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         dev_server_extra_args=["--log-level", "error"],
     )
     client = env.client

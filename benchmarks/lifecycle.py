@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from benchmarks._common import (
@@ -35,6 +34,7 @@ from benchmarks._common import (
     readme_rows,
     report,
 )
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import outbox, settings_for
 from tests.support.scenarios import six_week_review
 from workflows.contracts import ReviewOutcome
@@ -109,7 +109,7 @@ async def main() -> None:
         workdir = Path(tempfile.mkdtemp(prefix="ft-bench-lifecycle-"))
         t_env = time.perf_counter()
         env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=server, data_converter=pydantic_data_converter
+            test_server_existing_path=server, data_converter=DATA_CONVERTER
         )
         env_start = time.perf_counter() - t_env
         server_pid = child_named(os.getpid(), "temporal-test")

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
@@ -47,6 +46,7 @@ from benchmarks._common import (
     rss_kb,
 )
 from followthrough.settings import Settings
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import FIVE_WHYS, incident, item
 from workflows.calls import SEARCH_ATTRIBUTES
 from workflows.ids import item_workflow_id, review_workflow_id
@@ -175,7 +175,7 @@ async def main() -> None:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=list(SEARCH_ATTRIBUTES),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         dev_server_extra_args=["--log-level", "error"],
     )
     target = env.client.service_client.config.target_host

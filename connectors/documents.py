@@ -38,7 +38,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: Characters that start Markdown inline structures anywhere in a line (emphasis, code, links,
 #: images, strikethrough, table cells, escapes), and the three HTML makes special.
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 #: What starts a block when it opens a line: headings, lists, quotes (already &gt;), rules.
 _BLOCK_START = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -64,7 +64,7 @@ def md_text(value: object) -> Markdown:
         return value
     text = "" if value is None else str(value)
     text = _CONTROL.sub(" ", text)
-    text = "".join(_HTML.get(c, c) for c in text)
+    text = text.translate(_HTML)  # one C pass: a document renders some 300 values
     text = _INLINE.sub(r"\\\1", text)
     text = _BLOCK_START.sub(_escape_block_start, text, count=1)
     return Markdown(text)

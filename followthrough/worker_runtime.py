@@ -1,4 +1,5 @@
-"""What a worker process adds around the SDK: the stale-activation guard and its task metrics.
+"""What a worker process adds around the SDK: the stale-activation guard, its task metrics, and
+the one data converter with the runner that skips asking runs for serialization contexts.
 
 **The stale-activation guard** works around a fault of the Temporal SDK core (temporalio 1.35.0,
 the newest release; found by ``benchmarks/soak.py``, reproduced by
@@ -56,6 +57,14 @@ rule.
 :data:`api.metrics.REGISTRY` through a :class:`temporalio.runtime.MetricBuffer` drained every few
 seconds: ``/metrics`` shows it in ``followthrough dev``, and a split worker serves it on
 ``FOLLOWTHROUGH_WORKER_METRICS_PORT``.
+
+**The data converter**: :data:`DATA_CONVERTER` (pydantic's) is the one every client, worker, test
+server and Replayer uses. For each payload it encodes or decodes, the SDK asks the run for a
+serialization context and an external-store context, each a call into the workflow sandbox (about
+20 ms of CPU per review). A converter none of whose parts takes a context (:func:`ignores_context`;
+true of :data:`DATA_CONVERTER`, which has no codec and no external storage) converts the same with
+or without one, so :class:`ContextFreeRunner` answers "no context" without the call: the SDK then
+uses the context-free converter, the very object it would have used.
 """
 
 from __future__ import annotations
@@ -70,6 +79,12 @@ from typing import Any
 from prometheus_client import start_http_server
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import (
+    ActivitySerializationContext,
+    DataConverter,
+    WorkflowSerializationContext,
+)
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
@@ -78,19 +93,25 @@ from followthrough.task_starts import TaskStarts
 
 __all__ = [
     "CORE_TASK_FAILURES",
+    "DATA_CONVERTER",
     "FOREIGN_TASK",
     "STALE_ACTIVATION",
     "STALE_CLOCK",
+    "ContextFreeRunner",
     "Marks",
     "StaleActivationGuard",
     "TaskMetrics",
     "WrappedInstance",
     "WrappingRunner",
     "drain",
+    "ignores_context",
     "refusal",
 ]
 
 log = logging.getLogger("followthrough.worker")
+
+#: The pydantic data converter, the one object every client, worker and Replayer is given.
+DATA_CONVERTER: DataConverter = pydantic_data_converter
 
 #: What the guard answers for a refused activation; the failed query carries it.
 STALE_ACTIVATION = (
@@ -245,6 +266,45 @@ class StaleActivationGuard(WrappingRunner):
         if self.starts is not None:
             self.starts.bind()
         return _GuardedInstance(instance, det, self.starts)
+
+
+# --- serialization contexts -----------------------------------------------------------------
+
+
+def ignores_context(converter: DataConverter) -> bool:
+    """Whether ``converter`` is the same object under a workflow's and an activity's serialization
+    context and keeps no external storage (what :class:`ContextFreeRunner` needs)."""
+    workflow_context = WorkflowSerializationContext(namespace="default", workflow_id="probe")
+    activity_context = ActivitySerializationContext(
+        namespace="default",
+        workflow_id="probe",
+        workflow_type="Probe",
+        activity_type="probe",
+        activity_task_queue="probe",
+        is_local=False,
+        activity_id="1",
+    )
+    return (
+        converter.external_storage is None
+        and converter.with_context(workflow_context) is converter
+        and converter.with_context(activity_context) is converter
+    )
+
+
+class _ContextFreeInstance(WrappedInstance):
+    def get_serialization_context(self, command_info: Any) -> Any:  # noqa: ARG002
+        return None  # the SDK then converts with its context-free converter
+
+    def get_external_store_context(self, command_info: Any) -> Any:  # noqa: ARG002
+        return None  # read only by external storage, which the converter has none of
+
+
+class ContextFreeRunner(WrappingRunner):
+    """A workflow runner whose runs are never asked for serialization contexts, for a worker whose
+    converter :func:`ignores_context` (module docstring); replay and commands are unchanged."""
+
+    def wrap(self, instance: WorkflowInstance, det: WorkflowInstanceDetails) -> WorkflowInstance:  # noqa: ARG002
+        return _ContextFreeInstance(instance)
 
 
 # --- task metrics -----------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.fakes.oidc_provider import OidcProvider, ProviderUnavailable
 from tests.support.temporal import binary, start_dev_server
 
@@ -25,7 +25,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     """
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     yield env
     await env.shutdown()

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Insert,
+    Row,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -42,20 +53,12 @@ def write_record(
 ) -> bool:
     """Upsert one review in the caller's transaction; True when it was newer than the stored one."""
     values = review_values(record, written_at)
-    make_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    proposed = make_insert(reviews).values(**values)
-    statement = proposed.on_conflict_do_update(
-        index_elements=[r.incident_id],
-        set_={name: proposed.excluded[name] for name in values if name != "incident_id"},
-        # The heart of "never goes backwards": the row lock taken by the upsert makes
-        # concurrent writers of one review queue, and each compares against the winner.
-        where=r.revision < proposed.excluded.revision,
-    ).returning(r.id)
-    review_id = connection.execute(statement).scalar_one_or_none()
+    statement = _upsert(connection.dialect.name, tuple(values))
+    review_id = connection.execute(statement, values).scalar_one_or_none()
     if review_id is None:
         return False
-    for table in (root_causes, action_items, follow_up_outcomes):
-        connection.execute(delete(table).where(table.c.review_id == review_id))
+    for clear in _CLEARS:
+        connection.execute(clear, {"review_id": review_id})
     causes = cause_values(record, review_id)
     items = item_values(record, review_id)
     outcomes = [{"review_id": review_id, **o.model_dump()} for o in record.follow_up]
@@ -67,6 +70,28 @@ def write_record(
         connection.execute(insert(follow_up_outcomes), outcomes)
     search.write(connection, review_id, search_document(record))
     return True
+
+
+@cache
+def _upsert(dialect: str, names: tuple[str, ...]) -> Insert:
+    """The upsert of a ``reviews`` row with these columns, built once per dialect (building and
+    compiling it per write cost more CPU than the write itself)."""
+    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    proposed = make_insert(reviews)
+    return proposed.on_conflict_do_update(
+        index_elements=[r.incident_id],
+        set_={name: proposed.excluded[name] for name in names if name != "incident_id"},
+        # The heart of "never goes backwards": the row lock taken by the upsert makes
+        # concurrent writers of one review queue, and each compares against the winner.
+        where=r.revision < proposed.excluded.revision,
+    ).returning(r.id)
+
+
+#: What a newer revision replaces: the review's causes, items and follow-up outcomes.
+_CLEARS: tuple[Delete, ...] = tuple(
+    delete(table).where(table.c.review_id == bindparam("review_id"))
+    for table in (root_causes, action_items, follow_up_outcomes)
+)
 
 
 def read_records(connection: Connection, where: ColumnElement[bool]) -> list[ReviewRecord]:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.fakes.jira import FakeJira
 from tests.support.dev_app import DevApp, five_whys, jira_env, start_dev_app
 from tests.support.harness import signal_handled
@@ -210,7 +210,7 @@ def test_a_ticket_signal_with_another_key_leaves_the_item_as_it_was(app: DevApp)
     tickets_of(app, incident_id, 1)
 
     async def signal_and_read() -> str:
-        client = await Client.connect(app.temporal_address, data_converter=pydantic_data_converter)
+        client = await Client.connect(app.temporal_address, data_converter=DATA_CONVERTER)
         handle = client.get_workflow_handle(item_workflow_id(incident_id, "1"))
         await signal_handled(handle, ActionItemWorkflow.ticket_closed, TicketEvent(key="OPS-99999"))
         item = await handle.query(ActionItemWorkflow.current)

@@ -13,8 +13,8 @@ import httpx
 import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.dev_app import DevApp
 from tests.support.harness import eventually
 from tests.support.site import hidden
@@ -25,7 +25,7 @@ WORKFLOW_ID = f"postmortem-{INCIDENT}"
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def stuck(dev_app: DevApp) -> AsyncIterator[DevApp]:
-    client = await Client.connect(dev_app.temporal_address, data_converter=pydantic_data_converter)
+    client = await Client.connect(dev_app.temporal_address, data_converter=DATA_CONVERTER)
     handle = await client.start_workflow(
         "PostmortemWorkflow",
         {"incident": "not an incident"},

@@ -24,16 +24,16 @@ async def replay_everything(address: str, folder: Path) -> list[dict[str, Any]]:
     """Every workflow run on the server: saved to ``folder``, scanned, replayed."""
     from temporalio.api.enums.v1 import EventType
     from temporalio.client import Client
-    from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.worker import Replayer
 
+    from followthrough.worker_runtime import DATA_CONVERTER
     from worker import WORKFLOWS, workflow_runner
 
-    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    client = await Client.connect(address, data_converter=DATA_CONVERTER)
     replayer = Replayer(
         workflows=WORKFLOWS,
         workflow_runner=workflow_runner(),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     folder.mkdir(parents=True, exist_ok=True)
     found: list[dict[str, Any]] = []

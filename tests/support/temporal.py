@@ -4,10 +4,10 @@ that stops with a clear message (never a download) when one is missing."""
 from __future__ import annotations
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.devserver import TASK_PROBLEMS_DYNAMIC_CONFIG, BinaryMissing, temporal_binary
+from followthrough.worker_runtime import DATA_CONVERTER
 from workflows.calls import SEARCH_ATTRIBUTES
 
 __all__ = ["binary", "start_dev_server"]
@@ -25,7 +25,7 @@ async def start_dev_server() -> WorkflowEnvironment:
     """A CLI dev server of its own, with the search attributes registered (shut it down)."""
     return await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         search_attributes=list(SEARCH_ATTRIBUTES),
         dev_server_extra_args=["--log-level", "error", *TASK_PROBLEMS_DYNAMIC_CONFIG],
     )

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import (
     local_worker,
     settings_for,
@@ -151,7 +151,7 @@ async def server(kind: Server) -> AsyncIterator[WorkflowEnvironment]:
     if kind == "time-skipping":
         env = await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=binary("temporal-test-server"),
-            data_converter=pydantic_data_converter,
+            data_converter=DATA_CONVERTER,
         )
     else:
         extra = ["--log-level", "error"]
@@ -159,7 +159,7 @@ async def server(kind: Server) -> AsyncIterator[WorkflowEnvironment]:
             extra += ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=50"]
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=binary("temporal"),
-            data_converter=pydantic_data_converter,
+            data_converter=DATA_CONVERTER,
             search_attributes=list(SEARCH_ATTRIBUTES),
             dev_server_extra_args=extra,
         )

@@ -19,14 +19,13 @@ from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowQueryFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
 from api.metrics import REGISTRY
 from api.starter import start_review
 from followthrough.settings import Settings
-from followthrough.worker_runtime import STALE_ACTIVATION
+from followthrough.worker_runtime import DATA_CONVERTER, STALE_ACTIVATION
 from tests.support.harness import eventually, incident, outbox, settings_for
 from tests.support.processes import start_worker, wait_for_line
 from worker import WORKFLOWS, build_worker, workflow_runner
@@ -114,7 +113,7 @@ async def replay_failure(history: WorkflowHistory) -> Exception | None:
     replayer = Replayer(
         workflows=WORKFLOWS,
         workflow_runner=workflow_runner(),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     return result.replay_failure

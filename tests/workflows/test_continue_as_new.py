@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import (
     eventually,
     incident,
@@ -36,7 +36,7 @@ async def short_history_env() -> AsyncIterator[WorkflowEnvironment]:
     """A dev server that suggests continue-as-new after 50 events instead of thousands."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         search_attributes=list(SEARCH_ATTRIBUTES),
         dev_server_extra_args=[
             "--dynamic-config-value",

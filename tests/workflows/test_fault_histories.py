@@ -31,7 +31,6 @@ import pytest
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import (
     Replayer,
     WorkflowInstance,
@@ -41,6 +40,7 @@ from temporalio.worker import (
 
 from followthrough.task_starts import NOT_A_TASK_START
 from followthrough.worker_runtime import (
+    DATA_CONVERTER,
     FOREIGN_TASK,
     StaleActivationGuard,
     WrappedInstance,
@@ -112,7 +112,7 @@ async def replay(
     replayer = Replayer(
         workflows=WORKFLOWS,
         workflow_runner=runner or workflow_runner(),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     return result.replay_failure

@@ -18,11 +18,10 @@ import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from api.metrics import REGISTRY
-from followthrough.worker_runtime import StaleActivationGuard
+from followthrough.worker_runtime import DATA_CONVERTER, StaleActivationGuard
 from tests.support.histories import HISTORIES, Facts, facts, patches, read_history
 from tests.workflows.record_histories import SCENARIOS
 from worker import WORKFLOWS, workflow_runner
@@ -62,7 +61,7 @@ async def test_saved_history_replays_without_nondeterminism_through_the_workers_
     replayer = Replayer(
         workflows=WORKFLOWS,
         workflow_runner=StaleActivationGuard(workflow_runner()),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     result = await replayer.replay_workflow(read_history(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure

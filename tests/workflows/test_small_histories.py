@@ -10,10 +10,10 @@ from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from followthrough.settings import Settings
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
 from tests.support.histories import activity_calls
 from tests.support.scenarios import SIX_WEEK_POLICY, publish_two_items, six_week_review
@@ -102,7 +102,7 @@ async def test_items_start_with_the_incident_but_not_its_timeline(
             payload = history.events[0].workflow_execution_started_event_attributes.input.payloads[
                 0
             ]
-            data = pydantic_data_converter.payload_converter.from_payload(payload, ActionItemInput)
+            data = DATA_CONVERTER.payload_converter.from_payload(payload, ActionItemInput)
             assert isinstance(data, ActionItemInput)
             return data
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
+from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import (
     FIVE_WHYS,
     eventually,
@@ -44,7 +44,7 @@ POLICY = Policy(
 async def sqlite_env(tmp_path: Path) -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         search_attributes=list(SEARCH_ATTRIBUTES),
         dev_server_extra_args=[
             "--db-filename",
