@@ -57,31 +57,44 @@ from workflows.rules.blame.context import Context
 from workflows.rules.blame.counterfactuals import counterfactual_hits
 from workflows.rules.blame.evidence import Hit, fold_name
 from workflows.rules.blame.families import FAMILIES, Family
+from workflows.rules.blame.model import decide
 from workflows.rules.blame.phrases import BLAME_PATTERN_NAMES, PATTERNS, phrase_holds
 from workflows.rules.blame.sarcasm import failure_event, praise_alone
 from workflows.rules.blame.vetoes import denied_before, framed_rejection, mentioned, negation_start
 from workflows.rules.names import Names, names, names_key
 from workflows.rules.text import Sentence, split, squash
 
-__all__ = ["BLAME_PATTERN_NAMES", "FAMILIES", "Family", "fold_name", "lint_text", "select"]
+__all__ = [
+    "BLAME_PATTERN_NAMES",
+    "FAMILIES",
+    "Family",
+    "fold_name",
+    "lint_text",
+    "select",
+    "sentence_hits",
+]
 
 
-def lint_text(text: str, responders: Sequence[str] = (), field: str | None = None) -> list[Finding]:
+def lint_text(
+    text: str, responders: Sequence[str] = (), field: str | None = None, *, learned: bool = True
+) -> list[Finding]:
     """Blameless-language findings in ``text``, sorted by offset. Never raises.
 
     Args:
         text: Free text from the review.
         responders: Names of the people involved; a responder doing a good thing is fine.
         field: Where the text lives in the review, copied onto each finding.
+        learned: Whether the learned model (:mod:`workflows.rules.blame.model`) joins the rules
+            (default True); False gives the hand rules alone, for tests and benchmarks.
     """
     if not text or not text.strip():
         return []
     key = names_key(responders)
-    return [_finding(h, text, field, h.name in key) for h in _hits(text, key)]
+    return [_finding(h, text, field, h.name in key) for h in _hits(text, key, learned)]
 
 
 @lru_cache(maxsize=256)
-def _hits(text: str, responders: tuple[str, ...]) -> tuple[Hit, ...]:
+def _hits(text: str, responders: tuple[str, ...], learned: bool = True) -> tuple[Hit, ...]:
     """The selected hits of a text, remembered for the texts checked last.
 
     A review is checked field by field on every ``status`` query and every validator, and the
@@ -94,7 +107,9 @@ def _hits(text: str, responders: tuple[str, ...]) -> tuple[Hit, ...]:
     for sent in split(text):
         if not sent.words:
             continue
-        hits.extend(_sentence(sent, known))
+        ctx = Context(sent, known)
+        found = sentence_hits(sent, known, ctx)
+        hits.extend(decide(sent, ctx, found) if learned else found)
         if praise is not None and failure_event(sent):
             hits.append(Hit(praise[0], praise[1], "sarcasm"))
         praise = praise_alone(sent, known)
@@ -150,9 +165,10 @@ def _finding(hit: Hit, text: str, field: str | None, responder: bool) -> Finding
     )
 
 
-def _sentence(sent: Sentence, known: Names) -> list[Hit]:
+def sentence_hits(sent: Sentence, known: Names, ctx: Context | None = None) -> list[Hit]:
+    """The hand rules' hits in one sentence (``ctx``: its :class:`Context`, built when None)."""
     toks = sent.tokens
-    ctx = Context(sent, known)
+    ctx = ctx or Context(sent, known)
     out: list[Hit] = []
     for pattern, i, j in PATTERNS.scan(toks):
         if mentioned(toks, i):

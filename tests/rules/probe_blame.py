@@ -1,0 +1,57 @@
+"""Blame on the honest probe batches: precision and recall, rules alone against rules and model.
+
+    .venv/bin/python -m tests.rules.probe_blame            # every batch in tests/rules/probes/
+    .venv/bin/python -m tests.rules.probe_blame --errors   # and every misjudged sentence
+
+Each batch (``probes/blame_<N>.jsonl``, the corpus's line format) is written and labelled before
+the model it measures is tuned, and never tuned on once scored: a new round gets a new batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tests.rules.corpus_loader import BlameCase, read_cases
+from workflows.rules.blameless import lint_text
+
+PROBES = Path(__file__).resolve().parent / "probes"
+
+
+def score(cases: list[BlameCase], learned: bool) -> tuple[float, float, list[BlameCase]]:
+    tp = fp = fn = 0
+    wrong: list[BlameCase] = []
+    for c in cases:
+        flagged = bool(lint_text(c.text, c.responders, learned=learned))
+        positive = c.label == "blame"
+        tp += positive and flagged
+        fp += flagged and not positive
+        fn += positive and not flagged
+        if flagged != positive:
+            wrong.append(c)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args(argv)
+    for path in sorted(PROBES.glob("blame_*.jsonl")):
+        cases = read_cases(path, BlameCase)
+        n_pos = sum(c.label == "blame" for c in cases)
+        print(f"{path.name}: {len(cases)} sentences, {n_pos} blame")
+        for learned in (False, True):
+            p, r, wrong = score(cases, learned)
+            name = "rules+model" if learned else "rules only "
+            print(f"  {name}  P {p:.3f}  R {r:.3f}")
+            if args.errors:
+                for c in wrong:
+                    print(f"    {c.label:5} {c.family}: {c.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

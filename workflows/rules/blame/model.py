@@ -1,0 +1,82 @@
+"""How the blame model and the hand rules decide together, sentence by sentence.
+
+The rules stay the first word: a sentence with a rule hit keeps it, unless the model's
+probability is below the veto (``meta["veto"]``, off when absent or 0). A sentence with no rule
+hit gets one finding from the model when its probability reaches the model's threshold; the
+finding spans the strongest features' words (the two strongest, when they lie close enough
+together) and takes the family those features point to: a rule feature names its family, any
+other feature the family recorded for it by the trainer (``meta["families"]``), and "agent" (a
+person as the cause of a failure) when none of them says. The threshold and the veto are chosen
+by cross-validation on the corpus's development part (``tests/rules/train_blame.py``).
+
+Pure and linear in the sentence: features, one dictionary look-up each, one sort of the few
+positive ones present.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from workflows.rules.blame.context import Context
+from workflows.rules.blame.evidence import Hit
+from workflows.rules.blame.families import FAMILIES
+from workflows.rules.blame.learned import Features, features
+from workflows.rules.learned import LinearModel, load_model
+from workflows.rules.text import Sentence
+
+__all__ = ["MODEL_NAME", "decide", "model_family", "model_hit"]
+
+#: The committed weights, ``workflows/rules/data/models/blame.json``.
+MODEL_NAME = "blame"
+
+#: Widest span (characters) a model finding takes from its two strongest features; further apart,
+#: it names the strongest alone.
+_MAX_SPAN = 80
+
+_DEFAULT_FAMILY = "agent"
+
+
+def decide(
+    sent: Sentence, ctx: Context, rule_hits: Sequence[Hit], model: LinearModel | None = None
+) -> list[Hit]:
+    """The sentence's hits: the rules' (unless vetoed), or the model's one when they have none."""
+    model = model or load_model(MODEL_NAME)
+    feats = features(sent, ctx, rule_hits)
+    p = model.probability(feats)
+    if rule_hits:
+        veto = float(model.meta.get("veto", 0.0))
+        return [] if p < veto else list(rule_hits)
+    if p < model.threshold:
+        return []
+    hit = model_hit(feats, model)
+    return [] if hit is None else [hit]
+
+
+def model_hit(feats: Features, model: LinearModel) -> Hit | None:
+    """The finding the model makes from ``feats``: its span and family (module docstring)."""
+    strongest = model.strongest(feats, n=3)
+    if not strongest:
+        return None
+    first = feats[strongest[0][0]]
+    start, end = first
+    if len(strongest) > 1:
+        second = feats[strongest[1][0]]
+        lo, hi = min(start, second[0]), max(end, second[1])
+        if hi - lo <= _MAX_SPAN:
+            start, end = lo, hi
+    return Hit(start, end, model_family([f for f, _ in strongest], model))
+
+
+def model_family(names: Sequence[str], model: LinearModel) -> str:
+    """The family the strongest features point to: a rule feature's own, else a vote of the
+    families the trainer recorded for them (ties to the stronger), else "agent"."""
+    for name in names:
+        if name.startswith("r:") and name[2:] in FAMILIES:
+            return name[2:]
+    recorded: dict[str, str] = model.meta.get("families", {})
+    votes = Counter(recorded[n] for n in names if recorded.get(n) in FAMILIES)
+    if not votes:
+        return _DEFAULT_FAMILY
+    best = max(votes.values())
+    return next(recorded[n] for n in names if votes.get(recorded.get(n, ""), 0) == best)
