@@ -20,7 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Fit", "Sample", "cross_validated_scores", "pick_threshold", "save_model", "train"]
+__all__ = [
+    "Fit",
+    "Sample",
+    "choose_threshold",
+    "choose_veto",
+    "combined_flags",
+    "cross_validated_scores",
+    "pick_threshold",
+    "precision_recall",
+    "save_model",
+    "train",
+]
 
 Sample = tuple[frozenset[str], int]
 """One case: its feature names and its label (1 positive, 0 negative)."""
@@ -114,3 +125,53 @@ def save_model(path: Path, fit: Fit, threshold: float, meta: dict[str, Any]) -> 
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(body, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def combined_flags(
+    scores: Sequence[float], rules: Sequence[bool], threshold: float, veto: float
+) -> list[bool]:
+    """The combined decision per case: a rule hit stands unless p < veto; else p >= threshold."""
+    return [(p >= veto) if hit else (p >= threshold) for p, hit in zip(scores, rules, strict=True)]
+
+
+def precision_recall(flags: Sequence[bool], labels: Sequence[int]) -> tuple[float, float]:
+    """Precision and recall of binary decisions (1.0 when nothing is flagged or positive)."""
+    tp = sum(1 for f, lab in zip(flags, labels, strict=True) if f and lab)
+    flagged = sum(1 for f in flags if f)
+    positive = sum(labels)
+    return (tp / flagged if flagged else 1.0, tp / positive if positive else 1.0)
+
+
+def choose_threshold(
+    scores: Sequence[float], rules: Sequence[bool], labels: Sequence[int], veto: float = 0.0
+) -> float:
+    """The adding threshold with the best F1 of rules and model together, from 0.5 to 1 in steps
+    of 0.025, or 1.01 (never add) when none beats the rules alone; ties keep the higher one."""
+    best_t, best_f1 = 1.01, -1.0
+    for t in [*(step / 40 for step in range(20, 41)), 1.01]:
+        p, r = precision_recall(combined_flags(scores, rules, t, veto), labels)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 >= best_f1 - 1e-9:
+            best_t, best_f1 = t, max(f1, best_f1)
+    return best_t
+
+
+def choose_veto(
+    scores: Sequence[float],
+    rules: Sequence[bool],
+    labels: Sequence[int],
+    *,
+    vetoes: Sequence[float] = (0.02, 0.05, 0.1),
+) -> float:
+    """The probability below which a rule hit is dropped, or 0 (never) unless one raises F1.
+
+    Only rule hits are looked at (no model additions), so the answer is about the veto alone.
+    """
+
+    def f1(veto: float) -> float:
+        p, r = precision_recall(combined_flags(scores, rules, 1.01, veto), labels)
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    base = f1(0.0)
+    best = max(vetoes, key=lambda v: (f1(v), -v))
+    return best if f1(best) > base + 1e-9 else 0.0

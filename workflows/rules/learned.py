@@ -17,15 +17,50 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["LinearModel", "load_model"]
+from workflows.rules.text import Token
+
+__all__ = ["Feature", "LinearModel", "load_model", "word_features"]
 
 _MODELS = resources.files("workflows.rules") / "data" / "models"
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One named cue of a text and where it sits, so a model finding can point at its cause.
+
+    Attributes:
+        name: The feature's name as the model's weights know it (``"t:discuss"``).
+        field: The field the cue was read from (``"title"``, ``"done_when"``, ``"statement"``).
+        start: Offset of the cue's first character in that field.
+        end: Offset just past the cue's last character.
+    """
+
+    name: str
+    field: str
+    start: int
+    end: int
+
+
+def word_features(prefix: str, field_name: str, words: Sequence[Token]) -> list[Feature]:
+    """Lemmas (``<prefix>:<lemma>``), word pairs (``<prefix>2:<a>_<b>``) and the first word
+    (``<prefix>0:<word>``) of one field, each with its span; one pass, linear in the words.
+    """
+    out: list[Feature] = []
+    for k, t in enumerate(words):
+        for lem in t.lem:
+            out.append(Feature(f"{prefix}:{lem}", field_name, t.start, t.end))
+        if k:
+            a = words[k - 1]
+            out.append(Feature(f"{prefix}2:{a.low}_{t.low}", field_name, a.start, t.end))
+    if words:
+        out.append(Feature(f"{prefix}0:{words[0].low}", field_name, words[0].start, words[0].end))
+    return out
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from workflows.policy import Policy
 from workflows.review import ActionItemDraft, Finding, Violation, parse_due
 from workflows.rules.common import SMART_QUESTION, blank, plural, squash, v
 from workflows.rules.vague.done_when import done_when_findings
+from workflows.rules.vague.model import combine
 from workflows.rules.vague.title import title_findings
 from workflows.rules.vague.words import DONE_WHEN_HINT, Vague
 
@@ -40,19 +41,25 @@ __all__ = [
 
 
 def lint_action_wording(
-    title: str, done_when: str | None = None, field_prefix: str = ""
+    title: str, done_when: str | None = None, field_prefix: str = "", *, learned: bool = True
 ) -> list[Finding]:
     """Vagueness findings in an action item's title and done-when, read together.
 
-    Findings are sorted by field (title first), then offset. Never raises.
+    The hand rules run first; with ``learned`` (the default) the model of ``vague/model.py`` may
+    add a finding they missed or veto one it finds very unlikely; ``learned=False`` gives the
+    rules alone. Findings are sorted by field (title first), then offset. Never raises.
     """
     findings: list[Finding] = []
     title = title or ""
-    for f in title_findings(title):
+    title_hits = title_findings(title)
+    has_done = bool(done_when and done_when.strip())
+    done_hits = done_when_findings(done_when or "", title) if has_done else []
+    if learned:
+        title_hits, done_hits = combine(title, done_when, title_hits, done_hits)
+    for f in title_hits:
         findings.append(_finding(f, title, f"{field_prefix}title"))
-    if done_when and done_when.strip():
-        for f in done_when_findings(done_when, title):
-            findings.append(_finding(f, done_when, f"{field_prefix}done_when"))
+    for f in done_hits:
+        findings.append(_finding(f, done_when or "", f"{field_prefix}done_when"))
     return findings
 
 

@@ -190,7 +190,7 @@ def title_findings(title: str) -> list[Vague]:
             t, C["vague_start"] | C["goal_verbs"] | {"make", "be", "become"}
         ):
             continue
-        kind = _verb_kind(t)
+        kind = verb_kind(t)
         window = toks[h + 1 : h + 12]  # the clause the verb heads, as far as it matters
         if kind == "goal":
             metric = any(has(x, C["goal_metrics"]) for x in window[:7])
@@ -278,7 +278,8 @@ def _verb_key(t: Token) -> str:
     return "improve"
 
 
-def _verb_kind(t: Token) -> str:
+def verb_kind(t: Token) -> str:
+    """What an opening verb asks for: make, monitor, investigate, discussion, goal or vague."""
     if t.low in ("make", "makes", "making"):
         return "make"
     if has(t, C["monitor_verbs"]):
