@@ -157,6 +157,25 @@ class RecordedInstance(WorkflowInstance):
         return None
 
 
+class UnnamedTasks(OtherWorkersTasks):
+    """A :class:`TaskStarts` whose started events carry no identity."""
+
+    def started_by(self, workflow_id: str, run_id: str, event_id: int) -> str | None:  # noqa: ARG002
+        return ""
+
+
+def test_a_task_start_without_an_identity_is_not_taken_for_another_workers() -> None:
+    det = cast(
+        Any, SimpleNamespace(info=SimpleNamespace(workflow_type="RuleLabelProbe", workflow_id="w"))
+    )
+    inner = RecordedInstance()
+    instance = StaleActivationGuard(UnsandboxedWorkflowRunner(), UnnamedTasks()).wrap(inner, det)
+    instance.activate(activation(64, 23, "resolve_activity", replaying=True))  # the rebuild
+    completion = instance.activate(activation(70, 31, "resolve_activity"))
+    assert not completion.HasField("failed")
+    assert inner.ran == [23, 31]
+
+
 def test_each_refusal_is_counted_under_its_rule() -> None:
     det = cast(
         Any, SimpleNamespace(info=SimpleNamespace(workflow_type="RuleLabelProbe", workflow_id="w"))
