@@ -22,10 +22,12 @@ from workflows.rules.blame.context import Context
 from workflows.rules.blame.evidence import Hit
 from workflows.rules.blame.families import FAMILIES
 from workflows.rules.blame.learned import Features, features
+from workflows.rules.blame.vetoes import denied_before, framed_rejection
 from workflows.rules.learned import LinearModel, load_model
-from workflows.rules.text import Sentence
+from workflows.rules.names import C
+from workflows.rules.text import Sentence, Token, has
 
-__all__ = ["MODEL_NAME", "decide", "model_family", "model_hit"]
+__all__ = ["MODEL_NAME", "decide", "eligible", "model_family", "model_hit"]
 
 #: The committed weights, ``workflows/rules/data/models/blame.json``.
 MODEL_NAME = "blame"
@@ -47,10 +49,56 @@ def decide(
     if rule_hits:
         veto = float(model.meta.get("veto", 0.0))
         return [] if p < veto else list(rule_hits)
-    if p < model.threshold:
+    if p < model.threshold or not eligible(sent, ctx):
         return []
     hit = model_hit(feats, model)
     return [] if hit is None else [hit]
+
+
+def eligible(sent: Sentence, ctx: Context) -> bool:
+    """Whether the model may add a finding to the sentence: someone is there to be blamed.
+
+    A person must be mentioned who is not a denial ("nobody", "no one") nor a customer or user,
+    and no denial or rejecting frame stands just before them ("it was not the DBA…", "it is
+    tempting to say Lars…"); a blame without a person (an agentless passive, a judgement of a
+    change) is left to the rules, whose words for it are exact.
+    """
+    toks = sent.tokens
+    framed = -1  # the first token after a rejecting frame ("it would be wrong to say…")
+    for k, t in enumerate(toks):
+        if t.low in _RELIEF or has(t, C["recovery_words"]) or has(t, C["fix_nouns"]):
+            return False  # a fix, a remedy, a disposable object: the rules know these cases
+        if framed < 0 and (
+            t.low in _FRAMES
+            or (t.low in _NOBODY | {"not", "n't", "never"} and _saying_after(toks, k))
+        ):
+            framed = k
+    if framed >= 0:
+        return False  # the speakers before a frame are not blamed, nor is anyone after it
+    for m in ctx.people:
+        head = toks[m.start]
+        if head.quoted or head.low in _NOBODY or has(head, C["not_agents"]):
+            continue
+        if denied_before(sent, m.start) or framed_rejection(sent, m.start):
+            continue
+        return True
+    return False
+
+
+def _saying_after(toks: Sequence[Token], k: int) -> bool:
+    return any(has(t, _SAYING) for t in toks[k + 1 : k + 4])
+
+
+_NOBODY = frozenset({"nobody", "no-one", "noone", "none", "neither", "no"})
+_FRAMES = frozenset({"tempting", "unfair", "wrong", "misleading", "claimed", "wrote", "said"})
+_SAYING = C["reject_frames"] | frozenset(
+    {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
+)
+#: Objects that are disposable, and what ends or lapses on its own ("the stale pods", "the job
+#: that had filled the disk"): where the rules clear an act, the model does not overrule them.
+_RELIEF = frozenset(
+    {"stale", "old", "unused", "orphaned", "leftover", "temporary", "temp", "duplicate", "filled"}
+)
 
 
 def model_hit(feats: Features, model: LinearModel) -> Hit | None:
