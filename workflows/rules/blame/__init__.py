@@ -14,6 +14,8 @@
 - ``counterfactuals``: "should have", "if Lars had…", a past duty, a swap of people.
 - ``should``: forms of "should" and "should have", listed and misspelt.
 - ``clauses``: whether a counterfactual's modal follows a condition or a better-informed subject.
+- ``learned``: the features of a sentence for the learned model, each with its span.
+- ``model``: when the model adds a finding the rules did not make, and with which span and family.
 """
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "families",
     "harm",
     "human_error",
+    "learned",
+    "model",
     "passive",
     "phrases",
     "sarcasm",

@@ -35,10 +35,15 @@ def combine(
 ) -> tuple[list[Vague], list[Vague]]:
     """The title's and the done-when's findings once the model has had its say."""
     model = load_model(MODEL_NAME)
+    veto = float(model.meta.get("veto", 0.0))
+    if (model.threshold > 1.0 and veto <= 0.0) or ((title_hits or done_hits) and veto <= 0.0):
+        # Nothing the model could say would change the answer (it can neither add nor veto
+        # here): skip the features, so a model the trainer chose to keep silent costs nothing.
+        return list(title_hits), list(done_hits)
     feats = item_features(title, done_when, title_hits, done_hits)
     p = model.probability(f.name for f in feats)
     if title_hits or done_hits:
-        if p < float(model.meta.get("veto", 0.0)):
+        if p < veto:
             return [], []
         return list(title_hits), list(done_hits)
     if p < model.threshold:

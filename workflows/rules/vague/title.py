@@ -25,7 +25,7 @@ from workflows.rules.vague.words import (
     word_tokens,
 )
 
-__all__ = ["title_findings"]
+__all__ = ["title_findings", "verb_kind"]
 
 
 def _heads(toks: Sequence[Token]) -> list[int]:
