@@ -365,11 +365,13 @@ async def get_audit(request: Request, incident_id: str) -> AuditTrail:
 async def revoke_links(request: Request, incident_id: str) -> LinksRevoked:
     """Every link to this review sent until now stops working (401 ``link_revoked``), the
     caller's own included; new emails carry new links. Facilitators and admins."""
-    state: ReviewState = await update_review(
+    await update_review(
         request, incident_id, PostmortemWorkflow.revoke_links, RevokeLinks(), Action.REVOKE_LINKS
     )
-    assert state.links_revoked_at is not None
-    return LinksRevoked(incident_id=incident_id, links_revoked_at=state.links_revoked_at)
+    # The update answers only its revision; the time it recorded is one query away.
+    revoked_at = (await query_status(request, incident_id)).state.links_revoked_at
+    assert revoked_at is not None
+    return LinksRevoked(incident_id=incident_id, links_revoked_at=revoked_at)
 
 
 @router.put("/reviews/{incident_id}/facilitator")

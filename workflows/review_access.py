@@ -7,7 +7,9 @@
   link's signing time with ``links_revoked_at``); facilitators and admins only (the API checks).
 * ``set_facilitator``: an admin names the review's facilitator.
 
-Both are new updates: no recorded history calls them, so they need no ``workflow.patched``.
+Both answer the small :class:`UpdateResult` (the revision and what changed), like every review
+update: an update's result is recorded in the history but never compared on replay, so answering
+less than the whole state (as they did at first) changes no command of a recorded history.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.audit import Actor, AuditEntry, clip
     from workflows.codes import Code
+    from workflows.contracts import UpdateResult
     from workflows.review import ReviewState, RevokeLinks, SetFacilitator, Violation
 
 __all__ = ["ReviewAccess"]
@@ -29,10 +32,12 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 
 
 class ReviewAccess:
-    """The audit trail and access updates; the workflow sets ``state`` and ``_changed``."""
+    """The audit trail and access updates; the workflow provides ``state``, ``_changed`` and
+    ``_result`` (:class:`~workflows.postmortem_handlers.ReviewHandlers`)."""
 
     state: ReviewState
     _changed: Callable[[], None]
+    _result: Callable[[str], UpdateResult]
 
     def _audit(self, actor: Actor | None, action: str, summary: str) -> None:
         """Record an accepted change (call after ``_changed`` so the revision is the new one)."""
@@ -47,15 +52,15 @@ class ReviewAccess:
         )
 
     @workflow.update
-    def revoke_links(self, request: RevokeLinks) -> ReviewState:
+    def revoke_links(self, request: RevokeLinks) -> UpdateResult:
         """Links signed until now stop working; new emails carry new links."""
         self.state.links_revoked_at = workflow.now()
         self._changed()
         self._audit(request.actor, "links.revoked", "Revoked every link sent until now")
-        return self.state
+        return self._result("links_revoked_at")
 
     @workflow.update
-    def set_facilitator(self, request: SetFacilitator) -> ReviewState:
+    def set_facilitator(self, request: SetFacilitator) -> UpdateResult:
         """Name the review's facilitator (they get the facilitator role and its emails)."""
         previous = self.state.facilitator
         self.state.facilitator = request.facilitator.strip().lower()
@@ -65,7 +70,7 @@ class ReviewAccess:
             "facilitator.set",
             f"Facilitator {previous} -> {self.state.facilitator}",
         )
-        return self.state
+        return self._result("facilitator")
 
     @set_facilitator.validator
     def _validate_facilitator(self, request: SetFacilitator) -> None:

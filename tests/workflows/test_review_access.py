@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.support.harness import FIVE_WHYS, incident, item, local_worker, settings_for
 from workflows.audit import Actor, ActorKind, Via
-from workflows.contracts import PostmortemInput, ReviewOutcome
+from workflows.contracts import PostmortemInput, ReviewOutcome, UpdateResult
 from workflows.postmortem import PostmortemWorkflow
 from workflows.review import FiveWhys, PublishRequest, RevokeLinks, SetFacilitator, WentWell
 
@@ -78,17 +78,30 @@ async def test_publishing_with_an_override_records_the_reason_and_who_gave_it(
 
 
 async def test_revoking_links_records_when(review: Review, time_env: WorkflowEnvironment) -> None:
-    state = await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=CI))
+    await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=CI))
+    state = (await review.query(PostmortemWorkflow.status)).state
     assert state.links_revoked_at is not None
     assert state.links_revoked_at <= await time_env.get_current_time()
     assert state.audit.entries[-1].action == "links.revoked"
 
 
 async def test_an_admin_names_the_facilitator(review: Review) -> None:
-    state = await review.execute_update(
+    await review.execute_update(
         PostmortemWorkflow.set_facilitator, SetFacilitator(facilitator="Fay@Example.com")
     )
+    state = (await review.query(PostmortemWorkflow.status)).state
     assert state.facilitator == "fay@example.com"
+
+
+async def test_access_updates_answer_only_their_revision(review: Review) -> None:
+    """Their results are recorded in the history: the whole review there would grow it per call."""
+    revoked = await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=CI))
+    named = await review.execute_update(
+        PostmortemWorkflow.set_facilitator, SetFacilitator(facilitator="fay@example.com")
+    )
+    assert isinstance(revoked, UpdateResult) and revoked.changed == "links_revoked_at"
+    assert isinstance(named, UpdateResult) and named.changed == "facilitator"
+    assert named.revision == revoked.revision + 1
 
 
 async def test_a_facilitator_that_is_no_email_is_refused(review: Review) -> None:
