@@ -46,7 +46,7 @@ def create_app(
     app.state.policy = policy
     app.state.deliveries = RecentDeliveries(policy.webhooks.max_age)
     app.state.store = store if store is not None else ReviewStore(settings.store_url)
-    app.state.identity = identity_from_settings(settings)
+    app.state.identity = identity_from_settings(settings, store=app.state.store)
     app.state.local_tracker = (
         None if settings.jira_configured else LocalTracker(settings.tracker_file, settings.base_url)
     )

@@ -9,6 +9,8 @@
 * :mod:`api.identity.oidc_tokens`: the ID token's checks and the person it names.
 * :mod:`api.identity.tokens`: named, scoped API tokens stored only as hashes.
 * :mod:`api.identity.sessions`: server-side web sessions with idle and absolute expiry.
+* :mod:`api.identity.stored_sessions`: those sessions in the store's database, shared by every
+  API process.
 * :mod:`api.identity.limiter`: failed sign-ins per client address.
 * :mod:`api.identity.guard`: the one path every page and ``/api`` route asks (caller, role).
 * :mod:`api.identity.signin`: the sign-in flows (OIDC, token, dev pick) and signing out.
@@ -30,6 +32,7 @@ __all__ = [
     "roles",
     "sessions",
     "signin",
+    "stored_sessions",
     "tokens",
     "wiring",
 ]

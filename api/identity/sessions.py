@@ -41,6 +41,7 @@ __all__ = [
     "SessionStore",
     "SignedInWith",
     "new_session_id",
+    "session_key",
 ]
 
 IDLE_SECONDS = 8 * 3600
@@ -104,7 +105,8 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _key(session_id: str) -> str:
+def session_key(session_id: str) -> str:
+    """The key a session is stored under: the SHA-256 of its id, never the id itself."""
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
@@ -167,12 +169,12 @@ class MemorySessions:
     def create(self, record: SessionRecord) -> str:
         now = self.clock()
         session_id = new_session_id()
-        self._records[_key(session_id)] = replace(record, created_at=now, last_seen=now)
+        self._records[session_key(session_id)] = replace(record, created_at=now, last_seen=now)
         self._evict(now)
         return session_id
 
     def get(self, session_id: str) -> SessionRecord | None:
-        key = _key(session_id)
+        key = session_key(session_id)
         record = self._records.get(key)
         if record is None:
             return None
@@ -187,13 +189,13 @@ class MemorySessions:
         return record
 
     def save(self, session_id: str, record: SessionRecord) -> None:
-        key = _key(session_id)
+        key = session_key(session_id)
         if key in self._records:
             self._records[key] = record
             self._records.move_to_end(key)
 
     def end(self, session_id: str) -> None:
-        self._records.pop(_key(session_id), None)
+        self._records.pop(session_key(session_id), None)
 
     def end_person(self, email: str) -> int:
         wanted = email.strip().lower()

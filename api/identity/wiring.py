@@ -16,7 +16,9 @@ from api.identity.access import Identity
 from api.identity.oidc import OidcClient, OidcConfig
 from api.identity.roles import AccessRules
 from api.identity.sessions import MemorySessions, SessionLimits
+from api.identity.stored_sessions import StoredSessions
 from api.identity.tokens import parse_tokens
+from connectors.store.store import ReviewStore
 
 __all__ = ["IdentitySettings", "identity_from_settings"]
 
@@ -49,10 +51,14 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def identity_from_settings(
-    settings: IdentitySettings, *, oidc_http_options: Mapping[str, Any] | None = None
+    settings: IdentitySettings,
+    *,
+    oidc_http_options: Mapping[str, Any] | None = None,
+    store: ReviewStore | None = None,
 ) -> Identity:
     """The app's identity: tokens, admins, sessions, the limiter and (when configured) the OIDC
-    client. Raises :class:`~api.identity.tokens.TokenConfigError` for a bad
+    client. Sessions live in ``store``'s database when there is one (shared by every API
+    process, kept across restarts), else in this process's memory. Raises :class:`~api.identity.tokens.TokenConfigError` for a bad
     ``FOLLOWTHROUGH_API_TOKENS`` (the message names the entry, never a hash)."""
     oidc = None
     if settings.oidc_issuer and settings.oidc_client_id:
@@ -75,7 +81,7 @@ def identity_from_settings(
         rules=AccessRules.of(settings.admins, settings.admin_groups),
         tokens=parse_tokens(settings.api_tokens),
         legacy_token=_secret(settings.api_token),
-        sessions=MemorySessions(limits),
+        sessions=StoredSessions(store, limits) if store is not None else MemorySessions(limits),
         oidc=oidc,
         dev=settings.dev_mode,
         secure_cookies=settings.base_url.lower().startswith("https://"),

@@ -9,6 +9,7 @@ search, the dashboard, trends, the digest and learning across reviews read from 
 - ``writes``: the idempotent upsert. ``lists``: the list, search and cursors (``search``).
 - ``dashboard``, ``trends``, ``digest``: the figures. ``repeats``: learning across reviews.
 - ``common``: column shorthands, time keys, percentiles.
+- ``sessions``: the rows of the API's web sessions (``web_sessions``), shared by its processes.
 """
 
 from connectors.store.common import StoreQueryError

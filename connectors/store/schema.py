@@ -40,6 +40,7 @@ __all__ = [
     "ReviewRow",
     "RootCauseRow",
     "UtcDateTime",
+    "WebSessionRow",
     "action_items",
     "follow_up_outcomes",
     "reviews",
@@ -248,3 +249,27 @@ reviews = cast(Table, ReviewRow.__table__)
 root_causes = cast(Table, RootCauseRow.__table__)
 action_items = cast(Table, ActionItemRow.__table__)
 follow_up_outcomes = cast(Table, FollowUpOutcomeRow.__table__)
+
+
+class WebSessionRow(Base):
+    """One signed-in browser (``api.identity.stored_sessions``): shared by every API process, so
+    a sign-out, a restart or a second replica sees the same sessions.
+
+    ``key`` is the SHA-256 of the cookie's session id (a copy of the table holds no usable
+    cookie); ``record`` is the session as JSON; the times are Unix seconds, as the idle and
+    absolute limits count them.
+    """
+
+    __tablename__ = "web_sessions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), comment="a person's, for end_person")
+    record: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[float] = mapped_column(Float)
+    last_seen: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        Index(None, "email"),
+        Index(None, "last_seen"),
+        Index(None, "created_at"),
+    )

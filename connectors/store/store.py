@@ -102,6 +102,19 @@ class ReviewStore:
 
         return self._guard(run)
 
+    def reading(self, read: Callable[[Connection], T]) -> T:
+        """``read`` on one connection, for tables kept by other modules (the web sessions)."""
+        return self._reading(read)
+
+    def writing(self, write: Callable[[Connection], T]) -> T:
+        """``write`` in one transaction, failures mapped like every store call."""
+
+        def run() -> T:
+            with self.engine.begin() as connection:
+                return write(connection)
+
+        return self._guard(run)
+
     # --- writes ----------------------------------------------------------------------------
 
     def write(self, record: ReviewRecord, *, written_at: datetime | None = None) -> bool:

@@ -21,7 +21,14 @@ from connectors.store.engine import (
 from connectors.store.schema import Base
 from tests.connectors.store.build import review
 
-TABLES = {"reviews", "root_causes", "action_items", "follow_up_outcomes", "review_search"}
+TABLES = {
+    "reviews",
+    "root_causes",
+    "action_items",
+    "follow_up_outcomes",
+    "review_search",
+    "web_sessions",
+}
 
 
 def test_upgrade_from_empty_creates_every_table_at_head(empty_url: str) -> None:
