@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contracts import (
         ActionItemInput,
         DropRequest,
+        FacilitatorChanged,
         MarkDone,
         ReplanRequest,
         TicketEvent,
@@ -152,6 +153,13 @@ class ItemHandlers:
     @workflow.signal
     def review_closed(self) -> None:
         self.inp.review_closed = True
+
+    @workflow.signal
+    def facilitator_changed(self, change: FacilitatorChanged) -> None:
+        """An admin named another facilitator: later mail copies them (carried across
+        continue-as-new in the input). A new signal: histories that never heard it replay as
+        before."""
+        self.inp.facilitator = change.facilitator
 
     # --- updates and queries -------------------------------------------------------------------
 

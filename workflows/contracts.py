@@ -35,6 +35,7 @@ __all__ = [
     "ActionItemWithdrawal",
     "DigestInput",
     "DropRequest",
+    "FacilitatorChanged",
     "ItemEdit",
     "ItemReport",
     "MarkDone",
@@ -147,6 +148,12 @@ class MarkDone(Model):
     """Signal payload when the facilitator confirms an item done at the follow-up."""
 
     reason: str | None = Field(default=None, description="Optional note.")
+
+
+class FacilitatorChanged(Model):
+    """Signal payload: the review has a new facilitator, whom the item copies on its mail."""
+
+    facilitator: str = Field(description="The new facilitator's email (lower case).")
 
 
 class DigestInput(Model):

@@ -5,7 +5,9 @@
   It only changes state, never issues a command, so histories recorded before it replay unchanged.
 * ``revoke_links``: every link signed until now stops opening the review (the API compares a
   link's signing time with ``links_revoked_at``); facilitators and admins only (the API checks).
-* ``set_facilitator``: an admin names the review's facilitator.
+* ``set_facilitator``: an admin names the review's facilitator; the items' workflows hear of it
+  (``facilitator_changed``), so their overdue notices, escalations and problem mail copy the new
+  one. Runs recorded before :data:`FACILITATOR_RELAY_PATCH` told no item.
 
 Both answer the small :class:`UpdateResult` (the revision and what changed), like every review
 update: an update's result is recorded in the history but never compared on replay, so answering
@@ -14,19 +16,36 @@ less than the whole state (as they did at first) changes no command of a recorde
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import calls
+    from workflows.action_item import ActionItemWorkflow
     from workflows.audit import Actor, AuditEntry, clip
     from workflows.codes import Code
-    from workflows.contracts import UpdateResult
-    from workflows.review import ReviewState, RevokeLinks, SetFacilitator, Violation
+    from workflows.contracts import FacilitatorChanged, UpdateResult
+    from workflows.model import Model
+    from workflows.review import (
+        ActionItem,
+        ItemStatus,
+        ReviewState,
+        RevokeLinks,
+        SetFacilitator,
+        Violation,
+    )
 
-__all__ = ["ReviewAccess"]
+__all__ = ["FACILITATOR_RELAY_PATCH", "ReviewAccess"]
+
+#: workflow.patched id: a new facilitator is signalled to the items' workflows. Asked in the run's
+#: first task with the other later patches (postmortem.REVIEW_LATER_PATCHES), so the handler's
+#: call is memoised: a run recorded before it has no marker and tells no item.
+FACILITATOR_RELAY_PATCH = "facilitator-reaches-items"
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 
@@ -38,6 +57,7 @@ class ReviewAccess:
     state: ReviewState
     _changed: Callable[[], None]
     _result: Callable[[str], UpdateResult]
+    _tell_item: Callable[[ActionItem, Any, Model], Awaitable[None]]
 
     def _audit(self, actor: Actor | None, action: str, summary: str) -> None:
         """Record an accepted change (call after ``_changed`` so the revision is the new one)."""
@@ -60,7 +80,7 @@ class ReviewAccess:
         return self._result("links_revoked_at")
 
     @workflow.update
-    def set_facilitator(self, request: SetFacilitator) -> UpdateResult:
+    async def set_facilitator(self, request: SetFacilitator) -> UpdateResult:
         """Name the review's facilitator (they get the facilitator role and its emails)."""
         previous = self.state.facilitator
         self.state.facilitator = request.facilitator.strip().lower()
@@ -70,7 +90,15 @@ class ReviewAccess:
             "facilitator.set",
             f"Facilitator {previous} -> {self.state.facilitator}",
         )
-        return self._result("facilitator")
+        result = self._result("facilitator")
+        if workflow.patched(FACILITATOR_RELAY_PATCH):
+            change = FacilitatorChanged(facilitator=self.state.facilitator)
+            for item in self.state.action_items:
+                if item.status == ItemStatus.DROPPED:
+                    continue  # its workflow has finished
+                with contextlib.suppress(FailureError):  # finished meanwhile: nothing to tell
+                    await self._tell_item(item, ActionItemWorkflow.facilitator_changed, change)
+        return result
 
     @set_facilitator.validator
     def _validate_facilitator(self, request: SetFacilitator) -> None:

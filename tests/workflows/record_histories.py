@@ -78,6 +78,7 @@ from tests.workflows.recorded.outside import (
 from tests.workflows.recorded.review import (
     decided_while_items_start,
     draft_reminder_escalation,
+    facilitator_after_publishing,
     follow_up_drop,
     follow_up_three_outcomes,
     people_and_links,
@@ -140,6 +141,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     # "review-small-history" and "ticket-reads-locally").
     Scenario("six-weeks-small-history", "time-skipping", six_weeks),
     Scenario("six-weeks-small-history-dev", "dev", six_weeks_dev),
+    # A facilitator named after publishing reaches the items (patched "facilitator-reaches-items").
+    Scenario("facilitator-after-publishing", "time-skipping", facilitator_after_publishing),
 )
 
 

@@ -36,7 +36,15 @@ from workflows.contracts import PostmortemInput, ReplanRequest, ReviewOutcome
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
 from workflows.postmortem import PostmortemWorkflow
-from workflows.review import ActionItem, ItemOutcome, ItemStatus, Phase, PublishRequest, WentWell
+from workflows.review import (
+    ActionItem,
+    ItemOutcome,
+    ItemStatus,
+    Phase,
+    PublishRequest,
+    SetFacilitator,
+    WentWell,
+)
 
 DAY = timedelta(days=1)
 LADDER = ActionItemPolicy(
@@ -299,3 +307,20 @@ async def test_replan_restarts_reminders_and_escalations_from_the_new_due_date(
         ("escalation", 37),
     ]
     assert "(7 days overdue)" in sent[-1].text.replace("\r\n", "\n")
+
+
+async def test_a_facilitator_named_after_publishing_gets_the_items_mail(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    async with published_review(time_env, tmp_path, "PLADDERFAC") as review:
+        await review.to_day(5)
+        await review.handle.execute_update(
+            PostmortemWorkflow.set_facilitator, SetFacilitator(facilitator="fay@example.com")
+        )
+        await review.to_day(11)
+        nags = review.nags()
+
+    assert nags == [
+        ("owner_reminder", [OWNER], [], 7),
+        ("overdue_notice", [OWNER], ["fay@example.com"], 10),
+    ]

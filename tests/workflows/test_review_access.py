@@ -101,7 +101,7 @@ async def test_access_updates_answer_only_their_revision(review: Review) -> None
     )
     assert isinstance(revoked, UpdateResult) and revoked.changed == "links_revoked_at"
     assert isinstance(named, UpdateResult) and named.changed == "facilitator"
-    assert named.revision == revoked.revision + 1
+    assert named.revision > revoked.revision
 
 
 async def test_a_facilitator_that_is_no_email_is_refused(review: Review) -> None:

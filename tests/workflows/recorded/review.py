@@ -45,6 +45,7 @@ from workflows.review import (
 __all__ = [
     "decided_while_items_start",
     "draft_reminder_escalation",
+    "facilitator_after_publishing",
     "follow_up_drop",
     "follow_up_three_outcomes",
     "people_and_links",
@@ -226,6 +227,29 @@ async def people_and_links(rec: Recording) -> None:
     await rec.ticket_key(review, "1")
     await review.execute_update(PostmortemWorkflow.revoke_links, RevokeLinks(actor=fay))
     await rec.sleep(1)
+    await rec.save_review(incident_id)
+
+
+async def facilitator_after_publishing(rec: Recording) -> None:
+    """An admin names another facilitator while the items are tracked: each item's workflow
+    hears it and copies them on its overdue notice (patch ``facilitator-reaches-items``)."""
+    incident_id = "RFACILITATOR"
+    review = await rec.start(incident_id, DAILY)
+    await review.execute_update(PostmortemWorkflow.submit_five_whys, FIVE_WHYS)
+    for draft in drafts(rec.t0, DAY, (OWNERS[0], 10), (OWNERS[1], 20)):
+        await review.execute_update(PostmortemWorkflow.add_action_item, draft)
+    await review.execute_update(
+        PostmortemWorkflow.add_went_well,
+        WentWell(text="The on-call runbook had the rollback steps."),
+    )
+    await review.execute_update(PostmortemWorkflow.publish, PublishRequest())
+    await rec.ticket_key(review, "1")
+    await rec.ticket_key(review, "2")
+    await rec.sleep(2)
+    await review.execute_update(
+        PostmortemWorkflow.set_facilitator, SetFacilitator(facilitator="fay@example.com")
+    )
+    await rec.sleep(10)
     await rec.save_review(incident_id)
 
 
