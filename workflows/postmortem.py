@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
         Problem,
         ReviewState,
     )
-    from workflows.review_access import FACILITATOR_RELAY_PATCH, ReviewAccess
+    from workflows.review_access import ReviewAccess
     from workflows.steps import FetchIncident
 
 #: workflow.patched id: the review is written to the review store after its changes, and an
@@ -69,7 +69,6 @@ ITEM_INPUT_PATCH = "item-input-without-timeline"
 SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 #: The patches a review asks later in its run; runs with ``SMALL_HISTORY_PATCH`` ask them first.
 REVIEW_LATER_PATCHES = (
-    FACILITATOR_RELAY_PATCH,
     ITEM_INPUT_PATCH,
     LATE_DECISIONS_PATCH,
     SEARCH_ATTRIBUTES_ON_CHANGE_PATCH,

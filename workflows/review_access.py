@@ -42,9 +42,11 @@ with workflow.unsafe.imports_passed_through():
 
 __all__ = ["FACILITATOR_RELAY_PATCH", "ReviewAccess"]
 
-#: workflow.patched id: a new facilitator is signalled to the items' workflows. Asked in the run's
-#: first task with the other later patches (postmortem.REVIEW_LATER_PATCHES), so the handler's
-#: call is memoised: a run recorded before it has no marker and tells no item.
+#: workflow.patched id: a new facilitator is signalled to the items' workflows; a run recorded
+#: before it has no marker and tells no item. Asked in the update handler itself, not in the run's
+#: first task (postmortem._decide_later_patches): nothing is awaited before the call, so its
+#: marker lands in the workflow task that accepted the update, where replay asks it too, and a
+#: review that never changes its facilitator carries no marker.
 FACILITATOR_RELAY_PATCH = "facilitator-reaches-items"
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
