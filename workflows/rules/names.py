@@ -174,7 +174,7 @@ def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
         return Mention(i, i, known.lookup(tok) or tok.text, True)
     responder = known.lookup(tok)
     ordinary = tok.low in ORDINARY_NAMES
-    if ordinary and not _written_as_name(sent, i, nxt):
+    if ordinary and not (_written_as_name(sent, i, nxt) or _terse_responder(tok, nxt, responder)):
         return None
     if responder is not None:
         end = i
@@ -211,6 +211,22 @@ def _written_as_name(sent: Sentence, i: int, nxt: Token | None) -> bool:
     if tok.poss:
         return True
     return nxt is not None and (has(nxt, _VERBISH) or nxt.text in (",", "'"))
+
+
+def _terse_responder(tok: Token, nxt: Token | None, responder: str | None) -> bool:
+    """A responder's name that is also a word, written lower case at the start of a terse note
+    and followed by a verb: "kim could have waited", "max disabled the check". Not the word
+    itself: "max connections were reached", "will the failover work?" (no responder, or no
+    verb after it)."""
+    return (
+        responder is not None
+        and tok.first
+        and not tok.cap
+        and nxt is not None
+        and nxt.word
+        and nxt.low not in ("and", "or")
+        and has(nxt, _VERBISH)
+    )
 
 
 def guessed_name(sent: Sentence, i: int) -> bool:
