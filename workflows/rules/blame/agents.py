@@ -23,6 +23,7 @@ from workflows.rules.blame.harm import (
 )
 from workflows.rules.blame.human_error import VERB_CLASSES, failure_predicate
 from workflows.rules.blame.passive import bad_before, passive_strong, passive_weak
+from workflows.rules.blame.shapes import shape_hits
 from workflows.rules.blame.steps import without_doing
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.people import Phrase, agent_after, clause_subject, subject_of
@@ -70,6 +71,7 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
     out.extend(_nobody_did(sent))
     out.extend(what_it_did(sent, known))
     out.extend(_skipping(sent, known))
+    out.extend(shape_hits(sent, known))
     return out
 
 

@@ -107,11 +107,17 @@ def _frame_at(toks: Sequence[Token], k: int) -> bool:
 
 def _relief_at(toks: Sequence[Token], k: int) -> bool:
     """Token ``k`` marks the object of a recent act as disposable ("deleted the stale pods",
-    "killed the job that had filled the disk"); a disposable word far from any act ("while
-    they were tidying up old volumes") clears nothing."""
+    "killed the job that had filled the disk"); a disposable word in another clause than the act
+    ("deleted by ops while they were tidying up old volumes") clears nothing."""
     if toks[k].low not in _RELIEF:
         return False
-    return any(has(t, _ACTS) for t in toks[max(0, k - _RELIEF_REACH) : k])
+    for back in range(k - 1, max(-1, k - 1 - _RELIEF_REACH), -1):
+        t = toks[back]
+        if t.low in _CLAUSE_BREAKS or t.text in (",", ";", ":"):
+            return False  # the act, if any, is another clause's
+        if has(t, _ACTS):
+            return True
+    return False
 
 
 def _recovery_at(toks: Sequence[Token], k: int) -> bool:
@@ -136,6 +142,7 @@ _QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 #: How far back (tokens) a disposable word looks for the act it qualifies.
 _RELIEF_REACH = 8
 _ACTS = C["destructive"] | C["weak_fail"] | C["strong_fail"]
+_CLAUSE_BREAKS = frozenset({"while", "when", "because", "and", "but", "so", "after", "before"})
 _SAYING = C["reject_frames"] | frozenset(
     {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
 )
