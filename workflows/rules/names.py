@@ -241,12 +241,26 @@ def guessed_name(sent: Sentence, i: int) -> bool:
 
 
 def person_word(tok: Token) -> bool:
-    """A role, group or pronoun word ("engineer", "team", "they")."""
+    """A role, group or pronoun word ("engineer", "team", "they").
+
+    A pronoun counts only as written: a lemma of another word that happens to spell one
+    ("using" and "used" strip to "us") is no person. "it" is the IT department only written
+    "IT"; lower case it is the pronoun for a thing.
+    """
+    if tok.low in _SHORT_WORDS:
+        return tok.low in C["person_nouns"] or (tok.low == "it" and tok.text == "IT")
     return (
-        has(tok, C["person_nouns"])
-        or tok.low in C["team_names"]
+        has(tok, _ROLE_NOUNS)
+        or tok.low in C["person_nouns"]
+        or (tok.low in C["team_names"] and tok.low != "it")
         or (has(tok, C["group_heads"]) and tok.low not in ("shift", "rotation"))
     )
+
+
+#: Person nouns that are pronouns (matched as written, never through a lemma).
+_PRONOUNS = C["pronoun_person"] | frozenset({"whom", "us", "we", "i", "me"})
+_ROLE_NOUNS = C["person_nouns"] - _PRONOUNS
+_SHORT_WORDS = _PRONOUNS | frozenset({"it"})
 
 
 def mentions(sent: Sentence, known: Names) -> list[Mention]:

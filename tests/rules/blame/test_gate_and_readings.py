@@ -7,7 +7,7 @@ from __future__ import annotations
 from workflows.rules.blame.context import Context
 from workflows.rules.blame.model import eligible
 from workflows.rules.blameless import lint_text
-from workflows.rules.names import name_at, names
+from workflows.rules.names import name_at, names, person_word
 from workflows.rules.text import split
 
 
@@ -100,3 +100,35 @@ def test_a_responders_name_that_is_a_word_counts_lower_case_before_a_verb() -> N
 def test_a_responders_name_that_is_a_word_stays_a_word_before_a_noun() -> None:
     sent = split("max connections were reached on the primary.")[0]
     assert name_at(sent, 0, names(("Max Weber",))) is None
+
+
+def test_should_never_have_with_a_person_is_a_counterfactual() -> None:
+    assert rule_spans("Jonas should never have run the migration by hand.", ("Jonas Berg",))
+
+
+def test_should_never_have_about_a_system_is_expected_behaviour() -> None:
+    assert rule_spans("The replica should never have been promoted without a quorum.") == []
+
+
+def test_an_alert_snoozed_by_a_responder_is_a_passive_failure() -> None:
+    text = "The alert was snoozed by Kofi for the whole weekend."
+    assert rule_spans(text, ("Kofi Mensah",)) == ["snoozed by Kofi"]
+
+
+def test_a_word_whose_lemma_spells_a_pronoun_is_no_person() -> None:
+    sent = split("It was using values that are used by the registry.")[0]
+    assert [t.text for t in sent.tokens if person_word(t)] == []
+
+
+def test_lower_case_it_is_a_thing_and_upper_case_it_the_department() -> None:
+    sent = split("IT said it was fine.")[0]
+    assert [t.text for t in sent.tokens if person_word(t)] == ["IT"]
+
+
+def test_disabling_a_broken_check_is_a_remedy_so_the_model_stays_silent() -> None:
+    text = "Mei disabled the broken health check, which stopped the restart loop."
+    assert not may_add(text, ("Mei Chen",))
+
+
+def test_deploying_a_broken_build_is_no_remedy() -> None:
+    assert may_add("Mei deployed the broken build to every region.", ("Mei Chen",))

@@ -107,15 +107,21 @@ def _frame_at(toks: Sequence[Token], k: int) -> bool:
 
 def _relief_at(toks: Sequence[Token], k: int) -> bool:
     """Token ``k`` marks the object of a recent act as disposable ("deleted the stale pods",
-    "killed the job that had filled the disk"); a disposable word in another clause than the act
+    "killed the job that had filled the disk"), or broken and its act removes or stops it
+    ("disabled the broken health check"); a disposable word in another clause than the act
     ("deleted by ops while they were tidying up old volumes") clears nothing."""
-    if toks[k].low not in _RELIEF:
+    tok = toks[k]
+    if tok.low in _RELIEF:
+        acts, reach = _ACTS, _RELIEF_REACH
+    elif has(tok, C["bad"]) or tok.low in _TROUBLED:
+        acts, reach = C["destructive"], 3  # "disabled the broken health check": a remedy
+    else:
         return False
-    for back in range(k - 1, max(-1, k - 1 - _RELIEF_REACH), -1):
+    for back in range(k - 1, max(-1, k - 1 - reach), -1):
         t = toks[back]
         if t.low in _CLAUSE_BREAKS or t.text in (",", ";", ":"):
             return False  # the act, if any, is another clause's
-        if has(t, _ACTS):
+        if has(t, acts):
             return True
     return False
 
@@ -142,6 +148,8 @@ _QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 #: How far back (tokens) a disposable word looks for the act it qualifies.
 _RELIEF_REACH = 8
 _ACTS = C["destructive"] | C["weak_fail"] | C["strong_fail"]
+#: States of an object that make removing or stopping it a remedy ("killed the failing job").
+_TROUBLED = frozenset({"failing", "flapping", "misbehaving", "crashing", "leaking", "noisy"})
 _CLAUSE_BREAKS = frozenset({"while", "when", "because", "and", "but", "so", "after", "before"})
 _SAYING = C["reject_frames"] | frozenset(
     {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}

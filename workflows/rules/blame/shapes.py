@@ -42,7 +42,7 @@ __all__ = [
 def shape_hits(sent: Sentence, known: Names) -> list[Hit]:
     """Every shape's hits in one sentence (module docstring)."""
     return [
-        *attention_counterfactual(sent, known),
+        *attention_counterfactual(sent),
         *sarcasm_marker(sent, known),
         *traced_to_person(sent, known),
         *left_in_state(sent, known),
@@ -58,7 +58,7 @@ _EXCUSED = frozenset({"same", "likewise", "similarly", "too"})
 _REACH = 10  # words from an indefinite subject to its modal
 
 
-def attention_counterfactual(sent: Sentence, known: Names) -> list[Hit]:  # noqa: ARG001
+def attention_counterfactual(sent: Sentence) -> list[Hit]:
     """ "Anyone paying attention to the dashboard would have seen the error rate climbing"."""
     toks = sent.tokens
     n = len(toks)
