@@ -97,3 +97,12 @@ def test_a_change_sent_straight_to_production_with_its_reason_is_not_blame() -> 
 
 def test_a_pipeline_that_deploys_straight_to_production_is_a_system_subject() -> None:
     assert rule_spans("The pipeline deploys straight to production after the canary.") == []
+
+
+def test_a_sarcasm_marker_before_an_unnamed_somebody_insinuates() -> None:
+    text = "Once again, somebody decided that the runbook was optional."
+    assert rule_spans(text) == ["Once again, somebody"]
+
+
+def test_a_sarcasm_marker_before_a_named_responders_plain_act_is_not_blame() -> None:
+    assert rule_spans("As usual, Kofi posted the timeline at 09:00.", ("Kofi Mensah",)) == []

@@ -7,7 +7,8 @@ Each reading names a construction, not a sentence, so it carries over to wording
   could have stopped it") — not "anyone would have made the same call", which excuses;
 - a **sarcasm marker** with a person and a failure ("of course it was the data team again,
   pushing changes without telling anyone", "nice of the vendor team to tell us two days after it
-  shipped") — not the marker alone ("of course the team rolled back at once");
+  shipped"), or with an unnamed someone ("once again, somebody decided the runbook was
+  optional") — not the marker alone ("of course the team rolled back at once");
 - a **cause traced to a person** ("the outage traces back to the DBA on shift", "it came down to
   the new hire", "the fault lies with QA") — not a duty ("it came down to the DBA to decide");
 - a person who **left something in a risky state** ("joão left the maintenance flag on", "the
@@ -114,7 +115,10 @@ def sarcasm_marker(sent: Sentence, known: Names) -> list[Hit]:
             continue
         rest = toks[k + marker : n]
         person = _first_person(sent, k + marker, known)
-        if person is None or not any(_failure(rest, r) for r in range(len(rest))):
+        if person is None:
+            continue
+        unnamed = toks[person.start].low in ("somebody", "someone")  # "once again, somebody…"
+        if not unnamed and not any(_failure(rest, r) for r in range(len(rest))):
             continue
         out.append(Hit(t.start, toks[person.end].end, "sarcasm", person.name))
     return out
