@@ -40,6 +40,24 @@ __all__ = [
 ]
 
 
+def _phrase_at(
+    toks: Sequence[Token], k: int, by_first: dict[str, tuple[tuple[str, ...], ...]]
+) -> int:
+    """The length of the listed phrase starting at token ``k`` (0 when none does); the phrases
+    are looked up by their first word, so most tokens cost one dictionary look-up."""
+    for phrase in by_first.get(toks[k].low, ()):
+        if k + len(phrase) <= len(toks) and all(toks[k + d].low == w for d, w in enumerate(phrase)):
+            return len(phrase)
+    return 0
+
+
+def _by_first(phrases: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for phrase in phrases:
+        out[phrase[0]] = (*out.get(phrase[0], ()), phrase)
+    return out
+
+
 def shape_hits(sent: Sentence, known: Names) -> list[Hit]:
     """Every shape's hits in one sentence (module docstring)."""
     return [
@@ -91,6 +109,7 @@ _MARKERS: tuple[tuple[str, ...], ...] = (
     ("surprise", "surprise"),
     ("thanks", "for", "nothing"),
 )
+_MARKERS_BY_FIRST = _by_first(_MARKERS)
 _OF_PRAISE = frozenset({"nice", "good", "kind", "thoughtful", "considerate", "great", "lovely"})
 _LATE = frozenset({"after", "late", "later", "finally", "eventually", "only"})
 
@@ -126,10 +145,7 @@ def sarcasm_marker(sent: Sentence, known: Names) -> list[Hit]:
 
 def _marker_at(toks: Sequence[Token], k: int) -> int:
     """The length of the sarcasm marker starting at token ``k`` (0 when none does)."""
-    for marker in _MARKERS:
-        if all(k + d < len(toks) and toks[k + d].low == w for d, w in enumerate(marker)):
-            return len(marker)
-    return 0
+    return _phrase_at(toks, k, _MARKERS_BY_FIRST)
 
 
 def _first_person(sent: Sentence, k: int, known: Names) -> Phrase | None:
@@ -180,14 +196,7 @@ def traced_to_person(sent: Sentence, known: Names) -> list[Hit]:
     n = len(toks)
     out: list[Hit] = []
     for k in range(n):
-        length = next(
-            (
-                len(p)
-                for p in _TRACED
-                if all(k + d < n and toks[k + d].low == w for d, w in enumerate(p))
-            ),
-            0,
-        )
+        length = _phrase_at(toks, k, _TRACED_BY_FIRST)
         if length == 0:
             continue
         before = toks[max(0, k - 6) : k]
@@ -206,6 +215,9 @@ def traced_to_person(sent: Sentence, known: Names) -> list[Hit]:
             continue  # "came down to Lars's quick thinking"
         out.append(Hit(toks[k].start, toks[agent.end].end, "fault", agent.name))
     return out
+
+
+_TRACED_BY_FIRST = _by_first(_TRACED)
 
 
 _LEFT = frozenset({"left", "leaves", "leaving", "leave"})
