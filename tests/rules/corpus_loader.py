@@ -100,7 +100,9 @@ FAMILIES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "root_causes.jsonl": (SYMPTOM_POSITIVE, SYMPTOM_NEGATIVE),
 }
 
-_CASE_ID = re.compile(r"^(blame|item|cause)-([a-z_]+)-([hn])(\d{3,4})$")
+#: A probe batch's ids (``tests/rules/probes/``) may start with ``probe<N>-``, so that a probe line
+#: is never taken for a corpus line of the same stratum; corpus ids never do (``test_corpus``).
+_CASE_ID = re.compile(r"^(?:probe\d+-)?(blame|item|cause)-([a-z_]+)-([hn])(\d{3,4})$")
 _PROSE_ID = re.compile(r"^prose-(blame|ok)-(\d{3,4})$")
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]

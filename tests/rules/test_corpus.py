@@ -322,3 +322,17 @@ def test_loader_rejects_a_batch_out_of_range(tmp_path: Path) -> None:
     path.write_text(json.dumps(line) + "\n")
     with pytest.raises(CorpusError, match=r"(?s)prose\.jsonl:1: .*batch"):
         read_cases(path, ProseCase)
+
+
+def test_no_corpus_id_carries_a_probe_prefix(corpus: dict[str, Corpus]) -> None:
+    assert [case.id for _, case in _every_case(corpus) if case.id.startswith("probe")] == []
+
+
+def test_a_probe_batch_after_the_first_names_itself_in_every_id() -> None:
+    probes = Path(__file__).parent / "probes"
+    for path in sorted(probes.glob("blame_*.jsonl")):
+        batch = path.stem.removeprefix("blame_")
+        if batch == "1":
+            continue  # written before probe ids had a prefix
+        ids = [case.id for case in read_cases(path, BlameCase)]
+        assert ids and all(case_id.startswith(f"probe{batch}-blame-") for case_id in ids), path

@@ -174,7 +174,7 @@ def name_at(sent: Sentence, i: int, known: Names) -> Mention | None:
         return Mention(i, i, known.lookup(tok) or tok.text, True)
     responder = known.lookup(tok)
     ordinary = tok.low in ORDINARY_NAMES
-    if ordinary and not _written_as_name(sent, i, nxt):
+    if ordinary and not (_written_as_name(sent, i, nxt) or _terse_responder(tok, nxt, responder)):
         return None
     if responder is not None:
         end = i
@@ -213,6 +213,22 @@ def _written_as_name(sent: Sentence, i: int, nxt: Token | None) -> bool:
     return nxt is not None and (has(nxt, _VERBISH) or nxt.text in (",", "'"))
 
 
+def _terse_responder(tok: Token, nxt: Token | None, responder: str | None) -> bool:
+    """A responder's name that is also a word, written lower case at the start of a terse note
+    and followed by a verb: "kim could have waited", "max disabled the check". Not the word
+    itself: "max connections were reached", "will the failover work?" (no responder, or no
+    verb after it)."""
+    return (
+        responder is not None
+        and tok.first
+        and not tok.cap
+        and nxt is not None
+        and nxt.word
+        and nxt.low not in ("and", "or")
+        and has(nxt, _VERBISH)
+    )
+
+
 def guessed_name(sent: Sentence, i: int) -> bool:
     """A capitalised word inside a sentence that is no known system: perhaps a name."""
     tok = sent.tokens[i]
@@ -225,12 +241,26 @@ def guessed_name(sent: Sentence, i: int) -> bool:
 
 
 def person_word(tok: Token) -> bool:
-    """A role, group or pronoun word ("engineer", "team", "they")."""
+    """A role, group or pronoun word ("engineer", "team", "they").
+
+    A pronoun counts only as written: a lemma of another word that happens to spell one
+    ("using" and "used" strip to "us") is no person. "it" is the IT department only written
+    "IT"; lower case it is the pronoun for a thing.
+    """
+    if tok.low in _SHORT_WORDS:
+        return tok.low in C["person_nouns"] or (tok.low == "it" and tok.text == "IT")
     return (
-        has(tok, C["person_nouns"])
-        or tok.low in C["team_names"]
+        has(tok, _ROLE_NOUNS)
+        or tok.low in C["person_nouns"]
+        or (tok.low in C["team_names"] and tok.low != "it")
         or (has(tok, C["group_heads"]) and tok.low not in ("shift", "rotation"))
     )
+
+
+#: Person nouns that are pronouns (matched as written, never through a lemma).
+_PRONOUNS = C["pronoun_person"] | frozenset({"whom", "us", "we", "i", "me"})
+_ROLE_NOUNS = C["person_nouns"] - _PRONOUNS
+_SHORT_WORDS = _PRONOUNS | frozenset({"it"})
 
 
 def mentions(sent: Sentence, known: Names) -> list[Mention]:

@@ -59,3 +59,18 @@ def test_feigned_delight_at_a_teams_risky_act_is_sarcasm(text: str) -> None:
 )
 def test_plain_delight_is_not_sarcasm(text: str) -> None:
     assert flagged(text) == []
+
+
+def test_no_blame_intended_then_a_group_that_never_tested_is_a_disclaimer() -> None:
+    text = "No blame intended, but backend clearly never tested the failover."
+    assert [f.text for f in lint_text(text, learned=False)] == ["No blame intended"]
+
+
+def test_no_blame_intended_then_a_system_that_never_checked_is_not_blame() -> None:
+    text = "No blame intended, but the pipeline never checked the config."
+    assert lint_text(text, learned=False) == []
+
+
+def test_no_blame_intended_with_no_but_is_not_a_disclaimer() -> None:
+    text = "No blame is intended here: the failover was never tested, the tooling had no test mode."
+    assert lint_text(text, learned=False) == []

@@ -8,6 +8,9 @@
 - ``vetoes``: negations, denials, framings and words named rather than used.
 - ``agents``: a person, role, team or pronoun as the subject of a failure.
 - ``harm``: a person's act and the harm it did.
+- ``shapes``: constructions read from structure (an attentive "anyone … would have", a sarcasm
+  marker with a person and a failure, a cause traced to a person, left in a risky state, straight
+  to the live system).
 - ``steps``: a step left undone ("without checking", "instead of dealing with it").
 - ``passive``: a passive whose act went wrong, with a person as its agent.
 - ``human_error``: the predicate that makes a subject's act a failure.
@@ -32,6 +35,7 @@ __all__ = [
     "passive",
     "phrases",
     "sarcasm",
+    "shapes",
     "should",
     "steps",
     "vetoes",

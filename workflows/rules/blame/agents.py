@@ -23,6 +23,7 @@ from workflows.rules.blame.harm import (
 )
 from workflows.rules.blame.human_error import VERB_CLASSES, failure_predicate
 from workflows.rules.blame.passive import bad_before, passive_strong, passive_weak
+from workflows.rules.blame.shapes import shape_hits
 from workflows.rules.blame.steps import without_doing
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.people import Phrase, agent_after, clause_subject, subject_of
@@ -70,6 +71,7 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
     out.extend(_nobody_did(sent))
     out.extend(what_it_did(sent, known))
     out.extend(_skipping(sent, known))
+    out.extend(shape_hits(sent, known))
     return out
 
 
@@ -269,13 +271,31 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> Hit | None:
         )
     ):
         return None  # "people that had not updated": users, customers, not responders
-    if head.low in ("nobody", "no-one", "noone") and not _omission_at(sent, i):
-        return None  # "nobody ignored the alert", "nobody typed in the wrong terminal": denials
+    denial = head.low in ("nobody", "no-one", "noone") or _denying_quantifier(toks, subject)
+    if denial and not _omission_at(sent, i):
+        return None  # "nobody ignored the alert", "no one on the rotation ignored it": denials
     if users_pronoun(toks, subject):
         return None  # "a user reported … because they could not authenticate"
     start = span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     return Hit(toks[start].start, toks[end].end, family, subject.name)
+
+
+_QUANTIFIER_LINKS = frozenset({"on", "in", "from", "of", "at", "the", "a", "an", "our", "their"})
+
+
+def _denying_quantifier(toks: Sequence[Token], subject: Phrase) -> bool:
+    """The subject is the group after a denying quantifier: "no one on the rotation", "none of
+    the responders", "nobody from the web team" (read back over prepositions and articles)."""
+    k = subject.start - 1
+    while k >= 0 and k >= subject.start - 4 and toks[k].low in _QUANTIFIER_LINKS:
+        k -= 1
+    if k < 0 or k == subject.start - 1:
+        return False
+    t = toks[k]
+    if t.low in ("nobody", "no-one", "noone", "none", "neither"):
+        return True
+    return t.low == "one" and k > 0 and toks[k - 1].low == "no"
 
 
 def _omission_at(sent: Sentence, i: int) -> bool:

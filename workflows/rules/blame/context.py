@@ -6,8 +6,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from workflows.rules.blame.evidence import CREDIT
-from workflows.rules.names import C, Names, mentions
-from workflows.rules.text import Sentence, has
+from workflows.rules.names import SYSTEMS, C, Names, mentions, person_word
+from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["Context"]
 
@@ -49,6 +49,9 @@ class Context:
                 for t in toks
             ]
         )
+        # "never tested", "didn't check": an omitted step at or after each token (a "but" then
+        # an omission completes a disclaimer: "no blame intended, but backend never tested it")
+        self.omission_after = _suffix([_omitted_step(toks, k) for k in range(n)])
         self.next_but = [n] * (n + 1)
         for k in range(n - 1, -1, -1):
             self.next_but[k] = k if toks[k].low in _BUT else self.next_but[k + 1]
@@ -89,6 +92,27 @@ class Context:
         first = bisect_left(self.starts, start)
         last = bisect_left(self.starts, end)
         return self.quoted[last] > self.quoted[first]
+
+
+def _omitted_step(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` negates a step someone would take ("never tested", "didn't check") and its
+    subject, just before, is a person or a bare group ("backend clearly never tested"), not a
+    thing ("the pipeline never checked", "it never tested")."""
+    t = toks[k]
+    if not (t.low == "never" or has(t, C["did_not"])) or k + 1 >= len(toks):
+        return False
+    if not has(toks[k + 1], C["omission_verbs"]):
+        return False
+    h = k - 1
+    while h >= 0 and toks[h].low.endswith("ly"):
+        h -= 1  # "backend clearly never tested"
+    if h < 0 or not toks[h].word:
+        return False
+    head = toks[h]
+    if person_word(head):
+        return True
+    determined = h > 0 and toks[h - 1].low in ("the", "a", "an", "its", "this", "that", "our")
+    return not (determined or head.low in SYSTEMS or head.low in ("it", "this", "that"))
 
 
 _STRONG_EVENTS = frozenset({"another", "again", "yet", "usual", "friday", "fridays"})

@@ -368,6 +368,11 @@ _EASILY = frozenset({"simply", "just", "easily", "trivially", "quickly", "obviou
 
 #: A condition about a person's care is no condition about the system: "with a bit more care,
 #: the DBA would have noticed the lag".
+_BETWEEN_SHOULD_AND_HAVE = frozenset(
+    {"not", "never", "really", "probably", "definitely", "clearly", "certainly", "also", "just"}
+)
+
+
 def _should_have_end(toks: list[Token], i: int) -> int | None:
     n = len(toks)
     low = toks[i].low
@@ -376,7 +381,8 @@ def _should_have_end(toks: list[Token], i: int) -> int | None:
     k = i + 1
     if low in ("ought", "oughta") and k < n and toks[k].low == "to":
         k += 1
-    if k < n and toks[k].low == "not":
+    # "should not have", "should never have", "should really have", "should probably not have"
+    while k < n and k <= i + 2 and toks[k].low in _BETWEEN_SHOULD_AND_HAVE:
         k += 1
     if k < n and toks[k].low in HAVE:
         if toks[k].low == "a" and not (k + 1 < n and toks[k + 1].low.endswith(("ed", "en"))):

@@ -73,6 +73,23 @@ _FAILURE_CLASSES = frozenset(
     {"strong_fail", "human_only", "bad", "omission_verbs", "destructive", "accident_adverbs"}
 )
 
+#: Each class word to the classes it belongs to, in ``CLASSES`` order: one look-up per lemma
+#: instead of one set test per class.
+_CLASSES_OF_WORD: dict[str, tuple[str, ...]] = {}
+for _name in CLASSES:
+    for _word in C[_name]:
+        _CLASSES_OF_WORD[_word] = (*_CLASSES_OF_WORD.get(_word, ()), _name)
+
+
+def _classes_of(tok: Token) -> list[str]:
+    """The classes of ``CLASSES`` one of the token's lemmas belongs to, in ``CLASSES`` order
+    (what ``[c for c in CLASSES if has(tok, C[c])]`` gives)."""
+    found: set[str] = set()
+    for lemma in tok.lem:
+        found.update(_CLASSES_OF_WORD.get(lemma, ()))
+    return [c for c in CLASSES if c in found] if found else []
+
+
 Span = tuple[int, int]
 Features = dict[str, Span]
 """Feature name to the character span of its first occurrence in the sentence."""
@@ -123,7 +140,7 @@ def features(sent: Sentence, ctx: Context, rule_hits: Sequence[Hit] = ()) -> Fea
 
     negated_clause = -1
     for k, (unit, clause, start, end, tok) in enumerate(units):
-        classes = [c for c in CLASSES if has(tok, C[c])] if unit not in (PERSON, SELF) else []
+        classes = _classes_of(tok) if unit not in (PERSON, SELF) else []
         for c in classes:
             add(f"c:{c}", start, end)
         if tok.low in _NEGATORS:

@@ -66,10 +66,10 @@ def eligible(sent: Sentence, ctx: Context) -> bool:
     toks = sent.tokens
     framed = -1  # the first token after a rejecting frame ("it would be wrong to say…")
     for k, t in enumerate(toks):
-        if t.low in _RELIEF or has(t, C["recovery_words"]) or has(t, C["fix_nouns"]):
+        if _relief_at(toks, k) or _recovery_at(toks, k) or has(t, C["fix_nouns"]):
             return False  # a fix, a remedy, a disposable object: the rules know these cases
         if framed < 0 and (
-            t.low in _FRAMES
+            _frame_at(toks, k)
             or (t.low in _NOBODY | {"not", "n't", "never"} and _saying_after(toks, k))
         ):
             framed = k
@@ -89,15 +89,77 @@ def _saying_after(toks: Sequence[Token], k: int) -> bool:
     return any(has(t, _SAYING) for t in toks[k + 1 : k + 4])
 
 
+def _frame_at(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` opens a frame that rejects or reports what follows: a judgement of saying
+    ("it would be easy to say…", "it is tempting to blame…", "wrong to conclude that…") or
+    reported speech ("the customer wrote 'your team…'", "he said that…"). The same words used
+    otherwise are no frame: "the wrong database", "the reporting jobs wrote a day's results"."""
+    t = toks[k]
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    if nxt is None:
+        return False
+    if t.low in _JUDGED_SAYING:
+        return nxt.low in ("to", "that")
+    if t.low in _REPORTING:
+        return nxt.quoted or nxt.text in _QUOTE_MARKS or nxt.low in ("that", ":")
+    return False
+
+
+def _relief_at(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` marks the object of a recent act as disposable ("deleted the stale pods",
+    "killed the job that had filled the disk"), or broken and its act removes or stops it
+    ("disabled the broken health check"); a disposable word in another clause than the act
+    ("deleted by ops while they were tidying up old volumes") clears nothing."""
+    tok = toks[k]
+    if tok.low in _RELIEF:
+        acts, reach = _ACTS, _RELIEF_REACH
+    elif has(tok, C["bad"]) or tok.low in _TROUBLED:
+        acts, reach = C["destructive"], 3  # "disabled the broken health check": a remedy
+    else:
+        return False
+    for back in range(k - 1, max(-1, k - 1 - reach), -1):
+        t = toks[back]
+        if t.low in _CLAUSE_BREAKS or t.text in (",", ";", ":"):
+            return False  # the act, if any, is another clause's
+        if has(t, acts):
+            return True
+    return False
+
+
+def _recovery_at(toks: Sequence[Token], k: int) -> bool:
+    """A recovery word ("restored", "resolved", "returned to normal"); "return" only with its
+    "to" ("checkout started returning 429s" is the harm, not its end)."""
+    t = toks[k]
+    if not has(t, C["recovery_words"]):
+        return False
+    if t.low.startswith("return"):
+        return any(x.low == "to" for x in toks[k + 1 : k + 3])
+    return True
+
+
 _NOBODY = frozenset({"nobody", "no-one", "noone", "none", "neither", "no"})
-_FRAMES = frozenset({"tempting", "unfair", "wrong", "misleading", "claimed", "wrote", "said"})
+#: Judgements of what one might say: a frame when "to" or "that" follows.
+_JUDGED_SAYING = frozenset(
+    {"tempting", "unfair", "wrong", "misleading", "easy", "simplistic", "unhelpful"}
+)
+#: Reported speech: a frame when a quotation, "that" or a colon follows.
+_REPORTING = frozenset({"claimed", "wrote", "said", "says", "writes", "claims", "suggested"})
+_QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
+#: How far back (tokens) a disposable word looks for the act it qualifies.
+_RELIEF_REACH = 8
+_ACTS = C["destructive"] | C["weak_fail"] | C["strong_fail"]
+#: States of an object that make removing or stopping it a remedy ("killed the failing job").
+_TROUBLED = frozenset({"failing", "flapping", "misbehaving", "crashing", "leaking", "noisy"})
+_CLAUSE_BREAKS = frozenset({"while", "when", "because", "and", "but", "so", "after", "before"})
 _SAYING = C["reject_frames"] | frozenset(
     {"say", "claim", "suggest", "imply", "think", "believe", "mean", "argue", "assert", "feel"}
 )
-#: Objects that are disposable, and what ends or lapses on its own ("the stale pods", "the job
-#: that had filled the disk"): where the rules clear an act, the model does not overrule them.
+#: Objects that are disposable or themselves the trouble, and what ends or lapses on its own ("the
+#: stale pods", "the job that had filled the disk", "killed the runaway query"): where the rules
+#: clear an act, the model does not overrule them.
 _RELIEF = frozenset(
     {"stale", "old", "unused", "orphaned", "leftover", "temporary", "temp", "duplicate", "filled"}
+    | {"runaway", "stuck", "hung", "rogue", "zombie", "looping", "locked"}
 )
 
 

@@ -32,8 +32,10 @@ def passive_strong(sent: Sentence, i: int, known: Names) -> Hit | None:
         and not worse
     ):
         return None
-    if has(tok, C["destructive"]) and not worse and _ephemeral_subject(toks, i):
+    accident = i > 0 and has(toks[i - 1], C["accident_adverbs"])
+    if has(tok, C["destructive"]) and not (worse or accident) and _ephemeral_subject(toks, i):
         return None  # "the pod was killed by us": operations on running things are facts
+    # ("the replicas were accidentally deleted by ops" says the act went wrong)
     if negated and by + 1 < len(toks) and toks[by + 1].low in ("a", "an", "another", "any"):
         return None  # "the pull request was not reviewed by another developer": a missing step
     agent = agent_after(sent, by + 1, known)
@@ -122,7 +124,7 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
         ):
             continue  # "as planned", "the fix was deployed by…"
         wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
-        wrong = wrong or any(t.low in C["wrongness"] or has(t, C["bad"]) for t in rest)
+        wrong = wrong or any(_wrong_word(rest, r) for r in range(len(rest)))
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
         if not (wrong or (change and has(v, _SHIPPING))):
             continue
@@ -137,6 +139,25 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
             )
         )
     return out
+
+
+#: Units of time: "the day before it ran", "an hour before the freeze" date an act, they do not
+#: say it came too soon.
+_TIME_UNITS = frozenset(
+    {"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "night", "evening"}
+    | {"morning", "afternoon", "month", "months", "shortly", "just", "well", "long"}
+)
+
+
+def _wrong_word(words: Sequence[Token], r: int) -> bool:
+    """Word ``r`` says the act went wrong ("before CI had finished", "despite", "a bad config"),
+    unless it is a "before"/"after" that dates it ("the day before it ran")."""
+    t = words[r]
+    if has(t, C["bad"]):
+        return True
+    if t.low not in C["wrongness"]:
+        return False
+    return not (t.low == "before" and r > 0 and words[r - 1].low in _TIME_UNITS)
 
 
 def _window(toks: Sequence[Token], start: int, end: int) -> list[Token]:

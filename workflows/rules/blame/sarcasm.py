@@ -11,11 +11,12 @@ __all__ = ["but_then_person", "failure_event", "praise_alone", "sarcastic"]
 
 
 def but_then_person(ctx: Context, j: int) -> bool:
-    """After the phrase, a "but" followed by a person or a failure ("…, but the DBA ran it")."""
+    """After the phrase, a "but" followed by a person, a failure or an omitted step ("…, but
+    the DBA ran it", "…, but backend clearly never tested the failover")."""
     k = ctx.next_but[min(j + 1, len(ctx.next_but) - 1)]
     if k >= len(ctx.next_but) - 1:
         return False
-    return ctx.last_start > k or ctx.strong_fail_after[k + 1]
+    return ctx.last_start > k or ctx.strong_fail_after[k + 1] or ctx.omission_after[k + 1]
 
 
 def sarcastic(ctx: Context, i: int, j: int) -> bool:

@@ -1,0 +1,108 @@
+"""Shapes of blame read from structure (``workflows/rules/blame/shapes.py``): each shape's blame,
+with the span people see, and its look-alike that is not blame. Rules alone (``learned=False``),
+so a test fails when the shape breaks, not when the model happens to cover for it."""
+
+from __future__ import annotations
+
+from workflows.rules.blame.shapes import left_in_state
+from workflows.rules.blameless import lint_text
+from workflows.rules.names import names
+from workflows.rules.text import split
+
+
+def rule_spans(text: str, responders: tuple[str, ...] = ()) -> list[str]:
+    return [f.text for f in lint_text(text, responders, learned=False)]
+
+
+def test_an_attentive_anyone_who_would_have_seen_the_failure_is_a_counterfactual() -> None:
+    text = "Anyone paying attention to the dashboard would have seen the error rate climbing."
+    assert rule_spans(text) == [
+        "Anyone paying attention to the dashboard would have seen",
+    ]
+
+
+def test_anyone_would_have_made_the_same_call_excuses_and_is_not_blame() -> None:
+    assert rule_spans("Anyone watching those graphs would have made the same call.") == []
+
+
+def test_any_system_that_would_have_helped_is_not_a_person_counterfactual() -> None:
+    assert rule_spans("Any alert on queue age would have paged us forty minutes earlier.") == []
+
+
+def test_a_sarcasm_marker_with_a_team_and_an_omitted_step_is_sarcasm() -> None:
+    text = "Of course it was the data team again, pushing schema changes without telling anyone."
+    assert rule_spans(text) == ["Of course it was the data team"]
+
+
+def test_a_sarcasm_marker_with_a_team_and_no_failure_is_not_blame() -> None:
+    assert rule_spans("Of course the database team rolled back at once.") == []
+
+
+def test_nice_of_a_team_to_act_late_is_sarcasm() -> None:
+    text = "Nice of the vendor team to tell us about the API change two days after it shipped."
+    assert rule_spans(text) == ["Nice of the vendor team"]
+
+
+def test_nice_of_a_team_to_help_in_time_is_credit() -> None:
+    assert rule_spans("Nice of the vendor team to send a patch within the hour.") == []
+
+
+def test_a_failure_traced_back_to_a_role_assigns_blame() -> None:
+    text = "The whole outage traces back to the DBA on shift, who dropped the index."
+    assert rule_spans(text) == ["traces back to the DBA"]
+
+
+def test_a_decision_that_came_down_to_a_role_is_a_duty_not_blame() -> None:
+    assert rule_spans("It came down to the DBA to decide whether to fail over.") == []
+
+
+def test_a_recovery_that_came_down_to_a_responder_is_credit() -> None:
+    assert rule_spans("The quick recovery came down to Lars and his runbook.", ("Lars Berg",)) == []
+
+
+def test_a_failure_traced_back_to_a_system_is_not_blame() -> None:
+    assert rule_spans("The latency traces back to the connection pool limit.") == []
+
+
+def test_a_responder_who_left_a_flag_on_is_an_omission() -> None:
+    text = "After the reboot, joão left the maintenance flag on, so traffic kept flowing."
+    assert rule_spans(text, ("João Pereira",)) == ["joão left the maintenance flag on"]
+
+
+def test_a_responder_who_left_the_bridge_is_a_fact() -> None:
+    text = "Kofi left the bridge at 03:00 once the error rate was back to normal."
+    assert rule_spans(text, ("Kofi Mensah",)) == []
+
+
+def test_something_left_on_on_purpose_is_no_left_in_state_omission() -> None:
+    # The shape alone: an older reading flags a named person's "left … enabled" as an act.
+    text = "Kofi left the debug endpoint enabled to collect traces for the vendor."
+    assert left_in_state(split(text)[0], names(("Kofi Mensah",))) == []
+
+
+def test_a_change_pushed_straight_to_prod_by_a_responder_is_blame() -> None:
+    text = "wei pushed the new rate limits straight to prod while the canary was still red."
+    assert rule_spans(text, ("Wei Zhang",)) == ["wei pushed the new rate limits straight to prod"]
+
+
+def test_a_fix_deployed_directly_to_production_is_not_blame() -> None:
+    text = "Another engineer reviewed it and we then deployed the patch directly to production."
+    assert rule_spans(text) == []
+
+
+def test_a_change_sent_straight_to_production_with_its_reason_is_not_blame() -> None:
+    text = "Lars pushed the config directly to production to stop the errors."
+    assert rule_spans(text, ("Lars Berg",)) == []
+
+
+def test_a_pipeline_that_deploys_straight_to_production_is_a_system_subject() -> None:
+    assert rule_spans("The pipeline deploys straight to production after the canary.") == []
+
+
+def test_a_sarcasm_marker_before_an_unnamed_somebody_insinuates() -> None:
+    text = "Once again, somebody decided that the runbook was optional."
+    assert rule_spans(text) == ["Once again, somebody"]
+
+
+def test_a_sarcasm_marker_before_a_named_responders_plain_act_is_not_blame() -> None:
+    assert rule_spans("As usual, Kofi posted the timeline at 09:00.", ("Kofi Mensah",)) == []
