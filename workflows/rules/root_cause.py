@@ -25,6 +25,7 @@ from workflows.codes import Code
 from workflows.review import Finding
 from workflows.rules.blameless import lint_text
 from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
+from workflows.rules.cause.model import combine
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
 from workflows.rules.cause.symptom import (
     circular,
@@ -44,7 +45,7 @@ from workflows.rules.cause.trigger import (
 from workflows.rules.cause.words import Verdict
 from workflows.rules.text import Token, split, squash
 
-__all__ = ["WHY_ONCE_MORE", "lint_root_cause"]
+__all__ = ["WHY_ONCE_MORE", "explaining_tokens", "lint_root_cause", "tokens"]
 
 
 WHY_ONCE_MORE = (
@@ -69,6 +70,8 @@ def lint_root_cause(
     symptom: str | None = None,
     responders: Sequence[str] = (),
     field: str | None = None,
+    *,
+    learned: bool = True,
 ) -> list[Finding]:
     """A ``symptom`` finding when the root-cause statement is not a changeable condition.
 
@@ -77,10 +80,15 @@ def lint_root_cause(
         symptom: The chain's symptom, to tell a restatement of it.
         responders: Names of the people involved (a named person is a person, not a cause).
         field: Where the statement lives in the review, copied onto the finding.
+        learned: Whether the learned model (:mod:`workflows.rules.cause.model`) joins the rules
+            (default True: it may add a finding they miss or veto one, as the trainer chose by
+            cross-validation on dev); False gives the rules alone.
     """
     if not statement or not statement.strip():
         return []
     verdict = _judge(statement, symptom or "", responders)
+    if learned:
+        verdict = combine(statement, explaining_tokens(statement), tokens(symptom or ""), verdict)
     if verdict is None:
         return []
     return [
@@ -97,11 +105,18 @@ def lint_root_cause(
     ]
 
 
-def _tokens(text: str) -> list[Token]:
+def tokens(text: str) -> list[Token]:
+    """Every token of ``text``, sentence after sentence."""
     out: list[Token] = []
     for sent in split(text):
         out.extend(sent.tokens)
     return out
+
+
+def explaining_tokens(statement: str) -> list[Token]:
+    """The tokens of the part of ``statement`` that explains (``trigger.explanation``: without
+    its lead-in and the consequences it lists); what the learned model reads."""
+    return explanation(tokens(statement))
 
 
 def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict | None:
@@ -113,7 +128,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     ("the runbook says to restart the primary") is a root cause; then a person's act, a
     restatement of the symptom, a trigger and an observed effect are symptoms, in that order.
     """
-    every = _tokens(statement)
+    every = tokens(statement)
     toks = explanation(every)
     words = [t for t in toks if t.word]
     if not words:
@@ -148,12 +163,12 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
         )
     if gap_at(toks) or standing_condition(toks):
         return None
-    if negated_passive(toks) and not (symptom.strip() and restates(words, _tokens(symptom))):
+    if negated_passive(toks) and not (symptom.strip() and restates(words, tokens(symptom))):
         return None
     person = person_at_the_end(toks)
     if person is not None:
         return person_verdict(statement, quoted, toks, person)
-    if symptom.strip() and restates(words, _tokens(symptom)):
+    if symptom.strip() and restates(words, tokens(symptom)):
         return Verdict(
             Code.ROOT_CAUSE_RESTATES_SYMPTOM,
             *whole,
