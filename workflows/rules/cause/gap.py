@@ -63,9 +63,22 @@ def standing_condition(toks: Sequence[Token]) -> bool:
         after = words[idx + 1] if idx + 1 < len(words) else None
         if not aux and after is not None and after.low.endswith("ed") and len(after.low) > 4:
             continue  # "terraform apply deleted…", "the nightly run dropped…": a noun
+        if not aux and _past_follows(words, idx):
+            continue  # "the webhook calls to us timed out": a noun with its verb after it
         if has(before, PEOPLE["person_nouns"]) and before.low not in ("nobody", "no-one"):
             return False  # "the on-call restarts…": people's acts are not conditions
         return not (aux and any(has(x, C["effect_verbs"]) for x in words[idx + 1 : idx + 3]))
+    return False
+
+
+def _past_follows(words: Sequence[Token], idx: int) -> bool:
+    """Whether a past verb follows the word at ``idx`` within three words of its clause ("calls
+    to us timed out", "pages on the site froze"): that word is then a noun of the subject."""
+    for x in words[idx + 1 : idx + 4]:
+        if x.low in ("which", "that", "who", "because", "when", "if", "and", "but", "so"):
+            return False
+        if x.low in C["past_markers"] or (x.low.endswith("ed") and has(x, C["effect_verbs"])):
+            return True
     return False
 
 
@@ -189,6 +202,7 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             and i + 3 < n
             and _numeric(toks[i + 1])
             and any(x.low == "to" for x in toks[i + 2 : i + 4])
+            and not any(has(x, _VERSION_CHANGES) for x in toks[max(0, i - 8) : i])
         ):
             return True  # "reduced from 100Gb to 20Gb": a limit that was set
         if t.low in NEG_FOR_GAP:
@@ -203,8 +217,79 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
         if has(t, _DESIGN):
             if t.low in ("only", "single", "same", "too") and not _design_context(toks, i):
                 continue
+            if has(t, _DESIGN_VERBS) and not _design_verb_use(toks, i):
+                continue
             return True
     return False
+
+
+#: Design words that are verbs ("the client allows", "relies on", "is shared by"); their nouns
+#: and look-alikes are no gap ("a large share of traffic", "the frontend bundle", "the dead
+#: letter queue").
+_DESIGN_VERBS = frozenset(
+    {
+        "allow",
+        "let",
+        "permit",
+        "accept",
+        "rely",
+        "depend",
+        "assume",
+        "share",
+        "treat",
+        "require",
+        "need",
+        "expect",
+        "trust",
+        "couple",
+        "bundle",
+        "differ",
+        "diverge",
+    }
+)
+
+
+def _inflections(base: str) -> set[str]:
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e"):
+        forms |= {base[:-1] + "ing"}
+    if base.endswith("y"):
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if len(base) > 2 and base[-1] not in "aeiouwy" and base[-2] in "aeiou":
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return forms
+
+
+_DESIGN_VERB_FORMS = frozenset(form for base in _DESIGN_VERBS for form in _inflections(base))
+
+
+#: Words before a noun: "a share", "the bundle", "its needs".
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "this", "its", "their", "our", "his", "her", "large", "small", "fair"}
+)
+
+
+#: Verbs after which a design verb reports what stopped working: "stopped accepting writes",
+#: "began rejecting", "failed to accept".
+_ONSETS = frozenset({"stopped", "ceased", "began", "started", "failed", "unable"})
+
+
+def _design_verb_use(toks: Sequence[Token], i: int) -> bool:
+    """Whether the design verb at ``i`` is used as a verb of the system's set-up: an inflection
+    of the verb itself (not "letter" read as "let"), not a noun after a determiner ("a large
+    share"), not what stopped working after an onset ("stopped accepting connections")."""
+    t = toks[i]
+    if t.low not in _DESIGN_VERB_FORMS:
+        return False
+    prev = [x for x in toks[max(0, i - 2) : i] if x.word]
+    if prev and prev[-1].low in _DETERMINERS and not t.low.endswith(("ed", "ing")):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if t.low in _DESIGN_VERBS and nxt is not None and nxt.low.endswith("ed") and len(nxt.low) > 4:
+        return False  # "the frontend bundle failed to load": a noun with its verb after it
+    if prev and prev[-1].low == "to" and len(prev) > 1:
+        prev = prev[:-1]
+    return not (prev and prev[-1].low in _ONSETS)
 
 
 _WATCHED = frozenset(
@@ -227,6 +312,13 @@ _SINGLE_THINGS = frozenset(
         "owner",
         "point",
     }
+)
+
+
+#: Words of a version change: "bumped from 2.9 to 2.10", "upgraded from v1.14.1 to v1.16.0"
+#: is the change that set the failure off, not a limit someone set.
+_VERSION_CHANGES = frozenset(
+    {"upgrade", "update", "bump", "downgrade", "version", "release", "patch", "migrate"}
 )
 
 

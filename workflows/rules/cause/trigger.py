@@ -68,6 +68,7 @@ def explanation(toks: list[Token]) -> list[Token]:
             and lowered[k + 2] == "result"
         ):
             k += 3
+        k = _after_when(toks, k)
         while k < n and toks[k].text == ",":
             k += 1
         start = k
@@ -89,6 +90,66 @@ def explanation(toks: list[Token]) -> list[Token]:
             end = k
             break
     return toks[start:end] if end > start else toks
+
+
+def _after_when(toks: Sequence[Token], k: int) -> int:
+    """Past a lead-in that only says when ("On 28 November 2025,", "At 03:12 UTC,", "Around
+    14:00 on Friday,"): a preposition of time, a date or hour in the phrase, then a comma
+    within ten tokens. Anything else ("After the deploy, …") stays: it may be the cause."""
+    n = len(toks)
+    if k >= n or toks[k].low not in ("on", "at", "around", "between", "during", "in", "by"):
+        return k
+    for j in range(k + 1, min(n, k + 11)):
+        t = toks[j]
+        if t.text == ",":
+            dated = any(x.digit or x.low in _DATES for x in toks[k + 1 : j])
+            return j + 1 if dated and j + 1 < n else k
+        if t.word and not (t.digit or t.low in _DATES or t.low in _WHEN_WORDS or _ordinal(t)):
+            return k  # "At 03:12 UTC the primary stopped…": the phrase goes on into the clause
+        if not t.word and t.text not in (":", "."):
+            return k
+    return k
+
+
+def _ordinal(t: Token) -> bool:
+    return t.low[:-2].isdigit() and t.low[-2:] in ("st", "nd", "rd", "th")
+
+
+_WHEN_WORDS = frozenset(
+    {"the", "of", "on", "at", "around", "about", "approximately", "am", "pm", "gmt", "cet"}
+    | {"pst", "est", "pdt", "edt", "bst", "day", "last", "this", "early", "late", "weekend"}
+)
+
+
+_DATES = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "midnight",
+        "utc",
+    }
+)
 
 
 _LABELS = frozenset({"rc", "rca", "cause", "causes", "reason", "why", "trigger", "root", "summary"})
@@ -256,13 +317,19 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
                 )
                 or (t.low.endswith("ed") and (has(t, C["effect_verbs"]) or len(t.low) > 4))
             )
-        ):
+            and not (t.low.endswith("ed") and toks[i - 1].low in _DETERMINERS)
+        ):  # "The scheduled rotation…": a participle after a determiner is an adjective
             subject_end = i - 1
             break
         if not t.word and t.text in (",", ";", ":"):
             subject_end = i - 1
             break
     subject = [t for t in toks[: subject_end + 1] if t.word]
+    if len(subject) > 8 and len(words) == len(subject):
+        # A long verbless statement: its head is the phrase before the first preposition ("A
+        # network partition between availability zones a and b lasting four minutes").
+        cut = next((k for k, t in enumerate(subject) if k and t.low in _PREPOSITIONS), 0)
+        subject = subject[:cut]
     if not subject or len(subject) > 8:
         return None
     heads = [t for t in subject if has(t, C["trigger_nouns"])]
@@ -274,6 +341,14 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
         position = {id(t): k for k, t in enumerate(toks)}
         return position[id(subject[0])], position[id(subject[-1])]
     return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "this", "that", "its", "their"})
+
+
+_PREPOSITIONS = frozenset(
+    {"of", "in", "on", "between", "from", "to", "at", "during", "for", "by", "with", "after"}
+)
 
 
 #: Changes made to a system: a statement that only reports one ("renovate bumped the base image",
@@ -338,8 +413,16 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
         )  # "we had just performed a minor API update"
         if not (has(t, _CHANGE_EVENTS) or carried):
             return None  # the first verb is some other act or state
-        if idx > 4 or words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
-            return None  # a passive reads differently ("was deleted by…" is a person's act)
+        if idx > 4:
+            return None
+        if words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
+            # A passive: "was upgraded from v1.14.1 to v1.16.0" reports the change; "was deleted
+            # by…" names who did it, which the reading of persons judges.
+            if any(x.low == "by" for _, x in words[idx + 1 :]) or not has(t, _CHANGE_EVENTS):
+                return None
+            if any(has(x, C["cause_links"]) for _, x in words[idx + 1 :]):
+                return None
+            return words[0][0], k
         if any(has(x, C["cause_links"]) for _, x in words[idx + 1 :]):
             return None
         return words[0][0], k

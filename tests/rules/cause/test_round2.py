@@ -1,0 +1,95 @@
+"""Readings added in the second round on the symptom check (issue 9), each with the statement it
+must flag and the near one it must leave alone: nouns that look like design verbs, a noun with its
+past verb after it, a lead-in that only says when, version changes, passive changes, long
+verbless triggers, and states of a team that are gaps."""
+
+from __future__ import annotations
+
+from tests.support.root_cause import verdict
+from workflows.codes import Code
+
+_EFFECT = Code.ROOT_CAUSE_IS_SYMPTOM.value
+_TRIGGER = Code.ROOT_CAUSE_PROXIMATE_TRIGGER.value
+
+
+def test_a_design_verb_after_an_onset_is_what_stopped_working() -> None:
+    assert verdict("Our cluster lost quorum and stopped accepting writes") == _EFFECT
+
+
+def test_a_design_verb_of_the_set_up_is_still_a_gap() -> None:
+    assert verdict("The API accepts payloads of any size from internal callers") is None
+
+
+def test_a_design_verb_as_a_noun_after_a_determiner_is_no_gap() -> None:
+    assert verdict("The gateway was returning HTTP 429 to a large share of traffic") == _EFFECT
+
+
+def test_a_shared_resource_is_still_a_gap() -> None:
+    assert verdict("The connection limit of 100 is shared by all twelve services") is None
+
+
+def test_a_word_that_only_stems_like_a_design_verb_is_no_gap() -> None:
+    assert verdict("Thousands of messages were rejected into the dead letter queue") == _EFFECT
+
+
+def test_a_design_verb_as_a_noun_before_its_past_verb_is_no_gap() -> None:
+    statement = "Customers saw blank pages because the frontend bundle failed to load from the CDN"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_present_form_before_its_past_verb_is_a_noun_not_a_standing_condition() -> None:
+    statement = "The provider's webhook calls to us timed out, so orders stayed pending"
+    assert verdict(statement) is not None
+
+
+def test_a_present_form_with_no_past_verb_after_it_is_a_standing_condition() -> None:
+    assert verdict("The provider calls our webhook once and never retries") is None
+
+
+def test_a_version_bump_from_one_number_to_another_is_a_trigger() -> None:
+    assert verdict("Dependency bump of the JSON library from 2.9 to 2.10 by the update bot") == (
+        _TRIGGER
+    )
+
+
+def test_a_limit_lowered_from_one_number_to_another_is_still_a_gap() -> None:
+    assert verdict("The disk quota was reduced from 100 GB to 20 GB last year") is None
+
+
+def test_a_passive_change_with_a_dated_lead_in_is_a_trigger() -> None:
+    statement = "On 28 November 2025, the load balancer controller was upgraded from 1.14 to 1.16."
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_lead_in_that_says_more_than_when_is_kept() -> None:
+    statement = "At 03:12 UTC the primary stopped accepting connections, and writes failed"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_passive_change_that_names_who_made_it_is_not_read_as_a_trigger() -> None:
+    assert verdict("The bucket was deleted by the on-call engineer") != _TRIGGER
+
+
+def test_a_participle_before_the_head_noun_is_part_of_the_trigger() -> None:
+    statement = "The scheduled rotation of the database credentials by the secrets manager"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_long_verbless_trigger_is_read_by_its_head_phrase() -> None:
+    statement = "A network partition between availability zones a and b lasting about four minutes"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_long_verbless_gap_stays_a_root_cause() -> None:
+    statement = "Lack of a staging environment for the payments service with production data"
+    assert verdict(statement) is None
+
+
+def test_a_team_that_lacked_something_names_a_gap_not_a_person() -> None:
+    assert verdict("We lacked a runbook for restoring the queue from backup") is None
+
+
+def test_a_team_that_acted_still_stops_at_a_person() -> None:
+    assert verdict("The engineer restarted the wrong database node") == (
+        Code.ROOT_CAUSE_STOPS_AT_PERSON.value
+    )
