@@ -119,6 +119,20 @@ def explaining_tokens(statement: str) -> list[Token]:
     return explanation(tokens(statement))
 
 
+def _gap_behind(toks: Sequence[Token], end: int) -> bool:
+    """Whether the statement goes past the person to a gap behind them: "The team was not aware
+    the default had changed, as upgrade notes are not reviewed" (a causal link after the
+    person's part, then a gap)."""
+    for k, t in enumerate(toks):
+        if t.start < end:
+            continue
+        linked = t.low in ("because", "since") or t.text == ";"
+        linked = linked or (t.low == "as" and k > 0 and toks[k - 1].text == ",")
+        if linked:
+            return gap_at(toks, k + 1)
+    return False
+
+
 def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict | None:
     """The verdict on one statement, reading it the way a facilitator would.
 
@@ -136,13 +150,13 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     whole = (words[0].start, words[-1].end)
     quoted = squash(statement)
     person = bare_omission(every)
-    if person is not None:
+    if person is not None and not _gap_behind(toks, every[person[1]].end):
         return person_verdict(statement, quoted, every, person)
     end = toks[-1].end
     blame = [
         f for f in lint_text(statement, responders) if f.code in _PERSON_CODES and f.start < end
     ]
-    if blame:
+    if blame and not _gap_behind(toks, blame[0].end):
         f = blame[0]
         return Verdict(
             Code.ROOT_CAUSE_STOPS_AT_PERSON,

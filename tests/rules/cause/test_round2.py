@@ -93,3 +93,57 @@ def test_a_team_that_acted_still_stops_at_a_person() -> None:
     assert verdict("The engineer restarted the wrong database node") == (
         Code.ROOT_CAUSE_STOPS_AT_PERSON.value
     )
+
+
+def test_a_thing_built_with_no_part_is_a_gap_whatever_the_part() -> None:
+    statement = "The SDK retries on every 5xx with no jitter, which turns a blip into a herd."
+    assert verdict(statement) is None
+
+
+def test_none_of_what_an_outage_uses_up_is_no_gap() -> None:
+    assert verdict("The load balancer had no healthy hosts for ten minutes") is not None
+
+
+def test_a_threshold_set_at_a_value_is_a_gap() -> None:
+    statement = "The disk usage alert threshold was set at 95%, leaving minutes to react."
+    assert verdict(statement) is None
+
+
+def test_what_the_system_made_possible_is_a_gap() -> None:
+    statement = "It was possible to run the migration against production from a laptop."
+    assert verdict(statement) is None
+
+
+def test_what_happens_routinely_in_the_present_is_a_gap() -> None:
+    statement = "The on-call handover happens over chat and open incidents are easily missed."
+    assert verdict(statement) is None
+
+
+def test_a_work_item_never_prioritised_is_a_gap() -> None:
+    statement = "The known issue with the connection pool was tracked but never prioritised."
+    assert verdict(statement) is None
+
+
+def test_two_settings_that_do_not_fit_are_a_gap() -> None:
+    statement = "Client timeouts were longer than the server's, so requests piled up."
+    assert verdict(statement) is None
+
+
+def test_an_effect_in_a_trailing_which_clause_is_what_followed() -> None:
+    statement = "The dashboards were built around averages, which hid the p99 latency increase."
+    assert verdict(statement) is None
+
+
+def test_an_effect_in_the_main_clause_before_which_is_still_an_effect() -> None:
+    statement = "The batch did not finish before the 06:00 cutoff, which delayed the statements."
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_person_with_a_gap_behind_them_is_a_root_cause() -> None:
+    statement = "The team was not aware the default had changed, as upgrade notes are not reviewed."
+    assert verdict(statement) is None
+
+
+def test_a_person_with_no_gap_behind_them_still_stops_at_a_person() -> None:
+    statement = "The team was not aware the default had changed, as it was a busy week."
+    assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON.value

@@ -152,14 +152,22 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
                 if toks[i + 1].low == "one" and i + 2 < n and has(toks[i + 2], C["gap_verbs"]):
                     return True  # "no one owns"
                 continue
-            if t.low == "no" and not any(
-                has(x, C["safeguards"]) or has(x, C["system_nouns"]) or has(x, C["gap_verbs"])
-                for x in toks[i + 1 : i + 4]
+            if (
+                t.low == "no"
+                and not any(
+                    has(x, C["safeguards"]) or has(x, C["system_nouns"]) or has(x, C["gap_verbs"])
+                    for x in toks[i + 1 : i + 4]
+                )
+                and not _had_no(toks, i)
             ):
                 continue
             return True
+        if _set_to_a_value(toks, i) or _possible(toks, i) or _habit(toks, i):
+            return True
+        if _mismatch(toks, i):
+            return True
         if (
-            t.low == "not"
+            t.low in ("not", "never")
             and i + 1 < n
             and toks[i + 1].low
             in (
@@ -324,6 +332,82 @@ _VERSION_CHANGES = frozenset(
 
 def _numeric(t: Token) -> bool:
     return t.digit
+
+
+#: What an outage leaves none of: "there were no healthy hosts", "had no free disk".
+_RUN_OUT = frozenset(
+    {"healthy", "available", "free", "left", "remaining", "response", "responses", "data", "space"}
+)
+
+
+def _had_no(toks: Sequence[Token], i: int) -> bool:
+    """ "with no jitter", "has no X", "there was no X": something the system is built without,
+    whatever X is (not what an outage leaves none of: "there were no healthy hosts")."""
+    if i == 0 or i + 1 >= len(toks) or toks[i + 1].low in _RUN_OUT:
+        return False
+    before = toks[i - 1].low
+    if before in ("with", "has", "have", "had", "having"):
+        return True
+    return before in ("is", "was", "are", "were") and i > 1 and toks[i - 2].low == "there"
+
+
+_SET_VERBS = frozenset(
+    {"set", "configured", "capped", "limited", "hard-coded", "hardcoded", "fixed", "pinned"}
+)
+
+
+def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:
+    """ "the alert threshold was set at 95%", "retries are capped to 3": a value someone chose."""
+    t = toks[i]
+    if t.low not in _SET_VERBS or i == 0 or toks[i - 1].low not in ("was", "were", "is", "are"):
+        return False
+    after = toks[i + 1 : i + 4]
+    return bool(after) and after[0].low in ("at", "to") and any(x.digit for x in after[1:])
+
+
+def _possible(toks: Sequence[Token], i: int) -> bool:
+    """ "It was possible to run the migration from a laptop", "anyone could push": what the
+    system allows."""
+    t = toks[i]
+    if t.low == "possible":
+        return (
+            i > 0
+            and toks[i - 1].low in ("was", "is", "were", "are")
+            and (i + 1 < len(toks) and toks[i + 1].low in ("to", "for"))
+        )
+    return t.low in ("anyone", "anybody") and i + 1 < len(toks) and toks[i + 1].low in _MODALS
+
+
+_MODALS = frozenset({"can", "could", "may", "might", "was", "is", "with"})
+
+
+_HABITS = frozenset(
+    {"routinely", "often", "frequently", "sometimes", "usually", "regularly", "easily"}
+    | {"typically", "commonly", "habitually"}
+)
+
+
+def _habit(toks: Sequence[Token], i: int) -> bool:
+    """ "open incidents are easily missed", "chart changes are routinely approved": how things
+    go, in the present, is a condition of the process (not "was often timing out")."""
+    if toks[i].low not in _HABITS:
+        return False
+    near = toks[max(0, i - 2) : i + 2]
+    return any(x.low in ("is", "are", "can", "do", "does", "get", "gets") for x in near)
+
+
+_COMPARATIVES = frozenset(
+    {"longer", "shorter", "lower", "higher", "larger", "smaller", "bigger", "greater", "fewer"}
+)
+
+
+def _mismatch(toks: Sequence[Token], i: int) -> bool:
+    """ "client timeouts were longer than the server's": two settings that do not fit."""
+    if toks[i].low != "than" or i == 0 or toks[i - 1].low not in _COMPARATIVES:
+        return False
+    return any(
+        has(x, C["safeguards"]) or has(x, C["system_nouns"]) for x in toks[max(0, i - 6) : i]
+    )
 
 
 def _design_context(toks: Sequence[Token], i: int) -> bool:

@@ -136,6 +136,22 @@ def measured(toks: Sequence[Token]) -> Token | None:
     return metric
 
 
+def _main_clause_end(toks: Sequence[Token]) -> int:
+    """Where a relative clause after a comma starts ("…built around averages, which hid the
+    latency increase"): what the statement's own clause says is read, not what it went on to
+    cause."""
+    for k in range(2, len(toks) - 1):
+        if toks[k].text == "," and toks[k + 1].low == "which":
+            main = toks[:k]
+            if any(t.low in _FINITE or t.low in C["past_markers"] for t in main):
+                return k
+            return len(toks)  # "The zones eu-west-2a, which contain our nodes, had an outage"
+    return len(toks)
+
+
+_FINITE = frozenset({"was", "were", "is", "are", "has", "had", "have", "does", "did"})
+
+
 def effect_at(toks: Sequence[Token]) -> Token | None:
     """The word that reports an observed effect: "crashed", "timed out", "were not delivered"."""
     metric = measured(toks)
@@ -148,7 +164,7 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         and words[1].low in ("caused", "triggered", "produced", "created", "started")
     ):
         return words[1]  # "This caused a cache stampede…": what followed, with its cause left out
-    for k, t in enumerate(toks):
+    for k, t in enumerate(toks[: _main_clause_end(toks)]):
         if t.word and has(t, C["effect_verbs"]):
             return t
         if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(
