@@ -36,6 +36,7 @@ from workflows.rules.cause.symptom import (
     unexpected,
 )
 from workflows.rules.cause.trigger import (
+    caused_by,
     change_event,
     explanation,
     indefinite_trigger,
@@ -189,7 +190,9 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             f'The root cause "{quoted}" restates the symptom instead of explaining it.',
         )
     effect = measured(toks)  # "100% CPU on the auth nodes": a reading, whatever its nouns
-    trigger = None if effect else trigger_at(toks) or unexpected(toks) or change_event(toks)
+    trigger = None
+    if not effect:
+        trigger = trigger_at(toks) or unexpected(toks) or change_event(toks) or caused_by(toks)
     if trigger is not None:
         return trigger_verdict(statement, quoted, toks, trigger)
     effect = effect or effect_at(toks)

@@ -147,3 +147,44 @@ def test_a_person_with_a_gap_behind_them_is_a_root_cause() -> None:
 def test_a_person_with_no_gap_behind_them_still_stops_at_a_person() -> None:
     statement = "The team was not aware the default had changed, as it was a busy week."
     assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON.value
+
+
+def test_a_check_that_covers_one_case_but_not_another_is_a_gap() -> None:
+    statement = "The unit tests covered the happy path of the parser but not malformed input."
+    assert verdict(statement) is None
+
+
+def test_but_not_with_no_check_before_it_is_no_gap() -> None:
+    assert verdict("Checkout pages were blank for mobile users but not desktop ones") == _EFFECT
+
+
+def test_an_empty_thing_described_is_no_effect() -> None:
+    assert verdict("The performance test suite ran against an empty database.") is None
+
+
+def test_a_thing_that_ran_out_is_an_effect() -> None:
+    assert verdict("The database ran out of connections") == _EFFECT
+
+
+def test_a_present_reference_of_a_document_is_a_standing_condition() -> None:
+    statement = "The failover runbook still references the old hostnames from before the migration."
+    assert verdict(statement) is None
+
+
+def test_knowledge_held_by_a_few_is_a_gap() -> None:
+    statement = "How to drain a node safely was tribal knowledge held by two engineers."
+    assert verdict(statement) is None
+
+
+def test_a_message_delivered_twice_is_an_effect() -> None:
+    assert verdict("Customer emails were delivered twice over a period of 3 hours.") == _EFFECT
+
+
+def test_caused_by_a_change_names_only_the_trigger() -> None:
+    statement = "This was caused by the deployment of a new version of the auth service."
+    assert verdict(statement) == _TRIGGER
+
+
+def test_caused_by_the_lack_of_a_check_is_a_gap() -> None:
+    statement = "This was caused by the lack of a check on the deployment of a new version."
+    assert verdict(statement) is None

@@ -164,7 +164,7 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             return True
         if _set_to_a_value(toks, i) or _possible(toks, i) or _habit(toks, i):
             return True
-        if _mismatch(toks, i):
+        if _mismatch(toks, i) or _but_not(toks, i):
             return True
         if (
             t.low in ("not", "never")
@@ -394,6 +394,21 @@ def _habit(toks: Sequence[Token], i: int) -> bool:
         return False
     near = toks[max(0, i - 2) : i + 2]
     return any(x.low in ("is", "are", "can", "do", "does", "get", "gets") for x in near)
+
+
+_COVERING = frozenset(
+    {"cover", "test", "check", "validate", "verify", "monitor", "alert", "document", "handle"}
+)
+
+
+def _but_not(toks: Sequence[Token], i: int) -> bool:
+    """ "the tests covered the happy path but not malformed input": a check with a hole."""
+    return (
+        toks[i].low == "not"
+        and i > 0
+        and toks[i - 1].low == "but"
+        and any(has(x, _COVERING) for x in toks[max(0, i - 8) : i - 1])
+    )
 
 
 _COMPARATIVES = frozenset(

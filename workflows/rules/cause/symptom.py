@@ -136,6 +136,13 @@ def measured(toks: Sequence[Token]) -> Token | None:
     return metric
 
 
+#: Effect words that are also adjectives of a thing.
+_STATES = frozenset(
+    {"empty", "blank", "wrong", "incorrect", "stale", "full", "cold", "broken", "late"}
+    | {"duplicate", "inconsistent", "unhealthy"}
+)
+
+
 def _main_clause_end(toks: Sequence[Token]) -> int:
     """Where a relative clause after a comma starts ("…built around averages, which hid the
     latency increase"): what the statement's own clause says is read, not what it went on to
@@ -166,6 +173,12 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         return words[1]  # "This caused a cache stampede…": what followed, with its cause left out
     for k, t in enumerate(toks[: _main_clause_end(toks)]):
         if t.word and has(t, C["effect_verbs"]):
+            if t.low in _STATES and k > 0 and toks[k - 1].low in ("a", "an"):
+                continue  # "ran against an empty database": a thing described, not an effect
+            if t.low in ("run", "ran", "running") and (
+                k + 1 >= len(toks) or toks[k + 1].low != "out"
+            ):
+                continue  # "the suite ran against…": to run is no effect, to run out is
             return t
         if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(
             x.low in _RESOURCES for x in toks[k + 1 : k + 4]

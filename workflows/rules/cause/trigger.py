@@ -11,6 +11,7 @@ from workflows.rules.cause.words import C, Verdict
 from workflows.rules.text import Token, has, squash
 
 __all__ = [
+    "caused_by",
     "change_event",
     "explanation",
     "indefinite_trigger",
@@ -427,3 +428,22 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
             return None
         return words[0][0], k
     return None
+
+
+def caused_by(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """ "This was caused by the deployment of a new version", "triggered by a routine
+    maintenance operation": a statement that names only what set the failure off (read after
+    the gaps, so "caused by the lack of a check" is not one)."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    for idx, (_, t) in enumerate(words[:-1]):
+        if t.low != "by" or idx == 0 or words[idx - 1][1].low not in _CAUSED:
+            continue
+        for k2, t2 in words[idx + 1 : idx + 5]:
+            if has(t2, C["trigger_nouns"]):
+                return words[max(0, idx - 1)][0], k2
+            if t2.low in _STOP_NOUN:
+                break
+    return None
+
+
+_CAUSED = frozenset({"caused", "triggered", "started", "initiated", "introduced", "sparked"})
