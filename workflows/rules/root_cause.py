@@ -134,6 +134,16 @@ def _gap_behind(toks: Sequence[Token], end: int) -> bool:
     return False
 
 
+def _standing_reason(toks: Sequence[Token]) -> bool:
+    """Whether the reason a statement gives for what was seen is a standing condition of the
+    system: "Orders were lost because the queue stores messages in memory on the broker" (the
+    clause after "because" or "since", not "because of", read on its own)."""
+    for k, t in enumerate(toks[:-2]):
+        if t.low in ("because", "since") and toks[k + 1].low != "of":
+            return standing_condition(toks[k + 1 :])
+    return False
+
+
 def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict | None:
     """The verdict on one statement, reading it the way a facilitator would.
 
@@ -176,7 +186,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             f'The root cause "{quoted}" explains the effect by itself: the same thing stands on '
             "both sides of the because.",
         )
-    if gap_at(toks) or standing_condition(toks):
+    if gap_at(toks) or standing_condition(toks) or _standing_reason(toks):
         return None
     if negated_passive(toks) and not (symptom.strip() and restates(words, tokens(symptom))):
         return None

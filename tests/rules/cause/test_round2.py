@@ -188,3 +188,59 @@ def test_caused_by_a_change_names_only_the_trigger() -> None:
 def test_caused_by_the_lack_of_a_check_is_a_gap() -> None:
     statement = "This was caused by the lack of a check on the deployment of a new version."
     assert verdict(statement) is None
+
+
+def test_stale_reads_are_an_effect_not_an_out_of_date_document() -> None:
+    assert verdict("High replication lag on the read replicas caused stale reads.") is not None
+
+
+def test_a_stale_runbook_is_still_a_gap() -> None:
+    assert verdict("The failover steps in the runbook are stale") is None
+
+
+def test_a_misconfiguration_alone_is_a_trigger() -> None:
+    assert verdict("Misconfiguration in the HAProxy backend definitions.") == _TRIGGER
+
+
+def test_a_present_negation_of_what_a_pipeline_runs_is_a_gap() -> None:
+    statement = "A bad deploy was possible because the pipeline does not run integration tests."
+    assert verdict(statement) is None
+
+
+def test_a_past_negation_of_what_was_run_is_an_effect() -> None:
+    assert verdict("The nightly billing job did not run on time") is not None
+
+
+def test_a_capacity_sized_for_a_number_is_a_gap() -> None:
+    statement = "The cluster ran out of IP addresses because subnets were sized for 50 nodes."
+    assert verdict(statement) is None
+
+
+def test_a_step_that_had_never_been_rehearsed_is_a_gap() -> None:
+    statement = (
+        "The outage lasted three hours since restoring from backup had never been rehearsed."
+    )
+    assert verdict(statement) is None
+
+
+def test_a_choice_made_by_design_is_a_gap() -> None:
+    assert verdict("Pods were evicted because the nodes were overcommitted by design.") is None
+
+
+def test_an_alert_routed_to_a_muted_channel_is_a_gap() -> None:
+    statement = "Error rates rose for 40 minutes because the alert was routed to a muted channel."
+    assert verdict(statement) is None
+
+
+def test_a_way_of_working_instead_of_another_is_a_design_choice() -> None:
+    statement = "The crash happened because the service loads whole files instead of streaming."
+    assert verdict(statement) is None
+
+
+def test_a_reason_that_is_a_standing_condition_makes_a_root_cause() -> None:
+    statement = "Orders were lost because the queue stores messages in memory on the broker."
+    assert verdict(statement) is None
+
+
+def test_a_reason_that_is_an_outage_leaves_a_symptom() -> None:
+    assert verdict("The site was down because the load balancer crashed.") == _EFFECT

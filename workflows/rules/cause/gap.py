@@ -21,6 +21,11 @@ _ABSENCE = frozenset(
 _DESIGN = C["design_words"]
 
 
+#: A negation in the present, of what a system does: "the pipeline does not run integration
+#: tests" is how it is set up, where "the job did not run" is what was seen.
+_PRESENT_NEG = frozenset({"doesn't", "doesnt", "don't", "dont"})
+
+
 _COULD = frozenset({"could", "couldn't", "couldnt", "unable", "cannot", "can't", "cant"})
 
 
@@ -29,12 +34,21 @@ def negated_passive(toks: Sequence[Token]) -> bool:
     thoroughly as before", "the change was never reviewed" (not an effect that failed to happen:
     "the emails were not delivered")."""
     for k in range(len(toks) - 2):
+        p = k + 2
         if (
-            toks[k].low in ("was", "were", "is", "are", "been")
+            toks[k].low in ("has", "had", "have")
             and toks[k + 1].low in ("not", "never")
-            and toks[k + 2].low.endswith(("ed", "en"))
-            and not has(toks[k + 2], C["negated_effects"])
-            and not has(toks[k + 2], C["effect_verbs"])
+            and toks[p].low == "been"
+            and p + 1 < len(toks)
+        ):
+            p += 1  # "had never been rehearsed"
+        elif toks[k].low not in ("was", "were", "is", "are", "been"):
+            continue
+        if (
+            toks[k + 1].low in ("not", "never")
+            and toks[p].low.endswith(("ed", "en"))
+            and not has(toks[p], C["negated_effects"])
+            and not has(toks[p], C["effect_verbs"])
         ):
             return True
     return False
@@ -166,6 +180,11 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             return True
         if _mismatch(toks, i) or _but_not(toks, i):
             return True
+        if t.low == "by" and i + 1 < n and toks[i + 1].low == "design":  # "overcommitted by design"
+            return True
+        if t.low == "instead" and i + 1 < n and toks[i + 1].low == "of" and i > 2:
+            # "loads the whole file into memory instead of streaming it": a design choice
+            return True
         if (
             t.low in ("not", "never")
             and i + 1 < n
@@ -217,7 +236,10 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             if i > 0 and toks[i - 1].low in _COULD:
                 continue
             nxt = i + 2 if i + 2 < n and toks[i + 1].low in ("being", "been", "getting") else i + 1
-            if nxt < n and toks[nxt].low in C["negated_effects"]:
+            present = t.low in _PRESENT_NEG or (
+                t.low == "not" and i > 0 and toks[i - 1].low in ("does", "do")
+            )
+            if nxt < n and toks[nxt].low in C["negated_effects"] and not present:
                 continue  # "emails were not delivered": an effect, not a missing safeguard
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
@@ -227,8 +249,16 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
                 continue
             if has(t, _DESIGN_VERBS) and not _design_verb_use(toks, i):
                 continue
+            if t.low == "stale" and i + 1 < n and toks[i + 1].low in _SERVED:
+                continue  # "caused stale reads": what users got, not an out-of-date document
             return True
     return False
+
+
+#: What a system serves stale when it fails: "stale reads", "stale data".
+_SERVED = frozenset(
+    {"read", "reads", "data", "results", "values", "responses", "content", "prices", "pages"}
+)
 
 
 #: Design words that are verbs ("the client allows", "relies on", "is shared by"); their nouns
@@ -353,6 +383,7 @@ def _had_no(toks: Sequence[Token], i: int) -> bool:
 
 _SET_VERBS = frozenset(
     {"set", "configured", "capped", "limited", "hard-coded", "hardcoded", "fixed", "pinned"}
+    | {"sized", "provisioned", "dimensioned"}
 )
 
 
@@ -362,7 +393,7 @@ def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:
     if t.low not in _SET_VERBS or i == 0 or toks[i - 1].low not in ("was", "were", "is", "are"):
         return False
     after = toks[i + 1 : i + 4]
-    return bool(after) and after[0].low in ("at", "to") and any(x.digit for x in after[1:])
+    return bool(after) and after[0].low in ("at", "to", "for") and any(x.digit for x in after[1:])
 
 
 def _possible(toks: Sequence[Token], i: int) -> bool:
