@@ -134,6 +134,15 @@ def _gap_behind(toks: Sequence[Token], end: int) -> bool:
     return False
 
 
+def _gap_before(toks: Sequence[Token], start: int) -> bool:
+    """Whether a gap comes first, in a clause of its own, before the person: "The dead letter
+    handling is not documented and the on-call did not know it existed"."""
+    head = [t for t in toks if t.end <= start]
+    while head and (not head[-1].word or head[-1].low in ("and", "so", "but", "the", "a", "an")):
+        head.pop()  # the link into the person's clause, and the start of its subject
+    return len(head) >= 3 and gap_at(head)
+
+
 def _standing_reason(toks: Sequence[Token]) -> bool:
     """Whether the reason a statement gives for what was seen is a standing condition of the
     system: "Orders were lost because the queue stores messages in memory on the broker" (the
@@ -167,7 +176,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     blame = [
         f for f in lint_text(statement, responders) if f.code in _PERSON_CODES and f.start < end
     ]
-    if blame and not _gap_behind(toks, blame[0].end):
+    if blame and not _gap_behind(toks, blame[0].end) and not _gap_before(toks, blame[0].start):
         f = blame[0]
         return Verdict(
             Code.ROOT_CAUSE_STOPS_AT_PERSON,

@@ -244,3 +244,15 @@ def test_a_reason_that_is_a_standing_condition_makes_a_root_cause() -> None:
 
 def test_a_reason_that_is_an_outage_leaves_a_symptom() -> None:
     assert verdict("The site was down because the load balancer crashed.") == _EFFECT
+
+
+def test_a_gap_in_its_own_clause_before_a_person_is_a_root_cause() -> None:
+    statement = (
+        "The dead letter handling is not documented and the on-call did not know it existed."
+    )
+    assert verdict(statement) is None
+
+
+def test_a_person_with_no_gap_before_them_still_stops_at_a_person() -> None:
+    statement = "The handling was changed last week and the on-call did not know it existed."
+    assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON.value
