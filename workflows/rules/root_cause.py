@@ -126,6 +126,9 @@ def _gap_behind(toks: Sequence[Token], end: int) -> bool:
     person's part, then a gap)."""
     for k, t in enumerate(toks):
         if t.start < end:
+            if t.low in ("because", "since") and gap_at(toks, k + 1):
+                return True  # "…broke clients because we have no usage metrics": the person's
+                # words sit in a reason that is a gap
             continue
         linked = t.low in ("because", "since") or t.text == ";"
         linked = linked or (t.low == "as" and k > 0 and toks[k - 1].text == ",")

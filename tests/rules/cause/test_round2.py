@@ -256,3 +256,21 @@ def test_a_gap_in_its_own_clause_before_a_person_is_a_root_cause() -> None:
 def test_a_person_with_no_gap_before_them_still_stops_at_a_person() -> None:
     statement = "The handling was changed last week and the on-call did not know it existed."
     assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON.value
+
+
+def test_a_person_inside_a_reason_that_is_a_gap_is_no_person_verdict() -> None:
+    statement = "The removal broke clients because we have no usage metrics per endpoint."
+    assert verdict(statement) is None
+
+
+def test_a_statement_that_starts_with_a_change_in_progress_is_a_trigger() -> None:
+    assert verdict("Rotating the signing keys.") == _TRIGGER
+
+
+def test_a_statement_that_starts_with_a_change_and_its_reason_is_not_read_as_one() -> None:
+    statement = "Rotating the signing keys by hand, because no tool does it, without a checklist."
+    assert verdict(statement) is None
+
+
+def test_a_cache_flush_is_a_trigger() -> None:
+    assert verdict("The cache flush performed as part of the release.") == _TRIGGER

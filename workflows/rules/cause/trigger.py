@@ -406,6 +406,13 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
     job, up to four words), a past change verb and its object, and nothing about what let the
     change do harm (no cause link after it)."""
     words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if (
+        len(words) > 1
+        and words[0][1].low.endswith("ing")
+        and has(words[0][1], _CHANGE_EVENTS)
+        and not any(has(x, C["cause_links"]) for _, x in words[1:])
+    ):
+        return words[0][0], words[min(3, len(words) - 1)][0]  # "Rotating the signing keys."
     for idx, (k, t) in enumerate(words[1:6], start=1):
         if not (t.low.endswith("ed") or t.low in ("ran", "put", "set", "cut", "shut", "made")):
             continue
