@@ -274,3 +274,16 @@ def test_a_statement_that_starts_with_a_change_and_its_reason_is_not_read_as_one
 
 def test_a_cache_flush_is_a_trigger() -> None:
     assert verdict("The cache flush performed as part of the release.") == _TRIGGER
+
+
+def test_retrying_indefinitely_is_a_design_choice() -> None:
+    assert verdict("The job framework restarts failed jobs immediately and indefinitely.") is None
+
+
+def test_broad_rights_of_an_account_are_a_gap() -> None:
+    statement = "The bot account used by the deploy pipeline had admin rights to every repository."
+    assert verdict(statement) is None
+
+
+def test_an_admin_who_acted_is_not_read_as_broad_rights() -> None:
+    assert verdict("A bot deployed the broken admin console build.") == _TRIGGER
