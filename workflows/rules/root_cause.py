@@ -38,6 +38,7 @@ from workflows.rules.cause.symptom import (
 from workflows.rules.cause.trigger import (
     caused_by,
     change_event,
+    change_with_content,
     explanation,
     indefinite_trigger,
     trigger_at,
@@ -160,7 +161,9 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     """The verdict on one statement, reading it the way a facilitator would.
 
     In order: an omission with no subject stops at a person; a blaming phrase in the part that
-    explains stops at a person; an unnamed bad thing as the subject stops at the trigger; a gap
+    explains stops at a person; an unnamed bad thing as the subject stops at the trigger; a change
+    as the subject with what it did ("a config push that removed the only healthy upstream")
+    stops at the trigger, whatever absence it describes, unless it gives a reason; a gap
     (an absence, a limit, a design choice) or a standing condition stated in the present tense
     ("the runbook says to restart the primary") is a root cause; then a person's act, a
     restatement of the symptom, a trigger and an observed effect are symptoms, in that order.
@@ -198,6 +201,9 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             f'The root cause "{quoted}" explains the effect by itself: the same thing stands on '
             "both sides of the because.",
         )
+    trigger = change_with_content(toks)
+    if trigger is not None:
+        return trigger_verdict(statement, quoted, toks, trigger)
     if gap_at(toks) or standing_condition(toks) or _standing_reason(toks):
         return None
     if negated_passive(toks) and not (symptom.strip() and restates(words, tokens(symptom))):

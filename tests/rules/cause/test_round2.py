@@ -287,3 +287,49 @@ def test_broad_rights_of_an_account_are_a_gap() -> None:
 
 def test_an_admin_who_acted_is_not_read_as_broad_rights() -> None:
     assert verdict("A bot deployed the broken admin console build.") == _TRIGGER
+
+
+def test_poor_visibility_is_a_gap() -> None:
+    assert verdict("Poor visibility into queue depth across consumers.") is None
+
+
+def test_poor_latency_is_no_gap() -> None:
+    assert verdict("Poor latency on the search cluster for two hours.") is not None
+
+
+def test_a_change_that_removed_the_only_thing_stops_at_the_trigger() -> None:
+    statement = "A config push that removed the only healthy upstream from the pool."
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_release_that_shipped_with_something_missing_stops_at_the_trigger() -> None:
+    statement = "The deploy of version 5.1, which shipped with a missing environment variable."
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_change_that_did_something_stops_at_the_trigger() -> None:
+    statement = "The upgrade changed the default serializer, so old messages could not be read."
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_change_with_a_reason_behind_it_is_a_root_cause() -> None:
+    statement = "The config push went to every region at once, as the tool allows no staging."
+    assert verdict(statement) is None
+
+
+def test_a_change_done_without_a_safeguard_is_a_gap() -> None:
+    assert verdict("The change was deployed without review.") is None
+
+
+def test_a_change_that_was_never_done_is_not_read_as_a_trigger() -> None:
+    statement = "Fixes have been suggested, but thus far haven't been implemented"
+    assert verdict(statement) is None
+
+
+def test_a_system_named_after_changes_is_not_a_change() -> None:
+    assert verdict("The job framework restarts failed jobs immediately and indefinitely.") is None
+
+
+def test_a_document_about_a_change_is_not_a_change() -> None:
+    statement = "The README for the deployment repo describes a step the pipeline no longer runs."
+    assert verdict(statement) is None

@@ -180,6 +180,8 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             return True
         if _mismatch(toks, i) or _but_not(toks, i):
             return True
+        if t.low in _WEAK and any(has(x, C["safeguards"]) for x in toks[i + 1 : i + 3]):
+            return True  # "poor visibility into queue depth", "patchy test coverage"
         if t.low in _BROAD and i + 1 < n and toks[i + 1].low in _RIGHTS:
             return True  # "the bot account had admin rights to every repository"
         if t.low == "by" and i + 1 < n and toks[i + 1].low == "design":  # "overcommitted by design"
@@ -442,6 +444,9 @@ def _but_not(toks: Sequence[Token], i: int) -> bool:
         and toks[i - 1].low == "but"
         and any(has(x, _COVERING) for x in toks[max(0, i - 8) : i - 1])
     )
+
+
+_WEAK = frozenset({"poor", "weak", "little", "minimal", "patchy", "spotty", "sparse", "thin"})
 
 
 _BROAD = frozenset({"admin", "administrator", "full", "root", "write", "owner", "superuser"})

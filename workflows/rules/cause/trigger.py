@@ -454,3 +454,105 @@ def caused_by(toks: Sequence[Token]) -> tuple[int, int] | None:
 
 
 _CAUSED = frozenset({"caused", "triggered", "started", "initiated", "introduced", "sparked"})
+
+
+#: Nouns of a change or a run that a statement can stop at ("the config push", "a commit").
+_CHANGE_HEADS = frozenset(
+    {"change", "push", "deploy", "deployment", "release", "commit", "patch", "update"}
+    | {"upgrade", "rollout", "migration", "merge", "pr", "hotfix", "fix", "edit", "flip"}
+    | {"rotation", "bump", "job", "cron", "cronjob", "script", "query", "revert", "rollback"}
+    | {"removal", "deletion", "flush", "cleanup", "import", "backfill", "integration"}
+)
+
+
+#: Links to a reason: with one, the statement goes on past its trigger.
+_REASONS = frozenset({"because", "since", "due", "therefore", "hence", "given"})
+
+
+_PERMITS = frozenset(
+    {"allow", "allows", "allowed", "let", "lets", "permit", "permits", "permitted", "enables"}
+)
+
+
+#: Negated auxiliaries of a step not taken.
+_UNDONE = frozenset(
+    {"haven't", "hasn't", "hadn't", "wasn't", "weren't", "isn't", "aren't", "havent", "hasnt"}
+    | {"hadnt", "wasnt", "werent", "isnt", "arent"}
+)
+
+
+#: Past verbs of a state, not of an act: "the deploy had no canary" names a gap.
+_STATE_VERBS = frozenset(
+    {"was", "were", "had", "has", "is", "are", "did", "lacked", "lacks", "needed", "required"}
+    | {"have", "been"}
+)
+
+
+def change_with_content(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A change or run as the subject, and what it did or contained: "A config push that
+    removed the only healthy upstream", "The upgrade changed the default serializer", "An update
+    of the base image that no longer contained the CA bundle". The absence or limit inside such
+    a statement is what the change did, not a standing condition of the system, so it stops at
+    the trigger unless it gives a reason ("because…"), a step not taken ("was not reviewed") or
+    a safeguard it went without ("without review")."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if len(words) < 3 or any(t.text == ";" for t in toks):
+        return None
+    if any(t.low in _REASONS for _, t in words):
+        return None
+    for idx in range(1, len(toks) - 1):
+        if (toks[idx].low == "as" and toks[idx - 1].text == ",") or (
+            toks[idx].low == "by" and toks[idx + 1].low == "design"
+        ):
+            return None  # "…, as the tool allows no partial rollout", "…by design": a reason
+    if any(t.low in _PERMITS for _, t in words):
+        return None  # "…because hotfixes are allowed to skip it": what the system permits
+    for j, (k, t) in enumerate(words[:5]):
+        if t.low in _PREPOSITIONS:
+            return None  # "The README for the deployment repo…": the change is not the subject
+        if not has(t, _CHANGE_HEADS) or t.low.endswith(("ing", "ed")):
+            continue
+        nxt = words[j + 1][1] if j + 1 < len(words) else None
+        if nxt is None:
+            return None
+        past = nxt.low in C["past_markers"] or (nxt.low.endswith("ed") and len(nxt.low) > 4)
+        if has(nxt, _CHANGE_HEADS) and not past:
+            continue  # "a new cron job that…": the head is the last of the nouns
+        if not (past or nxt.low in ("that", "which") or nxt.low in _PREPOSITIONS):
+            return None  # "the deploy pipeline", "the job framework restarts": a system
+        if _acts(words[j + 1 :]):
+            return words[0][0], k
+        return None
+    return None
+
+
+def _acts(rest: Sequence[tuple[int, Token]]) -> bool:
+    """Whether what follows the change's noun says what it did: a relative clause or a past
+    verb of an act within six words, with no step left untaken and no safeguard gone without."""
+    for idx, (_, t) in enumerate(rest):
+        nxt = rest[idx + 1][1] if idx + 1 < len(rest) else None
+        if t.low in _UNDONE:
+            return False  # "fixes have been suggested but haven't been implemented"
+        negation = t.low in ("not", "never") or (
+            t.low == "no" and nxt is not None and nxt.low != "longer"
+        )
+        if negation and idx > 0 and rest[idx - 1][1].low in _STATE_VERBS:
+            return False  # "the change was not reviewed", "the deploy had no canary"
+        if t.low == "without" and nxt is not None and has(nxt, C["safeguards"]):
+            return False  # "deployed without review"
+        if (
+            nxt is not None
+            and t.low in ("a", "an", "the")
+            and has(nxt, C["safeguards"])
+            and idx > 0
+            and rest[idx - 1][1].low == "without"
+        ):
+            return False  # "deployed without a review"
+    for _, t in rest[:6]:
+        if t.low in ("that", "which"):
+            return True
+        if t.low in _STATE_VERBS:
+            return False
+        if t.low in C["past_markers"] or (t.low.endswith("ed") and len(t.low) > 4):
+            return True
+    return False
