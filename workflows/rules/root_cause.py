@@ -32,6 +32,7 @@ from workflows.rules.cause.symptom import (
     effect_at,
     measured,
     next_clause,
+    outage_only,
     restates,
     unexpected,
 )
@@ -204,7 +205,8 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     trigger = change_with_content(toks)
     if trigger is not None:
         return trigger_verdict(statement, quoted, toks, trigger)
-    if gap_at(toks) or standing_condition(toks) or _standing_reason(toks):
+    plain = outage_only(toks) is not None and not gap_at(toks, strict=True)
+    if not plain and (gap_at(toks) or standing_condition(toks) or _standing_reason(toks)):
         return None
     if negated_passive(toks) and not (symptom.strip() and restates(words, tokens(symptom))):
         return None

@@ -333,3 +333,36 @@ def test_a_system_named_after_changes_is_not_a_change() -> None:
 def test_a_document_about_a_change_is_not_a_change() -> None:
     statement = "The README for the deployment repo describes a step the pipeline no longer runs."
     assert verdict(statement) is None
+
+
+def test_an_outage_described_with_no_in_it_is_still_an_outage() -> None:
+    assert verdict("The site went down with no errors in the logs.") == _EFFECT
+
+
+def test_an_outage_at_the_same_time_is_still_an_outage() -> None:
+    statement = "All pods restarted at the same time and the service was unavailable for 5 minutes."
+    assert verdict(statement) is not None
+
+
+def test_a_shared_thing_that_ran_out_is_still_an_outage() -> None:
+    statement = "The shared cache cluster ran out of memory and evicted all sessions."
+    assert verdict(statement) == _EFFECT
+
+
+def test_an_outage_with_a_strong_gap_in_it_is_a_root_cause() -> None:
+    statement = "The site went down and there is no alert on the error rate of the checkout API."
+    assert verdict(statement) is None
+
+
+def test_an_outage_with_a_reason_is_judged_by_its_reason() -> None:
+    statement = "The shared cluster ran out of memory because no memory limit is set per tenant."
+    assert verdict(statement) is None
+
+
+def test_what_a_safeguard_did_is_its_set_up_not_an_outage() -> None:
+    assert verdict("The synthetic checks only hit the home page, not checkout.") is None
+
+
+def test_an_outage_in_the_present_is_a_condition_of_a_component() -> None:
+    statement = "The health check is served by a sidecar that stays up when the app is down."
+    assert verdict(statement) is None

@@ -121,13 +121,18 @@ _PRESENT_FORMS = frozenset(
 )
 
 
-def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
+def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bool:
     """Evidence of a changeable condition (from token ``start``): an absence, a missing check, a
-    design choice."""
+    design choice. With ``strict`` (default False), only the marks that name a gap whatever
+    else the statement says: not the words that an outage's own description uses too ("only
+    the EU region", "at the same time", "the shared cache", "with no errors in the logs",
+    "without bound", "no writes were accepted", "nothing was processed")."""
     n = len(toks)
     for i in range(start, n):
         t = toks[i]
         if not t.word:
+            continue
+        if strict and _incidental(toks, i):
             continue
         if (
             t.low in ("historical", "historic", "legacy")
@@ -465,6 +470,32 @@ def _mismatch(toks: Sequence[Token], i: int) -> bool:
     return any(
         has(x, C["safeguards"]) or has(x, C["system_nouns"]) for x in toks[max(0, i - 6) : i]
     )
+
+
+_INCIDENTAL = frozenset(
+    {"only", "single", "same", "shared", "share", "simultaneously", "too", "nothing", "none"}
+    | {"all", "at", "every", "any", "whatever", "instead", "rather"}
+)
+
+
+def _incidental(toks: Sequence[Token], i: int) -> bool:
+    """A gap mark that an outage's description uses too (see ``gap_at(strict=True)``)."""
+    t = toks[i]
+    if t.low in _INCIDENTAL:
+        return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if t.low in ("without", "missing") and not (nxt is not None and _guarded(toks, i + 1)):
+        return True  # "grew without bound", "the backups were missing"
+    if t.low == "no" and i > 0 and toks[i - 1].low == "with":
+        return not _guarded(toks, i + 1)  # "went down with no errors in the logs"
+    if t.low == "no" and (i == 0 or not toks[i - 1].word or toks[i - 1].low == "and"):
+        return not _guarded(toks, i + 1)  # "no writes were accepted": a subject, not a lack
+    return False
+
+
+def _guarded(toks: Sequence[Token], k: int) -> bool:
+    """Whether a safeguard is named within two words from ``k`` ("without a review")."""
+    return any(has(x, C["safeguards"]) for x in toks[k : k + 3])
 
 
 def _design_context(toks: Sequence[Token], i: int) -> bool:

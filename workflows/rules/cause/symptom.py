@@ -10,7 +10,15 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["circular", "effect_at", "measured", "next_clause", "restates", "unexpected"]
+__all__ = [
+    "circular",
+    "effect_at",
+    "measured",
+    "next_clause",
+    "outage_only",
+    "restates",
+    "unexpected",
+]
 
 
 def next_clause(toks: Sequence[Token], k: int) -> int:
@@ -190,3 +198,49 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         ):
             return t  # "did not run on time", "were not being sent"
     return None
+
+
+#: Links to a reason or a purpose: a statement with one goes on past what was seen.
+_REASONS = frozenset({"because", "since", "due", "therefore", "hence", "given", "whereas"})
+
+
+#: States an outage leaves a system in, after a copula ("was down", "became unavailable").
+_DOWN = frozenset(
+    {"down", "offline", "unavailable", "unreachable", "unresponsive", "read-only", "affected"}
+)
+
+
+def outage_only(toks: Sequence[Token]) -> Token | None:
+    """The verb of an outage that is the statement's own main clause, with no reason given: "The
+    site went down with no errors in the logs", "All pods restarted at the same time and the
+    service was unavailable", "The shared cache cluster ran out of memory". Such a statement is
+    read as what was observed even though words of gaps ("only", "same", "shared", "no",
+    "without") sit in its description; the caller still asks the strong marks of a gap."""
+    if any(t.low in _REASONS for t in toks):
+        return None
+    if any(t.low == "as" and k and toks[k - 1].text == "," for k, t in enumerate(toks)):
+        return None
+    main = toks[: _main_clause_end(toks)]
+    for k, t in enumerate(main):
+        if not t.word or not has(t, C["effect_verbs"]):
+            continue
+        if k == 0 or any(has(x, C["safeguards"]) for x in main[:k]):
+            return None  # "Failed jobs are retried…", "the synthetic checks only hit…": said of
+            # a safeguard or by an adjective, the statement is about the set-up
+        before = main[k - 1].low
+        if before in ("is", "are", "be", "been"):
+            return None  # "the app is down", "are retried": the present is a condition
+        if t.low in _STATES and before in ("a", "an"):
+            continue
+        if t.low in ("run", "ran", "running") and (k + 1 >= len(main) or main[k + 1].low != "out"):
+            continue
+        if t.low in _DOWN and before in ("was", "were", "went", "became", "got"):
+            return t
+        if t.low.endswith("ed") and len(t.low) > 4 and before not in _DETERMINERS:
+            return t
+        if t.low in C["past_markers"] and t.low not in ("was", "were", "did"):
+            return t
+    return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that"})
