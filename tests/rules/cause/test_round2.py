@@ -366,3 +366,15 @@ def test_what_a_safeguard_did_is_its_set_up_not_an_outage() -> None:
 def test_an_outage_in_the_present_is_a_condition_of_a_component() -> None:
     statement = "The health check is served by a sidecar that stays up when the app is down."
     assert verdict(statement) is None
+
+
+def test_a_change_made_with_no_safeguard_is_a_gap() -> None:
+    statement = (
+        "The cleanup script deleted files older than 30 days with no exclusion for audit logs."
+    )
+    assert verdict(statement) is None
+
+
+def test_a_change_done_so_by_default_is_a_gap() -> None:
+    statement = "The migration ran in a single transaction, which our tooling does by default."
+    assert verdict(statement) is None

@@ -502,9 +502,11 @@ def change_with_content(toks: Sequence[Token]) -> tuple[int, int] | None:
         return None
     for idx in range(1, len(toks) - 1):
         if (toks[idx].low == "as" and toks[idx - 1].text == ",") or (
-            toks[idx].low == "by" and toks[idx + 1].low == "design"
+            toks[idx].low == "by" and toks[idx + 1].low in ("design", "default")
         ):
-            return None  # "…, as the tool allows no partial rollout", "…by design": a reason
+            return None  # "…, as the tool allows no partial rollout", "…by default": a reason
+        if toks[idx].low == "no" and toks[idx - 1].low in ("with", "has", "have", "had", "is"):
+            return None  # "deleted files older than 30 days with no exclusion for audit logs"
     if any(t.low in _PERMITS for _, t in words):
         return None  # "…because hotfixes are allowed to skip it": what the system permits
     for j, (k, t) in enumerate(words[:5]):
