@@ -25,17 +25,21 @@ from workflows.codes import Code
 from workflows.review import Finding
 from workflows.rules.blameless import lint_text
 from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
+from workflows.rules.cause.model import combine
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
 from workflows.rules.cause.symptom import (
     circular,
     effect_at,
     measured,
     next_clause,
+    outage_only,
     restates,
     unexpected,
 )
 from workflows.rules.cause.trigger import (
+    caused_by,
     change_event,
+    change_with_content,
     explanation,
     indefinite_trigger,
     trigger_at,
@@ -44,7 +48,7 @@ from workflows.rules.cause.trigger import (
 from workflows.rules.cause.words import Verdict
 from workflows.rules.text import Token, split, squash
 
-__all__ = ["WHY_ONCE_MORE", "lint_root_cause"]
+__all__ = ["WHY_ONCE_MORE", "explaining_tokens", "lint_root_cause", "tokens"]
 
 
 WHY_ONCE_MORE = (
@@ -69,6 +73,8 @@ def lint_root_cause(
     symptom: str | None = None,
     responders: Sequence[str] = (),
     field: str | None = None,
+    *,
+    learned: bool = True,
 ) -> list[Finding]:
     """A ``symptom`` finding when the root-cause statement is not a changeable condition.
 
@@ -77,10 +83,15 @@ def lint_root_cause(
         symptom: The chain's symptom, to tell a restatement of it.
         responders: Names of the people involved (a named person is a person, not a cause).
         field: Where the statement lives in the review, copied onto the finding.
+        learned: Whether the learned model (:mod:`workflows.rules.cause.model`) joins the rules
+            (default True: it may add a finding they miss or veto one, as the trainer chose by
+            cross-validation on dev); False gives the rules alone.
     """
     if not statement or not statement.strip():
         return []
     verdict = _judge(statement, symptom or "", responders)
+    if learned:
+        verdict = combine(statement, explaining_tokens(statement), tokens(symptom or ""), verdict)
     if verdict is None:
         return []
     return [
@@ -97,23 +108,68 @@ def lint_root_cause(
     ]
 
 
-def _tokens(text: str) -> list[Token]:
+def tokens(text: str) -> list[Token]:
+    """Every token of ``text``, sentence after sentence."""
     out: list[Token] = []
     for sent in split(text):
         out.extend(sent.tokens)
     return out
 
 
+def explaining_tokens(statement: str) -> list[Token]:
+    """The tokens of the part of ``statement`` that explains (``trigger.explanation``: without
+    its lead-in and the consequences it lists); what the learned model reads."""
+    return explanation(tokens(statement))
+
+
+def _gap_behind(toks: Sequence[Token], end: int) -> bool:
+    """Whether the statement goes past the person to a gap behind them: "The team was not aware
+    the default had changed, as upgrade notes are not reviewed" (a causal link after the
+    person's part, then a gap)."""
+    for k, t in enumerate(toks):
+        if t.start < end:
+            if t.low in ("because", "since") and gap_at(toks, k + 1):
+                return True  # "…broke clients because we have no usage metrics": the person's
+                # words sit in a reason that is a gap
+            continue
+        linked = t.low in ("because", "since") or t.text == ";"
+        linked = linked or (t.low == "as" and k > 0 and toks[k - 1].text == ",")
+        if linked:
+            return gap_at(toks, k + 1)
+    return False
+
+
+def _gap_before(toks: Sequence[Token], start: int) -> bool:
+    """Whether a gap comes first, in a clause of its own, before the person: "The dead letter
+    handling is not documented and the on-call did not know it existed"."""
+    head = [t for t in toks if t.end <= start]
+    while head and (not head[-1].word or head[-1].low in ("and", "so", "but", "the", "a", "an")):
+        head.pop()  # the link into the person's clause, and the start of its subject
+    return len(head) >= 3 and gap_at(head)
+
+
+def _standing_reason(toks: Sequence[Token]) -> bool:
+    """Whether the reason a statement gives for what was seen is a standing condition of the
+    system: "Orders were lost because the queue stores messages in memory on the broker" (the
+    clause after "because" or "since", not "because of", read on its own)."""
+    for k, t in enumerate(toks[:-2]):
+        if t.low in ("because", "since") and toks[k + 1].low != "of":
+            return standing_condition(toks[k + 1 :])
+    return False
+
+
 def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict | None:
     """The verdict on one statement, reading it the way a facilitator would.
 
     In order: an omission with no subject stops at a person; a blaming phrase in the part that
-    explains stops at a person; an unnamed bad thing as the subject stops at the trigger; a gap
+    explains stops at a person; an unnamed bad thing as the subject stops at the trigger; a change
+    as the subject with what it did ("a config push that removed the only healthy upstream")
+    stops at the trigger, whatever absence it describes, unless it gives a reason; a gap
     (an absence, a limit, a design choice) or a standing condition stated in the present tense
     ("the runbook says to restart the primary") is a root cause; then a person's act, a
     restatement of the symptom, a trigger and an observed effect are symptoms, in that order.
     """
-    every = _tokens(statement)
+    every = tokens(statement)
     toks = explanation(every)
     words = [t for t in toks if t.word]
     if not words:
@@ -121,13 +177,13 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     whole = (words[0].start, words[-1].end)
     quoted = squash(statement)
     person = bare_omission(every)
-    if person is not None:
+    if person is not None and not _gap_behind(toks, every[person[1]].end):
         return person_verdict(statement, quoted, every, person)
     end = toks[-1].end
     blame = [
         f for f in lint_text(statement, responders) if f.code in _PERSON_CODES and f.start < end
     ]
-    if blame:
+    if blame and not _gap_behind(toks, blame[0].end) and not _gap_before(toks, blame[0].start):
         f = blame[0]
         return Verdict(
             Code.ROOT_CAUSE_STOPS_AT_PERSON,
@@ -146,21 +202,27 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             f'The root cause "{quoted}" explains the effect by itself: the same thing stands on '
             "both sides of the because.",
         )
-    if gap_at(toks) or standing_condition(toks):
+    trigger = change_with_content(toks)
+    if trigger is not None:
+        return trigger_verdict(statement, quoted, toks, trigger)
+    plain = outage_only(toks) is not None and not gap_at(toks, strict=True)
+    if not plain and (gap_at(toks) or standing_condition(toks) or _standing_reason(toks)):
         return None
-    if negated_passive(toks) and not (symptom.strip() and restates(words, _tokens(symptom))):
+    if negated_passive(toks) and not (symptom.strip() and restates(words, tokens(symptom))):
         return None
     person = person_at_the_end(toks)
     if person is not None:
         return person_verdict(statement, quoted, toks, person)
-    if symptom.strip() and restates(words, _tokens(symptom)):
+    if symptom.strip() and restates(words, tokens(symptom)):
         return Verdict(
             Code.ROOT_CAUSE_RESTATES_SYMPTOM,
             *whole,
             f'The root cause "{quoted}" restates the symptom instead of explaining it.',
         )
     effect = measured(toks)  # "100% CPU on the auth nodes": a reading, whatever its nouns
-    trigger = None if effect else trigger_at(toks) or unexpected(toks) or change_event(toks)
+    trigger = None
+    if not effect:
+        trigger = trigger_at(toks) or unexpected(toks) or change_event(toks) or caused_by(toks)
     if trigger is not None:
         return trigger_verdict(statement, quoted, toks, trigger)
     effect = effect or effect_at(toks)

@@ -5,6 +5,8 @@
 - ``person``: a statement that stops at a person.
 - ``trigger``: a statement that stops at a proximate trigger.
 - ``symptom``: an observable effect, a restated symptom, the unexpected thing seen.
+- ``learned``: the features of a statement for the learned model, with spans and families.
+- ``model``: how the rules' verdict and the model's probability combine.
 """
 
-__all__ = ["gap", "person", "symptom", "trigger", "words"]
+__all__ = ["gap", "learned", "model", "person", "symptom", "trigger", "words"]

@@ -21,6 +21,11 @@ _ABSENCE = frozenset(
 _DESIGN = C["design_words"]
 
 
+#: A negation in the present, of what a system does: "the pipeline does not run integration
+#: tests" is how it is set up, where "the job did not run" is what was seen.
+_PRESENT_NEG = frozenset({"doesn't", "doesnt", "don't", "dont"})
+
+
 _COULD = frozenset({"could", "couldn't", "couldnt", "unable", "cannot", "can't", "cant"})
 
 
@@ -29,12 +34,21 @@ def negated_passive(toks: Sequence[Token]) -> bool:
     thoroughly as before", "the change was never reviewed" (not an effect that failed to happen:
     "the emails were not delivered")."""
     for k in range(len(toks) - 2):
+        p = k + 2
         if (
-            toks[k].low in ("was", "were", "is", "are", "been")
+            toks[k].low in ("has", "had", "have")
             and toks[k + 1].low in ("not", "never")
-            and toks[k + 2].low.endswith(("ed", "en"))
-            and not has(toks[k + 2], C["negated_effects"])
-            and not has(toks[k + 2], C["effect_verbs"])
+            and toks[p].low == "been"
+            and p + 1 < len(toks)
+        ):
+            p += 1  # "had never been rehearsed"
+        elif toks[k].low not in ("was", "were", "is", "are", "been"):
+            continue
+        if (
+            toks[k + 1].low in ("not", "never")
+            and toks[p].low.endswith(("ed", "en"))
+            and not has(toks[p], C["negated_effects"])
+            and not has(toks[p], C["effect_verbs"])
         ):
             return True
     return False
@@ -63,9 +77,22 @@ def standing_condition(toks: Sequence[Token]) -> bool:
         after = words[idx + 1] if idx + 1 < len(words) else None
         if not aux and after is not None and after.low.endswith("ed") and len(after.low) > 4:
             continue  # "terraform apply deleted…", "the nightly run dropped…": a noun
+        if not aux and _past_follows(words, idx):
+            continue  # "the webhook calls to us timed out": a noun with its verb after it
         if has(before, PEOPLE["person_nouns"]) and before.low not in ("nobody", "no-one"):
             return False  # "the on-call restarts…": people's acts are not conditions
         return not (aux and any(has(x, C["effect_verbs"]) for x in words[idx + 1 : idx + 3]))
+    return False
+
+
+def _past_follows(words: Sequence[Token], idx: int) -> bool:
+    """Whether a past verb follows the word at ``idx`` within three words of its clause ("calls
+    to us timed out", "pages on the site froze"): that word is then a noun of the subject."""
+    for x in words[idx + 1 : idx + 4]:
+        if x.low in ("which", "that", "who", "because", "when", "if", "and", "but", "so"):
+            return False
+        if x.low in C["past_markers"] or (x.low.endswith("ed") and has(x, C["effect_verbs"])):
+            return True
     return False
 
 
@@ -94,13 +121,18 @@ _PRESENT_FORMS = frozenset(
 )
 
 
-def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
+def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bool:
     """Evidence of a changeable condition (from token ``start``): an absence, a missing check, a
-    design choice."""
+    design choice. With ``strict`` (default False), only the marks that name a gap whatever
+    else the statement says: not the words that an outage's own description uses too ("only
+    the EU region", "at the same time", "the shared cache", "with no errors in the logs",
+    "without bound", "no writes were accepted", "nothing was processed")."""
     n = len(toks)
     for i in range(start, n):
         t = toks[i]
         if not t.word:
+            continue
+        if strict and _incidental(toks, i):
             continue
         if (
             t.low in ("historical", "historic", "legacy")
@@ -139,14 +171,31 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
                 if toks[i + 1].low == "one" and i + 2 < n and has(toks[i + 2], C["gap_verbs"]):
                     return True  # "no one owns"
                 continue
-            if t.low == "no" and not any(
-                has(x, C["safeguards"]) or has(x, C["system_nouns"]) or has(x, C["gap_verbs"])
-                for x in toks[i + 1 : i + 4]
+            if (
+                t.low == "no"
+                and not any(
+                    has(x, C["safeguards"]) or has(x, C["system_nouns"]) or has(x, C["gap_verbs"])
+                    for x in toks[i + 1 : i + 4]
+                )
+                and not _had_no(toks, i)
             ):
                 continue
             return True
+        if _set_to_a_value(toks, i) or _possible(toks, i) or _habit(toks, i):
+            return True
+        if _mismatch(toks, i) or _but_not(toks, i):
+            return True
+        if t.low in _WEAK and any(has(x, C["safeguards"]) for x in toks[i + 1 : i + 3]):
+            return True  # "poor visibility into queue depth", "patchy test coverage"
+        if t.low in _BROAD and i + 1 < n and toks[i + 1].low in _RIGHTS:
+            return True  # "the bot account had admin rights to every repository"
+        if t.low == "by" and i + 1 < n and toks[i + 1].low == "design":  # "overcommitted by design"
+            return True
+        if t.low == "instead" and i + 1 < n and toks[i + 1].low == "of" and i > 2:
+            # "loads the whole file into memory instead of streaming it": a design choice
+            return True
         if (
-            t.low == "not"
+            t.low in ("not", "never")
             and i + 1 < n
             and toks[i + 1].low
             in (
@@ -189,13 +238,17 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
             and i + 3 < n
             and _numeric(toks[i + 1])
             and any(x.low == "to" for x in toks[i + 2 : i + 4])
+            and not any(has(x, _VERSION_CHANGES) for x in toks[max(0, i - 8) : i])
         ):
             return True  # "reduced from 100Gb to 20Gb": a limit that was set
         if t.low in NEG_FOR_GAP:
             if i > 0 and toks[i - 1].low in _COULD:
                 continue
             nxt = i + 2 if i + 2 < n and toks[i + 1].low in ("being", "been", "getting") else i + 1
-            if nxt < n and toks[nxt].low in C["negated_effects"]:
+            present = t.low in _PRESENT_NEG or (
+                t.low == "not" and i > 0 and toks[i - 1].low in ("does", "do")
+            )
+            if nxt < n and toks[nxt].low in C["negated_effects"] and not present:
                 continue  # "emails were not delivered": an effect, not a missing safeguard
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
@@ -203,8 +256,87 @@ def gap_at(toks: Sequence[Token], start: int = 0) -> bool:
         if has(t, _DESIGN):
             if t.low in ("only", "single", "same", "too") and not _design_context(toks, i):
                 continue
+            if has(t, _DESIGN_VERBS) and not _design_verb_use(toks, i):
+                continue
+            if t.low == "stale" and i + 1 < n and toks[i + 1].low in _SERVED:
+                continue  # "caused stale reads": what users got, not an out-of-date document
             return True
     return False
+
+
+#: What a system serves stale when it fails: "stale reads", "stale data".
+_SERVED = frozenset(
+    {"read", "reads", "data", "results", "values", "responses", "content", "prices", "pages"}
+)
+
+
+#: Design words that are verbs ("the client allows", "relies on", "is shared by"); their nouns
+#: and look-alikes are no gap ("a large share of traffic", "the frontend bundle", "the dead
+#: letter queue").
+_DESIGN_VERBS = frozenset(
+    {
+        "allow",
+        "let",
+        "permit",
+        "accept",
+        "rely",
+        "depend",
+        "assume",
+        "share",
+        "treat",
+        "require",
+        "need",
+        "expect",
+        "trust",
+        "couple",
+        "bundle",
+        "differ",
+        "diverge",
+    }
+)
+
+
+def _inflections(base: str) -> set[str]:
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e"):
+        forms |= {base[:-1] + "ing"}
+    if base.endswith("y"):
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if len(base) > 2 and base[-1] not in "aeiouwy" and base[-2] in "aeiou":
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return forms
+
+
+_DESIGN_VERB_FORMS = frozenset(form for base in _DESIGN_VERBS for form in _inflections(base))
+
+
+#: Words before a noun: "a share", "the bundle", "its needs".
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "this", "its", "their", "our", "his", "her", "large", "small", "fair"}
+)
+
+
+#: Verbs after which a design verb reports what stopped working: "stopped accepting writes",
+#: "began rejecting", "failed to accept".
+_ONSETS = frozenset({"stopped", "ceased", "began", "started", "failed", "unable"})
+
+
+def _design_verb_use(toks: Sequence[Token], i: int) -> bool:
+    """Whether the design verb at ``i`` is used as a verb of the system's set-up: an inflection
+    of the verb itself (not "letter" read as "let"), not a noun after a determiner ("a large
+    share"), not what stopped working after an onset ("stopped accepting connections")."""
+    t = toks[i]
+    if t.low not in _DESIGN_VERB_FORMS:
+        return False
+    prev = [x for x in toks[max(0, i - 2) : i] if x.word]
+    if prev and prev[-1].low in _DETERMINERS and not t.low.endswith(("ed", "ing")):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if t.low in _DESIGN_VERBS and nxt is not None and nxt.low.endswith("ed") and len(nxt.low) > 4:
+        return False  # "the frontend bundle failed to load": a noun with its verb after it
+    if prev and prev[-1].low == "to" and len(prev) > 1:
+        prev = prev[:-1]
+    return not (prev and prev[-1].low in _ONSETS)
 
 
 _WATCHED = frozenset(
@@ -230,8 +362,140 @@ _SINGLE_THINGS = frozenset(
 )
 
 
+#: Words of a version change: "bumped from 2.9 to 2.10", "upgraded from v1.14.1 to v1.16.0"
+#: is the change that set the failure off, not a limit someone set.
+_VERSION_CHANGES = frozenset(
+    {"upgrade", "update", "bump", "downgrade", "version", "release", "patch", "migrate"}
+)
+
+
 def _numeric(t: Token) -> bool:
     return t.digit
+
+
+#: What an outage leaves none of: "there were no healthy hosts", "had no free disk".
+_RUN_OUT = frozenset(
+    {"healthy", "available", "free", "left", "remaining", "response", "responses", "data", "space"}
+)
+
+
+def _had_no(toks: Sequence[Token], i: int) -> bool:
+    """ "with no jitter", "has no X", "there was no X": something the system is built without,
+    whatever X is (not what an outage leaves none of: "there were no healthy hosts")."""
+    if i == 0 or i + 1 >= len(toks) or toks[i + 1].low in _RUN_OUT:
+        return False
+    before = toks[i - 1].low
+    if before in ("with", "has", "have", "had", "having"):
+        return True
+    return before in ("is", "was", "are", "were") and i > 1 and toks[i - 2].low == "there"
+
+
+_SET_VERBS = frozenset(
+    {"set", "configured", "capped", "limited", "hard-coded", "hardcoded", "fixed", "pinned"}
+    | {"sized", "provisioned", "dimensioned"}
+)
+
+
+def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:
+    """ "the alert threshold was set at 95%", "retries are capped to 3": a value someone chose."""
+    t = toks[i]
+    if t.low not in _SET_VERBS or i == 0 or toks[i - 1].low not in ("was", "were", "is", "are"):
+        return False
+    after = toks[i + 1 : i + 4]
+    return bool(after) and after[0].low in ("at", "to", "for") and any(x.digit for x in after[1:])
+
+
+def _possible(toks: Sequence[Token], i: int) -> bool:
+    """ "It was possible to run the migration from a laptop", "anyone could push": what the
+    system allows."""
+    t = toks[i]
+    if t.low == "possible":
+        return (
+            i > 0
+            and toks[i - 1].low in ("was", "is", "were", "are")
+            and (i + 1 < len(toks) and toks[i + 1].low in ("to", "for"))
+        )
+    return t.low in ("anyone", "anybody") and i + 1 < len(toks) and toks[i + 1].low in _MODALS
+
+
+_MODALS = frozenset({"can", "could", "may", "might", "was", "is", "with"})
+
+
+_HABITS = frozenset(
+    {"routinely", "often", "frequently", "sometimes", "usually", "regularly", "easily"}
+    | {"typically", "commonly", "habitually"}
+)
+
+
+def _habit(toks: Sequence[Token], i: int) -> bool:
+    """ "open incidents are easily missed", "chart changes are routinely approved": how things
+    go, in the present, is a condition of the process (not "was often timing out")."""
+    if toks[i].low not in _HABITS:
+        return False
+    near = toks[max(0, i - 2) : i + 2]
+    return any(x.low in ("is", "are", "can", "do", "does", "get", "gets") for x in near)
+
+
+_COVERING = frozenset(
+    {"cover", "test", "check", "validate", "verify", "monitor", "alert", "document", "handle"}
+)
+
+
+def _but_not(toks: Sequence[Token], i: int) -> bool:
+    """ "the tests covered the happy path but not malformed input": a check with a hole."""
+    return (
+        toks[i].low == "not"
+        and i > 0
+        and toks[i - 1].low == "but"
+        and any(has(x, _COVERING) for x in toks[max(0, i - 8) : i - 1])
+    )
+
+
+_WEAK = frozenset({"poor", "weak", "little", "minimal", "patchy", "spotty", "sparse", "thin"})
+
+
+_BROAD = frozenset({"admin", "administrator", "full", "root", "write", "owner", "superuser"})
+_RIGHTS = frozenset({"rights", "access", "permissions", "privileges", "role"})
+
+
+_COMPARATIVES = frozenset(
+    {"longer", "shorter", "lower", "higher", "larger", "smaller", "bigger", "greater", "fewer"}
+)
+
+
+def _mismatch(toks: Sequence[Token], i: int) -> bool:
+    """ "client timeouts were longer than the server's": two settings that do not fit."""
+    if toks[i].low != "than" or i == 0 or toks[i - 1].low not in _COMPARATIVES:
+        return False
+    return any(
+        has(x, C["safeguards"]) or has(x, C["system_nouns"]) for x in toks[max(0, i - 6) : i]
+    )
+
+
+_INCIDENTAL = frozenset(
+    {"only", "single", "same", "shared", "share", "simultaneously", "too", "nothing", "none"}
+    | {"all", "at", "every", "any", "whatever", "instead", "rather"}
+)
+
+
+def _incidental(toks: Sequence[Token], i: int) -> bool:
+    """A gap mark that an outage's description uses too (see ``gap_at(strict=True)``)."""
+    t = toks[i]
+    if t.low in _INCIDENTAL:
+        return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if t.low in ("without", "missing") and not (nxt is not None and _guarded(toks, i + 1)):
+        return True  # "grew without bound", "the backups were missing"
+    if t.low == "no" and i > 0 and toks[i - 1].low == "with":
+        return not _guarded(toks, i + 1)  # "went down with no errors in the logs"
+    if t.low == "no" and (i == 0 or not toks[i - 1].word or toks[i - 1].low == "and"):
+        return not _guarded(toks, i + 1)  # "no writes were accepted": a subject, not a lack
+    return False
+
+
+def _guarded(toks: Sequence[Token], k: int) -> bool:
+    """Whether a safeguard is named within two words from ``k`` ("without a review")."""
+    return any(has(x, C["safeguards"]) for x in toks[k : k + 3])
 
 
 def _design_context(toks: Sequence[Token], i: int) -> bool:

@@ -30,6 +30,11 @@ _OMISSION_STARTS = (
 )
 
 
+#: Past verbs of a state, not an act: "we lacked a runbook", "the team relied on one script" say
+#: what was missing or depended on, a gap the reading of gaps judges.
+_STATES = frozenset({"lacked", "needed", "relied", "depended", "owned", "shared"})
+
+
 def person_verdict(
     statement: str, quoted: str, toks: Sequence[Token], span: tuple[int, int]
 ) -> Verdict:
@@ -110,7 +115,13 @@ def person_at_the_end(toks: Sequence[Token]) -> tuple[int, int] | None:
         person = has(head, PEOPLE["person_nouns"]) or (
             head.low in _FIRST_NAMES and head.low not in _ORDINARY
         )
-        if person and verb is not None and verb.low.endswith("ed") and len(verb.low) > 4:
+        if (
+            person
+            and verb is not None
+            and verb.low.endswith("ed")
+            and len(verb.low) > 4
+            and verb.low not in _STATES
+        ):
             return words[subject_end][0], words[subject_end + 1][0]
     if first.low in _OMISSION_STARTS:
         return k0, words[min(2, len(words) - 1)][0]

@@ -10,7 +10,15 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["circular", "effect_at", "measured", "next_clause", "restates", "unexpected"]
+__all__ = [
+    "circular",
+    "effect_at",
+    "measured",
+    "next_clause",
+    "outage_only",
+    "restates",
+    "unexpected",
+]
 
 
 def next_clause(toks: Sequence[Token], k: int) -> int:
@@ -136,6 +144,29 @@ def measured(toks: Sequence[Token]) -> Token | None:
     return metric
 
 
+#: Effect words that are also adjectives of a thing.
+_STATES = frozenset(
+    {"empty", "blank", "wrong", "incorrect", "stale", "full", "cold", "broken", "late"}
+    | {"duplicate", "inconsistent", "unhealthy"}
+)
+
+
+def _main_clause_end(toks: Sequence[Token]) -> int:
+    """Where a relative clause after a comma starts ("…built around averages, which hid the
+    latency increase"): what the statement's own clause says is read, not what it went on to
+    cause."""
+    for k in range(2, len(toks) - 1):
+        if toks[k].text == "," and toks[k + 1].low == "which":
+            main = toks[:k]
+            if any(t.low in _FINITE or t.low in C["past_markers"] for t in main):
+                return k
+            return len(toks)  # "The zones eu-west-2a, which contain our nodes, had an outage"
+    return len(toks)
+
+
+_FINITE = frozenset({"was", "were", "is", "are", "has", "had", "have", "does", "did"})
+
+
 def effect_at(toks: Sequence[Token]) -> Token | None:
     """The word that reports an observed effect: "crashed", "timed out", "were not delivered"."""
     metric = measured(toks)
@@ -148,8 +179,14 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         and words[1].low in ("caused", "triggered", "produced", "created", "started")
     ):
         return words[1]  # "This caused a cache stampede…": what followed, with its cause left out
-    for k, t in enumerate(toks):
+    for k, t in enumerate(toks[: _main_clause_end(toks)]):
         if t.word and has(t, C["effect_verbs"]):
+            if t.low in _STATES and k > 0 and toks[k - 1].low in ("a", "an"):
+                continue  # "ran against an empty database": a thing described, not an effect
+            if t.low in ("run", "ran", "running") and (
+                k + 1 >= len(toks) or toks[k + 1].low != "out"
+            ):
+                continue  # "the suite ran against…": to run is no effect, to run out is
             return t
         if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(
             x.low in _RESOURCES for x in toks[k + 1 : k + 4]
@@ -161,3 +198,49 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         ):
             return t  # "did not run on time", "were not being sent"
     return None
+
+
+#: Links to a reason or a purpose: a statement with one goes on past what was seen.
+_REASONS = frozenset({"because", "since", "due", "therefore", "hence", "given", "whereas"})
+
+
+#: States an outage leaves a system in, after a copula ("was down", "became unavailable").
+_DOWN = frozenset(
+    {"down", "offline", "unavailable", "unreachable", "unresponsive", "read-only", "affected"}
+)
+
+
+def outage_only(toks: Sequence[Token]) -> Token | None:
+    """The verb of an outage that is the statement's own main clause, with no reason given: "The
+    site went down with no errors in the logs", "All pods restarted at the same time and the
+    service was unavailable", "The shared cache cluster ran out of memory". Such a statement is
+    read as what was observed even though words of gaps ("only", "same", "shared", "no",
+    "without") sit in its description; the caller still asks the strong marks of a gap."""
+    if any(t.low in _REASONS for t in toks):
+        return None
+    if any(t.low == "as" and k and toks[k - 1].text == "," for k, t in enumerate(toks)):
+        return None
+    main = toks[: _main_clause_end(toks)]
+    for k, t in enumerate(main):
+        if not t.word or not has(t, C["effect_verbs"]):
+            continue
+        if k == 0 or any(has(x, C["safeguards"]) for x in main[:k]):
+            return None  # "Failed jobs are retried…", "the synthetic checks only hit…": said of
+            # a safeguard or by an adjective, the statement is about the set-up
+        before = main[k - 1].low
+        if before in ("is", "are", "be", "been"):
+            return None  # "the app is down", "are retried": the present is a condition
+        if t.low in _STATES and before in ("a", "an"):
+            continue
+        if t.low in ("run", "ran", "running") and (k + 1 >= len(main) or main[k + 1].low != "out"):
+            continue
+        if t.low in _DOWN and before in ("was", "were", "went", "became", "got"):
+            return t
+        if t.low.endswith("ed") and len(t.low) > 4 and before not in _DETERMINERS:
+            return t
+        if t.low in C["past_markers"] and t.low not in ("was", "were", "did"):
+            return t
+    return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that"})

@@ -11,6 +11,7 @@ from workflows.rules.cause.words import C, Verdict
 from workflows.rules.text import Token, has, squash
 
 __all__ = [
+    "caused_by",
     "change_event",
     "explanation",
     "indefinite_trigger",
@@ -68,6 +69,7 @@ def explanation(toks: list[Token]) -> list[Token]:
             and lowered[k + 2] == "result"
         ):
             k += 3
+        k = _after_when(toks, k)
         while k < n and toks[k].text == ",":
             k += 1
         start = k
@@ -89,6 +91,66 @@ def explanation(toks: list[Token]) -> list[Token]:
             end = k
             break
     return toks[start:end] if end > start else toks
+
+
+def _after_when(toks: Sequence[Token], k: int) -> int:
+    """Past a lead-in that only says when ("On 28 November 2025,", "At 03:12 UTC,", "Around
+    14:00 on Friday,"): a preposition of time, a date or hour in the phrase, then a comma
+    within ten tokens. Anything else ("After the deploy, …") stays: it may be the cause."""
+    n = len(toks)
+    if k >= n or toks[k].low not in ("on", "at", "around", "between", "during", "in", "by"):
+        return k
+    for j in range(k + 1, min(n, k + 11)):
+        t = toks[j]
+        if t.text == ",":
+            dated = any(x.digit or x.low in _DATES for x in toks[k + 1 : j])
+            return j + 1 if dated and j + 1 < n else k
+        if t.word and not (t.digit or t.low in _DATES or t.low in _WHEN_WORDS or _ordinal(t)):
+            return k  # "At 03:12 UTC the primary stopped…": the phrase goes on into the clause
+        if not t.word and t.text not in (":", "."):
+            return k
+    return k
+
+
+def _ordinal(t: Token) -> bool:
+    return t.low[:-2].isdigit() and t.low[-2:] in ("st", "nd", "rd", "th")
+
+
+_WHEN_WORDS = frozenset(
+    {"the", "of", "on", "at", "around", "about", "approximately", "am", "pm", "gmt", "cet"}
+    | {"pst", "est", "pdt", "edt", "bst", "day", "last", "this", "early", "late", "weekend"}
+)
+
+
+_DATES = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "midnight",
+        "utc",
+    }
+)
 
 
 _LABELS = frozenset({"rc", "rca", "cause", "causes", "reason", "why", "trigger", "root", "summary"})
@@ -256,13 +318,19 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
                 )
                 or (t.low.endswith("ed") and (has(t, C["effect_verbs"]) or len(t.low) > 4))
             )
-        ):
+            and not (t.low.endswith("ed") and toks[i - 1].low in _DETERMINERS)
+        ):  # "The scheduled rotation…": a participle after a determiner is an adjective
             subject_end = i - 1
             break
         if not t.word and t.text in (",", ";", ":"):
             subject_end = i - 1
             break
     subject = [t for t in toks[: subject_end + 1] if t.word]
+    if len(subject) > 8 and len(words) == len(subject):
+        # A long verbless statement: its head is the phrase before the first preposition ("A
+        # network partition between availability zones a and b lasting four minutes").
+        cut = next((k for k, t in enumerate(subject) if k and t.low in _PREPOSITIONS), 0)
+        subject = subject[:cut]
     if not subject or len(subject) > 8:
         return None
     heads = [t for t in subject if has(t, C["trigger_nouns"])]
@@ -274,6 +342,14 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
         position = {id(t): k for k, t in enumerate(toks)}
         return position[id(subject[0])], position[id(subject[-1])]
     return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "this", "that", "its", "their"})
+
+
+_PREPOSITIONS = frozenset(
+    {"of", "in", "on", "between", "from", "to", "at", "during", "for", "by", "with", "after"}
+)
 
 
 #: Changes made to a system: a statement that only reports one ("renovate bumped the base image",
@@ -330,6 +406,13 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
     job, up to four words), a past change verb and its object, and nothing about what let the
     change do harm (no cause link after it)."""
     words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if (
+        len(words) > 1
+        and words[0][1].low.endswith("ing")
+        and has(words[0][1], _CHANGE_EVENTS)
+        and not any(has(x, C["cause_links"]) for _, x in words[1:])
+    ):
+        return words[0][0], words[min(3, len(words) - 1)][0]  # "Rotating the signing keys."
     for idx, (k, t) in enumerate(words[1:6], start=1):
         if not (t.low.endswith("ed") or t.low in ("ran", "put", "set", "cut", "shut", "made")):
             continue
@@ -338,9 +421,140 @@ def change_event(toks: Sequence[Token]) -> tuple[int, int] | None:
         )  # "we had just performed a minor API update"
         if not (has(t, _CHANGE_EVENTS) or carried):
             return None  # the first verb is some other act or state
-        if idx > 4 or words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
-            return None  # a passive reads differently ("was deleted by…" is a person's act)
+        if idx > 4:
+            return None
+        if words[idx - 1][1].low in ("was", "were", "been", "is", "are"):
+            # A passive: "was upgraded from v1.14.1 to v1.16.0" reports the change; "was deleted
+            # by…" names who did it, which the reading of persons judges.
+            if any(x.low == "by" for _, x in words[idx + 1 :]) or not has(t, _CHANGE_EVENTS):
+                return None
+            if any(has(x, C["cause_links"]) for _, x in words[idx + 1 :]):
+                return None
+            return words[0][0], k
         if any(has(x, C["cause_links"]) for _, x in words[idx + 1 :]):
             return None
         return words[0][0], k
     return None
+
+
+def caused_by(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """ "This was caused by the deployment of a new version", "triggered by a routine
+    maintenance operation": a statement that names only what set the failure off (read after
+    the gaps, so "caused by the lack of a check" is not one)."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    for idx, (_, t) in enumerate(words[:-1]):
+        if t.low != "by" or idx == 0 or words[idx - 1][1].low not in _CAUSED:
+            continue
+        for k2, t2 in words[idx + 1 : idx + 5]:
+            if has(t2, C["trigger_nouns"]):
+                return words[max(0, idx - 1)][0], k2
+            if t2.low in _STOP_NOUN:
+                break
+    return None
+
+
+_CAUSED = frozenset({"caused", "triggered", "started", "initiated", "introduced", "sparked"})
+
+
+#: Nouns of a change or a run that a statement can stop at ("the config push", "a commit").
+_CHANGE_HEADS = frozenset(
+    {"change", "push", "deploy", "deployment", "release", "commit", "patch", "update"}
+    | {"upgrade", "rollout", "migration", "merge", "pr", "hotfix", "fix", "edit", "flip"}
+    | {"rotation", "bump", "job", "cron", "cronjob", "script", "query", "revert", "rollback"}
+    | {"removal", "deletion", "flush", "cleanup", "import", "backfill", "integration"}
+)
+
+
+#: Links to a reason: with one, the statement goes on past its trigger.
+_REASONS = frozenset({"because", "since", "due", "therefore", "hence", "given"})
+
+
+_PERMITS = frozenset(
+    {"allow", "allows", "allowed", "let", "lets", "permit", "permits", "permitted", "enables"}
+)
+
+
+#: Negated auxiliaries of a step not taken.
+_UNDONE = frozenset(
+    {"haven't", "hasn't", "hadn't", "wasn't", "weren't", "isn't", "aren't", "havent", "hasnt"}
+    | {"hadnt", "wasnt", "werent", "isnt", "arent"}
+)
+
+
+#: Past verbs of a state, not of an act: "the deploy had no canary" names a gap.
+_STATE_VERBS = frozenset(
+    {"was", "were", "had", "has", "is", "are", "did", "lacked", "lacks", "needed", "required"}
+    | {"have", "been"}
+)
+
+
+def change_with_content(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A change or run as the subject, and what it did or contained: "A config push that
+    removed the only healthy upstream", "The upgrade changed the default serializer", "An update
+    of the base image that no longer contained the CA bundle". The absence or limit inside such
+    a statement is what the change did, not a standing condition of the system, so it stops at
+    the trigger unless it gives a reason ("because…"), a step not taken ("was not reviewed") or
+    a safeguard it went without ("without review")."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if len(words) < 3 or any(t.text == ";" for t in toks):
+        return None
+    if any(t.low in _REASONS for _, t in words):
+        return None
+    for idx in range(1, len(toks) - 1):
+        if (toks[idx].low == "as" and toks[idx - 1].text == ",") or (
+            toks[idx].low == "by" and toks[idx + 1].low in ("design", "default")
+        ):
+            return None  # "…, as the tool allows no partial rollout", "…by default": a reason
+        if toks[idx].low == "no" and toks[idx - 1].low in ("with", "has", "have", "had", "is"):
+            return None  # "deleted files older than 30 days with no exclusion for audit logs"
+    if any(t.low in _PERMITS for _, t in words):
+        return None  # "…because hotfixes are allowed to skip it": what the system permits
+    for j, (k, t) in enumerate(words[:5]):
+        if t.low in _PREPOSITIONS:
+            return None  # "The README for the deployment repo…": the change is not the subject
+        if not has(t, _CHANGE_HEADS) or t.low.endswith(("ing", "ed")):
+            continue
+        nxt = words[j + 1][1] if j + 1 < len(words) else None
+        if nxt is None:
+            return None
+        past = nxt.low in C["past_markers"] or (nxt.low.endswith("ed") and len(nxt.low) > 4)
+        if has(nxt, _CHANGE_HEADS) and not past:
+            continue  # "a new cron job that…": the head is the last of the nouns
+        if not (past or nxt.low in ("that", "which") or nxt.low in _PREPOSITIONS):
+            return None  # "the deploy pipeline", "the job framework restarts": a system
+        if _acts(words[j + 1 :]):
+            return words[0][0], k
+        return None
+    return None
+
+
+def _acts(rest: Sequence[tuple[int, Token]]) -> bool:
+    """Whether what follows the change's noun says what it did: a relative clause or a past
+    verb of an act within six words, with no step left untaken and no safeguard gone without."""
+    for idx, (_, t) in enumerate(rest):
+        nxt = rest[idx + 1][1] if idx + 1 < len(rest) else None
+        if t.low in _UNDONE:
+            return False  # "fixes have been suggested but haven't been implemented"
+        negation = t.low in ("not", "never") or (
+            t.low == "no" and nxt is not None and nxt.low != "longer"
+        )
+        if negation and idx > 0 and rest[idx - 1][1].low in _STATE_VERBS:
+            return False  # "the change was not reviewed", "the deploy had no canary"
+        if t.low == "without" and nxt is not None and has(nxt, C["safeguards"]):
+            return False  # "deployed without review"
+        if (
+            nxt is not None
+            and t.low in ("a", "an", "the")
+            and has(nxt, C["safeguards"])
+            and idx > 0
+            and rest[idx - 1][1].low == "without"
+        ):
+            return False  # "deployed without a review"
+    for _, t in rest[:6]:
+        if t.low in ("that", "which"):
+            return True
+        if t.low in _STATE_VERBS:
+            return False
+        if t.low in C["past_markers"] or (t.low.endswith("ed") and len(t.low) > 4):
+            return True
+    return False
