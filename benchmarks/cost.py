@@ -134,12 +134,14 @@ def print_heap_growth(side: Side, top: int = 25) -> None:
             sums = total.setdefault(where, [0.0, 0.0])
             sums[0] += grown / len(side.heap_rounds)
             sums[1] += count / len(side.heap_rounds)
-    everything = sum(grown for grown, _ in total.values())
+    totals = {where: grown for where, (grown, _) in total.items() if where.startswith("<")}
+    lines = {where: sums for where, sums in total.items() if not where.startswith("<")}
     print(
-        f"\n{side.name}: traced Python allocations grown per cached workflow, "
-        f"{everything / 1024:.1f} KB in all (top {top} lines: bytes, allocations)"
+        f"\n{side.name}: grown per cached workflow: "
+        + ", ".join(f"{where} {grown / 1024:.1f} KB" for where, grown in sorted(totals.items()))
+        + f"; top {top} lines of the traced (bytes, allocations):"
     )
-    for where, (grown, count) in sorted(total.items(), key=lambda kv: -kv[1][0])[:top]:
+    for where, (grown, count) in sorted(lines.items(), key=lambda kv: -kv[1][0])[:top]:
         print(f"  {grown / 1024:8.2f} KB {count:8.1f}  {where}")
 
 
@@ -156,6 +158,11 @@ async def main() -> None:
         action="store_true",
         help="trace both workers' Python allocations (slow: memory figures only) and print what "
         "grew per cached workflow, by file:line",
+    )
+    parser.add_argument(
+        "--trim",
+        action="store_true",
+        help="with --heap-dump: have both workers malloc_trim(0) before each RSS sample",
     )
     parser.add_argument(
         "--malloc-arena-max",
@@ -243,6 +250,7 @@ async def main() -> None:
     )
     if args.heap_dump:
         review.heap_dir, floor.heap_dir = heap_dirs["review"], heap_dirs["floor"]
+        review.trim = floor.trim = args.trim
     try:
         await wait_started(review)
         await wait_started(floor)

@@ -167,6 +167,7 @@ class Side:
     #: With ``--heap-dump``: where the worker's heap probe writes (followthrough/heap_probe.py),
     #: and per measured round the traced growth per cached workflow by file:line.
     heap_dir: Path | None = None
+    trim: bool = False
     heap_rounds: list[list[tuple[str, float, float]]] = field(default_factory=list)
 
     @property
@@ -223,12 +224,20 @@ async def heap_dump(side: Side) -> dict[str, tuple[int, int]]:
     return read_dump(new.pop())
 
 
+async def trim(side: Side) -> None:
+    """With ``--trim``: the worker returns malloc's free pages (SIGUSR2) before RSS is read."""
+    if side.trim:
+        side.process.send_signal(signal.SIGUSR2)
+        await asyncio.sleep(0.5)
+
+
 async def measure(
     side: Side, server_pid: int | None, ids: list[str], concurrency: int, before: int
 ) -> int:
     """Drive ``ids`` on ``side``; add its CPU and memory growth to the side's totals."""
     await wait_quiet(side.process.pid)
     heap_before = await heap_dump(side) if side.heap_dir else None
+    await trim(side)
     warm_kb = sample_rss(side.process.pid)
     pids = {"worker": side.process.pid}
     if server_pid:
@@ -239,6 +248,7 @@ async def measure(
     used = cpu.used()
     others = cpu.others()
     line = cpu.line()
+    await trim(side)
     after_kb = sample_rss(side.process.pid)
     if heap_before is not None:
         cached = max(done, 1) * side.workflows_per_review

@@ -13,6 +13,7 @@ it in production.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import tracemalloc
@@ -25,11 +26,47 @@ __all__ = ["ENV", "dump", "growth", "install", "install_from_env", "read_dump"]
 ENV = "FOLLOWTHROUGH_HEAP_DUMP"
 
 
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def malloc_figures() -> dict[str, int]:
+    """glibc's malloc totals (every C and Rust allocation, none of pymalloc's own arenas): bytes
+    in use, free but kept, and in mmapped blocks; empty where ``mallinfo2`` is missing."""
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (AttributeError, OSError):
+        return {}
+    mallinfo2.restype = _Mallinfo2
+    info = mallinfo2()
+    return {
+        "<malloc in use>": info.uordblks,
+        "<malloc free>": info.fordblks,
+        "<malloc mmapped>": info.hblkhd,
+    }
+
+
 def dump(folder: Path, number: int) -> Path:
-    """Write the traced allocations by file:line to ``folder``; the file written."""
+    """Write the traced allocations by file:line to ``folder``, and :func:`malloc_figures` as
+    lines of their own (named in angle brackets); the file written."""
     stats = tracemalloc.take_snapshot().statistics("lineno")
     path = folder / f"heap-{os.getpid()}-{number}.txt"
-    lines = []
+    lines = [f"{size} 0 {name}" for name, size in malloc_figures().items()]
+    lines.append(f"{sum(stat.size for stat in stats)} 0 <traced>")
     for stat in stats:
         frame = stat.traceback[0]
         lines.append(f"{stat.size} {stat.count} {frame.filename}:{frame.lineno}")
@@ -50,6 +87,15 @@ def install(folder: Path) -> None:
         dump(folder, count[0])
 
     signal.signal(signal.SIGUSR1, on_signal)
+    signal.signal(signal.SIGUSR2, lambda signum, frame: trim())  # noqa: ARG005
+
+
+def trim() -> int:
+    """``malloc_trim(0)``: hand the pages malloc holds free back to the system; 1 if it did."""
+    try:
+        return int(ctypes.CDLL(None).malloc_trim(0))
+    except (AttributeError, OSError):
+        return 0
 
 
 def install_from_env() -> bool:
