@@ -160,6 +160,13 @@ async def main() -> None:
         "grew per cached workflow, by file:line",
     )
     parser.add_argument(
+        "--floor-pad",
+        type=int,
+        default=0,
+        help="a diagnostic: bytes of padding in the floor's activity, local activity and child "
+        "inputs (review-sized payloads; default 0, the floor)",
+    )
+    parser.add_argument(
         "--trim",
         action="store_true",
         help="with --heap-dump: have both workers malloc_trim(0) before each RSS sample",
@@ -281,7 +288,7 @@ async def main() -> None:
                 review_sampled = median_shape(
                     [await shape_of(client, review_workflow_id(ids[i])) for i in samples]
                 )
-                shape = floor_shape(review_sampled)
+                shape = floor_shape(review_sampled).model_copy(update={"pad_bytes": args.floor_pad})
                 shape_holder["shape"] = shape
                 floor.workflows_per_review = 1 + shape.children
                 review.workflows_per_review = 1 + review_sampled.items

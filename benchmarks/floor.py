@@ -42,12 +42,18 @@ if TYPE_CHECKING:
     from followthrough.settings import Settings
 
 
-async def _touch(n: int) -> None:
-    await workflow.execute_activity(touch, Tiny(n=n), start_to_close_timeout=ACTIVITY_TIMEOUT)
+def _arg(n: int, shape: FloorShape) -> Tiny:
+    return Tiny(n=n, pad="x" * shape.pad_bytes)
 
 
-async def _touch_locally(n: int) -> None:
-    await workflow.execute_local_activity(touch, Tiny(n=n), start_to_close_timeout=ACTIVITY_TIMEOUT)
+async def _touch(n: int, shape: FloorShape) -> None:
+    await workflow.execute_activity(touch, _arg(n, shape), start_to_close_timeout=ACTIVITY_TIMEOUT)
+
+
+async def _touch_locally(n: int, shape: FloorShape) -> None:
+    await workflow.execute_local_activity(
+        touch, _arg(n, shape), start_to_close_timeout=ACTIVITY_TIMEOUT
+    )
 
 
 async def _timers(count: int, done: Callable[[], bool]) -> None:
@@ -66,9 +72,9 @@ class FloorItemWorkflow:
     async def run(self, inp: FloorItemInput) -> None:
         shape = inp.shape
         for i in range(shape.child_local_activities):
-            await _touch_locally(i)
+            await _touch_locally(i, shape)
         for i in range(shape.child_activities):
-            await _touch(i)
+            await _touch(i, shape)
         parent = workflow.get_external_workflow_handle(inp.parent_id)
         for i in range(shape.child_signals):
             await parent.signal(FloorReviewWorkflow.reported, Tiny(n=i))
@@ -90,16 +96,16 @@ class FloorReviewWorkflow:
         # The activities that do not follow an update run first (a review fetches its incident
         # and mails its facilitator before anyone edits it).
         for i in range(max(shape.parent_activities - shape.updates, 0)):
-            await _touch(i)
+            await _touch(i, shape)
         await workflow.wait_condition(lambda: self.accepted >= shape.updates)
         while self.local < shape.parent_local_activities:  # what the updates left over
             self.local += 1
-            await _touch_locally(self.local)
+            await _touch_locally(self.local, self.shape)
         wf_id = workflow.info().workflow_id
         for i in range(shape.children):
             await workflow.start_child_workflow(
                 FloorItemWorkflow.run,
-                FloorItemInput(parent_id=wf_id, shape=shape),
+                FloorItemInput(parent_id=wf_id, shape=shape, pad="x" * shape.pad_bytes),
                 id=f"{wf_id}/item-{i + 1}",
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
@@ -111,11 +117,11 @@ class FloorReviewWorkflow:
         """One accepted change: one activity (a review re-renders its document), tiny result."""
         async with self._lock:
             if self.accepted < self.shape.parent_activities:
-                await _touch(arg.n)
+                await _touch(arg.n, self.shape)
             # A review writes its document and its store after a change (local activities).
             for _ in range(min(2, self.shape.parent_local_activities - self.local)):
                 self.local += 1
-                await _touch_locally(self.local)
+                await _touch_locally(self.local, self.shape)
             self.accepted += 1
             return Tiny(n=self.accepted)
 
