@@ -21,6 +21,7 @@ from benchmarks._common import (
     CpuMeter,
     bounded,
     mb,
+    threads,
 )
 from benchmarks.floor_parts import FloorShape
 from benchmarks.memory import sample_rss, wait_quiet
@@ -239,6 +240,7 @@ async def measure(
     heap_before = await heap_dump(side) if side.heap_dir else None
     await trim(side)
     warm_kb = sample_rss(side.process.pid)
+    warm_threads = threads(side.process.pid)
     pids = {"worker": side.process.pid}
     if server_pid:
         pids["server"] = server_pid
@@ -274,7 +276,7 @@ async def measure(
     )
     print(
         f"  {side.name:<7} {done} reviews in {wall:.1f} s ({failures} failed); worker RSS "
-        f"{mb(warm_kb)} -> {mb(after_kb)}"
+        f"{mb(warm_kb)} -> {mb(after_kb)}, threads {warm_threads} -> {threads(side.process.pid)}"
     )
     print(line)
     return done

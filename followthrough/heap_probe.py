@@ -53,11 +53,18 @@ def malloc_figures() -> dict[str, int]:
         return {}
     mallinfo2.restype = _Mallinfo2
     info = mallinfo2()
-    return {
+    figures = {
         "<malloc in use>": info.uordblks,
         "<malloc free>": info.fordblks,
         "<malloc mmapped>": info.hblkhd,
     }
+    try:  # SQLite's own count (page caches of the review store's connections), part of the above
+        used = ctypes.CDLL("libsqlite3.so.0").sqlite3_memory_used
+    except (AttributeError, OSError):
+        return figures
+    used.restype = ctypes.c_int64
+    figures["<sqlite in use>"] = int(used())
+    return figures
 
 
 def dump(folder: Path, number: int) -> Path:
