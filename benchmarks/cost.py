@@ -18,6 +18,13 @@ a skeleton workflow pair and a no-op activity). Both serve their own task queue.
    server: every history's size and the parent's event count, with their targets.
 
     .venv/bin/python -m benchmarks.cost [--n 60] [--rounds 3] [--warmup 10] [--concurrency 8]
+
+Diagnostics (figures for finding what a cached run holds, not for the ratios): ``--heap-dump``
+traces both workers' Python allocations (followthrough/heap_probe.py, slow) and prints what grew
+per cached workflow by file:line, with glibc's malloc and SQLite's totals; ``--trim`` has both
+workers ``malloc_trim(0)`` before each RSS sample; ``--malloc-arena-max N`` sets
+``MALLOC_ARENA_MAX`` for both; ``--floor-pad BYTES`` pads the floor's activity, local activity
+and child inputs (review-sized payloads).
 """
 
 from __future__ import annotations
