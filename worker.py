@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from temporalio.client import (
@@ -28,6 +30,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from connectors.bundle import Connectors
+from followthrough import heap_probe
 from followthrough.settings import Settings
 from followthrough.task_starts import ServerTaskStarts
 from followthrough.wiring import build_connectors, check_connectors
@@ -49,11 +52,13 @@ __all__ = [
     "GRACEFUL_SHUTDOWN",
     "PASSTHROUGH_PACKAGES",
     "WORKFLOWS",
+    "assemble_worker",
     "build_worker",
     "connect",
     "ensure_digest_schedule",
     "load_policy",
     "run_worker",
+    "worker_runner",
     "workflow_runner",
 ]
 
@@ -132,9 +137,9 @@ async def ensure_digest_schedule(client: Client, settings: Settings, policy: Pol
         pass
 
 
-def workflow_runner() -> SandboxedWorkflowRunner:
+def workflow_runner(passthrough: Sequence[str] = PASSTHROUGH_PACKAGES) -> SandboxedWorkflowRunner:
     """The default sandbox, except that ``zoneinfo.ZoneInfo`` is the real class and
-    :data:`PASSTHROUGH_PACKAGES` are passed through.
+    ``passthrough`` (default :data:`PASSTHROUGH_PACKAGES`) is passed through.
 
     The default restrictions wrap ZoneInfo in a proxy (for its cache-clearing and file-loading
     members), and a proxied zone is refused by ``datetime.astimezone``. Zone data is static, so
@@ -145,8 +150,43 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
     restrictions = dataclasses.replace(
         SandboxRestrictions.default, invalid_module_members=members
-    ).with_passthrough_modules(*PASSTHROUGH_PACKAGES)
+    ).with_passthrough_modules(*passthrough)
     return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def worker_runner(
+    client: Client, passthrough: Sequence[str] = PASSTHROUGH_PACKAGES, *, guard: bool = True
+) -> WorkflowRunner:
+    """The runner a worker's workflows run in: :func:`workflow_runner`'s sandbox; not asked for
+    serialization contexts when the client's converter ignores them (``ContextFreeRunner``);
+    with ``guard`` (default) behind the stale-activation guard (followthrough/worker_runtime.py).
+    ``benchmarks.floor`` builds its runner here too, so the floor runs as the review does."""
+    runner: WorkflowRunner = workflow_runner(passthrough)
+    if ignores_context(client.data_converter):
+        runner = ContextFreeRunner(runner)
+    return StaleActivationGuard(runner, ServerTaskStarts(client)) if guard else runner
+
+
+def assemble_worker(
+    client: Client,
+    settings: Settings,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    runner: WorkflowRunner,
+) -> Worker:
+    """A worker with the production options: sync activities in a thread pool of 32, the
+    graceful-shutdown window, the settings' cache size. Shared with ``benchmarks.floor``."""
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=workflows,
+        workflow_runner=runner,
+        activities=activities,
+        activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
+        max_concurrent_activities=32,
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        max_cached_workflows=settings.max_cached_workflows,
+    )
 
 
 def build_worker(
@@ -167,25 +207,15 @@ def build_worker(
     connectors = connectors or build_connectors(settings)
     check_connectors(connectors)  # Confluence's space and permission, once, before any review
     activities = build_activities(connectors, client)
-    runner: WorkflowRunner = workflow_runner()
-    if ignores_context(client.data_converter):
-        runner = ContextFreeRunner(runner)
-    return Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        workflow_runner=StaleActivationGuard(runner, ServerTaskStarts(client)) if guard else runner,
-        activities=activities,
-        activity_executor=concurrent.futures.ThreadPoolExecutor(max_workers=32),
-        max_concurrent_activities=32,
-        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
-        max_cached_workflows=settings.max_cached_workflows,
+    return assemble_worker(
+        client, settings, WORKFLOWS, activities, worker_runner(client, guard=guard)
     )
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """Run a worker until ``stop`` is set; in-flight activities get the graceful-shutdown window."""
     policy = load_policy(settings)
+    heap_probe.install_from_env()  # benchmarks only: off unless FOLLOWTHROUGH_HEAP_DUMP is set
     metrics = TaskMetrics(settings.http_host, settings.worker_metrics_port)
     try:
         client = await connect(settings, await metrics.start())

@@ -148,6 +148,17 @@ def rss_kb(pid: int) -> int | None:
     return None
 
 
+def threads(pid: int) -> int | None:
+    """How many threads a process runs (None when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
 def cpu_seconds(pid: int) -> float | None:
     """utime + stime of a process in seconds."""
     try:

@@ -18,6 +18,13 @@ a skeleton workflow pair and a no-op activity). Both serve their own task queue.
    server: every history's size and the parent's event count, with their targets.
 
     .venv/bin/python -m benchmarks.cost [--n 60] [--rounds 3] [--warmup 10] [--concurrency 8]
+
+Diagnostics (figures for finding what a cached run holds, not for the ratios): ``--heap-dump``
+traces both workers' Python allocations (followthrough/heap_probe.py, slow) and prints what grew
+per cached workflow by file:line, with glibc's malloc and SQLite's totals; ``--trim`` has both
+workers ``malloc_trim(0)`` before each RSS sample; ``--malloc-arena-max N`` sets
+``MALLOC_ARENA_MAX`` for both; ``--floor-pad BYTES`` pads the floor's activity, local activity
+and child inputs (review-sized payloads).
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ from benchmarks.cost_parts import (
 from benchmarks.floor import FloorReviewWorkflow
 from benchmarks.floor_parts import FloorShape, Tiny
 from benchmarks.memory import open_and_publish, tickets
+from followthrough.heap_probe import ENV
 from followthrough.settings import Settings
 from followthrough.worker_runtime import DATA_CONVERTER
 from workflows.calls import SEARCH_ATTRIBUTES
@@ -122,6 +130,28 @@ def print_shapes(review: Shape, floor: Shape) -> None:
     )
 
 
+def print_heap_growth(side: Side, top: int = 25) -> None:
+    """With ``--heap-dump``: the lines whose traced allocations grew most per cached workflow
+    (mean over the measured rounds)."""
+    if not side.heap_rounds:
+        return
+    total: dict[str, list[float]] = {}
+    for rows in side.heap_rounds:
+        for where, grown, count in rows:
+            sums = total.setdefault(where, [0.0, 0.0])
+            sums[0] += grown / len(side.heap_rounds)
+            sums[1] += count / len(side.heap_rounds)
+    totals = {where: grown for where, (grown, _) in total.items() if where.startswith("<")}
+    lines = {where: sums for where, sums in total.items() if not where.startswith("<")}
+    print(
+        f"\n{side.name}: grown per cached workflow: "
+        + ", ".join(f"{where} {grown / 1024:.1f} KB" for where, grown in sorted(totals.items()))
+        + f"; top {top} lines of the traced (bytes, allocations):"
+    )
+    for where, (grown, count) in sorted(lines.items(), key=lambda kv: -kv[1][0])[:top]:
+        print(f"  {grown / 1024:8.2f} KB {count:8.1f}  {where}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=60, help="measured reviews per side and round")
@@ -130,6 +160,30 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="reviews driven at once")
     parser.add_argument("--no-lifecycle", action="store_true", help="skip the six-week figures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--heap-dump",
+        action="store_true",
+        help="trace both workers' Python allocations (slow: memory figures only) and print what "
+        "grew per cached workflow, by file:line",
+    )
+    parser.add_argument(
+        "--floor-pad",
+        type=int,
+        default=0,
+        help="a diagnostic: bytes of padding in the floor's activity, local activity and child "
+        "inputs (review-sized payloads; default 0, the floor)",
+    )
+    parser.add_argument(
+        "--trim",
+        action="store_true",
+        help="with --heap-dump: have both workers malloc_trim(0) before each RSS sample",
+    )
+    parser.add_argument(
+        "--malloc-arena-max",
+        type=int,
+        default=None,
+        help="MALLOC_ARENA_MAX for both workers (default: the environment's)",
+    )
     args = parser.parse_args()
     machine_header("cost: a published review with two items against the Temporal floor")
 
@@ -148,6 +202,10 @@ async def main() -> None:
         "FOLLOWTHROUGH_TEMPORAL_ADDRESS": target,
         "NO_PROXY": "127.0.0.1,localhost",
     }
+    if args.malloc_arena_max is not None:
+        base_env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
+    heap_dirs = {k: workdir / f"heap-{k}" for k in ("review", "floor")}
+    heap_env = {k: {ENV: str(folder)} if args.heap_dump else {} for k, folder in heap_dirs.items()}
     review_queue, floor_queue = (f"cost-{k}-{uuid.uuid4().hex[:6]}" for k in ("review", "floor"))
     data = workdir / "data"
     settings = Settings(data_dir=data, task_queue=review_queue, temporal_address=target)
@@ -180,6 +238,7 @@ async def main() -> None:
                 **base_env,
                 "FOLLOWTHROUGH_DATA_DIR": str(data),
                 "FOLLOWTHROUGH_TASK_QUEUE": review_queue,
+                **heap_env["review"],
             },
             workdir / "review-worker.log",
         ),
@@ -195,6 +254,7 @@ async def main() -> None:
                 **base_env,
                 "FOLLOWTHROUGH_DATA_DIR": str(workdir / "floor-data"),
                 "FOLLOWTHROUGH_TASK_QUEUE": floor_queue,
+                **heap_env["floor"],
             },
             workdir / "floor-worker.log",
         ),
@@ -202,6 +262,9 @@ async def main() -> None:
         drive_floor,
         floor_parked,
     )
+    if args.heap_dump:
+        review.heap_dir, floor.heap_dir = heap_dirs["review"], heap_dirs["floor"]
+        review.trim = floor.trim = args.trim
     try:
         await wait_started(review)
         await wait_started(floor)
@@ -232,7 +295,7 @@ async def main() -> None:
                 review_sampled = median_shape(
                     [await shape_of(client, review_workflow_id(ids[i])) for i in samples]
                 )
-                shape = floor_shape(review_sampled)
+                shape = floor_shape(review_sampled).model_copy(update={"pad_bytes": args.floor_pad})
                 shape_holder["shape"] = shape
                 floor.workflows_per_review = 1 + shape.children
                 review.workflows_per_review = 1 + review_sampled.items
@@ -268,6 +331,8 @@ async def main() -> None:
             f"  other processes used {review.other_s:.1f} s (review phases) and "
             f"{floor.other_s:.1f} s (floor phases) of CPU: a large figure means a contended box"
         )
+        for side in (review, floor):
+            print_heap_growth(side)
         for side in (review, floor):
             errors = sum(
                 1

@@ -4,6 +4,7 @@ the same shape), and one side of the comparison (a worker process, its server, w
 from __future__ import annotations
 
 import asyncio
+import signal
 import statistics
 import subprocess
 import time
@@ -20,9 +21,11 @@ from benchmarks._common import (
     CpuMeter,
     bounded,
     mb,
+    threads,
 )
 from benchmarks.floor_parts import FloorShape
 from benchmarks.memory import sample_rss, wait_quiet
+from followthrough.heap_probe import growth, read_dump
 
 __all__ = [
     "COUNTED",
@@ -35,6 +38,7 @@ __all__ = [
     "Side",
     "drive_all",
     "floor_shape",
+    "heap_dump",
     "measure",
     "median_shape",
     "shape_of",
@@ -161,6 +165,11 @@ class Side:
     grown_kb: int = 0
     other_s: float = 0.0
     rounds: list[tuple[float, float, float]] = field(default_factory=list)
+    #: With ``--heap-dump``: where the worker's heap probe writes (followthrough/heap_probe.py),
+    #: and per measured round the traced growth per cached workflow by file:line.
+    heap_dir: Path | None = None
+    trim: bool = False
+    heap_rounds: list[list[tuple[str, float, float]]] = field(default_factory=list)
 
     @property
     def worker_ms(self) -> float:
@@ -203,12 +212,35 @@ async def wait_parked(side: Side, total: int, limit_s: float) -> float:
     return time.perf_counter() - t0
 
 
+async def heap_dump(side: Side) -> dict[str, tuple[int, int]]:
+    """Ask the side's worker for a heap dump (SIGUSR1) and read it once written."""
+    assert side.heap_dir is not None
+    before = set(side.heap_dir.glob("heap-*.txt"))
+    side.process.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 120
+    while not (new := set(side.heap_dir.glob("heap-*.txt")) - before):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{side.name} worker wrote no heap dump")
+        await asyncio.sleep(0.2)
+    return read_dump(new.pop())
+
+
+async def trim(side: Side) -> None:
+    """With ``--trim``: the worker returns malloc's free pages (SIGUSR2) before RSS is read."""
+    if side.trim:
+        side.process.send_signal(signal.SIGUSR2)
+        await asyncio.sleep(0.5)
+
+
 async def measure(
     side: Side, server_pid: int | None, ids: list[str], concurrency: int, before: int
 ) -> int:
     """Drive ``ids`` on ``side``; add its CPU and memory growth to the side's totals."""
     await wait_quiet(side.process.pid)
+    heap_before = await heap_dump(side) if side.heap_dir else None
+    await trim(side)
     warm_kb = sample_rss(side.process.pid)
+    warm_threads = threads(side.process.pid)
     pids = {"worker": side.process.pid}
     if server_pid:
         pids["server"] = server_pid
@@ -218,7 +250,16 @@ async def measure(
     used = cpu.used()
     others = cpu.others()
     line = cpu.line()
+    await trim(side)
     after_kb = sample_rss(side.process.pid)
+    if heap_before is not None:
+        cached = max(done, 1) * side.workflows_per_review
+        side.heap_rounds.append(
+            [
+                (where, grown / cached, count / cached)
+                for where, grown, count in growth(heap_before, await heap_dump(side))
+            ]
+        )
     side.reviews += done
     side.failures += failures
     side.worker_s += used["worker"]
@@ -235,7 +276,7 @@ async def measure(
     )
     print(
         f"  {side.name:<7} {done} reviews in {wall:.1f} s ({failures} failed); worker RSS "
-        f"{mb(warm_kb)} -> {mb(after_kb)}"
+        f"{mb(warm_kb)} -> {mb(after_kb)}, threads {warm_threads} -> {threads(side.process.pid)}"
     )
     print(line)
     return done

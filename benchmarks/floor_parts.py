@@ -16,6 +16,7 @@ class Tiny(BaseModel):
     """A payload of a few bytes."""
 
     n: int = Field(default=0, description="A counter.")
+    pad: str = Field(default="", description="Padding: FloorShape.pad_bytes, else empty.")
 
 
 class FloorShape(BaseModel):
@@ -34,11 +35,18 @@ class FloorShape(BaseModel):
     child_local_activities: int = Field(
         default=0, description="Local activities each item runs (an item's ticket reads)."
     )
+    pad_bytes: int = Field(
+        default=0,
+        description="Padding in every activity's and local activity's input and in each item's "
+        "start input (0: tiny payloads, the floor). A diagnostic (benchmarks.cost --floor-pad): "
+        "what review-sized inputs cost a cached run.",
+    )
 
 
 class FloorItemInput(BaseModel):
     parent_id: str = Field(description="The parent's workflow id, to signal.")
     shape: FloorShape
+    pad: str = Field(default="", description="FloorShape.pad_bytes of padding.")
 
 
 @activity.defn

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
 from workflows import limits
 from workflows.review import ActionItem, EarlierReview, Incident, Model, ReplacedEdit, ReviewState
@@ -66,9 +67,20 @@ class ReviewDocWritten(Model):
 
 class PersistReview(Model):
     """Write what changed of the review once per burst of changes: its store record, its
-    document, or both, in one call (``persist_review``)."""
+    document, or both, in one call (``persist_review``).
+
+    ``state`` is sent without the fields that hold their defaults (they read back as the same
+    values): the SDK core keeps every local activity's input for as long as the run stays cached,
+    and a review sends its whole state this way after every burst of changes. A local
+    activity's input is in no history (its marker records only the answer), so this changes no
+    command and no recorded event."""
 
     state: ReviewState
+
+    @field_serializer("state")
+    def _state_without_defaults(self, state: ReviewState) -> dict[str, Any]:
+        return state.model_dump(mode="json", exclude_defaults=True)
+
     timezone: str = Field(default="UTC", description="Zone a due date is read in (policy's).")
     document: bool = Field(default=True, description="Re-render and write the document.")
     store: bool = Field(default=True, description="Upsert the review into the review store.")
