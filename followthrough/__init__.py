@@ -10,6 +10,16 @@ worker; every other room receives what it needs from here and never reads the en
 - ``worker_runtime``: what a worker process adds around the SDK: the stale-activation guard
   (a workaround for an SDK core fault, issue 15) and the workflow-task failures on ``/metrics``.
 - ``task_starts``: who started a run's workflow tasks, read from the server for the guard.
+- ``heap_probe``: a benchmark-only heap dump on a signal (off unless ``FOLLOWTHROUGH_HEAP_DUMP``).
 """
 
-__all__ = ["cli", "devserver", "logs", "settings", "task_starts", "wiring", "worker_runtime"]
+__all__ = [
+    "cli",
+    "devserver",
+    "heap_probe",
+    "logs",
+    "settings",
+    "task_starts",
+    "wiring",
+    "worker_runtime",
+]

@@ -13,6 +13,7 @@ from workflows.rules.text import Token, has, squash
 __all__ = [
     "caused_by",
     "change_event",
+    "change_with_content",
     "explanation",
     "indefinite_trigger",
     "trigger_at",
