@@ -55,7 +55,10 @@ def _heads(toks: Sequence[Token]) -> list[int]:
     return out
 
 
-def title_findings(title: str) -> list[Vague]:
+def title_findings(title: str, checked: bool = False) -> list[Vague]:
+    """Vague spans of ``title``. ``checked`` (default False) says the done-when is a check
+    someone could run (:func:`workflows.rules.vague.checked.is_check`): a trigger word
+    ("ensure", "investigate", "monitor", "review") followed by a concrete object is then fine."""
     toks = word_tokens(title)
     if not any(t.word for t in toks):
         return []
@@ -110,6 +113,10 @@ def title_findings(title: str) -> list[Vague]:
             continue
         if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
+        if kind in _TRIGGER_KINDS and (
+            (checked and facts.concrete[min(j + 1, len(toks))]) or _asserts_behaviour(toks, j)
+        ):
+            continue  # "make sure the deploy script checks the lock file": the check is named
         add(
             i,
             j,
@@ -216,6 +223,10 @@ def title_findings(title: str) -> list[Vague]:
             continue
         if facts.rescued(kind, h):
             continue
+        if _trigger(t, kind) and (
+            (checked and facts.concrete[min(h + 1, len(toks))]) or _asserts_behaviour(toks, h)
+        ):
+            continue  # "Ensure the backup job exits non-zero when the upload fails"
         end = h
         if kind == "discussion":
             message = "it asks for a discussion or review with no output."
@@ -265,6 +276,49 @@ def title_findings(title: str) -> list[Vague]:
                     add(i, k, "the value is left undefined.", "undefined")
                     break
     return out
+
+
+#: Phrase kinds that are trigger words: fine when a concrete object and a check follow.
+#: Talk is not among them: it is rescued only by what it produces (``Facts.rescued``).
+_TRIGGER_KINDS = frozenset({"investigate", "monitor", "ensure"})
+
+#: Opening verbs that are trigger words in the same sense ("Ensure the job exits non-zero…").
+_TRIGGER_VERBS = frozenset({"ensure", "audit", "check", "verify"})
+
+#: Words before a verb that make it a noun ("the alerts", "more checks").
+_NOUN_BEFORE = frozenset({"the", "a", "an", "more", "some", "all", "any", "no", "of", "for", "our"})
+
+
+def _trigger(t: Token, kind: str) -> bool:
+    return kind in ("investigate", "monitor") or (kind != "discussion" and t.low in _TRIGGER_VERBS)
+
+
+def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
+    """ "ensure|make sure <a named thing> <does something>": a behaviour the change must have
+    ("make sure the deploy script checks the lock file", "ensure the backup job exits non-zero").
+
+    Only "ensure" and "make sure" read so: the word after them opens a clause. The clause needs
+    a thing someone can point at (an artifact, an identifier) before a third-person verb that
+    is an act or an outcome, within eight tokens."""
+    if toks[j].low not in ("ensure", "ensures", "sure"):
+        return False
+    seen_thing = False
+    for k in range(j + 1, min(len(toks), j + 9)):
+        t = toks[k]
+        if not t.word:
+            return False  # a clause ends: "ensure quality; …"
+        if identifier(t) or has(t, C["artifacts"]):
+            seen_thing = True
+            continue
+        if (
+            seen_thing
+            and t.low.endswith("s")
+            and toks[k - 1].low not in _NOUN_BEFORE
+            and has(t, C["outcome_verbs"] | C["action_verbs"])
+            and not has(t, C["vague_start"] - {"ensure"})
+        ):
+            return True
+    return False
 
 
 def _verb_key(t: Token) -> str:
