@@ -25,7 +25,6 @@ from workflows.codes import Code
 from workflows.policy import Policy
 from workflows.review import ActionItemDraft, Finding, Violation, parse_due
 from workflows.rules.common import SMART_QUESTION, blank, plural, squash, v
-from workflows.rules.vague.checked import is_check
 from workflows.rules.vague.done_when import done_when_findings
 from workflows.rules.vague.model import combine
 from workflows.rules.vague.title import title_findings
@@ -53,7 +52,7 @@ def lint_action_wording(
     findings: list[Finding] = []
     title = title or ""
     has_done = bool(done_when and done_when.strip())
-    title_hits = title_findings(title, checked=has_done and is_check(done_when, title))
+    title_hits = title_findings(title, done_when or "")
     done_hits = done_when_findings(done_when or "", title) if has_done else []
     if learned:
         title_hits, done_hits = combine(title, done_when, title_hits, done_hits)

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from workflows.codes import Code
 from workflows.rules.common import SMART_QUESTION, squash
 from workflows.rules.text import Token, has
+from workflows.rules.vague.checked import is_check
 from workflows.rules.vague.facts import GOAL_NOUN_STARTS, NOT_MORE_OF, SIZE_WORDS, Facts
 from workflows.rules.vague.outcomes import outcome_spans
+from workflows.rules.vague.thin import thin_spans
 from workflows.rules.vague.words import (
     KIND_MESSAGES,
     LEAD_INS,
@@ -55,11 +57,15 @@ def _heads(toks: Sequence[Token]) -> list[int]:
     return out
 
 
-def title_findings(title: str, checked: bool = False) -> list[Vague]:
-    """Vague spans of ``title``. ``checked`` (default False) says the done-when is a check
-    someone could run (:func:`workflows.rules.vague.checked.is_check`): a trigger word
-    ("ensure", "investigate", "monitor", "review") followed by a concrete object is then fine."""
+def title_findings(title: str, done_when: str = "") -> list[Vague]:
+    """Vague spans of ``title``, read with its ``done_when`` (default none).
+
+    When the done-when is a check someone could run (:func:`workflows.rules.vague.checked.is_check`)
+    a trigger word ("ensure", "investigate", "monitor") followed by a concrete object is fine, and
+    so is a generic object; a number in it gives the value a setting change leaves out."""
     toks = word_tokens(title)
+    checked = is_check(done_when, title)
+    valued = any(numeric(t) for t in word_tokens(done_when)) if done_when else False
     if not any(t.word for t in toks):
         return []
     out: list[Vague] = []
@@ -172,6 +178,10 @@ def title_findings(title: str, checked: bool = False) -> list[Vague]:
 
     for i, j, message, key in outcome_spans(toks, heads, facts, _has_verb(words)):
         add(i, j, message, key)
+    if heads:  # read from the first verb on: "We need to increase the memory limit"
+        clause = [t for t in toks[heads[0] :] if t.word]
+        for i, j, message, key in thin_spans(clause, checked, valued or has_number):
+            add(clause[i].index - toks[0].index, clause[j].index - toks[0].index, message, key)
 
     # A state to reach, with no action: "All runbooks reviewed within 12 months", "Have every
     # service owner on call once a quarter", "Make the nightly batch finish before 06:00".
