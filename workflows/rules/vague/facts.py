@@ -191,6 +191,8 @@ class Facts:
         after = min(j + 1, len(self.toks))
         mechanism = self.mechanism[after]
         if kind == "monitor":
+            if self.toks[j].low == "keep" and after < len(self.toks) and numeric(self.toks[after]):
+                return True  # "keep 7 daily snapshots": a retention, not a watch
             return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
         if self.spelled_out[after]:
             return True

@@ -20,23 +20,7 @@ __all__ = ["Thin", "thin_spans"]
 Thin = tuple[int, int, str, str]
 
 #: Verbs that change a setting; without a value they leave it undefined.
-_CHANGE_VERBS = frozenset(
-    {
-        "increase",
-        "raise",
-        "lower",
-        "decrease",
-        "bump",
-        "reduce",
-        "adjust",
-        "tune",
-        "extend",
-        "shorten",
-        "tweak",
-        "revise",
-        "modify",
-    }
-)
+_CHANGE_VERBS = C["change_verbs"]
 
 #: Words that say a value follows or a way is named: "to 400", "from 2 to 4 GiB", "by 50%",
 #: "so that…", "using the p99 of last month".
@@ -45,136 +29,13 @@ _VALUE_OR_WAY = frozenset(
 )
 
 #: Settings one sizes, besides the lexicon's setting nouns.
-_SIZED = frozenset({"memory", "cpu", "retention", "heap", "disk", "storage", "rate", "timeouts"})
+_SIZED = C["sized_settings"]
 
 #: Verbs that sound concrete but name no change when their object is generic.
-_THIN_VERBS = frozenset(
-    {
-        "add",
-        "set",
-        "setup",
-        "update",
-        "document",
-        "write",
-        "create",
-        "implement",
-        "introduce",
-        "build",
-        "put",
-        "establish",
-        "provide",
-        "enable",
-        "improve",
-        "expand",
-        "extend",
-    }
-)
+_THIN_VERBS = C["thin_verbs"]
 
 #: Objects that name a kind of thing, not a thing: "monitoring", "the runbook", "the process".
-_GENERIC = frozenset(
-    {
-        "monitoring",
-        "alerting",
-        "alerts",
-        "alert",
-        "tests",
-        "testing",
-        "test",
-        "logging",
-        "logs",
-        "runbook",
-        "runbooks",
-        "documentation",
-        "docs",
-        "process",
-        "processes",
-        "procedure",
-        "procedures",
-        "service",
-        "services",
-        "cluster",
-        "clusters",
-        "system",
-        "systems",
-        "edge",
-        "cases",
-        "case",
-        "checks",
-        "check",
-        "dashboards",
-        "dashboard",
-        "metrics",
-        "observability",
-        "visibility",
-        "safeguards",
-        "guardrails",
-        "controls",
-        "validation",
-        "coverage",
-        "automation",
-        "tooling",
-        "playbook",
-        "guide",
-        "notifications",
-        "reporting",
-        "detection",
-        "protection",
-        "redundancy",
-        "backups",
-        "backup",
-        "training",
-        "it",
-        "this",
-        "them",
-        "new",
-        "more",
-        "some",
-        "proper",
-        "better",
-        "additional",
-        "extra",
-        "relevant",
-        "same",
-        "similar",
-        "issue",
-        "issues",
-        "problem",
-        "problems",
-        "incident",
-        "incidents",
-        "failure",
-        "failures",
-        "errors",
-        "error",
-        "team",
-        "teams",
-        "everything",
-        "things",
-        "these",
-        "those",
-        "other",
-        "such",
-        "around",
-        "across",
-        "regarding",
-        "against",
-        "production",
-        "environment",
-        "environments",
-        "platform",
-        "infrastructure",
-        "app",
-        "application",
-        "applications",
-        "scenario",
-        "scenarios",
-        "failover",
-        "recovery",
-        "outage",
-        "outages",
-        "up",
-    }
-)
+_GENERIC = C["generic_kinds"]
 
 #: Longest title read as a thin one: longer ones say more than generic things.
 _MAX_THIN_WORDS = 8
