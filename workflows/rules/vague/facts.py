@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from workflows.rules.text import Token, has
 from workflows.rules.vague.words import (
@@ -48,7 +49,7 @@ def _suffix(flags: Sequence[bool]) -> list[bool]:
 
 
 class Facts:
-    """What lies after each token of a title, computed once so every question is O(1).
+    """What lies after each token of a title, computed once (on first use) so every question is O(1).
 
     A title is read clause by clause, and each vague verb asks whether a concrete mechanism, a
     number, an artifact or an output follows it. Asking by scanning the rest of the title would
@@ -57,12 +58,34 @@ class Facts:
 
     def __init__(self, toks: Sequence[Token]) -> None:
         self.toks = toks
-        self.number = _suffix([quantity(toks, k) for k in range(len(toks))])
-        self.concrete = _suffix([concrete_token(t) for t in toks])
-        self.alerting = _suffix([t.word and has(t, _ALERTING) for t in toks])
-        self.outputs = _suffix([t.word and has(t, C["outputs"]) for t in toks])
-        self.mechanism = _suffix([self._mechanism_at(k) for k in range(len(toks))])
-        self.coordinated = _suffix(
+
+    # Each table is built on first use: most titles ask only a few of them, and a long title
+    # (the 500-character latency figure) would otherwise pay for all thirteen.
+
+    @cached_property
+    def number(self) -> list[bool]:
+        return _suffix([quantity(self.toks, k) for k in range(len(self.toks))])
+
+    @cached_property
+    def concrete(self) -> list[bool]:
+        return _suffix([concrete_token(t) for t in self.toks])
+
+    @cached_property
+    def alerting(self) -> list[bool]:
+        return _suffix([t.word and has(t, _ALERTING) for t in self.toks])
+
+    @cached_property
+    def outputs(self) -> list[bool]:
+        return _suffix([t.word and has(t, C["outputs"]) for t in self.toks])
+
+    @cached_property
+    def mechanism(self) -> list[bool]:
+        return _suffix([self._mechanism_at(k) for k in range(len(self.toks))])
+
+    @cached_property
+    def coordinated(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 t.low in ("and", "then")
                 and k + 1 < len(toks)
@@ -71,9 +94,19 @@ class Facts:
                 for k, t in enumerate(toks)
             ]
         )
-        self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
-        self.artifact = _suffix([t.word and has(t, C["artifacts"]) for t in toks])
-        self.threshold = _suffix(
+
+    @cached_property
+    def strong(self) -> list[bool]:
+        return _suffix([self._mechanism_at(k, strong=True) for k in range(len(self.toks))])
+
+    @cached_property
+    def artifact(self) -> list[bool]:
+        return _suffix([t.word and has(t, C["artifacts"]) for t in self.toks])
+
+    @cached_property
+    def threshold(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 quantity(toks, k)
                 and k > 0
@@ -81,8 +114,15 @@ class Facts:
                 for k in range(len(toks))
             ]
         )
-        self.charted = _suffix([t.low in _CHARTS for t in toks])
-        self.acted = _suffix(
+
+    @cached_property
+    def charted(self) -> list[bool]:
+        return _suffix([t.low in _CHARTS for t in self.toks])
+
+    @cached_property
+    def acted(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 t.low in ("by", "via", "using")
                 and k + 1 < len(toks)
@@ -92,15 +132,22 @@ class Facts:
                 for k, t in enumerate(toks)
             ]
         )
-        self.spelled_out = _suffix([self._spelled_out_at(k) for k in range(len(toks))])
+
+    @cached_property
+    def spelled_out(self) -> list[bool]:
+        return _suffix([self._spelled_out_at(k) for k in range(len(self.toks))])
+
+    @cached_property
+    def parenthetical(self) -> list[bool]:
         depth = 0
-        self.parenthetical: list[bool] = []
-        for t in toks:
+        out: list[bool] = []
+        for t in self.toks:
             if t.text == "(":
                 depth += 1
             elif t.text == ")":
                 depth = max(0, depth - 1)
-            self.parenthetical.append(depth > 0)
+            out.append(depth > 0)
+        return out
 
     def _mechanism_at(self, k: int, strong: bool = False) -> bool:
         """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert",
