@@ -312,11 +312,22 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
     is an act or an outcome, within eight tokens."""
     if toks[j].low not in ("ensure", "ensures", "sure"):
         return False
+    start = j - 1 if toks[j].low == "sure" else j
+    if start >= 2 and toks[start - 1].low in ("to", "and") and _acted_before(toks, start - 1):
+        return True  # "Script updated to handle pagination and ensure…": the purpose of an act
     seen_thing = False
     for k in range(j + 1, min(len(toks), j + 9)):
         t = toks[k]
         if not t.word:
             return False  # a clause ends: "ensure quality; …"
+        if (
+            k > j + 1
+            and t.low.endswith("ed")
+            and toks[k - 1].low in _PERFECT
+            and has(t, C["action_verbs"])
+            and not has(t, C["vague_start"])
+        ):
+            return True  # "make sure we've migrated every subdomain": an act to have done
         if identifier(t) or has(t, C["artifacts"]):
             seen_thing = True
             continue
@@ -329,6 +340,18 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
         ):
             return True
     return False
+
+
+#: Auxiliaries before a participle that say an act is done: "we've migrated", "is enabled".
+_PERFECT = frozenset({"have", "has", "had", "we've", "they've", "is", "are", "was", "were", "been"})
+
+
+def _acted_before(toks: Sequence[Token], k: int) -> bool:
+    """A concrete act before token ``k``: a known, non-vague action verb or an -ed form of one
+    ("Upgrade the client to ensure…", "Script updated to ensure…")."""
+    return any(
+        t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"]) for t in toks[:k]
+    )
 
 
 def _verb_key(t: Token) -> str:
