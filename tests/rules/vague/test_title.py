@@ -210,3 +210,54 @@ def test_a_vague_title_finding_names_its_span_and_asks_the_smart_question() -> N
     )
     assert finding.hint.startswith(SMART_QUESTION)
     assert '"Look into"' in finding.message
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Make sure the release script checks the tag signature before pushing",
+        "Ensure the sync job exits non-zero when the source API returns 5xx",
+    ],
+)
+def test_ensure_that_names_the_behaviour_of_a_named_thing_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []
+
+
+def test_ensure_of_a_generic_thing_doing_something_stays_vague() -> None:
+    assert vague("Ensure alerting covers every important path", "") == ["title"]
+
+
+def test_ensure_after_a_concrete_act_is_its_purpose() -> None:
+    assert vague("Pin the Helm chart to 4.2.1 to ensure the same release everywhere", "") == []
+
+
+def test_make_sure_an_act_is_done_is_not_vague() -> None:
+    assert vague("Make sure we've rotated every deploy key before the cutover", "") == []
+
+
+def test_keep_a_number_of_things_is_a_retention_not_a_watch() -> None:
+    assert vague("Keep 14 nightly snapshots of the orders volume", "") == []
+
+
+def test_keep_an_eye_on_a_thing_with_no_threshold_stays_vague() -> None:
+    assert vague("Keep watching the orders volume", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Low priority alerts for the Kafka brokers", "More chaos testing", "Know your certificates"],
+)
+def test_a_title_with_no_verb_in_a_verbs_place_names_no_change(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_title_opening_with_a_known_verb_is_read_as_an_act() -> None:
+    assert vague("Route alerts for the Kafka brokers to the streaming channel", "") == []
+
+
+def test_accordingly_hedges() -> None:
+    assert vague("Update the retry budget accordingly", "") == ["title"]
+
+
+def test_raising_test_coverage_with_no_number_is_a_goal() -> None:
+    assert vague("Increase test coverage of the billing module", "") == ["title"]
