@@ -261,3 +261,11 @@ def test_accordingly_hedges() -> None:
 
 def test_raising_test_coverage_with_no_number_is_a_goal() -> None:
     assert vague("Increase test coverage of the billing module", "") == ["title"]
+
+
+def test_talk_about_a_topic_whose_clause_has_acts_stays_vague() -> None:
+    assert vague("Talk to the DBAs about indexes that slow down and block writes", "") == ["title"]
+
+
+def test_talk_that_goes_on_to_a_concrete_act_is_not_vague() -> None:
+    assert vague("Review the cron jobs on billing-1 and delete those with no owner", "") == []

@@ -35,6 +35,9 @@ _ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
 _CHARTS = frozenset({"dashboard", "panel", "graph", "chart", "line"})
 
 
+_RELATIVES = frozenset({"that", "which", "who", "whose"})
+
+
 SIZE_WORDS = frozenset(
     {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
 )
@@ -230,6 +233,34 @@ class Facts:
             and not any(has(t, C["vague_modifiers"]) for t in words)
         )
 
+    @cached_property
+    def _coordinated_count(self) -> list[int]:
+        """``out[k]``: coordinated acts ("and delete…") at positions before ``k``."""
+        out = [0]
+        toks = self.toks
+        for k, t in enumerate(toks):
+            act = (
+                t.low in ("and", "then")
+                and k + 1 < len(toks)
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+            )
+            out.append(out[-1] + act)
+        return out
+
+    @cached_property
+    def _next_relative(self) -> list[int]:
+        """``out[k]``: the first relative pronoun at ``k`` or after (``len`` when none)."""
+        n = len(self.toks)
+        out = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            out[k] = k if self.toks[k].low in _RELATIVES else out[k + 1]
+        return out
+
+    def _coordinated_before_relative(self, k: int) -> bool:
+        end = self._next_relative[k]
+        return self._coordinated_count[end] > self._coordinated_count[k]
+
     def mechanism_after(self, head: int) -> bool:
         return self.mechanism[min(head + 1, len(self.toks))]
 
@@ -244,8 +275,10 @@ class Facts:
         if self.spelled_out[after]:
             return True
         if kind == "discussion":
-            # Talk is rescued only by what it produces or a change it goes on to make.
-            return self.outputs[after] or self.coordinated[after]
+            # Talk is rescued only by what it produces or a change it goes on to make -- not
+            # by the verbs of a clause that describes its topic ("review the design of
+            # DaemonSets that inject and attach code": the DaemonSets attach, nobody else).
+            return self.outputs[after] or self._coordinated_before_relative(after)
         if kind == "investigate":
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")
