@@ -269,3 +269,21 @@ def test_talk_about_a_topic_whose_clause_has_acts_stays_vague() -> None:
 
 def test_talk_that_goes_on_to_a_concrete_act_is_not_vague() -> None:
     assert vague("Review the cron jobs on billing-1 and delete those with no owner", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Upgrade the ingress nodes to 1.29 when convenient",
+        "Partition the audit table at some point",
+        "Add a dry-run step to the migration job to the extent possible",
+        "Prune the admin group from time to time",
+        "Add circuit breakers to outbound calls, within reason",
+    ],
+)
+def test_a_hedge_on_when_or_how_far_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_at_some_point_of_a_named_step_is_a_place_not_a_hedge() -> None:
+    assert vague("Restore the orders dump at some point in the 14:00 drill", "") == []
