@@ -287,3 +287,30 @@ def test_a_hedge_on_when_or_how_far_is_vague(title: str) -> None:
 
 def test_at_some_point_of_a_named_step_is_a_place_not_a_hedge() -> None:
     assert vague("Restore the orders dump at some point in the 14:00 drill", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the replication outage with the vendor",
+        "Check in with the storage team about IOPS",
+        "Get sign-off from security for the new bastion",
+        "Liaise with networking on the MTU change",
+        "Form a working group on alert fatigue",
+        "Ask the CDN provider about their purge SLA",
+        "Walk the new on-call through the failover runbook",
+    ],
+)
+def test_talk_with_a_party_and_no_output_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the ulimit on the ingress nodes to 65536 with the team",
+        "Ask the deploy bot to post a summary to #releases after each rollout",
+    ],
+)
+def test_a_concrete_change_that_shares_talk_words_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []
