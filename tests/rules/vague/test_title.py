@@ -314,3 +314,31 @@ def test_talk_with_a_party_and_no_output_is_vague(title: str) -> None:
 )
 def test_a_concrete_change_that_shares_talk_words_is_not_vague(title: str) -> None:
     assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Get to the bottom of the heap growth on worker-4",
+        "Do a proper RCA on the resolver outage",
+        "Check why the disk alert did not fire",
+        "Pinpoint the source of the duplicate webhooks",
+    ],
+)
+def test_an_investigation_asked_in_other_words_with_no_step_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_an_investigation_asked_in_other_words_with_a_step_is_not_vague() -> None:
+    assert (
+        vague(
+            "Check why the disk alert did not fire by replaying the 14:00 metrics into a "
+            "staging Alertmanager",
+            "",
+        )
+        == []
+    )
+
+
+def test_tracking_the_source_of_requests_with_a_header_is_a_change() -> None:
+    assert vague("Track the source of each request with an X-Request-Source header", "") == []
