@@ -343,3 +343,11 @@ def test_an_investigation_asked_in_other_words_with_a_step_is_not_vague() -> Non
 def test_tracing_a_source_by_a_named_step_is_not_vague() -> None:
     title = "Trace the source of the duplicate webhooks by logging the delivery id on every receive"
     assert vague(title, "") == []
+
+
+def test_a_target_as_a_noun_phrase_is_a_goal_even_when_its_noun_is_also_a_verb() -> None:
+    assert vague("Under 4 pages per week for the search rota", "") == ["title"]
+
+
+def test_a_setting_as_a_noun_phrase_with_a_number_is_not_a_goal() -> None:
+    assert vague("Pages within 5 minutes of replica lag above 30 s", "") == []

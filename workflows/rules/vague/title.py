@@ -176,7 +176,7 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             "improve",
         )
 
-    for i, j, message, key in outcome_spans(toks, heads, facts, _has_verb(words)):
+    for i, j, message, key in outcome_spans(toks, heads, facts, _acts(words)):
         add(i, j, message, key)
     if heads:  # read from the first verb on: "We need to increase the memory limit"
         clause = [t for t in toks[heads[0] :] if t.word]
