@@ -68,3 +68,23 @@ def test_a_target_reached_by_a_named_change_is_not_a_thin_goal() -> None:
         t for t in word_tokens("Reach 95% of hosts by baking the agent into the AMI") if t.word
     ]
     assert thin_spans(words, checked=False, valued=False) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Automate the manual steps", "Fix the underlying issue", "Migrate off the legacy system"],
+)
+def test_an_upgrade_fix_or_migration_of_generic_things_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Automate the manual steps of the Postgres minor upgrade runbook",
+        "Migrate off the legacy Jenkins box",
+    ],
+)
+def test_an_upgrade_fix_or_migration_of_a_named_thing_is_not_thin(title: str) -> None:
+    words = [t for t in word_tokens(title) if t.word]
+    assert thin_spans(words, checked=False, valued=False) == []
