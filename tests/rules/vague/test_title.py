@@ -351,3 +351,26 @@ def test_a_target_as_a_noun_phrase_is_a_goal_even_when_its_noun_is_also_a_verb()
 
 def test_a_setting_as_a_noun_phrase_with_a_number_is_not_a_goal() -> None:
     assert vague("Pages within 5 minutes of replica lag above 30 s", "") == []
+
+
+def test_an_audit_that_goes_on_to_a_concrete_act_is_not_vague() -> None:
+    assert vague("Audit admin users without MFA and revoke their console passwords", "") == []
+
+
+def test_an_investigation_that_goes_on_to_fix_it_stays_vague() -> None:
+    assert vague("Investigate the resolver outage and fix it", "") == ["title"]
+
+
+def test_ensure_things_have_a_setting_enabled_names_the_state() -> None:
+    assert vague("Ensure all S3 buckets have versioning enabled through an SCP", "") == []
+
+
+def test_a_modifier_spelled_out_after_a_colon_is_not_vague() -> None:
+    title = (
+        "Better error messages in the CLI when the kubeconfig is missing: print the expected path"
+    )
+    assert vague(title, "") == []
+
+
+def test_a_replica_count_changed_from_one_number_to_another_is_a_setting() -> None:
+    assert vague("Double the replica count of the ingress controller from 2 to 4", "") == []

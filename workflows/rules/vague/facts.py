@@ -235,7 +235,8 @@ class Facts:
 
     @cached_property
     def _coordinated_count(self) -> list[int]:
-        """``out[k]``: coordinated acts ("and delete…") at positions before ``k``."""
+        """``out[k]``: coordinated acts ("and delete…") at positions before ``k``. The act needs
+        an object of its own ("and disable their console access", not "and fix it")."""
         out = [0]
         toks = self.toks
         for k, t in enumerate(toks):
@@ -244,6 +245,10 @@ class Facts:
                 and k + 1 < len(toks)
                 and has(toks[k + 1], C["action_verbs"])
                 and not has(toks[k + 1], C["vague_start"])
+                and any(
+                    x.word and x.low not in C["stop"] and x.low not in C["generic_kinds"]
+                    for x in toks[k + 2 : k + 6]
+                )
             )
             out.append(out[-1] + act)
         return out
@@ -282,7 +287,11 @@ class Facts:
         if kind == "investigate":
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")
-            return (self.strong[after] or self.outputs[after]) and self.concrete[after]
+            # 70% usage"), or a concrete act it goes on to make ("Audit IAM users without MFA
+            # and disable their console access")
+            return (
+                (self.strong[after] or self.outputs[after]) and self.concrete[after]
+            ) or self._coordinated_before_relative(after)
         # a way and a concrete thing; a way that is itself a concrete act ("by requiring MFA");
         # or a concrete object with a threshold ("the feature flags older than 6 months")
         return (mechanism and (self.concrete[after] or self.acted[after])) or (

@@ -255,7 +255,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
         if has(t, C["vague_modifiers"]) and not has_number:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
-            if facts.strong[min(i + 1, len(toks))] and facts.concrete[min(i + 1, len(toks))]:
+            k1 = min(i + 1, len(toks))
+            if (facts.strong[k1] and facts.concrete[k1]) or facts.spelled_out[k1]:
                 continue  # "Better logging: include the request ID in every error log line"
             if t.low in ("good", "great", "best") and not (
                 i > 0 and toks[i - 1].low in ("more", "be")
@@ -323,11 +324,11 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
         if (
             k > j + 1
             and t.low.endswith("ed")
-            and toks[k - 1].low in _PERFECT
+            and any(x.low in _PERFECT for x in toks[max(j + 1, k - 5) : k])
             and has(t, C["action_verbs"])
             and not has(t, C["vague_start"])
         ):
-            return True  # "make sure we've migrated every subdomain": an act to have done
+            return True  # "make sure we've migrated…", "ensure all buckets have X enabled"
         if identifier(t) or (has(t, C["artifacts"]) and t.low not in C["generic_kinds"]):
             seen_thing = True  # "the deploy script", not "monitoring" ("ensure monitoring covers…")
             continue
@@ -547,4 +548,6 @@ def _sets_a_value(window: Sequence[Token]) -> bool:
         before = window[k - 1]
         if has(before, C["setting_nouns"]) and not has(before, C["goal_metrics"] - {"alert"}):
             return True
+        if t.low == "from" and any(x.low in ("replica", "replicas") for x in window[:k]):
+            return True  # "Double the replica count of the ingress from 2 to 4": a setting
     return False
