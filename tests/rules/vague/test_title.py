@@ -374,3 +374,15 @@ def test_a_modifier_spelled_out_after_a_colon_is_not_vague() -> None:
 
 def test_a_replica_count_changed_from_one_number_to_another_is_a_setting() -> None:
     assert vague("Double the replica count of the ingress controller from 2 to 4", "") == []
+
+
+def test_ensure_a_named_setting_is_a_number_names_the_state() -> None:
+    assert vague("Ensure that the session TTL for auth.example.com is 900 seconds", "") == []
+
+
+def test_keep_a_thing_for_a_time_is_a_hold_not_a_watch() -> None:
+    assert vague("Keep the blue cluster running for 24 hours after the switch", "") == []
+
+
+def test_keep_a_metric_below_a_number_is_a_goal_not_a_hold() -> None:
+    assert vague("Keep p95 latency of search under 300 ms", "") == ["title"]

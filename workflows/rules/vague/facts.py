@@ -266,6 +266,17 @@ class Facts:
         end = self._next_relative[k]
         return self._coordinated_count[end] > self._coordinated_count[k]
 
+    def _kept_for(self, k: int) -> bool:
+        """ "keep" holds something rather than watching it: a number follows within eight
+        tokens with no metric before it ("keep 7 daily snapshots", "keep the old cluster
+        running for 48 hours"; not "keep p99 latency below 200 ms", a goal)."""
+        for x in self.toks[k : k + 8]:
+            if x.word and has(x, C["goal_metrics"]):
+                return False  # "p99" is a metric before it is a number
+            if numeric(x):
+                return True
+        return False
+
     def mechanism_after(self, head: int) -> bool:
         return self.mechanism[min(head + 1, len(self.toks))]
 
@@ -274,8 +285,8 @@ class Facts:
         after = min(j + 1, len(self.toks))
         mechanism = self.mechanism[after]
         if kind == "monitor":
-            if self.toks[j].low == "keep" and after < len(self.toks) and numeric(self.toks[after]):
-                return True  # "keep 7 daily snapshots": a retention, not a watch
+            if self.toks[j].low == "keep" and self._kept_for(after):
+                return True  # "keep 7 daily snapshots", "keep the old cluster for 48 hours"
             return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
         if self.spelled_out[after]:
             return True

@@ -329,6 +329,12 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
             and not has(t, C["vague_start"])
         ):
             return True  # "make sure we've migrated…", "ensure all buckets have X enabled"
+        if (
+            seen_thing
+            and t.low in ("is", "are", "stays", "remains")
+            and any(numeric(x) for x in toks[k + 1 : k + 4])
+        ):
+            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds"
         if identifier(t) or (has(t, C["artifacts"]) and t.low not in C["generic_kinds"]):
             seen_thing = True  # "the deploy script", not "monitoring" ("ensure monitoring covers…")
             continue
