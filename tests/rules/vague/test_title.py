@@ -386,3 +386,31 @@ def test_keep_a_thing_for_a_time_is_a_hold_not_a_watch() -> None:
 
 def test_keep_a_metric_below_a_number_is_a_goal_not_a_hold() -> None:
     assert vague("Keep p95 latency of search under 300 ms", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Set the client timeout to whatever the vendor recommends",
+        "Page when the 5xx rate is above normal",
+        "Alert when the log volume is close to full",
+        "Scale the worker count based on load",
+        "Cap the import concurrency at a safe level",
+        "Make the disk alert fire earlier",
+        "Make the session timeout longer",
+    ],
+)
+def test_a_value_given_only_by_a_relation_is_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Scale the worker count based on load: 1 worker per 200 jobs in the queue",
+        "Make the session timeout longer than the 30 s refresh window",
+        "Add a link to what the alert means in the runbook",
+    ],
+)
+def test_a_relation_with_a_number_or_no_setting_is_not_undefined(title: str) -> None:
+    assert vague(title, "") == []

@@ -109,6 +109,10 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "undefined":
+            if not (has_number or valued):  # "set the timeout to whatever the vendor says"
+                add(i, j, "the value is left undefined.", "undefined")
+            continue
         if kind in ("weasel", "vague_object"):
             if kind == "vague_object" and has_number:
                 continue
