@@ -358,10 +358,12 @@ _PERFECT = frozenset({"have", "has", "had", "we've", "they've", "is", "are", "wa
 
 
 def _acted_before(toks: Sequence[Token], k: int) -> bool:
-    """A concrete act before token ``k``: a known, non-vague action verb or an -ed form of one
-    ("Upgrade the client to ensure…", "Script updated to ensure…")."""
+    """A concrete act in the twelve tokens before ``k``: a known, non-vague action verb or an -ed
+    form of one ("Upgrade the client to ensure…", "Script updated to ensure…"). The bound keeps
+    a text of many "and ensure" linear."""
     return any(
-        t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"]) for t in toks[:k]
+        t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
+        for t in toks[max(0, k - 12) : k]
     )
 
 
