@@ -414,3 +414,29 @@ def test_a_value_given_only_by_a_relation_is_undefined(title: str) -> None:
 )
 def test_a_relation_with_a_number_or_no_setting_is_not_undefined(title: str) -> None:
     assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The alerting runbook needs updating",
+        "Ownership of the status page needs to be clarified",
+        "There should be a way to pause all deploys",
+        "Need a plan for losing the primary region",
+        "Someone should own the build cache",
+    ],
+)
+def test_a_stated_need_with_no_change_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The alerting runbook needs updating with the drain steps for search-3",
+        "This needs to be automated by adding a CronJob that runs prune.sh nightly",
+        "We need to add a 10 s timeout to the geo client",
+    ],
+)
+def test_a_stated_need_that_names_the_change_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []

@@ -118,6 +118,14 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 continue
             add(i, j, "it hedges instead of committing.", suggestion_key(p.name, "as needed"))
             continue
+        if kind == "need":  # a statement about its subject, wherever it stands
+            if not (
+                has_number
+                or facts.rescued(kind, j)
+                or any(identifier(x) or x.quoted for x in toks[j + 1 : j + 8])
+            ):  # "the runbook needs updating with the pg_ctl promote step" names the change
+                add(i, j, KIND_MESSAGES["need"], "improve")
+            continue
         at_head = i in head_set or i <= first_head or not concrete_before[i]
         if not at_head:
             continue
