@@ -15,7 +15,7 @@ from workflows.rules.vague.title import title_findings
 def rows() -> list[Row]:
     out: list[Row] = []
     for case in load_split("dev").action_items:
-        th = title_findings(case.title)
+        th = title_findings(case.title, case.done_when)
         dh = done_when_findings(case.done_when, case.title) if case.done_when.strip() else []
         feats = item_features(case.title, case.done_when, th, dh)
         names = frozenset(f.name for f in feats)

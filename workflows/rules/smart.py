@@ -51,8 +51,8 @@ def lint_action_wording(
     """
     findings: list[Finding] = []
     title = title or ""
-    title_hits = title_findings(title)
     has_done = bool(done_when and done_when.strip())
+    title_hits = title_findings(title, done_when or "")
     done_hits = done_when_findings(done_when or "", title) if has_done else []
     if learned:
         title_hits, done_hits = combine(title, done_when, title_hits, done_hits)

@@ -210,3 +210,233 @@ def test_a_vague_title_finding_names_its_span_and_asks_the_smart_question() -> N
     )
     assert finding.hint.startswith(SMART_QUESTION)
     assert '"Look into"' in finding.message
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Make sure the release script checks the tag signature before pushing",
+        "Ensure the sync job exits non-zero when the source API returns 5xx",
+    ],
+)
+def test_ensure_that_names_the_behaviour_of_a_named_thing_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []
+
+
+def test_ensure_of_a_generic_thing_doing_something_stays_vague() -> None:
+    assert vague("Ensure alerting covers every important path", "") == ["title"]
+
+
+def test_ensure_after_a_concrete_act_is_its_purpose() -> None:
+    assert vague("Pin the Helm chart to 4.2.1 to ensure the same release everywhere", "") == []
+
+
+def test_make_sure_an_act_is_done_is_not_vague() -> None:
+    assert vague("Make sure we've rotated every deploy key before the cutover", "") == []
+
+
+def test_keep_a_number_of_things_is_a_retention_not_a_watch() -> None:
+    assert vague("Keep 14 nightly snapshots of the orders volume", "") == []
+
+
+def test_keep_an_eye_on_a_thing_with_no_threshold_stays_vague() -> None:
+    assert vague("Keep watching the orders volume", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Low priority alerts for the Kafka brokers", "More chaos testing", "Know your certificates"],
+)
+def test_a_title_with_no_verb_in_a_verbs_place_names_no_change(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_title_opening_with_a_known_verb_is_read_as_an_act() -> None:
+    assert vague("Route alerts for the Kafka brokers to the streaming channel", "") == []
+
+
+def test_accordingly_hedges() -> None:
+    assert vague("Update the retry budget accordingly", "") == ["title"]
+
+
+def test_raising_test_coverage_with_no_number_is_a_goal() -> None:
+    assert vague("Increase test coverage of the billing module", "") == ["title"]
+
+
+def test_talk_about_a_topic_whose_clause_has_acts_stays_vague() -> None:
+    assert vague("Talk to the DBAs about indexes that slow down and block writes", "") == ["title"]
+
+
+def test_talk_that_goes_on_to_a_concrete_act_is_not_vague() -> None:
+    assert vague("Review the cron jobs on billing-1 and delete those with no owner", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Upgrade the ingress nodes to 1.29 when convenient",
+        "Partition the audit table at some point",
+        "Add a dry-run step to the migration job to the extent possible",
+        "Prune the admin group from time to time",
+        "Add circuit breakers to outbound calls, within reason",
+    ],
+)
+def test_a_hedge_on_when_or_how_far_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_at_some_point_of_a_named_step_is_a_place_not_a_hedge() -> None:
+    assert vague("Restore the orders dump at some point in the 14:00 drill", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the replication outage with the vendor",
+        "Check in with the storage team about IOPS",
+        "Get sign-off from security for the new bastion",
+        "Liaise with networking on the MTU change",
+        "Form a working group on alert fatigue",
+        "Ask the CDN provider about their purge SLA",
+        "Walk the new on-call through the failover runbook",
+    ],
+)
+def test_talk_with_a_party_and_no_output_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the ulimit on the ingress nodes to 65536 with the team",
+        "Ask the deploy bot to post a summary to #releases after each rollout",
+    ],
+)
+def test_a_concrete_change_that_shares_talk_words_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Get to the bottom of the heap growth on worker-4",
+        "Do a proper RCA on the resolver outage",
+        "Check why the disk alert did not fire",
+        "Pinpoint the source of the duplicate webhooks",
+    ],
+)
+def test_an_investigation_asked_in_other_words_with_no_step_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_an_investigation_asked_in_other_words_with_a_step_is_not_vague() -> None:
+    assert (
+        vague(
+            "Check why the disk alert did not fire by replaying the 14:00 metrics into a "
+            "staging Alertmanager",
+            "",
+        )
+        == []
+    )
+
+
+def test_tracing_a_source_by_a_named_step_is_not_vague() -> None:
+    title = "Trace the source of the duplicate webhooks by logging the delivery id on every receive"
+    assert vague(title, "") == []
+
+
+def test_a_target_as_a_noun_phrase_is_a_goal_even_when_its_noun_is_also_a_verb() -> None:
+    assert vague("Under 4 pages per week for the search rota", "") == ["title"]
+
+
+def test_a_setting_as_a_noun_phrase_with_a_number_is_not_a_goal() -> None:
+    assert vague("Pages within 5 minutes of replica lag above 30 s", "") == []
+
+
+def test_an_audit_that_goes_on_to_a_concrete_act_is_not_vague() -> None:
+    assert vague("Audit admin users without MFA and revoke their console passwords", "") == []
+
+
+def test_an_investigation_that_goes_on_to_fix_it_stays_vague() -> None:
+    assert vague("Investigate the resolver outage and fix it", "") == ["title"]
+
+
+def test_ensure_things_have_a_setting_enabled_names_the_state() -> None:
+    assert vague("Ensure all S3 buckets have versioning enabled through an SCP", "") == []
+
+
+def test_a_modifier_spelled_out_after_a_colon_is_not_vague() -> None:
+    title = (
+        "Better error messages in the CLI when the kubeconfig is missing: print the expected path"
+    )
+    assert vague(title, "") == []
+
+
+def test_a_replica_count_changed_from_one_number_to_another_is_a_setting() -> None:
+    assert vague("Double the replica count of the ingress controller from 2 to 4", "") == []
+
+
+def test_ensure_a_named_setting_is_a_number_names_the_state() -> None:
+    assert vague("Ensure that the session TTL for auth.example.com is 900 seconds", "") == []
+
+
+def test_keep_a_thing_for_a_time_is_a_hold_not_a_watch() -> None:
+    assert vague("Keep the blue cluster running for 24 hours after the switch", "") == []
+
+
+def test_keep_a_metric_below_a_number_is_a_goal_not_a_hold() -> None:
+    assert vague("Keep p95 latency of search under 300 ms", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Set the client timeout to whatever the vendor recommends",
+        "Page when the 5xx rate is above normal",
+        "Alert when the log volume is close to full",
+        "Scale the worker count based on load",
+        "Cap the import concurrency at a safe level",
+        "Make the disk alert fire earlier",
+        "Make the session timeout longer",
+    ],
+)
+def test_a_value_given_only_by_a_relation_is_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Scale the worker count based on load: 1 worker per 200 jobs in the queue",
+        "Make the session timeout longer than the 30 s refresh window",
+        "Add a link to what the alert means in the runbook",
+    ],
+)
+def test_a_relation_with_a_number_or_no_setting_is_not_undefined(title: str) -> None:
+    assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The alerting runbook needs updating",
+        "Ownership of the status page needs to be clarified",
+        "There should be a way to pause all deploys",
+        "Need a plan for losing the primary region",
+        "Someone should own the build cache",
+    ],
+)
+def test_a_stated_need_with_no_change_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The alerting runbook needs updating with the drain steps for search-3",
+        "This needs to be automated by adding a CronJob that runs prune.sh nightly",
+        "We need to add a 10 s timeout to the geo client",
+    ],
+)
+def test_a_stated_need_that_names_the_change_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []

@@ -23,6 +23,10 @@ from workflows.rules.vague.words import (
 __all__ = ["done_when_findings"]
 
 
+#: Most words a bare "done" has ("when it is all good"): longer criteria are read word by word.
+_LONGEST_GENERIC = 6
+
+
 def _content(toks: Sequence[Token]) -> list[Token]:
     return [t for t in toks if t.word and t.low not in C["stop"] and not numeric(t)]
 
@@ -48,9 +52,10 @@ def done_when_findings(done_when: str, title: str) -> list[Vague]:
             )
         )
 
-    first = toks.index(words[0])
-    last = toks.index(words[-1])
-    norm = normalise(done_when)
+    first = next(k for k, t in enumerate(toks) if t.word)
+    last = next(k for k in range(len(toks) - 1, -1, -1) if toks[k].word)
+    # A bare "done" is a few words at most: a long criterion need not be normalised to tell.
+    norm = normalise(done_when) if len(words) <= _LONGEST_GENERIC else ""
     if norm in C["generic_done"] or (
         norm.removeprefix("when ").removeprefix("it is ").removeprefix("it s ") in C["generic_done"]
     ):

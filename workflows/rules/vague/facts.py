@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from workflows.rules.text import Token, has
 from workflows.rules.vague.words import (
@@ -34,6 +35,9 @@ _ALERTING = frozenset({"page", "alert", "alarm", "notify", "ticket"})
 _CHARTS = frozenset({"dashboard", "panel", "graph", "chart", "line"})
 
 
+_RELATIVES = frozenset({"that", "which", "who", "whose"})
+
+
 SIZE_WORDS = frozenset(
     {"high", "low", "big", "large", "small", "long", "short", "fast", "wide", "generous", "tight"}
 )
@@ -48,7 +52,7 @@ def _suffix(flags: Sequence[bool]) -> list[bool]:
 
 
 class Facts:
-    """What lies after each token of a title, computed once so every question is O(1).
+    """What lies after each token of a title, computed once (on first use) so every question is O(1).
 
     A title is read clause by clause, and each vague verb asks whether a concrete mechanism, a
     number, an artifact or an output follows it. Asking by scanning the rest of the title would
@@ -57,12 +61,34 @@ class Facts:
 
     def __init__(self, toks: Sequence[Token]) -> None:
         self.toks = toks
-        self.number = _suffix([quantity(toks, k) for k in range(len(toks))])
-        self.concrete = _suffix([concrete_token(t) for t in toks])
-        self.alerting = _suffix([t.word and has(t, _ALERTING) for t in toks])
-        self.outputs = _suffix([t.word and has(t, C["outputs"]) for t in toks])
-        self.mechanism = _suffix([self._mechanism_at(k) for k in range(len(toks))])
-        self.coordinated = _suffix(
+
+    # Each table is built on first use: most titles ask only a few of them, and a long title
+    # (the 500-character latency figure) would otherwise pay for all thirteen.
+
+    @cached_property
+    def number(self) -> list[bool]:
+        return _suffix([quantity(self.toks, k) for k in range(len(self.toks))])
+
+    @cached_property
+    def concrete(self) -> list[bool]:
+        return _suffix([concrete_token(t) for t in self.toks])
+
+    @cached_property
+    def alerting(self) -> list[bool]:
+        return _suffix([t.word and has(t, _ALERTING) for t in self.toks])
+
+    @cached_property
+    def outputs(self) -> list[bool]:
+        return _suffix([t.word and has(t, C["outputs"]) for t in self.toks])
+
+    @cached_property
+    def mechanism(self) -> list[bool]:
+        return _suffix([self._mechanism_at(k) for k in range(len(self.toks))])
+
+    @cached_property
+    def coordinated(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 t.low in ("and", "then")
                 and k + 1 < len(toks)
@@ -71,9 +97,19 @@ class Facts:
                 for k, t in enumerate(toks)
             ]
         )
-        self.strong = _suffix([self._mechanism_at(k, strong=True) for k in range(len(toks))])
-        self.artifact = _suffix([t.word and has(t, C["artifacts"]) for t in toks])
-        self.threshold = _suffix(
+
+    @cached_property
+    def strong(self) -> list[bool]:
+        return _suffix([self._mechanism_at(k, strong=True) for k in range(len(self.toks))])
+
+    @cached_property
+    def artifact(self) -> list[bool]:
+        return _suffix([t.word and has(t, C["artifacts"]) for t in self.toks])
+
+    @cached_property
+    def threshold(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 quantity(toks, k)
                 and k > 0
@@ -81,8 +117,15 @@ class Facts:
                 for k in range(len(toks))
             ]
         )
-        self.charted = _suffix([t.low in _CHARTS for t in toks])
-        self.acted = _suffix(
+
+    @cached_property
+    def charted(self) -> list[bool]:
+        return _suffix([t.low in _CHARTS for t in self.toks])
+
+    @cached_property
+    def acted(self) -> list[bool]:
+        toks = self.toks
+        return _suffix(
             [
                 t.low in ("by", "via", "using")
                 and k + 1 < len(toks)
@@ -92,15 +135,22 @@ class Facts:
                 for k, t in enumerate(toks)
             ]
         )
-        self.spelled_out = _suffix([self._spelled_out_at(k) for k in range(len(toks))])
+
+    @cached_property
+    def spelled_out(self) -> list[bool]:
+        return _suffix([self._spelled_out_at(k) for k in range(len(self.toks))])
+
+    @cached_property
+    def parenthetical(self) -> list[bool]:
         depth = 0
-        self.parenthetical: list[bool] = []
-        for t in toks:
+        out: list[bool] = []
+        for t in self.toks:
             if t.text == "(":
                 depth += 1
             elif t.text == ")":
                 depth = max(0, depth - 1)
-            self.parenthetical.append(depth > 0)
+            out.append(depth > 0)
+        return out
 
     def _mechanism_at(self, k: int, strong: bool = False) -> bool:
         """A concrete way starting at ``k``: "by capturing…", ": page at 90%", "and add an alert",
@@ -183,6 +233,50 @@ class Facts:
             and not any(has(t, C["vague_modifiers"]) for t in words)
         )
 
+    @cached_property
+    def _coordinated_count(self) -> list[int]:
+        """``out[k]``: coordinated acts ("and delete…") at positions before ``k``. The act needs
+        an object of its own ("and disable their console access", not "and fix it")."""
+        out = [0]
+        toks = self.toks
+        for k, t in enumerate(toks):
+            act = (
+                t.low in ("and", "then")
+                and k + 1 < len(toks)
+                and has(toks[k + 1], C["action_verbs"])
+                and not has(toks[k + 1], C["vague_start"])
+                and any(
+                    x.word and x.low not in C["stop"] and x.low not in C["generic_kinds"]
+                    for x in toks[k + 2 : k + 6]
+                )
+            )
+            out.append(out[-1] + act)
+        return out
+
+    @cached_property
+    def _next_relative(self) -> list[int]:
+        """``out[k]``: the first relative pronoun at ``k`` or after (``len`` when none)."""
+        n = len(self.toks)
+        out = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            out[k] = k if self.toks[k].low in _RELATIVES else out[k + 1]
+        return out
+
+    def _coordinated_before_relative(self, k: int) -> bool:
+        end = self._next_relative[k]
+        return self._coordinated_count[end] > self._coordinated_count[k]
+
+    def _kept_for(self, k: int) -> bool:
+        """ "keep" holds something rather than watching it: a number follows within eight
+        tokens with no metric before it ("keep 7 daily snapshots", "keep the old cluster
+        running for 48 hours"; not "keep p99 latency below 200 ms", a goal)."""
+        for x in self.toks[k : k + 8]:
+            if x.word and has(x, C["goal_metrics"]):
+                return False  # "p99" is a metric before it is a number
+            if numeric(x):
+                return True
+        return False
+
     def mechanism_after(self, head: int) -> bool:
         return self.mechanism[min(head + 1, len(self.toks))]
 
@@ -191,16 +285,24 @@ class Facts:
         after = min(j + 1, len(self.toks))
         mechanism = self.mechanism[after]
         if kind == "monitor":
+            if self.toks[j].low == "keep" and self._kept_for(after):
+                return True  # "keep 7 daily snapshots", "keep the old cluster for 48 hours"
             return self.number[after] and (self.alerting[after] or mechanism or self.charted[after])
         if self.spelled_out[after]:
             return True
         if kind == "discussion":
-            # Talk is rescued only by what it produces or a change it goes on to make.
-            return self.outputs[after] or self.coordinated[after]
+            # Talk is rescued only by what it produces or a change it goes on to make -- not
+            # by the verbs of a clause that describes its topic ("review the design of
+            # DaemonSets that inject and attach code": the DaemonSets attach, nobody else).
+            return self.outputs[after] or self._coordinated_before_relative(after)
         if kind == "investigate":
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")
-            return (self.strong[after] or self.outputs[after]) and self.concrete[after]
+            # 70% usage"), or a concrete act it goes on to make ("Audit IAM users without MFA
+            # and disable their console access")
+            return (
+                (self.strong[after] or self.outputs[after]) and self.concrete[after]
+            ) or self._coordinated_before_relative(after)
         # a way and a concrete thing; a way that is itself a concrete act ("by requiring MFA");
         # or a concrete object with a threshold ("the feature flags older than 6 months")
         return (mechanism and (self.concrete[after] or self.acted[after])) or (

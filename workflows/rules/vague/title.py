@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from workflows.codes import Code
 from workflows.rules.common import SMART_QUESTION, squash
 from workflows.rules.text import Token, has
+from workflows.rules.vague.checked import is_check
 from workflows.rules.vague.facts import GOAL_NOUN_STARTS, NOT_MORE_OF, SIZE_WORDS, Facts
 from workflows.rules.vague.outcomes import outcome_spans
+from workflows.rules.vague.thin import thin_spans
 from workflows.rules.vague.words import (
     KIND_MESSAGES,
     LEAD_INS,
@@ -55,8 +57,15 @@ def _heads(toks: Sequence[Token]) -> list[int]:
     return out
 
 
-def title_findings(title: str) -> list[Vague]:
+def title_findings(title: str, done_when: str = "") -> list[Vague]:
+    """Vague spans of ``title``, read with its ``done_when`` (default none).
+
+    When the done-when is a check someone could run (:func:`workflows.rules.vague.checked.is_check`)
+    a trigger word ("ensure", "investigate", "monitor") followed by a concrete object is fine, and
+    so is a generic object; a number in it gives the value a setting change leaves out."""
     toks = word_tokens(title)
+    checked = is_check(done_when, title)
+    valued = any(numeric(t) for t in word_tokens(done_when)) if done_when else False
     if not any(t.word for t in toks):
         return []
     out: list[Vague] = []
@@ -100,16 +109,32 @@ def title_findings(title: str) -> list[Vague]:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "undefined":
+            if not (has_number or valued):  # "set the timeout to whatever the vendor says"
+                add(i, j, "the value is left undefined.", "undefined")
+            continue
         if kind in ("weasel", "vague_object"):
             if kind == "vague_object" and has_number:
                 continue
             add(i, j, "it hedges instead of committing.", suggestion_key(p.name, "as needed"))
+            continue
+        if kind == "need":  # a statement about its subject, wherever it stands
+            if not (
+                has_number
+                or facts.rescued(kind, j)
+                or any(identifier(x) or x.quoted for x in toks[j + 1 : j + 8])
+            ):  # "the runbook needs updating with the pg_ctl promote step" names the change
+                add(i, j, KIND_MESSAGES["need"], "improve")
             continue
         at_head = i in head_set or i <= first_head or not concrete_before[i]
         if not at_head:
             continue
         if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
+        if kind in _TRIGGER_KINDS and (
+            (checked and facts.concrete[min(j + 1, len(toks))]) or _asserts_behaviour(toks, j)
+        ):
+            continue  # "make sure the deploy script checks the lock file": the check is named
         add(
             i,
             j,
@@ -153,7 +178,7 @@ def title_findings(title: str) -> list[Vague]:
     elif (
         words
         and not has_number
-        and not _has_verb(words)
+        and not _acts(words)
         and not any(has(t, C["documents"]) or t.quoted or identifier(t) for t in words)
     ):
         add(
@@ -163,8 +188,12 @@ def title_findings(title: str) -> list[Vague]:
             "improve",
         )
 
-    for i, j, message, key in outcome_spans(toks, heads, facts, _has_verb(words)):
+    for i, j, message, key in outcome_spans(toks, heads, facts, _acts(words)):
         add(i, j, message, key)
+    if heads:  # read from the first verb on: "We need to increase the memory limit"
+        clause = [t for t in toks[heads[0] :] if t.word]
+        for i, j, message, key in thin_spans(clause, checked, valued or has_number):
+            add(clause[i].index - toks[0].index, clause[j].index - toks[0].index, message, key)
 
     # A state to reach, with no action: "All runbooks reviewed within 12 months", "Have every
     # service owner on call once a quarter", "Make the nightly batch finish before 06:00".
@@ -216,6 +245,10 @@ def title_findings(title: str) -> list[Vague]:
             continue
         if facts.rescued(kind, h):
             continue
+        if _trigger(t, kind) and (
+            (checked and facts.concrete[min(h + 1, len(toks))]) or _asserts_behaviour(toks, h)
+        ):
+            continue  # "Ensure the backup job exits non-zero when the upload fails"
         end = h
         if kind == "discussion":
             message = "it asks for a discussion or review with no output."
@@ -234,7 +267,8 @@ def title_findings(title: str) -> list[Vague]:
         if has(t, C["vague_modifiers"]) and not has_number:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
-            if facts.strong[min(i + 1, len(toks))] and facts.concrete[min(i + 1, len(toks))]:
+            k1 = min(i + 1, len(toks))
+            if (facts.strong[k1] and facts.concrete[k1]) or facts.spelled_out[k1]:
                 continue  # "Better logging: include the request ID in every error log line"
             if t.low in ("good", "great", "best") and not (
                 i > 0 and toks[i - 1].low in ("more", "be")
@@ -265,6 +299,80 @@ def title_findings(title: str) -> list[Vague]:
                     add(i, k, "the value is left undefined.", "undefined")
                     break
     return out
+
+
+#: Phrase kinds that are trigger words: fine when a concrete object and a check follow.
+#: Talk is not among them: it is rescued only by what it produces (``Facts.rescued``).
+_TRIGGER_KINDS = frozenset({"investigate", "monitor", "ensure"})
+
+#: Opening verbs that are trigger words in the same sense ("Ensure the job exits non-zero…").
+_TRIGGER_VERBS = frozenset({"ensure", "audit", "check", "verify"})
+
+#: Words before a verb that make it a noun ("the alerts", "more checks").
+_NOUN_BEFORE = frozenset({"the", "a", "an", "more", "some", "all", "any", "no", "of", "for", "our"})
+
+
+def _trigger(t: Token, kind: str) -> bool:
+    return kind in ("investigate", "monitor") or (kind != "discussion" and t.low in _TRIGGER_VERBS)
+
+
+def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
+    """ "ensure|make sure <a named thing> <does something>": a behaviour the change must have
+    ("make sure the deploy script checks the lock file", "ensure the backup job exits non-zero").
+
+    Only "ensure" and "make sure" read so: the word after them opens a clause. The clause needs
+    a thing someone can point at (an artifact, an identifier) before a third-person verb that
+    is an act or an outcome, within eight tokens."""
+    if toks[j].low not in ("ensure", "ensures", "sure"):
+        return False
+    start = j - 1 if toks[j].low == "sure" else j
+    if start >= 2 and toks[start - 1].low in ("to", "and") and _acted_before(toks, start - 1):
+        return True  # "Script updated to handle pagination and ensure…": the purpose of an act
+    seen_thing = False
+    for k in range(j + 1, min(len(toks), j + 9)):
+        t = toks[k]
+        if not t.word:
+            return False  # a clause ends: "ensure quality; …"
+        if (
+            k > j + 1
+            and t.low.endswith("ed")
+            and any(x.low in _PERFECT for x in toks[max(j + 1, k - 5) : k])
+            and has(t, C["action_verbs"])
+            and not has(t, C["vague_start"])
+        ):
+            return True  # "make sure we've migrated…", "ensure all buckets have X enabled"
+        if (
+            seen_thing
+            and t.low in ("is", "are", "stays", "remains")
+            and any(numeric(x) for x in toks[k + 1 : k + 4])
+        ):
+            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds"
+        if identifier(t) or (has(t, C["artifacts"]) and t.low not in C["generic_kinds"]):
+            seen_thing = True  # "the deploy script", not "monitoring" ("ensure monitoring covers…")
+            continue
+        if (
+            seen_thing
+            and t.low.endswith("s")
+            and toks[k - 1].low not in _NOUN_BEFORE
+            and has(t, C["outcome_verbs"] | C["action_verbs"])
+            and not has(t, C["vague_start"] - {"ensure"})
+        ):
+            return True
+    return False
+
+
+#: Auxiliaries before a participle that say an act is done: "we've migrated", "is enabled".
+_PERFECT = frozenset({"have", "has", "had", "we've", "they've", "is", "are", "was", "were", "been"})
+
+
+def _acted_before(toks: Sequence[Token], k: int) -> bool:
+    """A concrete act in the twelve tokens before ``k``: a known, non-vague action verb or an -ed
+    form of one ("Upgrade the client to ensure…", "Script updated to ensure…"). The bound keeps
+    a text of many "and ensure" linear."""
+    return any(
+        t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
+        for t in toks[max(0, k - 12) : k]
+    )
 
 
 def _verb_key(t: Token) -> str:
@@ -344,6 +452,92 @@ def _shown_where(window: Sequence[Token]) -> bool:
     )
 
 
+#: Words before which a verb-like word is a verb: "to add", "we alert", "and pages".
+_VERB_SLOT = frozenset(
+    {
+        "to",
+        "will",
+        "should",
+        "must",
+        "can",
+        "could",
+        "would",
+        "and",
+        "we",
+        "they",
+        "it",
+        "then",
+        "not",
+        "also",
+        "who",
+        "that",
+        "which",
+    }
+)
+
+#: Openings that modify a noun rather than command: "High priority alerts for…", "More chaos
+#: testing", "Fewer false pages" (a verb never starts so).
+_NOUN_OPENINGS = frozenset(
+    {
+        "high",
+        "low",
+        "more",
+        "better",
+        "fewer",
+        "less",
+        "additional",
+        "extra",
+        "new",
+        "automatic",
+        "automated",
+        "improved",
+        "increased",
+        "proper",
+        "continuous",
+        "regular",
+        "further",
+        "greater",
+        "no",
+        "zero",
+        "all",
+        "every",
+        "any",
+        "some",
+        "risk-free",
+        "quicker",
+        "faster",
+    }
+)
+
+
+def _acts(words: Sequence[Token]) -> bool:
+    """Whether a title commands or states an act, read more strictly than :func:`_has_verb`: a
+    verb-like word after the first counts only where a verb stands (after "to", an auxiliary, a
+    pronoun or "and"), unless it is an -ed form or a known verb in its bare form. "Opensearch
+    index dating issues" and "High priority alerts for Elasticsearch" then have none; the first
+    word counts when it is a known verb or an -ing form and not an opening that modifies a noun
+    ("More chaos testing")."""
+    for k, t in enumerate(words):
+        if t.low in C["aux_words"]:
+            return True
+        if len(t.low) > 4 and t.low.endswith("ed") and k > 0:
+            return True
+        if k == 0:
+            if t.low not in _NOUN_OPENINGS and (
+                has(t, _VERBS) or (len(t.low) > 4 and t.low.endswith("ing"))
+            ):
+                return True
+            continue
+        verbish = has(t, _VERBS) or (len(t.low) > 4 and t.low.endswith("ing"))
+        if not verbish:
+            continue
+        if words[k - 1].low in _VERB_SLOT:
+            return True
+        if has(t, _VERBS) and not t.low.endswith(("s", "ing")):
+            return True
+    return False
+
+
 def _has_verb(words: Sequence[Token]) -> bool:
     """Whether a title has a verb: a known one, an auxiliary, or an -ed/-ing form."""
     return any(
@@ -374,4 +568,6 @@ def _sets_a_value(window: Sequence[Token]) -> bool:
         before = window[k - 1]
         if has(before, C["setting_nouns"]) and not has(before, C["goal_metrics"] - {"alert"}):
             return True
+        if t.low == "from" and any(x.low in ("replica", "replicas") for x in window[:k]):
+            return True  # "Double the replica count of the ingress from 2 to 4": a setting
     return False

@@ -182,6 +182,7 @@ KIND_MESSAGES = {
     "ensure": "it names no check that makes sure.",
     "discussion": "it asks for a discussion with no output.",
     "vague": "it names no concrete change.",
+    "need": "it states a need, not the change that meets it.",
 }
 
 
