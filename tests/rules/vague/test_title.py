@@ -440,3 +440,27 @@ def test_a_stated_need_with_no_change_is_vague(title: str) -> None:
 )
 def test_a_stated_need_that_names_the_change_is_not_vague(title: str) -> None:
     assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the pool size on orders-db-2 to a reasonable number",
+        "Set the S3 client timeout to an appropriate value",
+        "Bump the grafana-1 disk alert to a sensible threshold",
+    ],
+)
+def test_a_digit_inside_a_name_gives_no_value(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the pool size on orders-db-2 to 40",
+        "Set the S3 client timeout to 2.5 s",
+        "Bump the grafana-1 disk alert to 90%",
+    ],
+)
+def test_a_named_host_with_a_value_is_not_undefined(title: str) -> None:
+    assert vague(title, "") == []

@@ -14,6 +14,7 @@ from workflows.rules.vague.words import (
     concrete_token,
     numeric,
     quantity,
+    value_quantity,
 )
 
 __all__ = ["GOAL_NOUN_STARTS", "NOT_MORE_OF", "SIZE_WORDS", "Facts"]
@@ -68,6 +69,11 @@ class Facts:
     @cached_property
     def number(self) -> list[bool]:
         return _suffix([quantity(self.toks, k) for k in range(len(self.toks))])
+
+    @cached_property
+    def value_number(self) -> list[bool]:
+        """Like ``number``, but only numbers written as values (not "orders-db-2")."""
+        return _suffix([value_quantity(self.toks, k) for k in range(len(self.toks))])
 
     @cached_property
     def concrete(self) -> list[bool]:

@@ -72,6 +72,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
     heads = _heads(toks)
     facts = Facts(toks)
     has_number = facts.number[0]
+    # An undefined value is read against numbers written as values: a host's digit is no value.
+    has_value = facts.value_number[0]
     covered: set[int] = set()
     first_head = heads[0] if heads else -1
     # concrete_before[i]: a concrete action verb heads a clause before token i.
@@ -110,7 +112,7 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
         if kind == "undefined":
-            if not (has_number or valued):  # "set the timeout to whatever the vendor says"
+            if not (has_value or valued):  # "set the timeout to whatever the vendor says"
                 add(i, j, "the value is left undefined.", "undefined")
             continue
         if kind in ("weasel", "vague_object"):
@@ -285,15 +287,13 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 add(i, i + 1, "it asks for more without saying which or how many.", "better")
         elif (
             t.low == "enough"
-            and not has_number
+            and not has_value
             and i > 0
             and toks[i - 1].low in SIZE_WORDS
             and any(has(x, C["value_nouns"]) for x in toks[max(0, i - 5) : i - 1])
         ):
             add(i - 1, i, "the value is left undefined.", "undefined")  # "the limit high enough"
-        elif (
-            has(t, C["undefined_values"]) and not has_number and t.low not in C["undefined_exempt"]
-        ):
+        elif has(t, C["undefined_values"]) and not has_value and t.low not in C["undefined_exempt"]:
             for k in range(i + 1, min(len(toks), i + 4)):
                 if has(toks[k], C["value_nouns"]):
                     add(i, k, "the value is left undefined.", "undefined")

@@ -32,6 +32,7 @@ __all__ = [
     "numeric",
     "quantity",
     "suggestion_key",
+    "value_quantity",
     "word_tokens",
 ]
 
@@ -161,6 +162,20 @@ def quantity(toks: Sequence[Token], k: int) -> bool:
     if t.low.endswith("xx") or (t.low.endswith("s") and t.low[:-1].isdigit()):
         return False  # "5xx", "500s": a class of responses, not a value
     return not (t.low[:1] == "v" and t.low[1:2].isdigit())
+
+
+def value_quantity(toks: Sequence[Token], k: int) -> bool:
+    """A :func:`quantity` written as a value: its digits come first, after a sign at most ("40",
+    "2.5", "90%", "10ms", "$5", "~30"). A name with a digit in it ("orders-db-2", "S3",
+    "INC-4471", "sev-3") makes a title concrete but gives no value: "raise the pool size on
+    orders-db-2 to a reasonable number" still leaves the value undefined."""
+    if not quantity(toks, k):
+        return False
+    text = toks[k].text
+    if not toks[k].digit:
+        return True  # a number word: "two approvals"
+    head = text[1:] if text[:1] in "$€£+-~<>≤≥." else text
+    return head[:1].isdigit()
 
 
 def concrete_token(t: Token) -> bool:
