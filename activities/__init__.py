@@ -55,6 +55,7 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
         PersistActivities(documents, connectors.store).persist_review,
         tickets.open_ticket,
         tickets.read_ticket_status,
+        tickets.watch_ticket,
         tickets.comment_on_ticket,
         mail.send_email,
         reviews.list_review_items,

@@ -3,8 +3,10 @@
 Id ``postmortem-<incident>/action-<n>``. It opens the item's ticket (idempotent: the tracker looks
 its unique label up before creating), then waits on ticket signals and on its timers: the owner's
 reminder before due, the overdue notice on due, escalations to leadership after the grace period on
-the policy's cadence, and the reconciliation read of the live ticket status. Before every reminder
-or escalation it reads the live status; a closed ticket settles the item and nothing is sent.
+the policy's cadence, and the reconciliation of the live ticket status: since
+``TICKET_WATCH_PATCH`` one ``watch_ticket`` activity the server retries on the cadence until the
+ticket is done or deleted (a read on a timer per period before it). Before every reminder or
+escalation it reads the live status; a closed ticket settles the item and nothing is sent.
 
 A done item keeps listening (a reopened ticket makes it open again) until its review closes; a
 dropped item ends at once. Every change is reported to the review with the ``item_changed`` signal.
@@ -12,17 +14,19 @@ dropped item ends at once. Every change is reported to the review with the ``ite
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, FailureError
+from temporalio.exceptions import ActivityError, CancelledError, FailureError
 
 __all__ = [
     "LOCAL_READS_PATCH",
     "RECONCILE_BACKOFF_PATCH",
     "SEEN_EVENTS",
     "TICKET_MATCH_PATCH",
+    "TICKET_WATCH_PATCH",
     "ActionItemWorkflow",
 ]
 
@@ -56,6 +60,10 @@ RECONCILE_BACKOFF_PATCH = "reconcile-backs-off"
 #: workflow.patched id: the ticket reads (reconciliation and the live checks before a message) run
 #: as local activities: one marker each instead of three events and a workflow task.
 LOCAL_READS_PATCH = "ticket-reads-locally"
+#: workflow.patched id, issue 11's small histories: the reconciliation is one ``watch_ticket``
+#: activity per open ticket, retried by the server on ``reconcile_every`` without writing events,
+#: instead of a timer, a read and a workflow task per period; runs recorded before it keep those.
+TICKET_WATCH_PATCH = "ticket-watched-by-one-activity"
 
 
 @workflow.defn
@@ -73,6 +81,11 @@ class ActionItemWorkflow(ItemHandlers):
         self._seen_events: list[str] = list(inp.seen_events)
         self._backs_off = False
         self._reads_locally = False
+        self._watches = False  # TICKET_WATCH_PATCH, asked once per run
+        self._watch: asyncio.Task[None] | None = None
+        # The watch ended without settling the item (ticket deleted, or it failed for good): the
+        # reconciliation goes back to its timer.
+        self._watch_ended = False
 
     # --- main loop -----------------------------------------------------------------------------
 
@@ -86,6 +99,8 @@ class ActionItemWorkflow(ItemHandlers):
             # Replay: asked in the first task, before any local read, so the marker of a patch
             # asked later sits where replay looks for it (see postmortem._decide_later_patches).
             workflow.patched(TICKET_MATCH_PATCH)
+        # Replay: asked in the first task too (before the ticket is opened), like those above.
+        self._watches = workflow.patched(TICKET_WATCH_PATCH)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -94,12 +109,14 @@ class ActionItemWorkflow(ItemHandlers):
             if self._finished():
                 break
             if workflow.info().is_continue_as_new_suggested():
+                self._stop_watch()  # the next run watches again
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     self.inp.model_copy(
                         update={"item": self.item, "seen_events": self._seen_events}
                     )
                 )
+            self._keep_watch()
             fired = await calls.sleep_until(self._next_timer(), self._has_news)
             if not fired:
                 await self._on_timer()
@@ -134,7 +151,64 @@ class ActionItemWorkflow(ItemHandlers):
             last_reconciled_at=inp.last_reconciled_at,
             ticket_attempts=inp.ticket_attempts,
             backs_off=self._backs_off,
+            watched=self._watched,
         )
+
+    # --- the ticket watch (TICKET_WATCH_PATCH) -------------------------------------------------
+
+    @property
+    def _watched(self) -> bool:
+        """Whether an activity watches the ticket rather than a reconciliation timer."""
+        return self._watches and not self._watch_ended
+
+    def _keep_watch(self) -> None:
+        """Watch the ticket while the item is open and has one; stop watching once news (the
+        webhook, the follow-up's decision, a drop) settled it first.
+
+        Replay: the watch starts and stops only here, from state the history determines; the
+        cancellation is ``TRY_CANCEL`` (the loop does not wait for the server's answer).
+        """
+        running = self._watch is not None and not self._watch.done()
+        ticket = self.item.ticket
+        wanted = self._watched and self.item.status == ItemStatus.OPEN and ticket is not None
+        if wanted and not running:
+            assert ticket is not None
+            self._watch = asyncio.create_task(self._watch_ticket(ticket.key))
+        elif running and not wanted:
+            self._stop_watch()
+
+    def _stop_watch(self) -> None:
+        if self._watch is not None and not self._watch.done():
+            self._watch.cancel()
+        self._watch = None
+
+    async def _watch_ticket(self, key: str) -> None:
+        """Wait for the ticket to be done or deleted, and settle the item or flag the deletion;
+        the main loop wakes up on the change. A done ticket reopened later is watched again."""
+        try:
+            live = await calls.watch_ticket(key, self.inp.policy.action_items.reconcile_every)
+        except asyncio.CancelledError:
+            return  # the item was settled first: nothing left to read
+        except ActivityError as err:
+            if isinstance(err.cause, CancelledError):
+                return
+            # Every read failure is retried (activities/tickets.py), so this is a timeout or a
+            # worker without the activity: the reconciliation goes back to its timer.
+            workflow.logger.warning("ticket watch ended: %s", calls.failure_code(err))
+            self._end_watch()
+            return
+        ticket = self.item.ticket
+        if ticket is None or live.key != ticket.key:
+            return
+        if live.deleted:
+            self._ticket_gone()
+            self._end_watch()
+        elif live.done:
+            self._settle_done(workflow.now())
+
+    def _end_watch(self) -> None:
+        self._watch_ended = True
+        self.inp.last_reconciled_at = workflow.now()  # the timer's cadence counts from now
 
     async def _on_timer(self) -> None:
         """A timer fired: reconcile first, then send whatever is due (each at most once)."""

@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
+from temporalio.workflow import ActivityCancellationType
 
 __all__ = [
     "CALL_TIMEOUT",
@@ -30,6 +31,7 @@ __all__ = [
     "SEARCH_ATTRIBUTES",
     "SEND_EMAIL",
     "SERVICE",
+    "WATCH_TICKET",
     "WRITE_REVIEW_DOC",
     "T",
     "call",
@@ -44,6 +46,7 @@ __all__ = [
     "send_mail",
     "sleep_until",
     "unknown_item",
+    "watch_ticket",
     "went_well_empty",
     "wrong_phase",
 ]
@@ -71,6 +74,7 @@ WRITE_REVIEW_DOCUMENT = "write_review_document"  # answers ReviewDocWritten
 OPEN_TICKET = "open_ticket"
 READ_TICKET_STATUS = "read_ticket_status"
 COMMENT_ON_TICKET = "comment_on_ticket"
+WATCH_TICKET = "watch_ticket"  # completes once the ticket is done or deleted (items since 0.2)
 SEND_EMAIL = "send_email"
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
@@ -180,6 +184,32 @@ async def live_ticket_status(
     except ActivityError as err:
         workflow.logger.warning("ticket status unavailable: %s", failure_code(err))
         return None
+
+
+async def watch_ticket(key: str, every: timedelta) -> TicketStatus:
+    """Wait until the ticket is done or deleted, reading it every ``every`` (the cadence).
+
+    One activity for the whole wait: its attempts fail while the ticket is open and the server
+    retries them ``every`` apart (backoff 1.0, no attempt limit, no schedule-to-close: it lasts
+    as long as the ticket stays open), writing nothing until it completes, so the history holds
+    its scheduled, started and completed events only. Each attempt is one read
+    (``start_to_close`` :data:`CALL_TIMEOUT`, no heartbeat). The caller cancels it when news
+    settles the item first; ``TRY_CANCEL``: the workflow does not wait for the cancellation.
+    """
+    status: TicketStatus = await workflow.execute_activity(
+        WATCH_TICKET,
+        TicketQuery(key=key),
+        result_type=TicketStatus,
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RetryPolicy(
+            initial_interval=every,
+            backoff_coefficient=1.0,
+            maximum_interval=every,
+            maximum_attempts=0,
+        ),
+        cancellation_type=ActivityCancellationType.TRY_CANCEL,
+    )
+    return status
 
 
 async def send_mail(request: MailRequest) -> Problem | None:
