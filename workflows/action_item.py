@@ -4,7 +4,7 @@ Id ``postmortem-<incident>/action-<n>``. It opens the item's ticket (idempotent:
 its unique label up before creating), then waits on ticket signals and on its timers: the owner's
 reminder before due, the overdue notice on due, escalations to leadership after the grace period on
 the policy's cadence, and the reconciliation of the live ticket status: since
-``TICKET_WATCH_PATCH`` one ``watch_ticket`` activity the server retries on the cadence until the
+``ITEM_SMALL_HISTORY_PATCH`` one ``watch_ticket`` activity the server retries on the cadence until the
 ticket is done or deleted (a read on a timer per period before it). Before every reminder or
 escalation it reads the live status; a closed ticket settles the item and nothing is sent.
 
@@ -22,11 +22,11 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, CancelledError, FailureError
 
 __all__ = [
+    "ITEM_SMALL_HISTORY_PATCH",
     "LOCAL_READS_PATCH",
     "RECONCILE_BACKOFF_PATCH",
     "SEEN_EVENTS",
     "TICKET_MATCH_PATCH",
-    "TICKET_WATCH_PATCH",
     "ActionItemWorkflow",
 ]
 
@@ -60,10 +60,13 @@ RECONCILE_BACKOFF_PATCH = "reconcile-backs-off"
 #: workflow.patched id: the ticket reads (reconciliation and the live checks before a message) run
 #: as local activities: one marker each instead of three events and a workflow task.
 LOCAL_READS_PATCH = "ticket-reads-locally"
-#: workflow.patched id, issue 11's small histories: the reconciliation is one ``watch_ticket``
-#: activity per open ticket, retried by the server on ``reconcile_every`` without writing events,
-#: instead of a timer, a read and a workflow task per period; runs recorded before it keep those.
-TICKET_WATCH_PATCH = "ticket-watched-by-one-activity"
+#: workflow.patched id, issue 11's small histories of items: the reconciliation is one
+#: ``watch_ticket`` activity per open ticket, retried by the server on ``reconcile_every`` without
+#: writing events (instead of a timer, a read and a workflow task per period), and the item's
+#: other calls (its ticket, mail, the review's items, the escalation comment) are local
+#: activities: one marker each instead of three events and a workflow task. Runs recorded before
+#: it keep both.
+ITEM_SMALL_HISTORY_PATCH = "item-small-history"
 
 
 @workflow.defn
@@ -81,7 +84,7 @@ class ActionItemWorkflow(ItemHandlers):
         self._seen_events: list[str] = list(inp.seen_events)
         self._backs_off = False
         self._reads_locally = False
-        self._watches = False  # TICKET_WATCH_PATCH, asked once per run
+        self._small = False  # ITEM_SMALL_HISTORY_PATCH, asked once per run
         self._watch: asyncio.Task[None] | None = None
         # The watch ended without settling the item (ticket deleted, or it failed for good): the
         # reconciliation goes back to its timer.
@@ -100,7 +103,7 @@ class ActionItemWorkflow(ItemHandlers):
             # asked later sits where replay looks for it (see postmortem._decide_later_patches).
             workflow.patched(TICKET_MATCH_PATCH)
         # Replay: asked in the first task too (before the ticket is opened), like those above.
-        self._watches = workflow.patched(TICKET_WATCH_PATCH)
+        self._small = workflow.patched(ITEM_SMALL_HISTORY_PATCH)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -154,12 +157,12 @@ class ActionItemWorkflow(ItemHandlers):
             watched=self._watched,
         )
 
-    # --- the ticket watch (TICKET_WATCH_PATCH) -------------------------------------------------
+    # --- the ticket watch (ITEM_SMALL_HISTORY_PATCH) -------------------------------------------------
 
     @property
     def _watched(self) -> bool:
         """Whether an activity watches the ticket rather than a reconciliation timer."""
-        return self._watches and not self._watch_ended
+        return self._small and not self._watch_ended
 
     def _keep_watch(self) -> None:
         """Watch the ticket while the item is open and has one; stop watching once news (the
@@ -273,6 +276,7 @@ class ActionItemWorkflow(ItemHandlers):
                     TicketComment(key=item.ticket.key, text=text),
                     type(None),
                     give_up_after=timedelta(hours=1),
+                    local=self._small,
                 )
             except ActivityError as err:
                 workflow.logger.warning("escalation comment failed: %s", calls.failure_code(err))
@@ -284,6 +288,7 @@ class ActionItemWorkflow(ItemHandlers):
                 ReviewQuery(workflow_id=self.inp.parent_workflow_id),
                 ReviewItems,
                 give_up_after=timedelta(minutes=5),
+                local=self._small,
             )
         except ActivityError:
             return []
@@ -304,6 +309,7 @@ class ActionItemWorkflow(ItemHandlers):
                     timezone=self._tz,
                 ),
                 TicketOpened,
+                local=self._small,
             )
         except ActivityError as err:
             inp.ticket_attempts += 1
@@ -374,7 +380,8 @@ class ActionItemWorkflow(ItemHandlers):
                 other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
                 escalation_count=escalation_count,
                 problem=problem,
-            )
+            ),
+            local=self._small,
         )
         if result is not None and kind != MailKind.PROBLEM:
             self.item.problem = result.message

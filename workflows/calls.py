@@ -212,11 +212,19 @@ async def watch_ticket(key: str, every: timedelta) -> TicketStatus:
     return status
 
 
-async def send_mail(request: MailRequest) -> Problem | None:
-    """Send one message; a permanent failure comes back as a Problem instead of failing the review."""
+async def send_mail(request: MailRequest, *, local: bool = False) -> Problem | None:
+    """Send one message; a permanent failure comes back as a Problem instead of failing the review.
+
+    ``local`` (default False): as a local activity (see :func:`call`); the message key makes a
+    send retried after a lost workflow task land once."""
     try:
         # ``| None``: histories recorded before send_email reported refusals hold a null result.
-        outcome = await call(SEND_EMAIL, request, MailOutcome | None)  # type: ignore[arg-type]
+        outcome = await call(
+            SEND_EMAIL,
+            request,
+            MailOutcome | None,  # type: ignore[arg-type]
+            local=local,
+        )
     except ActivityError as err:
         workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
         return Problem(
