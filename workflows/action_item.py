@@ -94,16 +94,21 @@ class ActionItemWorkflow(ItemHandlers):
 
     @workflow.run
     async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
-        # Asked first, once per run: older histories have no marker and keep the daily cadence.
-        self._backs_off = workflow.patched(RECONCILE_BACKOFF_PATCH)
-        # Replay: runs recorded before it have no marker and keep reading as activities.
-        self._reads_locally = workflow.patched(LOCAL_READS_PATCH)
-        if self._reads_locally:
-            # Replay: asked in the first task, before any local read, so the marker of a patch
-            # asked later sits where replay looks for it (see postmortem._decide_later_patches).
-            workflow.patched(TICKET_MATCH_PATCH)
-        # Replay: asked in the first task too (before the ticket is opened), like those above.
+        # Asked first, once per run, before any activity (see postmortem._decide_later_patches).
         self._small = workflow.patched(ITEM_SMALL_HISTORY_PATCH)
+        if self._small:
+            # Replay: the code that records this marker has every older item patch, so a run with
+            # it takes them all without asking (a marker and a search attribute upsert each).
+            self._backs_off = self._reads_locally = True
+        else:
+            # Older histories have no marker and keep the daily cadence.
+            self._backs_off = workflow.patched(RECONCILE_BACKOFF_PATCH)
+            # Replay: runs recorded before it have no marker and keep reading as activities.
+            self._reads_locally = workflow.patched(LOCAL_READS_PATCH)
+            if self._reads_locally:
+                # Replay: asked in the first task, before any local read, so the marker of a
+                # patch asked later sits where replay looks for it.
+                workflow.patched(TICKET_MATCH_PATCH)
         if self.item.ticket is None and self.item.status == ItemStatus.OPEN:
             await self._open_ticket()
         while True:
@@ -285,7 +290,10 @@ class ActionItemWorkflow(ItemHandlers):
         try:
             items = await calls.call(
                 calls.LIST_REVIEW_ITEMS,
-                ReviewQuery(workflow_id=self.inp.parent_workflow_id),
+                ReviewQuery(
+                    workflow_id=self.inp.parent_workflow_id,
+                    open_except=self.item.id if self._small else None,
+                ),
                 ReviewItems,
                 give_up_after=timedelta(minutes=5),
                 local=self._small,

@@ -158,6 +158,11 @@ class ReviewQuery(Model):
     """Read one review's live items (an item's escalation lists its open siblings)."""
 
     workflow_id: str
+    open_except: str | None = Field(
+        default=None,
+        description="Only the open items other than this item id (what an escalation lists; "
+        "its answer is recorded in the item's history). Default None: every item.",
+    )
 
 
 class ReviewItems(Model):
