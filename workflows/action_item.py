@@ -4,9 +4,10 @@ Id ``postmortem-<incident>/action-<n>``. It opens the item's ticket (idempotent:
 its unique label up before creating), then waits on ticket signals and on its timers: the owner's
 reminder before due, the overdue notice on due, escalations to leadership after the grace period on
 the policy's cadence, and the reconciliation of the live ticket status: since
-``ITEM_SMALL_HISTORY_PATCH`` one ``watch_ticket`` activity the server retries on the cadence until the
-ticket is done or deleted (a read on a timer per period before it). Before every reminder or
-escalation it reads the live status; a closed ticket settles the item and nothing is sent.
+``ITEM_SMALL_HISTORY_PATCH`` one ``watch_ticket`` activity the server retries on the cadence
+until the ticket is done or deleted (a read on a timer per period before it). Before every
+reminder or escalation it reads the live status; a closed ticket settles the item and nothing is
+sent.
 
 A done item keeps listening (a reopened ticket makes it open again) until its review closes; a
 dropped item ends at once. Every change is reported to the review with the ``item_changed`` signal.
@@ -19,7 +20,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, CancelledError, FailureError
+from temporalio.exceptions import ActivityError, FailureError
 
 __all__ = [
     "ITEM_SMALL_HISTORY_PATCH",
@@ -117,7 +118,6 @@ class ActionItemWorkflow(ItemHandlers):
             if self._finished():
                 break
             if workflow.info().is_continue_as_new_suggested():
-                self._stop_watch()  # the next run watches again
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     self.inp.model_copy(
@@ -162,7 +162,7 @@ class ActionItemWorkflow(ItemHandlers):
             watched=self._watched,
         )
 
-    # --- the ticket watch (ITEM_SMALL_HISTORY_PATCH) -------------------------------------------------
+    # --- the ticket watch (ITEM_SMALL_HISTORY_PATCH) ------------------------------------------
 
     @property
     def _watched(self) -> bool:
@@ -170,43 +170,35 @@ class ActionItemWorkflow(ItemHandlers):
         return self._small and not self._watch_ended
 
     def _keep_watch(self) -> None:
-        """Watch the ticket while the item is open and has one; stop watching once news (the
-        webhook, the follow-up's decision, a drop) settled it first.
+        """Watch the ticket while the item is open and has one (again once it is reopened).
 
-        Replay: the watch starts and stops only here, from state the history determines; the
-        cancellation is ``TRY_CANCEL`` (the loop does not wait for the server's answer).
+        A watch is never cancelled: once news settled the item first (the webhook's close, the
+        follow-up's decision) it ends by itself at its next read of a done ticket (at most one
+        cadence and three events later), or with the run (a drop, the review's close, a
+        continue-as-new). A cancellation would race that completion: a cancel command for an
+        activity the server has just completed fails the workflow task (``ACTIVITY_UNKNOWN``;
+        the time-skipping server then stops the clock). Replay: the watch starts only here,
+        from state the history determines.
         """
-        running = self._watch is not None and not self._watch.done()
-        ticket = self.item.ticket
-        wanted = self._watched and self.item.status == ItemStatus.OPEN and ticket is not None
-        if wanted and not running:
-            assert ticket is not None
-            self._watch = asyncio.create_task(self._watch_ticket(ticket.key))
-        elif running and not wanted:
-            self._stop_watch()
-
-    def _stop_watch(self) -> None:
         if self._watch is not None and not self._watch.done():
-            self._watch.cancel()
-        self._watch = None
+            return
+        ticket = self.item.ticket
+        if self._watched and self.item.status == ItemStatus.OPEN and ticket is not None:
+            self._watch = asyncio.create_task(self._watch_ticket(ticket.key))
 
     async def _watch_ticket(self, key: str) -> None:
         """Wait for the ticket to be done or deleted, and settle the item or flag the deletion;
-        the main loop wakes up on the change. A done ticket reopened later is watched again."""
+        the main loop wakes up on the change. An item settled meanwhile stays as it is."""
         try:
             live = await calls.watch_ticket(key, self.inp.policy.action_items.reconcile_every)
-        except asyncio.CancelledError:
-            return  # the item was settled first: nothing left to read
         except ActivityError as err:
-            if isinstance(err.cause, CancelledError):
-                return
             # Every read failure is retried (activities/tickets.py), so this is a timeout or a
             # worker without the activity: the reconciliation goes back to its timer.
             workflow.logger.warning("ticket watch ended: %s", calls.failure_code(err))
             self._end_watch()
             return
         ticket = self.item.ticket
-        if ticket is None or live.key != ticket.key:
+        if ticket is None or live.key != ticket.key or self.item.status != ItemStatus.OPEN:
             return
         if live.deleted:
             self._ticket_gone()

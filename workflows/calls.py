@@ -193,8 +193,9 @@ async def watch_ticket(key: str, every: timedelta) -> TicketStatus:
     retries them ``every`` apart (backoff 1.0, no attempt limit, no schedule-to-close: it lasts
     as long as the ticket stays open), writing nothing until it completes, so the history holds
     its scheduled, started and completed events only. Each attempt is one read
-    (``start_to_close`` :data:`CALL_TIMEOUT`, no heartbeat). The caller cancels it when news
-    settles the item first; ``TRY_CANCEL``: the workflow does not wait for the cancellation.
+    (``start_to_close`` :data:`CALL_TIMEOUT`, no heartbeat). ``ABANDON``: the workflow never
+    sends a cancel for it (see ``ActionItemWorkflow._keep_watch`` for why); it ends with a read
+    of a done or deleted ticket, or with the run.
     """
     status: TicketStatus = await workflow.execute_activity(
         WATCH_TICKET,
@@ -207,7 +208,7 @@ async def watch_ticket(key: str, every: timedelta) -> TicketStatus:
             maximum_interval=every,
             maximum_attempts=0,
         ),
-        cancellation_type=ActivityCancellationType.TRY_CANCEL,
+        cancellation_type=ActivityCancellationType.ABANDON,
     )
     return status
 

@@ -119,7 +119,7 @@ class ActionItemPolicy(_Section):
     reconcile_every: timedelta = Field(
         default=timedelta(hours=6),
         description="Read the live ticket status this often, so a lost webhook delays closing by "
-        "at most one period. Default PT6H.",
+        "at most one period (the watch_ticket activity's retry interval). Default PT6H.",
     )
     reconcile_backoff: int = Field(
         default=3,
@@ -127,7 +127,10 @@ class ActionItemPolicy(_Section):
         le=100,
         description="Far from the due date (before the owner's reminder, or past the grace "
         "period after due) the live ticket status is read every reconcile_every times this; the "
-        "Jira webhook is the primary signal. 1 reads on reconcile_every throughout. Default 3.",
+        "Jira webhook is the primary signal. 1 reads on reconcile_every throughout. Items started "
+        "since 0.2 watch their ticket with one activity and read on reconcile_every throughout "
+        "(a read costs their history nothing); this spaces only their retries to open a ticket. "
+        "Default 3.",
     )
 
     @field_validator("escalate_every", "reconcile_every")

@@ -140,6 +140,19 @@ SCENARIOS: tuple[Scenario, ...] = (
     # "review-small-history" and "ticket-reads-locally").
     Scenario("six-weeks-small-history", "time-skipping", six_weeks),
     Scenario("six-weeks-small-history-dev", "dev", six_weeks_dev),
+    # Issue 11's small histories of items: one watch_ticket activity per open ticket instead of
+    # a reconciliation timer and read per period, the item's other calls as local activities
+    # (patched "item-small-history"); the item paths that reconciliation and those calls touch.
+    Scenario("six-weeks-item-small-history", "time-skipping", six_weeks),
+    Scenario("six-weeks-item-small-history-dev", "dev", six_weeks_dev),
+    Scenario("item-watch-closed", "time-skipping", reconciliation_closed),
+    Scenario("item-watch-live-check-closed", "time-skipping", live_check_closed),
+    Scenario("item-watch-deleted", "time-skipping", deleted_ticket),
+    Scenario("item-watch-reopened", "time-skipping", reopened_ticket),
+    Scenario("item-watch-escalation-ladder", "time-skipping", escalation_ladder),
+    Scenario("item-watch-replanned", "time-skipping", item_replanned),
+    Scenario("item-watch-dropped", "time-skipping", item_dropped),
+    Scenario("item-watch-tracker-permission-denied", "time-skipping", tracker_permission_denied),
 )
 
 
