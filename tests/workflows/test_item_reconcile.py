@@ -51,11 +51,13 @@ OTHER = "erin@example.com"
 
 
 class FlakyTracker(LocalTracker):
-    """The local tracker, whose reads fail as a Jira outage while ``down``."""
+    """The local tracker, whose reads fail as a Jira outage while ``down``, and where a ticket
+    in ``deleted`` reads as deleted in Jira."""
 
     def __init__(self, path: Path, base_url: str) -> None:
         super().__init__(path, base_url)
         self.down = False
+        self.deleted: set[str] = set()
         #: One per read: the ticket key, and True when the read failed.
         self.reads: list[tuple[str, bool]] = []
 
@@ -63,6 +65,8 @@ class FlakyTracker(LocalTracker):
         self.reads.append((key, self.down))
         if self.down:
             raise ConnectorError(System.JIRA, ErrorKind.UNAVAILABLE, "Jira is down (503)")
+        if key in self.deleted:
+            return TicketState(key=key, done=False, deleted=True, status="deleted")
         return super().ticket_state(key)
 
 
@@ -247,3 +251,21 @@ async def test_reminders_and_escalations_go_out_on_their_days_while_the_ticket_i
 
     assert sent == [("owner_reminder", 7), ("overdue_notice", 10), ("escalation", 17)]
     assert current.status == ItemStatus.OPEN and current.escalations == 1
+
+
+async def test_a_ticket_deleted_in_jira_flags_the_item_once_and_leaves_it_open(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    async with published(time_env, tmp_path, "PWATCH6") as review:
+        await review.to_day(2.5)
+        key = await review.key()
+        review.tracker.deleted.add(key)
+        await review.to_day(6.5)  # the watch found it on day 3; reads go on, on a timer
+        flagged = await review.item()
+        told = [s for s in outbox(review.settings) if s.kind == "problem"]
+
+    assert flagged.status == ItemStatus.OPEN
+    assert flagged.problem is not None and f"Ticket {key}" in flagged.problem
+    assert "was deleted in the tracker" in flagged.problem
+    assert len(told) == 1
+    assert 2.5 < review.day_of(told[0].at) <= 3.5
