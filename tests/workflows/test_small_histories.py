@@ -125,7 +125,10 @@ async def test_items_far_from_due_read_their_ticket_less_often_than_the_cadence(
     """Issue 2's six weeks reconcile daily (``reconcile_every``): item 1 (due day 14, closed on
     day 5) and item 3 (due day 20, re-planned to day 50, closed on day 40) spend most of their
     open days before the owner's reminder or past the grace period, where they read every three
-    days; item 2 (due day 10, closed day 19) is near its due date almost throughout."""
+    days; item 2 (due day 10, closed day 19) is near its due date almost throughout. Since
+    ``item-small-history`` the reconciliation is one ``watch_ticket`` activity (its reads are
+    retries, not in the history; tests/workflows/test_item_reconcile.py), so the reads counted
+    here are the live checks before a reminder, notice or escalation only."""
     run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL3")
     assert SIX_WEEK_POLICY.action_items.reconcile_backoff == 3
     reads = {}
