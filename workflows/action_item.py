@@ -23,6 +23,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
 __all__ = [
+    "ITEM_LEAN_HISTORY_PATCH",
     "ITEM_SMALL_HISTORY_PATCH",
     "LOCAL_READS_PATCH",
     "RECONCILE_BACKOFF_PATCH",
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contracts import (
         ITEM_CHANGED,
         ActionItemInput,
+        ItemProgress,
         ItemReport,
     )
     from workflows.deadlines import MAX_TICKET_ATTEMPTS
@@ -68,6 +70,11 @@ LOCAL_READS_PATCH = "ticket-reads-locally"
 #: activities: one marker each instead of three events and a workflow task. Runs recorded before
 #: it keep both.
 ITEM_SMALL_HISTORY_PATCH = "item-small-history"
+#: workflow.patched id, issue 11's small histories of items (continued): the item reports its
+#: progress to the review (:class:`ItemProgress`), not the whole item: the title, owner and
+#: done-when the review decided were recorded twice per report (the item's signal command and
+#: the review's signal event). The code that records it has every older item patch.
+ITEM_LEAN_HISTORY_PATCH = "item-lean-history"
 
 
 @workflow.defn
@@ -86,6 +93,7 @@ class ActionItemWorkflow(ItemHandlers):
         self._backs_off = False
         self._reads_locally = False
         self._small = False  # ITEM_SMALL_HISTORY_PATCH, asked once per run
+        self._lean = False  # ITEM_LEAN_HISTORY_PATCH, asked once per run
         self._watch: asyncio.Task[None] | None = None
         # The watch ended without settling the item (ticket deleted, or it failed for good): the
         # reconciliation goes back to its timer.
@@ -96,7 +104,11 @@ class ActionItemWorkflow(ItemHandlers):
     @workflow.run
     async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
         # Asked first, once per run, before any activity (see postmortem._decide_later_patches).
-        self._small = workflow.patched(ITEM_SMALL_HISTORY_PATCH)
+        self._lean = workflow.patched(ITEM_LEAN_HISTORY_PATCH)
+        # Replay: the code that records the lean marker has ITEM_SMALL_HISTORY_PATCH too, so a
+        # run with it takes that one (and so every older one) without asking; runs recorded
+        # before it have no lean marker and ask as they did.
+        self._small = self._lean or workflow.patched(ITEM_SMALL_HISTORY_PATCH)
         if self._small:
             # Replay: the code that records this marker has every older item patch, so a run with
             # it takes them all without asking (a marker and a search attribute upsert each).
@@ -152,7 +164,7 @@ class ActionItemWorkflow(ItemHandlers):
         return deadlines.next_item_timer(
             self.item,
             tz=self._tz,
-            policy=inp.policy.action_items,
+            policy=inp.item_rules.action_items,
             reminded=inp.reminded,
             overdue_notified=inp.overdue_notified,
             last_escalation_at=inp.last_escalation_at,
@@ -190,7 +202,7 @@ class ActionItemWorkflow(ItemHandlers):
         """Wait for the ticket to be done or deleted, and settle the item or flag the deletion;
         the main loop wakes up on the change. An item settled meanwhile stays as it is."""
         try:
-            live = await calls.watch_ticket(key, self.inp.policy.action_items.reconcile_every)
+            live = await calls.watch_ticket(key, self.inp.item_rules.action_items.reconcile_every)
         except ActivityError as err:
             # Every read failure is retried (activities/tickets.py), so this is a timeout or a
             # worker without the activity: the reconciliation goes back to its timer.
@@ -212,7 +224,7 @@ class ActionItemWorkflow(ItemHandlers):
 
     async def _on_timer(self) -> None:
         """A timer fired: reconcile first, then send whatever is due (each at most once)."""
-        now, inp, policy = workflow.now(), self.inp, self.inp.policy.action_items
+        now, inp, policy = workflow.now(), self.inp, self.inp.item_rules.action_items
         inp.last_reconciled_at = now
         if self.item.ticket is None and inp.ticket_attempts:
             if inp.ticket_attempts < MAX_TICKET_ATTEMPTS:
@@ -333,7 +345,13 @@ class ActionItemWorkflow(ItemHandlers):
         self._reported = snapshot
         parent = workflow.get_external_workflow_handle(self.inp.parent_workflow_id)
         try:
-            await parent.signal(ITEM_CHANGED, ItemReport(item=self.item))
+            # Replay: the signal's payload is not compared; the patch keeps old runs' reports whole.
+            report = (
+                ItemReport(progress=ItemProgress.of(self.item))
+                if self._lean
+                else ItemReport(item=self.item)
+            )
+            await parent.signal(ITEM_CHANGED, report)
         except FailureError:
             workflow.logger.warning("review %s no longer listens", self.inp.parent_workflow_id)
 

@@ -46,7 +46,7 @@ class ItemHandlers:
 
     @property
     def _tz(self) -> str:
-        return self.inp.policy.timezone
+        return self.inp.item_rules.timezone
 
     @property
     def _due(self) -> datetime:
@@ -184,7 +184,7 @@ class ItemHandlers:
         violations = [
             v
             for v in rules.check_action_item(
-                draft, {self.item.root_cause}, workflow.now(), self.inp.policy
+                draft, {self.item.root_cause}, workflow.now(), self.inp.item_rules
             )
             if v.field == "due"
         ]

@@ -22,6 +22,7 @@ __all__ = [
     "Defaults",
     "DigestPolicy",
     "FollowUpPolicy",
+    "ItemPolicy",
     "Policy",
     "PolicyError",
     "ReviewPolicy",
@@ -275,6 +276,22 @@ class Policy(_Section):
         return (team.leadership if team and team.leadership else None) or list(
             self.defaults.leadership
         )
+
+
+class ItemPolicy(_Section):
+    """The part of the policy an action item's workflow reads: its cadences and the zone its due
+    dates are in. Items started since ``review-lean-history`` get only this, not the whole policy
+    (recorded twice per item: the review's start command and the item's start event)."""
+
+    action_items: ActionItemPolicy = Field(
+        default_factory=ActionItemPolicy, description="Reminders, escalations, reconciliation."
+    )
+    timezone: str = Field(default="UTC", description="IANA zone of the item's due dates.")
+
+    @classmethod
+    def of(cls, policy: Policy) -> ItemPolicy:
+        """The item's part of ``policy``."""
+        return cls(action_items=policy.action_items, timezone=policy.timezone)
 
 
 class PolicyError(ValueError):

@@ -153,6 +153,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("item-watch-replanned", "time-skipping", item_replanned),
     Scenario("item-watch-dropped", "time-skipping", item_dropped),
     Scenario("item-watch-tracker-permission-denied", "time-skipping", tracker_permission_denied),
+    # Issue 11's small histories of reviews, continued: the older review patches taken without
+    # asking, the review's mails and the incident's fetch as local activities, items started
+    # with their part of the policy (patched "review-lean-history").
+    Scenario("six-weeks-lean-history", "time-skipping", six_weeks),
+    Scenario("six-weeks-lean-history-dev", "dev", six_weeks_dev),
+    Scenario("mail-refused-lean-history", "time-skipping", mail_refused),
+    Scenario("mail-outage-lean-history", "time-skipping", mail_outage),
+    Scenario("decided-while-items-start-lean-history", "dev", decided_while_items_start),
 )
 
 

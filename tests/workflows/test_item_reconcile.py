@@ -86,9 +86,7 @@ class Review:
         await self.env.sleep(remaining)
 
     async def item(self) -> ActionItem:
-        child = self.env.client.get_workflow_handle_for(
-            ActionItemWorkflow.run, item_workflow_id(self.incident_id, "1")
-        )
+        child = self.env.client.get_workflow_handle(item_workflow_id(self.incident_id, "1"))
         return await child.query(ActionItemWorkflow.current)
 
     async def history(self) -> WorkflowHistory:

@@ -5,7 +5,7 @@ its document and store in one small local call per change and keeps one timer pe
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from followthrough.settings import Settings
 from followthrough.worker_runtime import DATA_CONVERTER
 from tests.support.harness import FIVE_WHYS, eventually, incident, local_worker, settings_for
-from tests.support.histories import activity_calls
+from tests.support.histories import activity_calls, patches
 from tests.support.scenarios import SIX_WEEK_POLICY, publish_two_items, six_week_review
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import (
@@ -25,8 +25,10 @@ from workflows.contracts import (
     UpdateResult,
 )
 from workflows.ids import item_workflow_id
-from workflows.postmortem import PostmortemWorkflow
+from workflows.policy import ItemPolicy
+from workflows.postmortem import LEAN_HISTORY_PATCH, PostmortemWorkflow
 from workflows.review import (
+    ActionItem,
     TimelineEntry,
     WentWell,
 )
@@ -175,3 +177,70 @@ async def test_a_review_keeps_one_timer_for_its_next_deadline_across_wake_ups(
     assert signals >= 8
     assert events_of(history, EventType.EVENT_TYPE_TIMER_CANCELED) <= 1
     assert events_of(history, EventType.EVENT_TYPE_TIMER_STARTED) <= 3
+
+
+async def test_a_lean_review_records_one_patch_marker_for_all_its_patches(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Since ``review-lean-history`` a review takes its five older patches as given: one marker
+    and one search-attribute upsert instead of five of each."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL6")
+    history = await run.handle.fetch_history()
+    assert run.outcome.items_done == 3
+    assert patches(history) == {LEAN_HISTORY_PATCH}
+
+
+async def test_a_lean_review_sends_its_mail_and_fetches_its_incident_as_local_activities(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """A scheduled activity records its input (a mail with its agenda is ~3 KB) and costs a
+    workflow task; a local one is a marker holding the answer."""
+    run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL7")
+    history = await run.handle.fetch_history()
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    calls = activity_calls(history)
+    assert scheduled == []
+    assert "fetch_incident" in calls
+    assert calls.count("send_email") >= 2  # the publish notice and the follow-up invitation
+
+
+async def test_items_of_a_lean_review_start_with_their_part_of_the_policy(
+    time_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """The whole policy (teams, digest, follow-up...) was recorded twice per item; an item reads
+    its cadences and timezone only."""
+    await six_week_review(time_env, settings_for(tmp_path), "PSMALL8")
+    child = time_env.client.get_workflow_handle(item_workflow_id("PSMALL8", "1"))
+    history = await child.fetch_history()
+    payload = history.events[0].workflow_execution_started_event_attributes.input.payloads[0]
+    start = DATA_CONVERTER.payload_converter.from_payload(payload, ActionItemInput)
+    assert isinstance(start, ActionItemInput)
+    assert start.policy is None
+    assert start.item_policy == ItemPolicy.of(SIX_WEEK_POLICY)
+
+
+def test_an_item_started_with_the_whole_policy_runs_on_its_part() -> None:
+    """Items started before ``review-lean-history`` hold the whole policy: they read the same
+    part of it."""
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    item = ActionItem(
+        id="1",
+        title="Cap pool size at 20 in the service template",
+        owner="carol@example.com",
+        due="2026-12-18",
+        done_when="A load test with 2x peak traffic shows under 80% pool usage.",
+        root_cause="rc1",
+    )
+    whole = ActionItemInput(
+        parent_workflow_id="postmortem-P1",
+        incident=incident("P1", now),
+        item=item,
+        facilitator="facilitator@example.com",
+        leadership=["leadership@example.com"],
+        policy=SIX_WEEK_POLICY,
+    )
+    assert whole.item_rules == ItemPolicy.of(SIX_WEEK_POLICY)
