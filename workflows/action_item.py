@@ -102,7 +102,13 @@ class ActionItemWorkflow(ItemHandlers):
     # --- main loop -----------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, inp: ActionItemInput) -> ActionItem:  # noqa: ARG002 (read by __init__)
+    async def run(
+        self,
+        inp: ActionItemInput,  # noqa: ARG002 (read by __init__)
+    ) -> ActionItem | ItemProgress:
+        """Track the item until it is dropped or its review closes; answer how it ended: its
+        progress since ``ITEM_LEAN_HISTORY_PATCH`` (the review already has the rest; the result
+        is recorded twice, in this history and the review's), the whole item before."""
         # Asked first, once per run, before any activity (see postmortem._decide_later_patches).
         self._lean = workflow.patched(ITEM_LEAN_HISTORY_PATCH)
         # Replay: the code that records the lean marker has ITEM_SMALL_HISTORY_PATCH too, so a
@@ -141,7 +147,8 @@ class ActionItemWorkflow(ItemHandlers):
             if not fired:
                 await self._on_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.item
+        # Replay: a result is recorded, not compared; the patch keeps old runs' whole.
+        return ItemProgress.of(self.item) if self._lean else self.item
 
     def _finished(self) -> bool:
         if self.item.status == ItemStatus.DROPPED:
@@ -226,22 +233,48 @@ class ActionItemWorkflow(ItemHandlers):
         """A timer fired: reconcile first, then send whatever is due (each at most once)."""
         now, inp, policy = workflow.now(), self.inp, self.inp.item_rules.action_items
         inp.last_reconciled_at = now
+        # ITEM_LEAN_HISTORY_PATCH: a message due now reads the ticket itself (send_item_email),
+        # so the live check is no marker of its own; with nothing to send the timer still reads.
+        checked = self._lean and self.item.ticket is not None and self._message_due(now)
         if self.item.ticket is None and inp.ticket_attempts:
             if inp.ticket_attempts < MAX_TICKET_ATTEMPTS:
                 await self._open_ticket()
-        elif not await self._still_open():
+        elif not checked and not await self._still_open():
             return
-        due = self._due
+        # Replay: each condition is read after the awaits before it, as runs before the patch
+        # did: a signal handled meanwhile (a re-plan) moves what is due.
+        # Each "sent" flag is set before its send, as before the patch; a checked send that
+        # found the ticket done sent nothing, so the flags go back (a reopened ticket is told).
+        due, flags = self._due, (inp.overdue_notified, inp.reminded)
         if not inp.overdue_notified and now >= due:
             inp.overdue_notified = inp.reminded = True
-            await self._mail(
-                MailKind.OVERDUE_NOTICE, [self.item.owner], "overdue", cc=[inp.facilitator]
-            )
+            if not await self._mail(
+                MailKind.OVERDUE_NOTICE,
+                [self.item.owner],
+                "overdue",
+                cc=[inp.facilitator],
+                checked=checked,
+            ):
+                inp.overdue_notified, inp.reminded = flags
+                return
         elif not inp.reminded and now >= due - policy.remind_before:
             inp.reminded = True
-            await self._mail(MailKind.OWNER_REMINDER, [self.item.owner], "reminder")
+            if not await self._mail(
+                MailKind.OWNER_REMINDER, [self.item.owner], "reminder", checked=checked
+            ):
+                inp.overdue_notified, inp.reminded = flags
+                return
         if now >= deadlines.escalation_due(due, inp.last_escalation_at, policy):
-            await self._escalate()
+            await self._escalate(checked=checked)
+
+    def _message_due(self, now: datetime) -> bool:
+        """Whether the timer has a reminder, notice or escalation to send at ``now``."""
+        inp, policy, due = self.inp, self.inp.item_rules.action_items, self._due
+        return (
+            (not inp.overdue_notified and now >= due)
+            or (not inp.reminded and now >= due - policy.remind_before)
+            or now >= deadlines.escalation_due(due, inp.last_escalation_at, policy)
+        )
 
     async def _still_open(self) -> bool:
         """Read the live ticket status; settle the item if the ticket was closed meanwhile."""
@@ -260,18 +293,21 @@ class ActionItemWorkflow(ItemHandlers):
             return False
         return True
 
-    async def _escalate(self) -> None:
+    async def _escalate(self, *, checked: bool = False) -> None:
+        """Tell leadership (and comment on the ticket); ``checked``: see :meth:`_mail`."""
         inp, item = self.inp, self.item
         count = item.escalations
         others = await self._other_open_items()
-        await self._mail(
+        if not await self._mail(
             MailKind.ESCALATION,
             inp.leadership,
             f"escalation-{count + 1}",
             cc=[item.owner, inp.facilitator],
             escalation_count=count,
             others=others,
-        )
+            checked=checked,
+        ):
+            return
         item.escalations += 1
         inp.last_escalation_at = workflow.now()
         if item.ticket is not None:
@@ -377,29 +413,43 @@ class ActionItemWorkflow(ItemHandlers):
         escalation_count: int = 0,
         others: list[ActionItem] | None = None,
         problem: str | None = None,
-    ) -> None:
+        checked: bool = False,
+    ) -> bool:
+        """Send one message about the item; False when nothing was sent because the ticket is done.
+
+        ``checked`` (default False; only in runs with ``ITEM_LEAN_HISTORY_PATCH``): the send
+        reads the live ticket first (``send_item_email``, one marker for both) and sends nothing
+        about a done ticket, which settles the item, as :meth:`_still_open` does."""
         inp, now = self.inp, workflow.now()
         five_whys_root = inp.root_cause.statement if inp.root_cause else None
         line = calls.item_line(self.item, None, now, self._tz)
         line.root_cause = five_whys_root or self.item.root_cause
         # The key names the due date too: a re-planned item earns a fresh reminder.
         key = f"{workflow.info().workflow_id}/{purpose}@{self.item.due}"
-        result = await calls.send_mail(
-            calls.review_mail(
-                kind,
-                to,
-                key,
-                incident=inp.incident,
-                review_url=inp.review_url,
-                facilitator=inp.facilitator,
-                cc=cc,
-                contributors=[self.item.owner],
-                item=line,
-                other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
-                escalation_count=escalation_count,
-                problem=problem,
-            ),
-            local=self._small,
+        request = calls.review_mail(
+            kind,
+            to,
+            key,
+            incident=inp.incident,
+            review_url=inp.review_url,
+            facilitator=inp.facilitator,
+            cc=cc,
+            contributors=[self.item.owner],
+            item=line,
+            other_items=[calls.item_line(o, None, now, self._tz) for o in others or []],
+            escalation_count=escalation_count,
+            problem=problem,
         )
+        ticket = self.item.ticket
+        if checked and ticket is not None:
+            live, result = await calls.send_item_mail(request, ticket.key)
+            if live is not None and live.done:
+                self._settle_done(workflow.now())
+                return False
+            if live is not None and live.deleted:
+                self._ticket_gone()
+        else:
+            result = await calls.send_mail(request, local=self._small)
         if result is not None and kind != MailKind.PROBLEM:
             self.item.problem = result.message
+        return True

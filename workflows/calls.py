@@ -30,6 +30,7 @@ __all__ = [
     "REVIEW_PHASE",
     "SEARCH_ATTRIBUTES",
     "SEND_EMAIL",
+    "SEND_ITEM_EMAIL",
     "SERVICE",
     "WATCH_TICKET",
     "WRITE_REVIEW_DOC",
@@ -43,6 +44,7 @@ __all__ = [
     "review_mail",
     "root_cause_text",
     "rules_rejected",
+    "send_item_mail",
     "send_mail",
     "sleep_until",
     "unknown_item",
@@ -63,7 +65,7 @@ with workflow.unsafe.imports_passed_through():
         Violation,
         parse_due,
     )
-    from workflows.steps import TicketQuery, TicketStatus
+    from workflows.steps import ItemMail, ItemMailSent, TicketQuery, TicketStatus
 
 T = TypeVar("T")
 
@@ -76,6 +78,9 @@ READ_TICKET_STATUS = "read_ticket_status"
 COMMENT_ON_TICKET = "comment_on_ticket"
 WATCH_TICKET = "watch_ticket"  # completes once the ticket is done or deleted (items since 0.2)
 SEND_EMAIL = "send_email"
+SEND_ITEM_EMAIL = (
+    "send_item_email"  # reads the item's ticket, sends unless done (item-lean-history)
+)
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
 STORE_REVIEW = "store_review"
@@ -227,12 +232,41 @@ async def send_mail(request: MailRequest, *, local: bool = False) -> Problem | N
             local=local,
         )
     except ActivityError as err:
-        workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
-        return Problem(
-            code=failure_code(err),
-            message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
-            at=workflow.now(),
+        return _mail_failed(request, err)
+    return _mail_refused(request, outcome)
+
+
+async def send_item_mail(
+    request: MailRequest, ticket_key: str
+) -> tuple[TicketStatus | None, Problem | None]:
+    """Read the item's ticket and send ``request`` unless it is done, in one local activity: the
+    live check before a reminder or escalation and the send are one marker, not two.
+
+    Answers the ticket as read (None: the tracker could not say, and the message went out, as a
+    reminder about a possibly closed ticket beats silence; or the send failed before saying) and
+    the send's problem, as :func:`send_mail`. A done ticket: nothing is sent."""
+    try:
+        sent = await call(
+            SEND_ITEM_EMAIL,
+            ItemMail(request=request, ticket_key=ticket_key),
+            ItemMailSent,
+            local=True,
         )
+    except ActivityError as err:
+        return None, _mail_failed(request, err)
+    return sent.ticket, _mail_refused(request, sent.outcome)
+
+
+def _mail_failed(request: MailRequest, err: ActivityError) -> Problem:
+    workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
+    return Problem(
+        code=failure_code(err),
+        message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
+        at=workflow.now(),
+    )
+
+
+def _mail_refused(request: MailRequest, outcome: MailOutcome | None) -> Problem | None:
     if outcome is not None and outcome.refused:
         return Problem(
             code=Code.MAIL_REJECTED,

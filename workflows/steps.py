@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from workflows import limits
+from workflows.messages import MailOutcome, MailRequest
 from workflows.review import ActionItem, EarlierReview, Incident, Model, ReplacedEdit, ReviewState
 
 __all__ = [
     "FetchIncident",
     "FindRepeats",
+    "ItemMail",
+    "ItemMailSent",
     "ListReviews",
     "OpenTicket",
     "PersistReview",
@@ -123,6 +126,24 @@ class TicketStatus(Model):
     done: bool
     deleted: bool = False
     status: str = ""
+
+
+class ItemMail(Model):
+    """An item's message about its open ticket: sent only if the ticket is not done by then."""
+
+    request: MailRequest = Field(description="The message.")
+    ticket_key: str = Field(description="The item's ticket, read just before sending.")
+
+
+class ItemMailSent(Model):
+    """What ``send_item_email`` did: the ticket as it read it, and the send."""
+
+    ticket: TicketStatus | None = Field(
+        default=None, description="The ticket's live status; None when the tracker could not say."
+    )
+    outcome: MailOutcome | None = Field(
+        default=None, description="The send's outcome; None when nothing was sent (ticket done)."
+    )
 
 
 class TicketComment(Model):
