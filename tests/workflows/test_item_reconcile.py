@@ -113,11 +113,11 @@ class Review:
 
 @contextlib.asynccontextmanager
 async def published(
-    env: WorkflowEnvironment, tmp_path: Path, incident_id: str
+    env: WorkflowEnvironment, tmp_path: Path, incident_id: str, policy: Policy = POLICY
 ) -> AsyncIterator[Review]:
     """A published review with item 1 due on day 10 (item 2, due on day 80, stays quiet), its
     worker running on a tracker that can fail; every workflow of it is terminated afterwards (no
-    timer of it fires in later tests)."""
+    timer of it fires in later tests). ``policy`` defaults to daily reads (:data:`POLICY`)."""
     settings = settings_for(tmp_path)
     tracker = FlakyTracker(settings.tracker_file, settings.base_url)
     client = env.client
@@ -127,7 +127,7 @@ async def published(
             PostmortemWorkflow.run,
             PostmortemInput(
                 incident=incident(incident_id, t0),
-                policy=POLICY,
+                policy=policy,
                 review_url=f"http://review.test/reviews/{incident_id}",
             ),
             id=review_workflow_id(incident_id),
