@@ -228,6 +228,8 @@ class ItemDecisions(ReviewHandlers):
     @workflow.signal(name=ITEM_CHANGED)
     def item_changed(self, report: ItemReport) -> None:
         """An item's workflow saw a change (ticket opened, closed, reopened, escalated...)."""
+        if report.item is None and report.progress is None:
+            return  # an empty report says nothing (no item sends one)
         current = self.state.item(report.item_id)
         if current is None:
             return
