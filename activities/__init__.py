@@ -1,6 +1,7 @@
 """Thin side-effect steps: call a connector, map its errors to stable codes, decide nothing.
 
-One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``reviews``,
+One module per kind of step (``incidents``, ``documents``, ``tickets``, ``mail``, ``item_mail``: an
+item's message unless its ticket is done, ``reviews``,
 ``store``: the review store, ``persist``: the store and the document in one call), ``errors`` for the codes, ``reindex`` (rebuilding the store from
 Temporal, run by ``followthrough reindex``), and :func:`build_activities` binding them to one
 worker's connectors.
@@ -15,6 +16,7 @@ from temporalio.client import Client
 
 from activities.documents import DocumentActivities
 from activities.incidents import IncidentActivities
+from activities.item_mail import ItemMailActivities
 from activities.mail import MailActivities
 from activities.persist import PersistActivities
 from activities.reviews import ReviewActivities
@@ -27,6 +29,7 @@ __all__ = [
     "documents",
     "errors",
     "incidents",
+    "item_mail",
     "mail",
     "persist",
     "reindex",
@@ -55,8 +58,10 @@ def build_activities(connectors: Connectors, client: Client) -> list[Callable[..
         PersistActivities(documents, connectors.store).persist_review,
         tickets.open_ticket,
         tickets.read_ticket_status,
+        tickets.watch_ticket,
         tickets.comment_on_ticket,
         mail.send_email,
+        ItemMailActivities(tickets, mail).send_item_email,
         reviews.list_review_items,
         reviews.list_reviews,
     ]

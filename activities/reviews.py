@@ -13,6 +13,7 @@ from temporalio import activity
 from temporalio.client import Client
 
 from workflows.contracts import STATUS_QUERY, ReviewStatus
+from workflows.review import ItemStatus
 from workflows.steps import ListReviews, ReviewItems, ReviewQuery, ReviewRow, ReviewRows
 
 __all__ = ["MAX_REVIEWS", "PARALLEL_QUERIES", "QUERY_TIMEOUT", "ReviewActivities"]
@@ -35,9 +36,14 @@ class ReviewActivities:
 
     @activity.defn
     async def list_review_items(self, request: ReviewQuery) -> ReviewItems:
-        """The live action items of one review."""
+        """The live action items of one review (``open_except``: its other open ones only)."""
         status = await self._status(request.workflow_id)
-        return ReviewItems(items=status.state.action_items)
+        items = status.state.action_items
+        if request.open_except is not None:
+            items = [
+                i for i in items if i.id != request.open_except and i.status == ItemStatus.OPEN
+            ]
+        return ReviewItems(items=items)
 
     @activity.defn
     async def list_reviews(self, request: ListReviews) -> ReviewRows:

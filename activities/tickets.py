@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-from activities.errors import to_application_error
+from activities.errors import code_for, to_application_error
 from connectors.errors import ConnectorError
 from connectors.tracker import TicketSpec, Tracker, item_label
+from workflows.codes import Code
 from workflows.review import due_day
 from workflows.steps import OpenTicket, TicketComment, TicketOpened, TicketQuery, TicketStatus
 
@@ -72,6 +74,34 @@ class TicketActivities:
             state = self.tracker.ticket_state(request.key)
         except ConnectorError as exc:
             raise to_application_error(exc) from exc
+        return TicketStatus(
+            key=state.key, done=state.done, deleted=state.deleted, status=state.status
+        )
+
+    @activity.defn
+    def watch_ticket(self, request: TicketQuery) -> TicketStatus:
+        """Complete once the ticket is done or deleted; fail, to be tried again, while it is open.
+
+        The item's reconciliation: the workflow schedules it once with a retry policy whose
+        interval is the reconcile cadence (``workflows.calls.watch_ticket``), and the server tries
+        it again without writing an event until it completes, so a six-week wait costs its
+        history three events instead of a timer, a read and a workflow task per period. Every
+        failure to read is retried on the same cadence, never taken for a closed ticket: a Jira
+        outage, a revoked token or a missing permission leaves the item open (its reminders say
+        what they know) and the watch goes on reading once Jira answers again.
+        """
+        try:
+            state = self.tracker.ticket_state(request.key)
+        except ConnectorError as exc:
+            # Retryable whatever the code (no Retry-After either): the cadence is the backoff.
+            raise ApplicationError(str(exc), type=code_for(exc), non_retryable=False) from exc
+        if not (state.done or state.deleted):
+            raise ApplicationError(
+                f"ticket {state.key} is still open ({state.status})",
+                type=Code.TICKET_STILL_OPEN,
+                # Benign: the expected answer on most attempts, logged at debug, not as a failure.
+                category=ApplicationErrorCategory.BENIGN,
+            )
         return TicketStatus(
             key=state.key, done=state.done, deleted=state.deleted, status=state.status
         )

@@ -42,10 +42,12 @@ class ItemHandlers:
     _seen_events: list[str]
     #: A problem the facilitator has not been told yet.
     _problem_mail: str | None
+    #: Whether the run has ``ITEM_SMALL_HISTORY_PATCH`` (and so every older item patch).
+    _small: bool
 
     @property
     def _tz(self) -> str:
-        return self.inp.policy.timezone
+        return self.inp.item_rules.timezone
 
     @property
     def _due(self) -> datetime:
@@ -95,8 +97,7 @@ class ItemHandlers:
         An event about another ticket than the item's (a label copied onto someone else's issue)
         changes nothing either; nor does one before the item has a ticket.
         """
-        # Replay: 0.1.0 took every event; the marker says this run compares tickets.
-        if workflow.patched(TICKET_MATCH_PATCH) and not self._ours(event):
+        if self._matches_tickets() and not self._ours(event):
             return False
         if event.event_id is None:
             return True
@@ -104,6 +105,11 @@ class ItemHandlers:
             return False
         self._seen_events = [*self._seen_events, event.event_id][-SEEN_EVENTS:]
         return True
+
+    def _matches_tickets(self) -> bool:
+        """Replay: 0.1.0 took every event; the marker says this run compares tickets. A run with
+        ``ITEM_SMALL_HISTORY_PATCH`` compares them without asking (no marker of its own)."""
+        return self._small or workflow.patched(TICKET_MATCH_PATCH)
 
     def _ours(self, event: TicketEvent) -> bool:
         ticket = self.item.ticket
@@ -186,7 +192,7 @@ class ItemHandlers:
         violations = [
             v
             for v in rules.check_action_item(
-                draft, {self.item.root_cause}, workflow.now(), self.inp.policy
+                draft, {self.item.root_cause}, workflow.now(), self.inp.item_rules
             )
             if v.field == "due"
         ]

@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
+from temporalio.workflow import ActivityCancellationType
 
 __all__ = [
     "CALL_TIMEOUT",
@@ -29,7 +30,9 @@ __all__ = [
     "REVIEW_PHASE",
     "SEARCH_ATTRIBUTES",
     "SEND_EMAIL",
+    "SEND_ITEM_EMAIL",
     "SERVICE",
+    "WATCH_TICKET",
     "WRITE_REVIEW_DOC",
     "T",
     "call",
@@ -41,9 +44,11 @@ __all__ = [
     "review_mail",
     "root_cause_text",
     "rules_rejected",
+    "send_item_mail",
     "send_mail",
     "sleep_until",
     "unknown_item",
+    "watch_ticket",
     "went_well_empty",
     "wrong_phase",
 ]
@@ -60,7 +65,7 @@ with workflow.unsafe.imports_passed_through():
         Violation,
         parse_due,
     )
-    from workflows.steps import TicketQuery, TicketStatus
+    from workflows.steps import ItemMail, ItemMailSent, TicketQuery, TicketStatus
 
 T = TypeVar("T")
 
@@ -71,7 +76,11 @@ WRITE_REVIEW_DOCUMENT = "write_review_document"  # answers ReviewDocWritten
 OPEN_TICKET = "open_ticket"
 READ_TICKET_STATUS = "read_ticket_status"
 COMMENT_ON_TICKET = "comment_on_ticket"
+WATCH_TICKET = "watch_ticket"  # completes once the ticket is done or deleted (items since 0.2)
 SEND_EMAIL = "send_email"
+SEND_ITEM_EMAIL = (
+    "send_item_email"  # reads the item's ticket, sends unless done (item-lean-history)
+)
 LIST_REVIEW_ITEMS = "list_review_items"
 LIST_REVIEWS = "list_reviews"
 STORE_REVIEW = "store_review"
@@ -182,18 +191,82 @@ async def live_ticket_status(
         return None
 
 
-async def send_mail(request: MailRequest) -> Problem | None:
-    """Send one message; a permanent failure comes back as a Problem instead of failing the review."""
+async def watch_ticket(key: str, every: timedelta) -> TicketStatus:
+    """Wait until the ticket is done or deleted, reading it every ``every`` (the cadence).
+
+    One activity for the whole wait: its attempts fail while the ticket is open and the server
+    retries them ``every`` apart (backoff 1.0, no attempt limit, no schedule-to-close: it lasts
+    as long as the ticket stays open), writing nothing until it completes, so the history holds
+    its scheduled, started and completed events only. Each attempt is one read
+    (``start_to_close`` :data:`CALL_TIMEOUT`, no heartbeat). ``ABANDON``: the workflow never
+    sends a cancel for it (see ``ActionItemWorkflow._keep_watch`` for why); it ends with a read
+    of a done or deleted ticket, or with the run.
+    """
+    status: TicketStatus = await workflow.execute_activity(
+        WATCH_TICKET,
+        TicketQuery(key=key),
+        result_type=TicketStatus,
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RetryPolicy(
+            initial_interval=every,
+            backoff_coefficient=1.0,
+            maximum_interval=every,
+            maximum_attempts=0,
+        ),
+        cancellation_type=ActivityCancellationType.ABANDON,
+    )
+    return status
+
+
+async def send_mail(request: MailRequest, *, local: bool = False) -> Problem | None:
+    """Send one message; a permanent failure comes back as a Problem instead of failing the review.
+
+    ``local`` (default False): as a local activity (see :func:`call`); the message key makes a
+    send retried after a lost workflow task land once."""
     try:
         # ``| None``: histories recorded before send_email reported refusals hold a null result.
-        outcome = await call(SEND_EMAIL, request, MailOutcome | None)  # type: ignore[arg-type]
-    except ActivityError as err:
-        workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
-        return Problem(
-            code=failure_code(err),
-            message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
-            at=workflow.now(),
+        outcome = await call(
+            SEND_EMAIL,
+            request,
+            MailOutcome | None,  # type: ignore[arg-type]
+            local=local,
         )
+    except ActivityError as err:
+        return _mail_failed(request, err)
+    return _mail_refused(request, outcome)
+
+
+async def send_item_mail(
+    request: MailRequest, ticket_key: str
+) -> tuple[TicketStatus | None, Problem | None]:
+    """Read the item's ticket and send ``request`` unless it is done, in one local activity: the
+    live check before a reminder or escalation and the send are one marker, not two.
+
+    Answers the ticket as read (None: the tracker could not say, and the message went out, as a
+    reminder about a possibly closed ticket beats silence; or the send failed before saying) and
+    the send's problem, as :func:`send_mail`. A done ticket: nothing is sent."""
+    try:
+        sent = await call(
+            SEND_ITEM_EMAIL,
+            ItemMail(request=request, ticket_key=ticket_key),
+            ItemMailSent,
+            local=True,
+        )
+    except ActivityError as err:
+        return None, _mail_failed(request, err)
+    return sent.ticket, _mail_refused(request, sent.outcome)
+
+
+def _mail_failed(request: MailRequest, err: ActivityError) -> Problem:
+    workflow.logger.warning("mail %s failed: %s", request.message_key, failure_code(err))
+    return Problem(
+        code=failure_code(err),
+        message=f"Could not send the {request.kind.value} message: {failure_message(err)}",
+        at=workflow.now(),
+    )
+
+
+def _mail_refused(request: MailRequest, outcome: MailOutcome | None) -> Problem | None:
     if outcome is not None and outcome.refused:
         return Problem(
             code=Code.MAIL_REJECTED,

@@ -83,6 +83,8 @@ class Code(StrEnum):
     JIRA_RATE_LIMITED = "JiraRateLimited"
     JIRA_UNAVAILABLE = "JiraUnavailable"
     TRACKER_UNKNOWN_TICKET = "TrackerUnknownTicket"
+    #: Not a failure: the watched ticket is still open; the server tries again one cadence later.
+    TICKET_STILL_OPEN = "TicketStillOpen"
     MAIL_REJECTED = "MailRejected"
     MAIL_UNAVAILABLE = "MailUnavailable"
     MAIL_ADDRESS_INVALID = "MailAddressInvalid"

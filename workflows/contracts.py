@@ -13,17 +13,21 @@ from datetime import datetime
 
 from pydantic import Field
 
-from workflows.policy import Policy
+from workflows.policy import ItemPolicy, Policy
 from workflows.review import (
     ActionItem,
     Attributed,
     Finding,
     Incident,
+    ItemOutcome,
+    ItemStatus,
     Model,
     Phase,
     Priority,
+    Replan,
     ReviewState,
     RootCause,
+    Ticket,
     Violation,
 )
 
@@ -37,6 +41,7 @@ __all__ = [
     "DropRequest",
     "FacilitatorChanged",
     "ItemEdit",
+    "ItemProgress",
     "ItemReport",
     "MarkDone",
     "PostmortemInput",
@@ -99,7 +104,16 @@ class ActionItemInput(Model):
         description="The review document outside Followthrough (Confluence), if any: tickets link "
         "to it.",
     )
-    policy: Policy = Field(default_factory=Policy)
+    policy: Policy | None = Field(
+        default_factory=Policy,
+        description="The review's whole policy; None for items started since "
+        "'review-lean-history', which get ``item_policy`` instead.",
+    )
+    item_policy: ItemPolicy | None = Field(
+        default=None,
+        description="The item's part of the policy (since 'review-lean-history'); None: the "
+        "item's part of ``policy``.",
+    )
     reminded: bool = Field(default=False, description="Owner reminder sent for the current due.")
     overdue_notified: bool = Field(
         default=False, description="Overdue notice sent for current due."
@@ -113,11 +127,65 @@ class ActionItemInput(Model):
         description="Ticket event ids already applied, newest last (carried across CAN).",
     )
 
+    @property
+    def item_rules(self) -> ItemPolicy:
+        """The policy the item runs on, whichever way the review sent it (defaults if neither)."""
+        if self.item_policy is not None:
+            return self.item_policy
+        return ItemPolicy.of(self.policy or Policy())
+
+
+class ItemProgress(Model):
+    """What an item's workflow itself changes about its item: everything but what only the review
+    decides (title, owner, done-when, root cause, priority, who added it). The due date and the
+    re-plans are here because the item's own ``replan`` update changes them too."""
+
+    id: str = Field(description="The item's id within the review.")
+    status: ItemStatus = Field(description="open, done or dropped.")
+    due: str = Field(description="The current due date.")
+    ticket: Ticket | None = Field(default=None, description="Set once the ticket is open.")
+    outcome: ItemOutcome | None = Field(default=None, description="How it ended, once settled.")
+    closed_at: datetime | None = Field(default=None, description="When it was done or dropped.")
+    reason: str | None = Field(default=None, description="Why it was dropped, if it was.")
+    replans: list[Replan] = Field(default_factory=list, description="Re-plans heard so far.")
+    escalations: int = Field(default=0, description="Escalations sent to leadership so far.")
+    problem: str | None = Field(default=None, description="What stops the item's tracking.")
+
+    @classmethod
+    def of(cls, item: ActionItem) -> ItemProgress:
+        """``item``'s progress."""
+        return cls.model_validate(item.model_dump(include=set(cls.model_fields)))
+
+    def applied_to(self, item: ActionItem) -> ActionItem:
+        """``item`` (the review's copy) with this progress: the item as its workflow sees it."""
+        return ActionItem.model_validate({**item.model_dump(), **self.model_dump()})
+
 
 class ItemReport(Model):
-    """Signal from an item's workflow to its review: the item's state changed."""
+    """Signal from an item's workflow to its review: the item's state changed. Items since
+    'item-lean-history' send their ``progress`` only; before, the whole ``item``."""
 
-    item: ActionItem = Field(description="The item as its workflow now sees it.")
+    item: ActionItem | None = Field(
+        default=None, description="The item as its workflow now sees it (before the patch)."
+    )
+    progress: ItemProgress | None = Field(
+        default=None, description="What the item's workflow changed (since the patch)."
+    )
+
+    @property
+    def item_id(self) -> str:
+        """The id of the item reported on."""
+        if self.item is not None:
+            return self.item.id
+        assert self.progress is not None, "a report carries the item or its progress"
+        return self.progress.id
+
+    def applied_to(self, current: ActionItem) -> ActionItem:
+        """The reported item: as sent, or the review's copy ``current`` with its progress."""
+        if self.item is not None:
+            return self.item
+        assert self.progress is not None, "a report carries the item or its progress"
+        return self.progress.applied_to(current)
 
 
 class TicketEvent(Model):

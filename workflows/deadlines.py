@@ -127,12 +127,15 @@ def next_item_timer(
     last_reconciled_at: datetime | None,
     ticket_attempts: int,
     backs_off: bool = False,
+    watched: bool = False,
 ) -> datetime | None:
     """The item's next timer: the earliest of the owner's reminder, the overdue notice, the next
     escalation and the next reconciliation read (each only while still to come); None once the
     item is settled. ``last_reconciled_at`` must be set when :func:`item_reconciles`; the
     reconciliation's cadence is :func:`reconcile_interval` (``backs_off``: of items recorded with
-    the reconcile back-off)."""
+    the reconcile back-off). ``watched`` (default False): an activity watches the item's ticket
+    (``workflows.calls.watch_ticket``), so a ticket needs no reconciliation timer; an item still
+    without one keeps the timer that tries to open it again."""
     if item.status != ItemStatus.OPEN:
         return None
     due = item_due(item, tz)
@@ -142,7 +145,7 @@ def next_item_timer(
     if not overdue_notified:
         candidates.append(due)
     candidates.append(escalation_due(due, last_escalation_at, policy))
-    if item_reconciles(item, ticket_attempts):
+    if item_reconciles(item, ticket_attempts) and not (watched and item.ticket is not None):
         assert last_reconciled_at is not None
         wait = reconcile_interval(due, last_reconciled_at, policy, backs_off=backs_off)
         candidates.append(last_reconciled_at + wait)

@@ -22,6 +22,7 @@ __all__ = [
     "Defaults",
     "DigestPolicy",
     "FollowUpPolicy",
+    "ItemPolicy",
     "Policy",
     "PolicyError",
     "ReviewPolicy",
@@ -119,7 +120,7 @@ class ActionItemPolicy(_Section):
     reconcile_every: timedelta = Field(
         default=timedelta(hours=6),
         description="Read the live ticket status this often, so a lost webhook delays closing by "
-        "at most one period. Default PT6H.",
+        "at most one period (the watch_ticket activity's retry interval). Default PT6H.",
     )
     reconcile_backoff: int = Field(
         default=3,
@@ -127,7 +128,10 @@ class ActionItemPolicy(_Section):
         le=100,
         description="Far from the due date (before the owner's reminder, or past the grace "
         "period after due) the live ticket status is read every reconcile_every times this; the "
-        "Jira webhook is the primary signal. 1 reads on reconcile_every throughout. Default 3.",
+        "Jira webhook is the primary signal. 1 reads on reconcile_every throughout. Items started "
+        "since 0.2 watch their ticket with one activity and read on reconcile_every throughout "
+        "(a read costs their history nothing); this spaces only their retries to open a ticket. "
+        "Default 3.",
     )
 
     @field_validator("escalate_every", "reconcile_every")
@@ -272,6 +276,22 @@ class Policy(_Section):
         return (team.leadership if team and team.leadership else None) or list(
             self.defaults.leadership
         )
+
+
+class ItemPolicy(_Section):
+    """The part of the policy an action item's workflow reads: its cadences and the zone its due
+    dates are in. Items started since ``review-lean-history`` get only this, not the whole policy
+    (recorded twice per item: the review's start command and the item's start event)."""
+
+    action_items: ActionItemPolicy = Field(
+        default_factory=ActionItemPolicy, description="Reminders, escalations, reconciliation."
+    )
+    timezone: str = Field(default="UTC", description="IANA zone of the item's due dates.")
+
+    @classmethod
+    def of(cls, policy: Policy) -> ItemPolicy:
+        """The item's part of ``policy``."""
+        return cls(action_items=policy.action_items, timezone=policy.timezone)
 
 
 class PolicyError(ValueError):

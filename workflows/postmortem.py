@@ -25,6 +25,7 @@ __all__ = [
     "DOCUMENT_OUTCOME_PATCH",
     "ITEM_INPUT_PATCH",
     "LATE_DECISIONS_PATCH",
+    "LEAN_HISTORY_PATCH",
     "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
     "SMALL_HISTORY_PATCH",
     "STORE_PATCH",
@@ -37,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.action_item import ActionItemWorkflow
     from workflows.contracts import ActionItemInput, PostmortemInput, ReviewOutcome
     from workflows.ids import item_workflow_id
-    from workflows.policy import Policy
+    from workflows.policy import ItemPolicy, Policy
     from workflows.postmortem_document import DOCUMENT_OUTCOME_PATCH, ReviewDocument
     from workflows.review import (
         ActionItem,
@@ -67,6 +68,13 @@ LATE_DECISIONS_PATCH = "item-decisions-during-its-start"
 ITEM_INPUT_PATCH = "item-input-without-timeline"
 #: workflow.patched id: the review upserts its search attributes only when one of them changes.
 SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
+#: workflow.patched id, issue 11's small histories (continued): the code that records it has every
+#: patch above, so a run with it takes them all without asking (a marker and a search-attribute
+#: upsert each); its mails and the incident's fetch are local activities (one marker each, without
+#: the input, instead of three events and a workflow task); items start with their part of the
+#: policy (:class:`ItemPolicy`), not all of it. Asked first, once per run; runs recorded before it
+#: have no marker and keep asking the older patches.
+LEAN_HISTORY_PATCH = "review-lean-history"
 #: The patches a review asks later in its run; runs with ``SMALL_HISTORY_PATCH`` ask them first.
 REVIEW_LATER_PATCHES = (
     ITEM_INPUT_PATCH,
@@ -116,6 +124,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         self._stored_revision = -1  # and write the store once (when the store patch is on)
         self._uses_store = False
         self._calls_locally = False
+        self._lean = False  # LEAN_HISTORY_PATCH, asked once per run
         # The loop's timer (with SMALL_HISTORY_PATCH): kept while the next deadline stays.
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
@@ -126,12 +135,20 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
 
     @workflow.run
     async def run(self, inp: PostmortemInput) -> ReviewOutcome:
-        # Asked first, once per run: old histories have no marker here and replay the old path.
-        self._uses_store = workflow.patched(STORE_PATCH)
-        # Replay: runs recorded before it have no marker and keep scheduling these as activities.
-        self._calls_locally = workflow.patched(SMALL_HISTORY_PATCH)
-        if self._calls_locally:
-            _decide_later_patches(REVIEW_LATER_PATCHES)
+        # Asked first, once per run, before any activity (see _decide_later_patches).
+        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
+        if self._lean:
+            # Replay: the code that records this marker has every older review patch, so a run
+            # with it takes them all without asking (see _has for the later ones).
+            self._uses_store = self._calls_locally = True
+        else:
+            # Old histories have no marker here and replay the old path.
+            self._uses_store = workflow.patched(STORE_PATCH)
+            # Replay: runs recorded before it have no marker and keep scheduling these as
+            # activities.
+            self._calls_locally = workflow.patched(SMALL_HISTORY_PATCH)
+            if self._calls_locally:
+                _decide_later_patches(REVIEW_LATER_PATCHES)
         if inp.state is None:
             await self._fetch_incident()
             await self._find_repeats()
@@ -193,6 +210,11 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         timer = self._timer
         await workflow.wait_condition(lambda: timer.done() or self._has_work())
 
+    def _has(self, patch: str) -> bool:
+        """``workflow.patched(patch)`` for one of ``REVIEW_LATER_PATCHES``, taken as given (no
+        marker) in runs with ``LEAN_HISTORY_PATCH``; runs before it ask (memoised per run)."""
+        return self._lean or workflow.patched(patch)
+
     def _has_work(self) -> bool:
         return (
             self.state.revision != self._rendered_revision
@@ -205,7 +227,10 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
     async def _fetch_incident(self) -> None:
         try:
             incident = await calls.call(
-                calls.FETCH_INCIDENT, FetchIncident(incident=self.state.incident), Incident
+                calls.FETCH_INCIDENT,
+                FetchIncident(incident=self.state.incident),
+                Incident,
+                local=self._lean,
             )
         except ActivityError as err:
             self._record_problem(
@@ -251,7 +276,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         incident = state.incident
         # Replay: a child's input is recorded but never compared, so a recorded start stays valid;
         # the marker only says which reviews started their items without the timeline.
-        if workflow.patched(ITEM_INPUT_PATCH):
+        if self._has(ITEM_INPUT_PATCH):
             incident = incident.model_copy(update={"timeline": [], "timeline_total": None})
         try:
             await workflow.start_child_workflow(
@@ -265,7 +290,9 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
                     leadership=state.leadership,
                     review_url=state.review_url,
                     doc_url=state.doc_url if state.doc_external else None,
-                    policy=self.policy,
+                    # Replay: an input is recorded, never compared; the item reads either shape.
+                    policy=None if self._lean else self.policy,
+                    item_policy=ItemPolicy.of(self.policy) if self._lean else None,
                 ),
                 id=item_workflow_id(state.incident.id, item.id),
                 # ABANDON: the review may continue-as-new; that must not terminate its items.
@@ -277,7 +304,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         decided = self._starting.pop(item.id)
         # Replay: only a history in which an update raced this start reaches the patch; recorded
         # before it, such a history replays the old path (nothing sent), so it keeps replaying.
-        if decided and workflow.patched(LATE_DECISIONS_PATCH):
+        if decided and self._has(LATE_DECISIONS_PATCH):
             for signal, payload in decided:
                 await self._item_handle(item).signal(signal, payload)
 
@@ -322,6 +349,6 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         # command per wake-up made the commands depend on how many times the loop woke; now they
         # depend only on the phase.
         unchanged = all(current.get(u.key) == u.value for u in updates)
-        if unchanged and workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE_PATCH):
+        if unchanged and self._has(SEARCH_ATTRIBUTES_ON_CHANGE_PATCH):
             return
         workflow.upsert_search_attributes(updates)

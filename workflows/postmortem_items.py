@@ -228,12 +228,14 @@ class ItemDecisions(ReviewHandlers):
     @workflow.signal(name=ITEM_CHANGED)
     def item_changed(self, report: ItemReport) -> None:
         """An item's workflow saw a change (ticket opened, closed, reopened, escalated...)."""
-        current = self.state.item(report.item.id)
+        if report.item is None and report.progress is None:
+            return  # an empty report says nothing (no item sends one)
+        current = self.state.item(report.item_id)
         if current is None:
             return
-        if current.model_dump() == report.item.model_dump():
+        incoming = report.applied_to(current)
+        if current.model_dump() == incoming.model_dump():
             return  # a duplicate report changes nothing
-        incoming = report.item
         if len(incoming.replans) < len(current.replans) or (
             current.status == ItemStatus.DROPPED and incoming.status != ItemStatus.DROPPED
         ):
@@ -241,7 +243,7 @@ class ItemDecisions(ReviewHandlers):
             # report carries the decision, so this stale one must not undo it meanwhile.
             return
         index = self.state.action_items.index(current)
-        self.state.action_items[index] = report.item
+        self.state.action_items[index] = incoming
         self._changed()
 
 

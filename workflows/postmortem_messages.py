@@ -32,6 +32,8 @@ class ReviewMessages(ItemDecisions):
 
     #: Set by the workflow once per run (``SMALL_HISTORY_PATCH``): ticket reads are local activities.
     _calls_locally: bool
+    #: Set by the workflow once per run (``LEAN_HISTORY_PATCH``): its mails are local activities.
+    _lean: bool
 
     @property
     def _draft_deadline(self) -> datetime:
@@ -171,7 +173,9 @@ class ReviewMessages(ItemDecisions):
                 invitation=invitation,
                 other_items=lines,
                 **details,
-            )
+            ),
+            # Replay: runs before LEAN_HISTORY_PATCH recorded send_email as scheduled activities.
+            local=self._lean,
         )
         if problem is not None:
             self._record_problem(problem, notify=False)

@@ -8,11 +8,14 @@ from typing import Any
 from pydantic import Field, field_serializer
 
 from workflows import limits
+from workflows.messages import MailOutcome, MailRequest
 from workflows.review import ActionItem, EarlierReview, Incident, Model, ReplacedEdit, ReviewState
 
 __all__ = [
     "FetchIncident",
     "FindRepeats",
+    "ItemMail",
+    "ItemMailSent",
     "ListReviews",
     "OpenTicket",
     "PersistReview",
@@ -137,6 +140,24 @@ class TicketStatus(Model):
     status: str = ""
 
 
+class ItemMail(Model):
+    """An item's message about its open ticket: sent only if the ticket is not done by then."""
+
+    request: MailRequest = Field(description="The message.")
+    ticket_key: str = Field(description="The item's ticket, read just before sending.")
+
+
+class ItemMailSent(Model):
+    """What ``send_item_email`` did: the ticket as it read it, and the send."""
+
+    ticket: TicketStatus | None = Field(
+        default=None, description="The ticket's live status; None when the tracker could not say."
+    )
+    outcome: MailOutcome | None = Field(
+        default=None, description="The send's outcome; None when nothing was sent (ticket done)."
+    )
+
+
 class TicketComment(Model):
     key: str
     text: str
@@ -170,6 +191,11 @@ class ReviewQuery(Model):
     """Read one review's live items (an item's escalation lists its open siblings)."""
 
     workflow_id: str
+    open_except: str | None = Field(
+        default=None,
+        description="Only the open items other than this item id (what an escalation lists; "
+        "its answer is recorded in the item's history). Default None: every item.",
+    )
 
 
 class ReviewItems(Model):

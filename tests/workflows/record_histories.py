@@ -143,6 +143,38 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("six-weeks-small-history-dev", "dev", six_weeks_dev),
     # A facilitator named after publishing reaches the items (patched "facilitator-reaches-items").
     Scenario("facilitator-after-publishing", "time-skipping", facilitator_after_publishing),
+    # Issue 11's small histories of items: one watch_ticket activity per open ticket instead of
+    # a reconciliation timer and read per period, the item's other calls as local activities
+    # (patched "item-small-history"); the item paths that reconciliation and those calls touch.
+    Scenario("six-weeks-item-small-history", "time-skipping", six_weeks),
+    Scenario("six-weeks-item-small-history-dev", "dev", six_weeks_dev),
+    Scenario("item-watch-closed", "time-skipping", reconciliation_closed),
+    Scenario("item-watch-live-check-closed", "time-skipping", live_check_closed),
+    Scenario("item-watch-deleted", "time-skipping", deleted_ticket),
+    Scenario("item-watch-reopened", "time-skipping", reopened_ticket),
+    Scenario("item-watch-escalation-ladder", "time-skipping", escalation_ladder),
+    Scenario("item-watch-replanned", "time-skipping", item_replanned),
+    Scenario("item-watch-dropped", "time-skipping", item_dropped),
+    Scenario("item-watch-tracker-permission-denied", "time-skipping", tracker_permission_denied),
+    # Issue 11's small histories, continued: the older patches taken without asking, the
+    # review's mails and the incident's fetch as local activities, items started with their part
+    # of the policy (patched "review-lean-history"); items reporting their progress, reading the
+    # ticket inside the message they send and ending with their progress (patched
+    # "item-lean-history"); the item paths those touch.
+    Scenario("six-weeks-lean-history", "time-skipping", six_weeks),
+    Scenario("six-weeks-lean-history-dev", "dev", six_weeks_dev),
+    Scenario("mail-refused-lean-history", "time-skipping", mail_refused),
+    Scenario("mail-outage-lean-history", "time-skipping", mail_outage),
+    Scenario("decided-while-items-start-lean-history", "dev", decided_while_items_start),
+    Scenario("item-lean-live-check-closed", "time-skipping", live_check_closed),
+    Scenario("item-lean-watch-closed", "time-skipping", reconciliation_closed),
+    Scenario("item-lean-deleted", "time-skipping", deleted_ticket),
+    Scenario("item-lean-reopened", "time-skipping", reopened_ticket),
+    Scenario("item-lean-escalation-ladder", "time-skipping", escalation_ladder),
+    Scenario("item-lean-replanned", "time-skipping", item_replanned),
+    Scenario("item-lean-dropped", "time-skipping", item_dropped),
+    Scenario("item-lean-tracker-permission-denied", "time-skipping", tracker_permission_denied),
+    Scenario("item-lean-invitation-live-check", "time-skipping", invitation_live_check),
 )
 
 

@@ -43,7 +43,7 @@ from tests.support.harness import (
 from tests.support.temporal import start_dev_server
 from worker import ensure_digest_schedule
 from workflows.action_item import ActionItemWorkflow
-from workflows.contracts import DigestInput, DropRequest, ReviewOutcome, TicketEvent
+from workflows.contracts import DigestInput, DropRequest, ItemProgress, ReviewOutcome, TicketEvent
 from workflows.digest import DigestWorkflow
 from workflows.figures import NO_TEAM, build_digest
 from workflows.ids import DIGEST_SCHEDULE_ID, incident_id_of, item_workflow_id
@@ -274,8 +274,10 @@ async def drop_item(
         assert item_id in state.started_items
 
     await eventually(started)
-    child: WorkflowHandle[ActionItemWorkflow, ActionItem] = client.get_workflow_handle_for(
-        ActionItemWorkflow.run, item_workflow_id(incident_of(handle), item_id)
+    child: WorkflowHandle[ActionItemWorkflow, ActionItem | ItemProgress] = (
+        client.get_workflow_handle_for(
+            ActionItemWorkflow.run, item_workflow_id(incident_of(handle), item_id)
+        )
     )
     await child.execute_update(ActionItemWorkflow.drop, DropRequest(reason="Superseded."))
 

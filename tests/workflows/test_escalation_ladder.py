@@ -32,7 +32,7 @@ from tests.support.harness import (
     settings_for,
 )
 from workflows.action_item import ActionItemWorkflow
-from workflows.contracts import PostmortemInput, ReplanRequest, ReviewOutcome
+from workflows.contracts import ItemProgress, PostmortemInput, ReplanRequest, ReviewOutcome
 from workflows.ids import item_workflow_id, review_workflow_id
 from workflows.policy import ActionItemPolicy, Policy, Team
 from workflows.postmortem import PostmortemWorkflow
@@ -89,7 +89,7 @@ class Review:
         assert found.ticket is not None
         return found.ticket.key
 
-    def child(self, item_id: str) -> WorkflowHandle[ActionItemWorkflow, ActionItem]:
+    def child(self, item_id: str) -> WorkflowHandle[ActionItemWorkflow, ActionItem | ItemProgress]:
         return self.env.client.get_workflow_handle_for(
             ActionItemWorkflow.run, item_workflow_id(self.incident_id, item_id)
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -85,8 +86,16 @@ async def review(dev_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
             assert [s.kind for s in outbox(settings)] == ["review_opened"]
             state = (await handle.query(PostmortemWorkflow.status)).state
             assert state.doc_url is not None
-            last = (await handle.fetch_history()).events[-1]
-            assert last.HasField("timer_started_event_attributes"), last
+            kinds = [e.event_type for e in (await handle.fetch_history()).events]
+            assert EventType.EVENT_TYPE_TIMER_STARTED in kinds
+            # No task after the last one completed: its commands (a timer, or since
+            # review-lean-history a local write's marker after the timer) were the last.
+            last = len(kinds) - 1 - kinds[::-1].index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+            pending = (
+                EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+                EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+            )
+            assert not any(k in pending for k in kinds[last:]), kinds[last:]
 
         await eventually(settled)
         yield Review(dev_env, handle)

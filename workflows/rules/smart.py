@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.codes import Code
-from workflows.policy import Policy
+from workflows.policy import ItemPolicy, Policy
 from workflows.review import ActionItemDraft, Finding, Violation, parse_due
 from workflows.rules.common import SMART_QUESTION, blank, plural, squash, v
 from workflows.rules.vague.done_when import done_when_findings
@@ -161,7 +161,12 @@ def _duration(span: timedelta) -> str:
 
 
 def due_violations(
-    raw: str | None, now: datetime, policy: Policy, field: str, *, what: str = "due date"
+    raw: str | None,
+    now: datetime,
+    policy: Policy | ItemPolicy,
+    field: str,
+    *,
+    what: str = "due date",
 ) -> list[Violation]:
     """DUE_INVALID, DUE_IN_PAST or DUE_BEYOND_HORIZON for one due value (at most one of them)."""
     example = "Use an ISO date such as 2025-07-01 (end of that day) or a date-time such as "
@@ -206,7 +211,7 @@ def check_action_item(
     item: ActionItemDraft,
     root_cause_ids: Collection[str],
     now: datetime,
-    policy: Policy,
+    policy: Policy | ItemPolicy,
     field_prefix: str = "",
 ) -> list[Violation]:
     """Every SMART problem of one action item at once, in field order.
