@@ -111,8 +111,12 @@ async def test_rejected_five_whys_change_neither_state_nor_history(review: Revie
 
 async def test_rejected_action_item_returns_every_violation_at_once(review: Review) -> None:
     now = await review.env.get_current_time()
+    # "Discuss": talk with no output, whatever the done-when checks (an investigation whose
+    # done-when is a runnable check of its object is not vague: rules/vague/checked.py).
     draft = item(
-        "Look into the pool", "alice@example.com, bob@example.com", now - timedelta(days=1)
+        "Discuss the pool with the DBAs",
+        "alice@example.com, bob@example.com",
+        now - timedelta(days=1),
     )
     draft.root_cause = "rc9"
     before = await review.snapshot()
