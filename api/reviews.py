@@ -15,7 +15,7 @@ from temporalio.client import (
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import (
     ERROR_RESPONSES,
@@ -67,7 +67,10 @@ from workflows.review import (
 
 __all__ = [
     "CALL_TIMEOUT_SECONDS",
+    "NOT_READY_PAUSE_SECONDS",
+    "NOT_READY_TRIES",
     "LintRequest",
+    "execute_update_when_ready",
     "fetch_status",
     "publish_action",
     "query_status",
@@ -76,6 +79,7 @@ __all__ = [
     "update_review",
     "view",
     "withdraw_action",
+    "workflow_not_ready",
 ]
 
 CALL_TIMEOUT_SECONDS = 10.0
@@ -95,6 +99,35 @@ def _client(request: Request) -> Client:
 
 def review_handle(request: Request, incident_id: str) -> WorkflowHandle[Any, Any]:
     return _client(request).get_workflow_handle(review_workflow_id(incident_id))
+
+
+#: Tries of an update the server refused as not ready, and the pause between them.
+NOT_READY_TRIES = 5
+NOT_READY_PAUSE_SECONDS = 0.2
+
+
+def workflow_not_ready(exc: RPCError) -> bool:
+    """The server refused an update because the workflow's task failed just then
+    (``WorkflowNotReadyFailure``), e.g. a signal that raced the task that continues as new (the
+    server answers that task with ``UnhandledCommand`` and the worker runs it again at once)."""
+    return exc.status == RPCStatusCode.FAILED_PRECONDITION and any(
+        d.type_url.endswith("WorkflowNotReadyFailure") for d in exc.grpc_status.details
+    )
+
+
+async def execute_update_when_ready(handle: WorkflowHandle[Any, Any], update: Any, arg: Any) -> Any:
+    """``handle.execute_update(update, arg)``, sent again while the server answers that the
+    workflow is not ready (at most :data:`NOT_READY_TRIES` times, :data:`NOT_READY_PAUSE_SECONDS`
+    apart). Such an update was never admitted, so sending it again cannot apply it twice; any
+    other failure, and the last refusal, is raised as it came."""
+    for attempt in range(1, NOT_READY_TRIES + 1):
+        try:
+            return await handle.execute_update(update, arg)
+        except RPCError as exc:
+            if attempt == NOT_READY_TRIES or not workflow_not_ready(exc):
+                raise
+        await asyncio.sleep(NOT_READY_PAUSE_SECONDS * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _guard(incident_id: str, call: Any, workflow_id: str | None = None) -> Any:
@@ -157,7 +190,7 @@ async def update_review(
     access: Access = authorize_review(request, status.state, wanted)
     handle = review_handle(request, incident_id)
     stamped = arg.model_copy(update={"actor": access.actor})
-    return await _guard(incident_id, handle.execute_update(update, stamped))
+    return await _guard(incident_id, execute_update_when_ready(handle, update, stamped))
 
 
 def publish_action(request: PublishRequest) -> Action:

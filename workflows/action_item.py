@@ -160,6 +160,12 @@ class ActionItemWorkflow(ItemHandlers):
             self.item.model_dump() != self._reported
             or self._problem_mail is not None
             or self._finished()
+            # Signals that change nothing in the end (a ticket closed and reopened in one task)
+            # grow the history without waking the loop; with the watch there is no periodic
+            # wake-up either, so a long history wakes it to continue as new. Replay: the
+            # suggestion comes from the task's started event, the same on every replay; runs
+            # before ITEM_SMALL_HISTORY_PATCH (never released without this) keep their waits.
+            or (self._small and workflow.info().is_continue_as_new_suggested())
         )
 
     def _next_timer(self) -> datetime | None:

@@ -10,6 +10,7 @@ import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from api.reviews import execute_update_when_ready
 from api.starter import start_review
 from connectors.local_tracker import LocalTracker
 from followthrough.worker_runtime import DATA_CONVERTER
@@ -61,8 +62,10 @@ async def test_review_continues_as_new_keeping_state_and_item_workflows(
         first_run = (await handle.describe()).run_id
         await publish_two_items(handle, now + timedelta(days=9))
         for n in range(15):
-            await handle.execute_update(
-                PostmortemWorkflow.add_went_well, WentWell(text=f"Runbook step {n} worked.")
+            # As the API does: an update racing the task that continues as new is refused as
+            # "not ready" (never admitted) and sent again.
+            await execute_update_when_ready(
+                handle, PostmortemWorkflow.add_went_well, WentWell(text=f"Runbook step {n} worked.")
             )
 
         async def continued() -> None:
