@@ -35,7 +35,7 @@ def test_a_thread_started_after_install_is_profiled_and_its_function_reads_back(
         worker.join()
         found = cpu_probe.read_dump(cpu_probe.dump(tmp_path, 1))
     finally:
-        threading.setprofile(None)  # type: ignore[arg-type]
+        threading.setprofile(None)
         for profile in cpu_probe._profiles:
             profile.disable()
         cpu_probe._profiles.clear()
