@@ -206,3 +206,18 @@ def test_an_http_url_with_a_host_is_a_web_url(text: str) -> None:
 )
 def test_other_schemes_hostless_or_broken_urls_are_not_web_urls(text: str) -> None:
     assert not is_web_url(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cap pool size at 20", "Cap pool size at 20"),
+        ("carol@example.com", "carol@example.com"),
+        ("pool_size < 20", "pool\\_size &lt; 20"),
+        ("  - a list", "  \\- a list"),
+        ("2. second", "2\\. second"),
+        ("line\nbreak", "line break"),
+    ],
+)
+def test_md_text_leaves_plain_text_as_it_is_and_escapes_the_rest(text: str, expected: str) -> None:
+    assert md_text(text) == expected
