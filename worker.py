@@ -30,7 +30,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from connectors.bundle import Connectors
-from followthrough import heap_probe
+from followthrough import cpu_probe, heap_probe
 from followthrough.settings import Settings
 from followthrough.task_starts import ServerTaskStarts
 from followthrough.wiring import build_connectors, check_connectors
@@ -216,6 +216,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """Run a worker until ``stop`` is set; in-flight activities get the graceful-shutdown window."""
     policy = load_policy(settings)
     heap_probe.install_from_env()  # benchmarks only: off unless FOLLOWTHROUGH_HEAP_DUMP is set
+    cpu_probe.install_from_env()  # benchmarks only: off unless FOLLOWTHROUGH_CPU_PROFILE is set
     metrics = TaskMetrics(settings.http_host, settings.worker_metrics_port)
     try:
         client = await connect(settings, await metrics.start())

@@ -24,7 +24,10 @@ traces both workers' Python allocations (followthrough/heap_probe.py, slow) and 
 per cached workflow by file:line, with glibc's malloc and SQLite's totals; ``--trim`` has both
 workers ``malloc_trim(0)`` before each RSS sample; ``--malloc-arena-max N`` sets
 ``MALLOC_ARENA_MAX`` for both; ``--floor-pad BYTES`` pads the floor's activity, local activity
-and child inputs (review-sized payloads).
+and child inputs (review-sized payloads). ``--cpu-profile`` profiles both workers
+(followthrough/cpu_probe.py: cProfile per thread, each thread's own CPU time; slow) and prints the
+functions with the most cumulative CPU per review on each side; it and ``--heap-dump`` exclude
+each other (both dump on SIGUSR1).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from benchmarks.cost_parts import (
 from benchmarks.floor import FloorReviewWorkflow
 from benchmarks.floor_parts import FloorShape, Tiny
 from benchmarks.memory import open_and_publish, tickets
+from followthrough import cpu_probe
 from followthrough.heap_probe import ENV
 from followthrough.settings import Settings
 from followthrough.worker_runtime import DATA_CONVERTER
@@ -130,6 +134,28 @@ def print_shapes(review: Shape, floor: Shape) -> None:
     )
 
 
+def print_cpu_profile(side: Side, top: int = 40) -> None:
+    """With ``--cpu-profile``: the functions with the most cumulative CPU per review (the mean
+    over the measured rounds), with their calls and own time per review."""
+    if not side.cpu_rounds:
+        return
+    sums: dict[str, list[float]] = {}
+    for rows in side.cpu_rounds:
+        for where, values in rows.items():
+            acc = sums.setdefault(where, [0.0, 0.0, 0.0])
+            for k in range(3):
+                acc[k] += values[k] / len(side.cpu_rounds)
+    print(
+        f"\n  {side.name} worker CPU profile per review (profiled: the figures are inflated), "
+        f"top {top} by cumulative:\n  {'cum ms':>8} {'own ms':>8} {'calls':>9}  function"
+    )
+    for where, (calls, own, cum) in sorted(sums.items(), key=lambda kv: -kv[1][2])[:top]:
+        print(f"  {1000 * cum:8.2f} {1000 * own:8.2f} {calls:9.1f}  {where}")
+    print(f"  top {top} by own time:")
+    for where, (calls, own, cum) in sorted(sums.items(), key=lambda kv: -kv[1][1])[:top]:
+        print(f"  {1000 * cum:8.2f} {1000 * own:8.2f} {calls:9.1f}  {where}")
+
+
 def print_heap_growth(side: Side, top: int = 25) -> None:
     """With ``--heap-dump``: the lines whose traced allocations grew most per cached workflow
     (mean over the measured rounds)."""
@@ -167,6 +193,12 @@ async def main() -> None:
         "grew per cached workflow, by file:line",
     )
     parser.add_argument(
+        "--cpu-profile",
+        action="store_true",
+        help="profile both workers (cProfile per thread, slow: for where the CPU goes, not for "
+        "the ratios) and print the top functions by cumulative CPU per review",
+    )
+    parser.add_argument(
         "--floor-pad",
         type=int,
         default=0,
@@ -185,6 +217,8 @@ async def main() -> None:
         help="MALLOC_ARENA_MAX for both workers (default: the environment's)",
     )
     args = parser.parse_args()
+    if args.cpu_profile and args.heap_dump:
+        parser.error("--cpu-profile and --heap-dump both dump on SIGUSR1: choose one")
     machine_header("cost: a published review with two items against the Temporal floor")
 
     workdir = Path(tempfile.mkdtemp(prefix="ft-bench-cost-"))
@@ -206,6 +240,10 @@ async def main() -> None:
         base_env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
     heap_dirs = {k: workdir / f"heap-{k}" for k in ("review", "floor")}
     heap_env = {k: {ENV: str(folder)} if args.heap_dump else {} for k, folder in heap_dirs.items()}
+    cpu_dirs = {k: workdir / f"cpu-{k}" for k in ("review", "floor")}
+    if args.cpu_profile:
+        for name, folder in cpu_dirs.items():
+            heap_env[name] = {cpu_probe.ENV: str(folder)}
     review_queue, floor_queue = (f"cost-{k}-{uuid.uuid4().hex[:6]}" for k in ("review", "floor"))
     data = workdir / "data"
     settings = Settings(data_dir=data, task_queue=review_queue, temporal_address=target)
@@ -265,6 +303,8 @@ async def main() -> None:
     if args.heap_dump:
         review.heap_dir, floor.heap_dir = heap_dirs["review"], heap_dirs["floor"]
         review.trim = floor.trim = args.trim
+    if args.cpu_profile:
+        review.cpu_dir, floor.cpu_dir = cpu_dirs["review"], cpu_dirs["floor"]
     try:
         await wait_started(review)
         await wait_started(floor)
@@ -333,6 +373,7 @@ async def main() -> None:
         )
         for side in (review, floor):
             print_heap_growth(side)
+            print_cpu_profile(side)
         for side in (review, floor):
             errors = sum(
                 1

@@ -25,6 +25,7 @@ from benchmarks._common import (
 )
 from benchmarks.floor_parts import FloorShape
 from benchmarks.memory import sample_rss, wait_quiet
+from followthrough import cpu_probe
 from followthrough.heap_probe import growth, read_dump
 
 __all__ = [
@@ -170,6 +171,10 @@ class Side:
     heap_dir: Path | None = None
     trim: bool = False
     heap_rounds: list[list[tuple[str, float, float]]] = field(default_factory=list)
+    #: With ``--cpu-profile``: where the worker's profiler writes (followthrough/cpu_probe.py),
+    #: and per measured round what each function added per review.
+    cpu_dir: Path | None = None
+    cpu_rounds: list[dict[str, tuple[float, float, float]]] = field(default_factory=list)
 
     @property
     def worker_ms(self) -> float:
@@ -225,6 +230,19 @@ async def heap_dump(side: Side) -> dict[str, tuple[int, int]]:
     return read_dump(new.pop())
 
 
+async def cpu_dump(side: Side) -> dict[str, cpu_probe.Totals]:
+    """Ask the side's worker for a CPU profile dump (SIGUSR1) and read it once written."""
+    assert side.cpu_dir is not None
+    before = set(side.cpu_dir.glob("cpu-*.txt"))
+    side.process.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 120
+    while not (new := set(side.cpu_dir.glob("cpu-*.txt")) - before):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{side.name} worker wrote no CPU profile")
+        await asyncio.sleep(0.2)
+    return cpu_probe.read_dump(new.pop())
+
+
 async def trim(side: Side) -> None:
     """With ``--trim``: the worker returns malloc's free pages (SIGUSR2) before RSS is read."""
     if side.trim:
@@ -238,6 +256,7 @@ async def measure(
     """Drive ``ids`` on ``side``; add its CPU and memory growth to the side's totals."""
     await wait_quiet(side.process.pid)
     heap_before = await heap_dump(side) if side.heap_dir else None
+    cpu_before = await cpu_dump(side) if side.cpu_dir else None
     await trim(side)
     warm_kb = sample_rss(side.process.pid)
     warm_threads = threads(side.process.pid)
@@ -250,6 +269,16 @@ async def measure(
     used = cpu.used()
     others = cpu.others()
     line = cpu.line()
+    if cpu_before is not None:
+        n_done = max(done, 1)
+        side.cpu_rounds.append(
+            {
+                where: (calls / n_done, own / n_done, cum / n_done)
+                for where, (calls, own, cum) in cpu_probe.growth(
+                    cpu_before, await cpu_dump(side)
+                ).items()
+            }
+        )
     await trim(side)
     after_kb = sample_rss(side.process.pid)
     if heap_before is not None:

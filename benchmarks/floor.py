@@ -161,7 +161,7 @@ def build_floor_worker(client: Client, settings: Settings) -> Worker:
 async def _serve() -> None:
     import signal
 
-    from followthrough import heap_probe
+    from followthrough import cpu_probe, heap_probe
     from followthrough.logs import configure_logging
     from followthrough.settings import load_settings
     from worker import connect, log
@@ -169,6 +169,7 @@ async def _serve() -> None:
     settings = load_settings()
     configure_logging(settings)
     heap_probe.install_from_env()  # benchmarks only: as the production worker does
+    cpu_probe.install_from_env()
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -35,6 +35,18 @@ class LocalTicket:
     comments: list[str] | None = None
 
 
+def _file_text(data: dict[str, Any]) -> str:
+    """The file's JSON, one ticket a line: still readable and diffable by a person, and written by
+    the C encoder (``json.dumps`` with ``indent`` runs the pure-Python one: with a few hundred
+    tickets it was most of a review's ticket cost, the whole file on every write)."""
+    tickets: dict[str, Any] = data.get("tickets", {})
+    rest = {k: v for k, v in data.items() if k != "tickets"}
+    lines = [f"  {json.dumps(key)}: {json.dumps(raw)}" for key, raw in tickets.items()]
+    body = "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
+    head = "".join(f"{json.dumps(k)}: {json.dumps(v)}, " for k, v in rest.items())
+    return "{" + head + '"tickets": ' + body + "}\n"
+
+
 class LocalTracker:
     """Tickets ``LOCAL-1``, ``LOCAL-2``... stored in ``path``; links point at ``base_url``."""
 
@@ -57,7 +69,7 @@ class LocalTracker:
                 # dumping both sides sorted cost a Python pass per ticket in the file, per call.
                 yield data
                 if data != json.loads(text):
-                    write_atomic(self.path, json.dumps(data, indent=2))
+                    write_atomic(self.path, _file_text(data))
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         ActionItem,
         ActionItemChange,
         ActionItemDraft,
+        Finding,
         FiveWhys,
         Model,
         Phase,
@@ -71,6 +72,24 @@ class ReviewHandlers:
 
     # --- query ---------------------------------------------------------------------------------
 
+    #: The findings of the revision they were linted at (None: not yet linted in this run). A
+    #: class default, so runs need no new field in ``__init__``; the first query sets its own.
+    _linted: tuple[int, list[Finding]] | None = None
+
+    def _findings(self) -> list[Finding]:
+        """``rules.review_findings`` of the state, linted once per revision: every change to a
+        text the rules read (the five whys, what went well, the items, the incident) bumps the
+        revision, and the rules are pure, so an unchanged revision has the same findings. The
+        API asks ``status`` for every page view and read; a cold query linted the whole review.
+
+        Replay: a query issues no command, and what it keeps here is derived from the state
+        alone, so a replayed or cached run answers the same.
+        """
+        revision = self.state.revision
+        if self._linted is None or self._linted[0] != revision:
+            self._linted = (revision, rules.review_findings(self.state))
+        return list(self._linted[1])
+
     @workflow.query(name=STATUS_QUERY)
     def status(self) -> ReviewStatus:
         """The review as the API and web pages show it, with findings and what blocks publishing."""
@@ -82,7 +101,7 @@ class ReviewHandlers:
         )
         return ReviewStatus(
             state=self.state,
-            findings=rules.review_findings(self.state),
+            findings=self._findings(),
             # Blockers an override lifts come last: the page puts the override box after them.
             publish_blockers=[b for b in blockers if b.code not in OVERRIDABLE_CODES]
             + [b for b in blockers if b.code in OVERRIDABLE_CODES],

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
 
+from connectors import documents
 from connectors.documents import MarkdownDocuments, document_name, is_web_url, md_text
 from workflows.review import (
     ActionItem,
@@ -206,3 +208,38 @@ def test_an_http_url_with_a_host_is_a_web_url(text: str) -> None:
 )
 def test_other_schemes_hostless_or_broken_urls_are_not_web_urls(text: str) -> None:
     assert not is_web_url(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cap pool size at 20", "Cap pool size at 20"),
+        ("carol@example.com", "carol@example.com"),
+        ("pool_size < 20", "pool\\_size &lt; 20"),
+        ("  - a list", "  \\- a list"),
+        ("2. second", "2\\. second"),
+        ("line\nbreak", "line break"),
+    ],
+)
+def test_md_text_leaves_plain_text_as_it_is_and_escapes_the_rest(text: str, expected: str) -> None:
+    assert md_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [ATTACK, "Paged the on-call"])
+def test_the_document_reads_as_jinja_s_own_attribute_lookup_renders_it(text: str) -> None:
+    plain = Environment(
+        loader=FileSystemLoader(documents.TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701  (as connectors/documents.py: md_text escapes)
+        finalize=md_text,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    plain.globals["link"] = documents.md_link
+    plain.filters["md"] = md_text
+    data = review(text)
+
+    expected = plain.get_template("review.md.j2").render(r=data)
+
+    assert documents.render_review_markdown(data) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +63,17 @@ def test_the_tickets_survive_a_new_tracker_on_the_same_file(tmp_path: Path) -> N
     LocalTracker(path, BASE_URL).open_ticket(spec())
 
     assert LocalTracker(path, BASE_URL).open_ticket(spec()).created is False
+
+
+def test_the_file_is_json_with_one_ticket_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "tickets.json"
+    tracker = LocalTracker(path, BASE_URL)
+    tracker.open_ticket(spec("ft-PABC123-1"))
+    tracker.open_ticket(spec("ft-PABC123-2"))
+
+    lines = path.read_text().splitlines()
+    assert [line.split(":")[0].strip() for line in lines[1:3]] == ['"LOCAL-1"', '"LOCAL-2"']
+    assert set(json.loads(path.read_text())["tickets"]) == {"LOCAL-1", "LOCAL-2"}
 
 
 def test_a_new_ticket_is_open_and_carries_its_label(tracker: LocalTracker) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
-from workflows.rules.text import fold, lemmas, split, squash, tokenize
+from workflows.rules.text import fold, lemmas, normalise, split, squash, tokenize
 
 
 def sentences(text: str) -> list[str]:
@@ -146,3 +149,18 @@ def test_squash_quotes_long_text_on_one_line_within_the_limit() -> None:
     assert squash("a\n b  c") == "a b c"
     long = squash("word " * 1000, limit=20)
     assert len(long) == 20 and long.endswith("\u2026")
+
+
+def test_normalise_turns_every_punctuation_and_symbol_to_a_space_as_unicode_categorises_it() -> (
+    None
+):
+    rng = random.Random(7)
+    texts = [
+        "Straße: the “fix” (ops-12) failed €5 😀",
+        *("".join(chr(rng.randrange(0x20000)) for _ in range(40)) for _ in range(300)),
+    ]
+    for text in texts:
+        folded = "".join(
+            " " if unicodedata.category(ch)[0] in "PS" else ch for ch in text.casefold()
+        )
+        assert normalise(text) == " ".join(folded.split())
