@@ -11,10 +11,12 @@ worker; every other room receives what it needs from here and never reads the en
   (a workaround for an SDK core fault, issue 15) and the workflow-task failures on ``/metrics``.
 - ``task_starts``: who started a run's workflow tasks, read from the server for the guard.
 - ``heap_probe``: a benchmark-only heap dump on a signal (off unless ``FOLLOWTHROUGH_HEAP_DUMP``).
+- ``cpu_probe``: a benchmark-only CPU profile per thread (off unless ``FOLLOWTHROUGH_CPU_PROFILE``).
 """
 
 __all__ = [
     "cli",
+    "cpu_probe",
     "devserver",
     "heap_probe",
     "logs",
