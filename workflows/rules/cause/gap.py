@@ -4,6 +4,7 @@ require", "is not documented", a present-tense setup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from workflows.rules.cause.words import NEG_FOR_GAP, C
@@ -237,6 +238,7 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             t.low == "from"
             and i + 3 < n
             and _numeric(toks[i + 1])
+            and not _version_number(toks[i + 1])
             and any(x.low == "to" for x in toks[i + 2 : i + 4])
             and not any(has(x, _VERSION_CHANGES) for x in toks[max(0, i - 8) : i])
         ):
@@ -371,6 +373,17 @@ _VERSION_CHANGES = frozenset(
 
 def _numeric(t: Token) -> bool:
     return t.digit
+
+
+#: A version as real reports write it: "v0.9.18", "v2", "1.27.3" (two dots); "1.5" or "100Gb"
+#: may be a limit, so only these shapes are read as a version.
+_VERSION_SHAPE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+(?:[.-]\w+)*)$")
+
+
+def _version_number(t: Token) -> bool:
+    """Whether ``t`` is a version number: "from v0.9.17 to v0.9.18" is a version change, whatever
+    noun names it (a migration, a node move), not a limit that was set."""
+    return bool(_VERSION_SHAPE.match(t.low))
 
 
 #: What an outage leaves none of: "there were no healthy hosts", "had no free disk".

@@ -52,6 +52,15 @@ def explanation(toks: list[Token]) -> list[Token]:
             start = k + 2
             while start < n and lowered[start] in ("determined", "found", "thought", "to", "be"):
                 start += 1
+        elif lowered[k] in ("factor", "factors", "contributor") and start == 0:
+            # "An additional factor contributing to this bug was the complexity of…": what the
+            # factor explains (the bug, the outage) sits in the lead-in, the factor after "was".
+            link = next(
+                (m for m in range(k + 1, min(n, k + 9)) if lowered[m] in ("was", "were", "is")),
+                None,
+            )
+            if link is not None and link + 1 < n:
+                start = link + 1
         elif (
             lowered[k]
             in ("identified", "found", "discovered", "noticed", "realised", "realized", "learned")

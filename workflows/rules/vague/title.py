@@ -111,6 +111,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "weasel" and _opening_adverbial(toks, i, j):
+            continue  # "Moving forward, we will adopt the silent patch policy": when, not a hedge
         if kind == "undefined":
             if not (has_value or valued):  # "set the timeout to whatever the vendor says"
                 add(i, j, "the value is left undefined.", "undefined")
@@ -510,6 +512,11 @@ _NOUN_OPENINGS = frozenset(
 )
 
 
+#: Openings of a prohibition, which commands an act as much as an imperative does (lessons in
+#: real reports are often written so: "Do not run experimental databases in production").
+_PROHIBITIONS = frozenset({"do", "don't", "don\u2019t", "dont", "never"})
+
+
 def _acts(words: Sequence[Token]) -> bool:
     """Whether a title commands or states an act, read more strictly than :func:`_has_verb`: a
     verb-like word after the first counts only where a verb stands (after "to", an auxiliary, a
@@ -523,6 +530,8 @@ def _acts(words: Sequence[Token]) -> bool:
         if len(t.low) > 4 and t.low.endswith("ed") and k > 0:
             return True
         if k == 0:
+            if t.low in _PROHIBITIONS and len(words) > 2:
+                return True  # "Do not perform a migration on both nodes in the same time slot"
             if t.low not in _NOUN_OPENINGS and (
                 has(t, _VERBS) or (len(t.low) > 4 and t.low.endswith("ing"))
             ):
@@ -571,3 +580,20 @@ def _sets_a_value(window: Sequence[Token]) -> bool:
         if t.low == "from" and any(x.low in ("replica", "replicas") for x in window[:k]):
             return True  # "Double the replica count of the ingress from 2 to 4": a setting
     return False
+
+
+#: Time adverbials that only say when the change starts when they open the title and a comma
+#: closes them; elsewhere ("…rebuild the process going forward") they stay hedges.
+_OPENING_ADVERBIALS = frozenset({"going forward", "moving forward", "in the future"})
+
+
+def _opening_adverbial(toks: Sequence[Token], i: int, j: int) -> bool:
+    """Whether the phrase ``toks[i..j]`` opens the title and is closed by a comma."""
+    first = next((k for k, t in enumerate(toks) if t.word), -1)
+    phrase = " ".join(t.low for t in toks[i : j + 1])
+    return (
+        i == first
+        and j + 1 < len(toks)
+        and toks[j + 1].text == ","
+        and phrase in _OPENING_ADVERBIALS
+    )
