@@ -35,3 +35,28 @@ def test_a_contributing_factor_lead_in_is_read_past_to_the_factor() -> None:
 
 def test_a_contributing_factor_that_is_a_trigger_is_still_a_proximate_trigger() -> None:
     assert verdict("A contributing factor was the bad deploy.") == Code.ROOT_CAUSE_PROXIMATE_TRIGGER
+
+
+def test_a_failure_to_provide_a_safeguard_is_a_gap() -> None:
+    statement = (
+        "Failure to provide sufficient collateralization to the UST market enabled the publically "
+        "disclosed exploit to be used to crash UST & LUNA markets."
+    )
+    assert verdict(statement) is None
+
+
+def test_a_failure_to_connect_is_still_an_observed_effect() -> None:
+    statement = "Failure to connect to the database caused the outage."
+    assert verdict(statement) == Code.ROOT_CAUSE_IS_SYMPTOM
+
+
+def test_by_after_a_verb_of_arrangement_names_a_principle_not_a_team() -> None:
+    statement = (
+        "The engineering team has historically been structured by function and not by product."
+    )
+    assert verdict(statement) is None
+
+
+def test_a_team_as_the_agent_of_a_passive_still_stops_at_a_person() -> None:
+    statement = "The cluster was deleted by the platform team."
+    assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON

@@ -37,3 +37,18 @@ def test_a_prohibition_names_an_act(title: str) -> None:
 
 def test_a_prohibition_with_no_object_is_still_vague() -> None:
     assert vague("Do better.", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "keep rate limit in place for 1 week, sync 1 ETH back to Ethereum Mainnet",
+        "Keep the feature flag disabled until 2.4 ships",
+    ],
+)
+def test_keep_that_holds_a_setting_is_not_a_watch(title: str) -> None:
+    assert vague(title, "") == []
+
+
+def test_keep_that_watches_is_still_vague() -> None:
+    assert vague("Keep track of disk usage", "") == ["title"]

@@ -163,6 +163,8 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             and toks[i + 2].low in ("date", "life", "support")
         ):
             return True  # "out of date", "end of life"
+        if _failure_to_provide(toks, i):
+            return True  # "Failure to provide sufficient collateralization…": a safeguard not there
         if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
             return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
@@ -407,6 +409,25 @@ _SET_VERBS = frozenset(
     {"set", "configured", "capped", "limited", "hard-coded", "hardcoded", "fixed", "pinned"}
     | {"sized", "provisioned", "dimensioned"}
 )
+
+
+#: What a "failure to …" leaves out when it names a safeguard, not an outage: "failure to provide
+#: sufficient collateral", "failure to validate the input" (not "failure to connect").
+_PROVIDING = frozenset(
+    {"provide", "implement", "enforce", "validate", "require", "configure", "document", "limit"}
+    | {"cap", "test", "pin", "set", "maintain", "define", "specify", "include", "add"}
+)
+
+
+def _failure_to_provide(toks: Sequence[Token], i: int) -> bool:
+    """ "Failure to provide sufficient collateralization to the UST market enabled the exploit":
+    a nominal omission that names what was not put in place is an absence, like "lack of"."""
+    return (
+        toks[i].low in ("failure", "failing")
+        and i + 2 < len(toks)
+        and toks[i + 1].low == "to"
+        and toks[i + 2].low in _PROVIDING
+    )
 
 
 def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:

@@ -5,6 +5,7 @@ a goal without an action, an undefined value, a hedge.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from workflows.codes import Code
 from workflows.rules.common import SMART_QUESTION, squash
@@ -249,6 +250,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if facts.rescued(kind, h):
             continue
+        if kind == "monitor" and _holds_a_setting(toks, h):
+            continue  # "keep rate limit in place for 1 week": a setting held, not a watch
         if _trigger(t, kind) and (
             (checked and facts.concrete[min(h + 1, len(toks))]) or _asserts_behaviour(toks, h)
         ):
@@ -375,6 +378,28 @@ def _acted_before(toks: Sequence[Token], k: int) -> bool:
         t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
         for t in toks[max(0, k - 12) : k]
     )
+
+
+#: States a "keep" can hold a setting in: "keep the rate limit in place", "keep the flag disabled".
+_HELD_STATES = frozenset(
+    {"enabled", "disabled", "pinned", "frozen", "locked", "paused", "off", "closed", "open"}
+)
+
+
+def _holds_a_setting(toks: Sequence[Token], h: int) -> bool:
+    """Whether the "keep" at ``h`` holds a named thing in a state ("keep rate limit in place for 1
+    week", "keep the feature flag disabled until 2.4 ships") rather than watching it: "in place"
+    or a held state within six words, before the clause ends."""
+    if toks[h].low not in ("keep", "keeps"):
+        return False
+    window: list[Token] = []
+    for t in toks[h + 1 : h + 8]:
+        if not t.word:
+            break
+        window.append(t)
+    lows = [t.low for t in window]
+    in_place = any(a == "in" and b == "place" for a, b in pairwise(lows))
+    return len(window) >= 2 and (in_place or any(x in _HELD_STATES for x in lows[1:]))
 
 
 def _verb_key(t: Token) -> str:
