@@ -37,3 +37,29 @@ def test_a_log_line_is_a_program_speaking(text: str) -> None:
 
 def test_a_log_level_in_ordinary_case_opens_prose() -> None:
     assert blamed("Error: the engineer failed to check the replica before the failover.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call did not escalate because the alert was marked low severity.",
+        "Tomas did not check the replica because the runbook said to skip it.",
+        "The on-call did not fail over, as the runbook said to wait.",
+    ],
+)
+def test_an_omission_whose_reason_is_a_condition_of_the_system_is_a_decision_condition(
+    text: str,
+) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call did not escalate because they were busy.",
+        "Tomas did not check the replica because he forgot.",
+        "The on-call did not escalate.",
+    ],
+)
+def test_an_omission_with_a_reason_about_a_person_or_none_is_still_blame(text: str) -> None:
+    assert blamed(text)
