@@ -52,3 +52,19 @@ def test_keep_that_holds_a_setting_is_not_a_watch(title: str) -> None:
 
 def test_keep_that_watches_is_still_vague() -> None:
     assert vague("Keep track of disk usage", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Update the status page quickly when issues occur.",
+        "Respond promptly to pages.",
+        "Communicate status to customers in a timely manner.",
+    ],
+)
+def test_a_speed_with_no_value_leaves_the_value_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_speed_given_a_value_is_concrete() -> None:
+    assert vague("Page the secondary quickly, within 5 minutes of the first page.", "") == []
