@@ -60,3 +60,20 @@ def test_by_after_a_verb_of_arrangement_names_a_principle_not_a_team() -> None:
 def test_a_team_as_the_agent_of_a_passive_still_stops_at_a_person() -> None:
     statement = "The cluster was deleted by the platform team."
     assert verdict(statement) == Code.ROOT_CAUSE_STOPS_AT_PERSON
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Contract balances were improperly zeroed during self-destruction, so that the contract "
+        "address would still have a balance after it had been self-destructed.",
+        "The API was improperly managing disk usage, which caused Kubernetes pods to be evicted.",
+    ],
+)
+def test_a_system_doing_its_job_wrongly_is_a_proximate_trigger(statement: str) -> None:
+    assert verdict(statement) == Code.ROOT_CAUSE_PROXIMATE_TRIGGER
+
+
+def test_a_wrongly_done_job_with_the_gap_that_let_it_ship_is_a_root_cause() -> None:
+    statement = "The parser incorrectly handled empty headers because no test covered them."
+    assert verdict(statement) is None
