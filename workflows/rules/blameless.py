@@ -57,6 +57,7 @@ from workflows.rules.blame.context import Context
 from workflows.rules.blame.counterfactuals import counterfactual_hits
 from workflows.rules.blame.evidence import Hit, fold_name
 from workflows.rules.blame.families import FAMILIES, Family
+from workflows.rules.blame.logline import log_line
 from workflows.rules.blame.model import decide
 from workflows.rules.blame.phrases import BLAME_PATTERN_NAMES, PATTERNS, phrase_holds
 from workflows.rules.blame.sarcasm import failure_event, praise_alone
@@ -105,8 +106,8 @@ def _hits(text: str, responders: tuple[str, ...], learned: bool = True) -> tuple
     hits: list[Hit] = []
     praise: tuple[int, int] | None = None  # a "Nice one, Lars." sentence just before
     for sent in split(text):
-        if not sent.words:
-            continue
+        if not sent.words or log_line(sent):
+            continue  # "ERROR: user admin failed to authenticate": a program's words
         ctx = Context(sent, known)
         found = sentence_hits(sent, known, ctx)
         hits.extend(decide(sent, ctx, found) if learned else found)

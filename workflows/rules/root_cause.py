@@ -40,6 +40,7 @@ from workflows.rules.cause.trigger import (
     caused_by,
     change_event,
     change_with_content,
+    done_wrongly,
     explanation,
     indefinite_trigger,
     trigger_at,
@@ -202,7 +203,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
             f'The root cause "{quoted}" explains the effect by itself: the same thing stands on '
             "both sides of the because.",
         )
-    trigger = change_with_content(toks)
+    trigger = change_with_content(toks) or done_wrongly(toks)
     if trigger is not None:
         return trigger_verdict(statement, quoted, toks, trigger)
     plain = outage_only(toks) is not None and not gap_at(toks, strict=True)

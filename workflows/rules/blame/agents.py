@@ -49,7 +49,7 @@ def agent_hits(sent: Sentence, known: Names) -> list[Hit]:
                 out.append(loaded)
             continue
         subject = subject_of(sent, i, known)
-        hit = _agent_hit(sent, subject, i, pred_end)
+        hit = _agent_hit(sent, subject, i, pred_end, known)
         if hit is not None:
             out.append(hit)
             continue
@@ -252,7 +252,7 @@ _SWITCH = frozenset(
 )
 
 
-def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> Hit | None:
+def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int, known: Names) -> Hit | None:
     toks = sent.tokens
     tok = toks[i]
     kind = subject.kind
@@ -276,9 +276,48 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int) -> Hit | None:
         return None  # "nobody ignored the alert", "no one on the rotation ignored it": denials
     if users_pronoun(toks, subject):
         return None  # "a user reported … because they could not authenticate"
+    omission = any(_omission_at(sent, m) for m in range(i, end + 1))
+    if omission and _reason_is_a_condition(sent, end, known):
+        return None  # "The on-call did not escalate because the alert was marked low severity"
     start = span_start(toks, subject)
     family = "person" if subject.name or kind in ("change", "guess") else "agent"
     return Hit(toks[start].start, toks[end].end, family, subject.name)
+
+
+#: Links to the reason for an act: "because the alert was marked low", ", as the runbook said".
+_REASON_LINKS = frozenset({"because", "since"})
+
+
+def _reason_is_a_condition(sent: Sentence, end: int, known: Names) -> bool:
+    """Whether the omission ending at ``end`` is given a reason that is a condition of the
+    system, not of a person: "did not escalate because the alert was marked low severity", "did
+    not fail over, as the runbook said to wait" (the conditions that made the decision look
+    right, not blame). A reason about a person ("because they were busy", "because Lars forgot")
+    or "because of …" gives none."""
+    toks = sent.tokens
+    for k in range(end + 1, min(len(toks), end + 12)):
+        t = toks[k]
+        link = t.low in _REASON_LINKS or (t.low == "as" and toks[k - 1].text == ",")
+        if not link:
+            continue
+        rest = [m for m in range(k + 1, min(len(toks), k + 4)) if toks[m].word]
+        if not rest or toks[rest[0]].low == "of":
+            return False
+        head = next((m for m in rest if toks[m].low not in _DETERMINERS), None)
+        if head is None or person_word(toks[head]) or name_at(sent, head, known) is not None:
+            return False
+        return any(x.low in _CONDITION_VERBS for x in toks[k + 1 : k + 8])
+    return False
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that"})
+
+
+#: Verbs of a state or a system's say in a reason clause: "was marked", "said", "had no…".
+_CONDITION_VERBS = frozenset(
+    {"was", "were", "is", "are", "had", "has", "said", "says", "showed", "looked"}
+    | {"seemed", "reported", "indicated", "required", "allowed", "did", "didn't", "didn\u2019t"}
+)
 
 
 _QUANTIFIER_LINKS = frozenset({"on", "in", "from", "of", "at", "the", "a", "an", "our", "their"})

@@ -126,8 +126,9 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
         wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
         wrong = wrong or any(_wrong_word(rest, r) for r in range(len(rest)))
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
-        if not (wrong or (change and has(v, _SHIPPING))):
-            continue
+        undone = verb + 1 < n and toks[verb + 1].low in _UNDOING
+        if not (wrong or (change and has(v, _SHIPPING) and not undone)):
+            continue  # "the deploy was rolled back by Priya at 14:20": the undo is the fix
         start = bad_before(sent, verb)
         start = verb - 1 if negated and start == verb else start
         out.append(
@@ -200,6 +201,11 @@ _SHIPPING = frozenset(
         "kick",
     }
 )
+
+
+#: The particle that turns a shipping verb into its undo: "rolled back", "pushed back" (not "rolled
+#: out", which ships).
+_UNDOING = frozenset({"back"})
 
 
 def _participle_before(toks: Sequence[Token], by: int) -> int | None:

@@ -4,6 +4,7 @@ require", "is not documented", a present-tense setup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from workflows.rules.cause.words import NEG_FOR_GAP, C
@@ -162,6 +163,8 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             and toks[i + 2].low in ("date", "life", "support")
         ):
             return True  # "out of date", "end of life"
+        if _failure_to_provide(toks, i):
+            return True  # "Failure to provide sufficient collateralization…": a safeguard not there
         if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
             return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
@@ -237,6 +240,7 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             t.low == "from"
             and i + 3 < n
             and _numeric(toks[i + 1])
+            and not _version_number(toks[i + 1])
             and any(x.low == "to" for x in toks[i + 2 : i + 4])
             and not any(has(x, _VERSION_CHANGES) for x in toks[max(0, i - 8) : i])
         ):
@@ -373,6 +377,17 @@ def _numeric(t: Token) -> bool:
     return t.digit
 
 
+#: A version as real reports write it: "v0.9.18", "v2", "1.27.3" (two dots); "1.5" or "100Gb"
+#: may be a limit, so only these shapes are read as a version.
+_VERSION_SHAPE = re.compile(r"^(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+(?:[.-]\w+)*)$")
+
+
+def _version_number(t: Token) -> bool:
+    """Whether ``t`` is a version number: "from v0.9.17 to v0.9.18" is a version change, whatever
+    noun names it (a migration, a node move), not a limit that was set."""
+    return bool(_VERSION_SHAPE.match(t.low))
+
+
 #: What an outage leaves none of: "there were no healthy hosts", "had no free disk".
 _RUN_OUT = frozenset(
     {"healthy", "available", "free", "left", "remaining", "response", "responses", "data", "space"}
@@ -394,6 +409,25 @@ _SET_VERBS = frozenset(
     {"set", "configured", "capped", "limited", "hard-coded", "hardcoded", "fixed", "pinned"}
     | {"sized", "provisioned", "dimensioned"}
 )
+
+
+#: What a "failure to …" leaves out when it names a safeguard, not an outage: "failure to provide
+#: sufficient collateral", "failure to validate the input" (not "failure to connect").
+_PROVIDING = frozenset(
+    {"provide", "implement", "enforce", "validate", "require", "configure", "document", "limit"}
+    | {"cap", "test", "pin", "set", "maintain", "define", "specify", "include", "add"}
+)
+
+
+def _failure_to_provide(toks: Sequence[Token], i: int) -> bool:
+    """ "Failure to provide sufficient collateralization to the UST market enabled the exploit":
+    a nominal omission that names what was not put in place is an absence, like "lack of"."""
+    return (
+        toks[i].low in ("failure", "failing")
+        and i + 2 < len(toks)
+        and toks[i + 1].low == "to"
+        and toks[i + 2].low in _PROVIDING
+    )
 
 
 def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:

@@ -96,6 +96,14 @@ def bare_omission(toks: Sequence[Token]) -> tuple[int, int] | None:
     return None
 
 
+#: Verbs of arrangement: "by" after them names the principle ("structured by product", "split by
+#: team"), not the agent of an act.
+_ARRANGED = frozenset(
+    {"structured", "organised", "organized", "grouped", "split", "sorted", "arranged", "divided"}
+    | {"partitioned", "sharded", "keyed", "indexed", "segmented", "aligned", "broken"}
+)
+
+
 def person_at_the_end(toks: Sequence[Token]) -> tuple[int, int] | None:
     """A statement that ends at someone: a person's act as its subject or agent ("It was deemed
     good enough by the developer"), or an omission with no subject ("Did not disable the
@@ -140,6 +148,7 @@ def person_at_the_end(toks: Sequence[Token]) -> tuple[int, int] | None:
                 role is not None
                 and (has(role, PEOPLE["person_nouns"]) or role.low in PEOPLE["team_names"])
                 and nxt.low not in ("a", "an", "another", "any")
-            ):
+                and not any(x.low in _ARRANGED for _, x in words[max(0, idx - 10) : idx])
+            ):  # "structured by function and not by product": how, not who
                 return max(0, k - 2), (words[idx + 2][0] if role is after else words[idx + 1][0])
     return None

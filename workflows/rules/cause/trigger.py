@@ -14,6 +14,7 @@ __all__ = [
     "caused_by",
     "change_event",
     "change_with_content",
+    "done_wrongly",
     "explanation",
     "indefinite_trigger",
     "trigger_at",
@@ -52,6 +53,15 @@ def explanation(toks: list[Token]) -> list[Token]:
             start = k + 2
             while start < n and lowered[start] in ("determined", "found", "thought", "to", "be"):
                 start += 1
+        elif lowered[k] in ("factor", "factors", "contributor") and start == 0:
+            # "An additional factor contributing to this bug was the complexity of…": what the
+            # factor explains (the bug, the outage) sits in the lead-in, the factor after "was".
+            link = next(
+                (m for m in range(k + 1, min(n, k + 9)) if lowered[m] in ("was", "were", "is")),
+                None,
+            )
+            if link is not None and link + 1 < n:
+                start = link + 1
         elif (
             lowered[k]
             in ("identified", "found", "discovered", "noticed", "realised", "realized", "learned")
@@ -559,3 +569,23 @@ def _acts(rest: Sequence[tuple[int, Token]]) -> bool:
         if t.low in C["past_markers"] or (t.low.endswith("ed") and len(t.low) > 4):
             return True
     return False
+
+
+#: Adverbs that say a system did its job wrongly: the statement names the defect ("balances were
+#: improperly zeroed", "the strategy incorrectly used the target ratio"), the trigger.
+_WRONGLY = frozenset({"improperly", "incorrectly", "wrongly", "erroneously", "inaccurately"})
+
+
+def done_wrongly(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A statement that reports what a system did wrongly and no more: "Contract balances were
+    improperly zeroed during self-destruction", "The API was improperly managing disk usage,
+    which caused pods to be evicted". The defect is what set the failure off; without a reason
+    ("because…", "due to…") it says nothing of what let the defect ship or do harm."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if any(t.low in _REASONS for _, t in words):
+        return None
+    for idx, (_, t) in enumerate(words):
+        if t.low in _WRONGLY and idx > 0:
+            end = words[min(idx + 1, len(words) - 1)][0]
+            return words[0][0], end
+    return None

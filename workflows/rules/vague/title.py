@@ -5,6 +5,7 @@ a goal without an action, an undefined value, a hedge.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from workflows.codes import Code
 from workflows.rules.common import SMART_QUESTION, squash
@@ -111,6 +112,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
         if kind == "weasel" and facts.parenthetical[i]:
             continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "weasel" and _opening_adverbial(toks, i, j):
+            continue  # "Moving forward, we will adopt the silent patch policy": when, not a hedge
         if kind == "undefined":
             if not (has_value or valued):  # "set the timeout to whatever the vendor says"
                 add(i, j, "the value is left undefined.", "undefined")
@@ -247,6 +250,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if facts.rescued(kind, h):
             continue
+        if kind == "monitor" and _holds_a_setting(toks, h):
+            continue  # "keep rate limit in place for 1 week": a setting held, not a watch
         if _trigger(t, kind) and (
             (checked and facts.concrete[min(h + 1, len(toks))]) or _asserts_behaviour(toks, h)
         ):
@@ -373,6 +378,28 @@ def _acted_before(toks: Sequence[Token], k: int) -> bool:
         t.word and has(t, C["action_verbs"]) and not has(t, C["vague_start"])
         for t in toks[max(0, k - 12) : k]
     )
+
+
+#: States a "keep" can hold a setting in: "keep the rate limit in place", "keep the flag disabled".
+_HELD_STATES = frozenset(
+    {"enabled", "disabled", "pinned", "frozen", "locked", "paused", "off", "closed", "open"}
+)
+
+
+def _holds_a_setting(toks: Sequence[Token], h: int) -> bool:
+    """Whether the "keep" at ``h`` holds a named thing in a state ("keep rate limit in place for 1
+    week", "keep the feature flag disabled until 2.4 ships") rather than watching it: "in place"
+    or a held state within six words, before the clause ends."""
+    if toks[h].low not in ("keep", "keeps"):
+        return False
+    window: list[Token] = []
+    for t in toks[h + 1 : h + 8]:
+        if not t.word:
+            break
+        window.append(t)
+    lows = [t.low for t in window]
+    in_place = any(a == "in" and b == "place" for a, b in pairwise(lows))
+    return len(window) >= 2 and (in_place or any(x in _HELD_STATES for x in lows[1:]))
 
 
 def _verb_key(t: Token) -> str:
@@ -510,6 +537,11 @@ _NOUN_OPENINGS = frozenset(
 )
 
 
+#: Openings of a prohibition, which commands an act as much as an imperative does (lessons in
+#: real reports are often written so: "Do not run experimental databases in production").
+_PROHIBITIONS = frozenset({"do", "don't", "don\u2019t", "dont", "never"})
+
+
 def _acts(words: Sequence[Token]) -> bool:
     """Whether a title commands or states an act, read more strictly than :func:`_has_verb`: a
     verb-like word after the first counts only where a verb stands (after "to", an auxiliary, a
@@ -523,6 +555,8 @@ def _acts(words: Sequence[Token]) -> bool:
         if len(t.low) > 4 and t.low.endswith("ed") and k > 0:
             return True
         if k == 0:
+            if t.low in _PROHIBITIONS and len(words) > 2:
+                return True  # "Do not perform a migration on both nodes in the same time slot"
             if t.low not in _NOUN_OPENINGS and (
                 has(t, _VERBS) or (len(t.low) > 4 and t.low.endswith("ing"))
             ):
@@ -571,3 +605,20 @@ def _sets_a_value(window: Sequence[Token]) -> bool:
         if t.low == "from" and any(x.low in ("replica", "replicas") for x in window[:k]):
             return True  # "Double the replica count of the ingress from 2 to 4": a setting
     return False
+
+
+#: Time adverbials that only say when the change starts when they open the title and a comma
+#: closes them; elsewhere ("…rebuild the process going forward") they stay hedges.
+_OPENING_ADVERBIALS = frozenset({"going forward", "moving forward", "in the future"})
+
+
+def _opening_adverbial(toks: Sequence[Token], i: int, j: int) -> bool:
+    """Whether the phrase ``toks[i..j]`` opens the title and is closed by a comma."""
+    first = next((k for k, t in enumerate(toks) if t.word), -1)
+    phrase = " ".join(t.low for t in toks[i : j + 1])
+    return (
+        i == first
+        and j + 1 < len(toks)
+        and toks[j + 1].text == ","
+        and phrase in _OPENING_ADVERBIALS
+    )
