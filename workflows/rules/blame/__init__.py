@@ -6,6 +6,7 @@
 - ``phrases``: judgement words and idioms from ``data/blame.json``, where their conditions hold.
 - ``sarcasm``: praise aimed at a person for a failure.
 - ``vetoes``: negations, denials, framings and words named rather than used.
+- ``logline``: a pasted log line ("ERROR: user admin failed to…"), a program's words, not blame.
 - ``agents``: a person, role, team or pronoun as the subject of a failure.
 - ``harm``: a person's act and the harm it did.
 - ``shapes``: constructions read from structure (an attentive "anyone … would have", a sarcasm
@@ -31,6 +32,7 @@ __all__ = [
     "harm",
     "human_error",
     "learned",
+    "logline",
     "model",
     "passive",
     "phrases",
