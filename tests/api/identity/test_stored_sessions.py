@@ -19,7 +19,6 @@ from api.identity.sessions import SessionLimits, SessionRecord, SignedInWith
 from api.identity.stored_sessions import CAP_EVERY, StoredSessions
 from connectors.store import ReviewStore
 from connectors.store.schema import WebSessionRow
-from tests.postgres import PostgresCluster
 from tests.support.site import Site
 
 
@@ -29,15 +28,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

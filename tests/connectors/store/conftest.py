@@ -15,16 +15,6 @@ TEMPLATE = "store_template"
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    """One throwaway cluster for the session; each test gets its own database in it."""
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture(scope="session")
 def postgres_template(postgres: PostgresCluster) -> str:
     """A migrated database that new test databases are copied from (faster than migrating)."""
     url = postgres.create_database(TEMPLATE)
