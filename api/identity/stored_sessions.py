@@ -12,8 +12,11 @@ every :data:`~api.identity.sessions.TOUCH_EVERY_SECONDS`, at most ``max_sessions
 recently seen go first; counted every :data:`CAP_EVERY` sign-ins, since a count scans the table).
 Expired rows are deleted at each sign-in by two range scans on indexed times. A record that no
 longer decodes (written by a newer version, say) counts as signed out. The calls are blocking,
-like the session lookups of the memory store: the ``/api`` caller dependency runs in FastAPI's
-thread pool, and each call is one statement on an indexed column.
+like the session lookups of the memory store, and each is one statement on an indexed column:
+the ``/api`` caller dependency runs in FastAPI's thread pool, but the pages read their session
+on the event loop (``api.pages.session.read_session``), so a database that stops answering
+delays page requests there until its connect timeout (moving those reads to a thread is left for
+when the page helpers become async).
 """
 
 from __future__ import annotations
