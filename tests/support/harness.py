@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from connectors.local_tracker import LocalTracker
@@ -96,6 +97,13 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 15.0) -
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.1)
+
+
+async def skip_to_day(env: WorkflowEnvironment, t0: datetime, day: float) -> None:
+    """On the time-skipping server, skip time until ``day`` days after ``t0``."""
+    remaining = t0 + timedelta(days=day) - await env.get_current_time()
+    assert remaining > timedelta(0), f"already past day {day}"
+    await env.sleep(remaining)
 
 
 async def close_ticket(client: Client, settings: Settings, incident_id: str, item_id: str) -> str:

@@ -30,6 +30,7 @@ from tests.support.harness import (
     local_worker,
     outbox,
     settings_for,
+    skip_to_day,
 )
 from workflows.action_item import ActionItemWorkflow
 from workflows.contracts import ItemProgress, PostmortemInput, ReplanRequest, ReviewOutcome
@@ -74,9 +75,7 @@ class Review:
 
     async def to_day(self, day: float) -> None:
         """Skip time until ``day`` days after resolution."""
-        remaining = self.t0 + day * DAY - await self.env.get_current_time()
-        assert remaining > timedelta(0), f"already past day {day}"
-        await self.env.sleep(remaining)
+        await skip_to_day(self.env, self.t0, day)
 
     async def item(self, item_id: str) -> ActionItem:
         state = (await self.handle.query(PostmortemWorkflow.status)).state

@@ -33,6 +33,7 @@ from tests.support.harness import (
     item,
     outbox,
     settings_for,
+    skip_to_day,
 )
 from tests.support.histories import activity_calls
 from worker import build_worker
@@ -81,9 +82,7 @@ class Review:
 
     async def to_day(self, day: float) -> None:
         """Skip time until ``day`` days after resolution."""
-        remaining = self.t0 + day * DAY - await self.env.get_current_time()
-        assert remaining > timedelta(0), f"already past day {day}"
-        await self.env.sleep(remaining)
+        await skip_to_day(self.env, self.t0, day)
 
     async def item(self) -> ActionItem:
         child = self.env.client.get_workflow_handle(item_workflow_id(self.incident_id, "1"))
