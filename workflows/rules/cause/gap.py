@@ -11,7 +11,7 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["gap_at", "negated_passive", "standing_condition"]
+__all__ = ["gap_at", "negated_passive", "standing_condition", "used_up"]
 
 
 _ABSENCE = frozenset(
@@ -165,11 +165,15 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             return True  # "out of date", "end of life"
         if _failure_to_provide(toks, i):
             return True  # "Failure to provide sufficient collateralization…": a safeguard not there
+        if _short_of_what_was_needed(toks, i) or _how_it_works(toks, i):
+            return True
         if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
             return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
             # "no alert for", "without validating", "lack of tests" — not "no longer", not "no
             # operation was running": an absence of a safeguard, a check or a way.
+            if used_up(toks, i):
+                continue  # "the lack of disk space prevented logging": a resource used up
             if i + 1 < n and toks[i + 1].low in ("longer", "one", "more"):
                 if toks[i + 1].low == "one" and i + 2 < n and has(toks[i + 2], C["gap_verbs"]):
                     return True  # "no one owns"
@@ -257,6 +261,8 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
                     return True
+            if any(x.low in _WATCHERS for x in toks[max(0, i - 4) : i]):
+                return True  # "the alerting did not reflect…": a safeguard that falls short
         if has(t, _DESIGN):
             if t.low in ("only", "single", "same", "too") and not _design_context(toks, i):
                 continue
@@ -264,8 +270,76 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
                 continue
             if t.low == "stale" and i + 1 < n and toks[i + 1].low in _SERVED:
                 continue  # "caused stale reads": what users got, not an out-of-date document
+            if t.low in ("default", "defaults") and _fell_back(toks, i):
+                continue  # "the flags fell back to defaults": what happened, not a design
             return True
     return False
+
+
+#: Safeguards whose shortfall, with any verb, is a gap: "the alerting did not reflect that…",
+#: "our tests never exercised the restart path", "the runbook did not mention the flag".
+_WATCHERS = frozenset(
+    {"alert", "alerts", "alerting", "alarm", "alarms", "monitoring", "monitors", "dashboard"}
+    | {"dashboards", "test", "tests", "testing", "checklist", "runbook", "runbooks", "playbook"}
+    | {"documentation", "docs", "process", "procedure", "policy", "review", "reviews", "linter"}
+    | {"validation", "coverage", "ci", "pipeline", "slo", "slos", "probe", "probes"}
+)
+
+
+#: What "than" compares a setting with when it says the setting fell short of (or went past)
+#: what was needed: "a lower SLO than was appropriate", "more retries than necessary".
+_ADEQUATE = frozenset(
+    {"appropriate", "needed", "necessary", "required", "warranted", "adequate", "sufficient"}
+    | {"safe", "intended", "recommended", "advisable", "justified", "prudent", "expected"}
+)
+
+
+def _short_of_what_was_needed(toks: Sequence[Token], i: int) -> bool:
+    """ "monitored with a lower SLO than was appropriate for its customer impact", "retried more
+    often than necessary": a setting measured against what it should have been is a limit gap."""
+    if toks[i].low != "than" or i == 0:
+        return False
+    k = i + 1
+    while k < len(toks) and toks[k].low in ("was", "is", "were", "are", "it", "deemed", "really"):
+        k += 1
+    return k < len(toks) and toks[k].low in _ADEQUATE
+
+
+def _how_it_works(toks: Sequence[Token], i: int) -> bool:
+    """ "due to ack/nack policies and how our message broker handles acknowledgements", "because
+    of the way the client retries": the reason is how a system works, a standing condition."""
+    t = toks[i]
+    the_way = t.low == "way" and i > 0 and toks[i - 1].low == "the"
+    if t.low != "how" and not the_way:
+        return False
+    before = {x.low for x in toks[max(0, i - 12) : i]}
+    if not ({"due", "because", "given"} & before):
+        return False
+    return any(x.low in _PRESENT_FORMS for x in toks[i + 1 : i + 8])
+
+
+#: A resource that an outage uses up; "lack of" one of them is what was observed ("the lack of
+#: disk space prevented logging"), not a safeguard that was never put in place.
+_USED_UP = frozenset(
+    {"disk", "space", "memory", "ram", "storage", "inodes", "descriptors", "iops", "bandwidth"}
+)
+
+
+def used_up(toks: Sequence[Token], i: int) -> bool:
+    """ "lack of disk space", "lack of free memory": an exhausted resource after lack/absence."""
+    if toks[i].low not in ("lack", "absence") or i + 2 >= len(toks) or toks[i + 1].low != "of":
+        return False
+    return any(x.low in _USED_UP for x in toks[i + 2 : i + 4])
+
+
+#: Past verbs of a system reverting, in what an outage did: "fell back to defaults".
+_FELL_BACK = frozenset({"fell", "reverted", "went", "reset", "dropped", "defaulted"})
+
+
+def _fell_back(toks: Sequence[Token], i: int) -> bool:
+    """ "all affected feature flags reverted to their default states", "fell back to defaults":
+    a past reversion is an event; the present "falls back to defaults" stays a design."""
+    return any(x.low in _FELL_BACK for x in toks[max(0, i - 5) : i])
 
 
 #: What a system serves stale when it fails: "stale reads", "stale data".
@@ -419,15 +493,24 @@ _PROVIDING = frozenset(
 )
 
 
+#: What a system "failed to" do when that names a safeguard it lacks ("the pipeline failed to
+#: require a canary stage", "the health check failed to detect the dead node"), not an outage
+#: ("failed to connect", "failed to start").
+_GUARDING = _PROVIDING | frozenset(
+    {"check", "verify", "alert", "warn", "notify", "page", "catch", "detect", "flag", "block"}
+    | {"gate", "guard", "prevent", "cover", "reject", "monitor", "track", "surface", "escalate"}
+)
+
+
 def _failure_to_provide(toks: Sequence[Token], i: int) -> bool:
     """ "Failure to provide sufficient collateralization to the UST market enabled the exploit":
-    a nominal omission that names what was not put in place is an absence, like "lack of"."""
-    return (
-        toks[i].low in ("failure", "failing")
-        and i + 2 < len(toks)
-        and toks[i + 1].low == "to"
-        and toks[i + 2].low in _PROVIDING
-    )
+    a nominal omission that names what was not put in place is an absence, like "lack of"; so is
+    a system that "failed to require", "fails to validate" or "failed to detect" something."""
+    if i + 2 >= len(toks) or toks[i + 1].low != "to":
+        return False
+    if toks[i].low in ("failure", "failing"):
+        return toks[i + 2].low in _PROVIDING
+    return toks[i].low in ("failed", "fails", "fail") and toks[i + 2].low in _GUARDING
 
 
 def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:
@@ -436,6 +519,8 @@ def _set_to_a_value(toks: Sequence[Token], i: int) -> bool:
     if t.low not in _SET_VERBS or i == 0 or toks[i - 1].low not in ("was", "were", "is", "are"):
         return False
     after = toks[i + 1 : i + 4]
+    if t.low == "pinned" and any(x.text == "%" for x in after):
+        return False  # "CPU was pinned at 100%": a reading of a resource, not a value chosen
     return bool(after) and after[0].low in ("at", "to", "for") and any(x.digit for x in after[1:])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workflows.rules.cause.gap import used_up
 from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
@@ -188,6 +189,15 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
             ):
                 continue  # "the suite ran against…": to run is no effect, to run out is
             return t
+        if used_up(toks, k):
+            return t  # "The lack of disk space prevented logging"
+        if (
+            t.text == "%"
+            and k > 0
+            and toks[k - 1].digit
+            and any(x.low in _METRICS for x in toks[max(0, k - 10) : k])
+        ):
+            return t  # "the shard's CPU was pinned at 100%": a reading of a resource
         if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(
             x.low in _RESOURCES for x in toks[k + 1 : k + 4]
         ):

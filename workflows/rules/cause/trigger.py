@@ -80,6 +80,14 @@ def explanation(toks: list[Token]) -> list[Token]:
             and lowered[k + 2] == "result"
         ):
             k += 3
+        elif (
+            k + 2 < n and lowered[k] == "as" and lowered[k + 1] == "part" and lowered[k + 2] == "of"
+        ):
+            # "As part of that work, we had enabled…": what the work was is context, the clause
+            # after the comma is the statement
+            comma = next((m for m in range(k + 3, min(n, k + 10)) if toks[m].text == ","), None)
+            if comma is not None:
+                k = comma
         k = _after_when(toks, k)
         while k < n and toks[k].text == ",":
             k += 1
@@ -234,11 +242,41 @@ def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
             and (t.low == "by" or (idx > 0 and words[idx - 1][1].low in ("due", "because")))
         ):
             return k, words[idx + 2][0]
+        met = _met_trouble(words, idx)
+        if met is not None:
+            return met
         if t.low in ("contained", "contains", "had", "has", "introduced") and idx + 2 < len(words):
             nxt = words[idx + 1][1]
             target = words[idx + 2][1] if nxt.low in ("a", "an") else nxt
             if target.low in _BUGS:
                 return k, words[idx + 2][0] if nxt.low in ("a", "an") else words[idx + 1][0]
+    return None
+
+
+#: Verbs of running into trouble, and the trouble a statement can stop at: "our executor service
+#: encountered an issue with invalid expressions", "the upstream provider had an outage", "we hit
+#: a bug in the driver". What was met is named; why it could do harm is not.
+_MET = frozenset({"encountered", "encounters", "hit", "experienced", "faced", "suffered", "had"})
+_TROUBLE = frozenset(
+    {"issue", "issues", "problem", "problems", "outage", "outages", "disruption", "incident"}
+    | {"hiccup", "blip", "bug", "bugs", "glitch", "regression", "defect", "fault", "error"}
+)
+
+
+def _met_trouble(words: Sequence[tuple[int, Token]], idx: int) -> tuple[int, int] | None:
+    """A past verb of meeting trouble ("encountered", "had", "ran into") and the trouble it met,
+    after at most an article and one adjective ("had a brief outage")."""
+    t = words[idx][1]
+    j = idx + 1
+    if t.low == "ran" and j < len(words) and words[j][1].low == "into":
+        j += 1
+    elif t.low not in _MET or idx == 0:
+        return None
+    if j < len(words) and words[j][1].low in ("a", "an", "some", "another", "several"):
+        j += 1
+    for k in (j, j + 1):
+        if k < len(words) and words[k][1].low in _TROUBLE:
+            return words[idx][0], words[k][0]
     return None
 
 
@@ -285,6 +323,10 @@ _BUGS = frozenset(
         "fault",
     }
 )
+
+
+#: Subjects that name a resource's state: what such a statement reports was observed.
+_READINGS = frozenset({"memory", "cpu", "ram", "lack", "shortage", "exhaustion", "scarcity"})
 
 
 def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
@@ -344,6 +386,10 @@ def trigger_at(toks: Sequence[Token]) -> tuple[int, int] | None:
         subject = subject[:cut]
     if not subject or len(subject) > 8:
         return None
+    first = subject[1] if len(subject) > 1 and subject[0].low in _DETERMINERS else subject[0]
+    if first.low in _READINGS:
+        return None  # "Memory on the cache nodes was pinned at 98%", "The lack of disk space
+        # stopped the exporter": a resource's state is what was seen, read as an effect
     heads = [t for t in subject if has(t, C["trigger_nouns"])]
     verbless = subject_end >= len(toks) - 2 or len(words) == len(subject)
     if not heads and not (verbless and has(subject[0], C["bad"]) and len(subject) > 1):
@@ -457,14 +503,23 @@ def caused_by(toks: Sequence[Token]) -> tuple[int, int] | None:
         if t.low != "by" or idx == 0 or words[idx - 1][1].low not in _CAUSED:
             continue
         for k2, t2 in words[idx + 1 : idx + 5]:
-            if has(t2, C["trigger_nouns"]):
+            if has(t2, C["trigger_nouns"]) or t2.low in _LOADS:
                 return words[max(0, idx - 1)][0], k2
             if t2.low in _STOP_NOUN:
                 break
     return None
 
 
-_CAUSED = frozenset({"caused", "triggered", "started", "initiated", "introduced", "sparked"})
+_CAUSED = frozenset(
+    {"caused", "triggered", "started", "initiated", "introduced", "sparked", "prompted"}
+    | {"exacerbated", "compounded", "aggravated", "worsened", "amplified", "magnified"}
+    | {"precipitated", "driven", "fuelled", "fueled"}
+)
+
+
+#: Loads a failure is put down to ("exacerbated by a high volume of bulk cancellations", "caused
+#: by an influx of sign-ups"): what arrived, not the condition that let it do harm.
+_LOADS = frozenset({"volume", "influx", "wave", "rush", "barrage", "onslaught", "deluge"})
 
 
 #: Nouns of a change or a run that a statement can stop at ("the config push", "a commit").

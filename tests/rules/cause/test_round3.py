@@ -1,0 +1,88 @@
+"""Readings added in the third round on the symptom check (issue 9, probe symptom_3), each with
+the statement it must flag and the near one it must leave alone: a system that "failed to"
+provide a safeguard, a safeguard that fell short with any verb, a setting measured against what
+was needed, how a system works given as the reason, a resource used up after "lack of", a past
+fall-back to defaults, a percentage reading, trouble that was met, a load that made it worse and a
+lead-in that only says what work was under way."""
+
+from __future__ import annotations
+
+from tests.support.root_cause import verdict
+from workflows.codes import Code
+
+_EFFECT = Code.ROOT_CAUSE_IS_SYMPTOM.value
+_TRIGGER = Code.ROOT_CAUSE_PROXIMATE_TRIGGER.value
+
+
+def test_a_system_that_failed_to_require_a_safeguard_is_a_gap() -> None:
+    assert verdict("The release pipeline failed to require a soak period for the router") is None
+
+
+def test_a_system_that_failed_to_connect_is_still_an_effect() -> None:
+    assert verdict("The release pipeline failed to connect to the artifact store") is not None
+
+
+def test_a_safeguard_that_did_not_do_its_job_is_a_gap_whatever_the_verb() -> None:
+    assert verdict("The alerting did not distinguish a stalled consumer from an idle one") is None
+
+
+def test_a_service_that_did_not_answer_is_still_an_effect() -> None:
+    assert verdict("The ledger service did not respond for ten minutes") == _EFFECT
+
+
+def test_a_setting_lower_than_was_appropriate_is_a_gap() -> None:
+    statement = "The queue was watched with a longer paging delay than was appropriate for billing"
+    assert verdict(statement) is None
+
+
+def test_how_a_system_works_given_as_the_reason_is_a_gap() -> None:
+    statement = "Due to how the proxy handles half-open sockets, every idle connection was kept"
+    assert verdict(statement) is None
+
+
+def test_a_lack_of_disk_space_is_a_resource_used_up() -> None:
+    statement = "The lack of disk space stopped the exporter, which caused the scrape to time out"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_lack_of_tests_is_still_a_gap() -> None:
+    assert verdict("The lack of integration tests let the broken exporter ship") is None
+
+
+def test_a_past_fall_back_to_defaults_is_what_happened() -> None:
+    statement = "The config service went down and every worker fell back to defaults"
+    assert verdict(statement) is not None
+
+
+def test_a_present_fall_back_to_defaults_is_a_design() -> None:
+    assert verdict("Workers fall back to defaults whenever the config service is slow") is None
+
+
+def test_a_resource_pinned_at_a_percentage_is_a_reading() -> None:
+    statement = "Memory on the cache nodes was pinned at 98% all night, which is why reads slowed"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_threshold_set_at_a_percentage_is_still_a_value_chosen() -> None:
+    assert verdict("The disk alert threshold was set at 99%") is None
+
+
+def test_trouble_that_a_service_encountered_stops_at_the_trigger() -> None:
+    statement = "The scheduler, which batches cron runs, encountered a problem with leap seconds"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_provider_that_had_an_outage_stops_at_the_trigger() -> None:
+    assert verdict("Our DNS provider had an outage and the resolvers fell back to defaults") == (
+        _TRIGGER
+    )
+
+
+def test_a_load_that_made_it_worse_stops_at_the_trigger() -> None:
+    statement = "It was made worse, and compounded by a large influx of retries from mobile clients"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_lead_in_naming_the_work_is_read_past_to_the_change() -> None:
+    statement = "As part of the storage upgrade, we had disabled the write-ahead log on two nodes"
+    assert verdict(statement) == _TRIGGER
