@@ -136,7 +136,7 @@ def _gap_behind(toks: Sequence[Token], end: int) -> bool:
         linked = t.low in ("because", "since") or t.text == ";"
         linked = linked or (t.low == "as" and k > 0 and toks[k - 1].text == ",")
         if linked:
-            return gap_at(toks, k + 1)
+            return gap_at(toks, k + 1) or standing_condition(toks[k + 1 :])
     return False
 
 
@@ -147,6 +147,12 @@ def _gap_before(toks: Sequence[Token], start: int) -> bool:
     while head and (not head[-1].word or head[-1].low in ("and", "so", "but", "the", "a", "an")):
         head.pop()  # the link into the person's clause, and the start of its subject
     return len(head) >= 3 and gap_at(head)
+
+
+def _capability(toks: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the blamed span says what people could do ("Engineers could merge…", "anyone can
+    push"), a permission of the system rather than an act."""
+    return any(t.low in ("could", "can", "may") for t in toks if start <= t.start < end)
 
 
 def _standing_reason(toks: Sequence[Token]) -> bool:
@@ -184,6 +190,9 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     blame = [
         f for f in lint_text(statement, responders) if f.code in _PERSON_CODES and f.start < end
     ]
+    if blame and _capability(every, blame[0].start, blame[0].end) and gap_at(toks):
+        blame = []  # "Engineers could merge to main without a passing integration run": what
+        # the system let anyone do, with the missing safeguard, is a gap, not a person's act
     if blame and not _gap_behind(toks, blame[0].end) and not _gap_before(toks, blame[0].start):
         f = blame[0]
         return Verdict(

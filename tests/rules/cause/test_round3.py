@@ -86,3 +86,49 @@ def test_a_load_that_made_it_worse_stops_at_the_trigger() -> None:
 def test_a_lead_in_naming_the_work_is_read_past_to_the_change() -> None:
     statement = "As part of the storage upgrade, we had disabled the write-ahead log on two nodes"
     assert verdict(statement) == _TRIGGER
+
+
+def test_a_runbook_that_omitted_a_step_is_a_gap() -> None:
+    assert verdict("The failover runbook omitted the step that fences the old primary") is None
+
+
+def test_a_system_that_lacked_a_safeguard_is_a_gap() -> None:
+    assert verdict("Incident response lacked a clear commander for the first hour") is None
+
+
+def test_a_database_that_fell_over_is_an_effect() -> None:
+    assert verdict("The orders database fell over at 14:03") == _EFFECT
+
+
+def test_an_outage_at_a_provider_as_the_subject_stops_at_the_trigger() -> None:
+    statement = "An outage at our object storage provider caused uploads to stall for an hour"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_transfer_made_by_mistake_stops_at_the_trigger() -> None:
+    statement = "The reserve balance was mistakenly sent to the hot wallet during the sweep"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_too_many_connections_is_the_load_not_a_limit() -> None:
+    assert verdict("Too many connections to the primary database") == _EFFECT
+
+
+def test_too_few_replicas_is_still_a_limit_gap() -> None:
+    assert verdict("The service runs too few replicas to survive a zone loss") is None
+
+
+def test_a_bad_adjective_makes_the_next_word_a_noun_not_a_present_verb() -> None:
+    assert verdict("Massive write amplification on the primary") is not None
+
+
+def test_what_people_could_do_without_a_safeguard_is_a_gap() -> None:
+    assert verdict("Engineers could merge to main without a passing integration run") is None
+
+
+def test_a_reason_that_is_how_things_are_set_up_is_read_past_the_person() -> None:
+    statement = (
+        "The change was not reviewed by anyone who knew the storage layer, because reviews are "
+        "assigned round-robin"
+    )
+    assert verdict(statement) is None

@@ -11,11 +11,12 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["gap_at", "negated_passive", "standing_condition", "used_up"]
+__all__ = ["gap_at", "negated_passive", "standing_condition", "too_many_of_a_load", "used_up"]
 
 
 _ABSENCE = frozenset(
-    {"no", "without", "lack", "lacks", "lacking", "missing", "absent", "absence", "none", "nothing"}
+    {"no", "without", "lack", "lacks", "lacked", "lacking", "missing", "absent", "absence", "none"}
+    | {"nothing"}
 )
 
 
@@ -75,6 +76,8 @@ def standing_condition(toks: Sequence[Token]) -> bool:
             continue  # "…, which contain some of our nodes": a relative clause's verb
         if not aux and (before.low in ("to", "the", "a", "an") or before.poss):
             continue  # "to run", "the run": no verb of the subject
+        if not aux and has(before, C["bad"]):
+            continue  # "massive write amplification": an adjective before a noun
         after = words[idx + 1] if idx + 1 < len(words) else None
         if not aux and after is not None and after.low.endswith("ed") and len(after.low) > 4:
             continue  # "terraform apply deleted…", "the nightly run dropped…": a noun
@@ -165,8 +168,12 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             return True  # "out of date", "end of life"
         if _failure_to_provide(toks, i):
             return True  # "Failure to provide sufficient collateralization…": a safeguard not there
+        if too_many_of_a_load(toks, i):
+            continue  # "Too many connections to the database": the load, not a limit set
         if _short_of_what_was_needed(toks, i) or _how_it_works(toks, i):
             return True
+        if t.low in _LEFT_OUT and any(x.low in _WATCHERS for x in toks[max(0, i - 4) : i]):
+            return True  # "the on-call runbook omitted the drain step": a safeguard left it out
         if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
             return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
@@ -286,6 +293,12 @@ _WATCHERS = frozenset(
 )
 
 
+#: Past verbs of leaving something out, said of a safeguard ("the runbook omitted the drain
+#: step", "the test suite skipped the slow path"): the safeguard's gap.
+_LEFT_OUT = frozenset({"omitted", "omits", "skipped", "skips", "ignored", "ignores", "excluded"})
+_LEFT_OUT = _LEFT_OUT | {"excludes", "missed", "misses", "overlooked", "overlooks"}
+
+
 #: What "than" compares a setting with when it says the setting fell short of (or went past)
 #: what was needed: "a lower SLO than was appropriate", "more retries than necessary".
 _ADEQUATE = frozenset(
@@ -316,6 +329,21 @@ def _how_it_works(toks: Sequence[Token], i: int) -> bool:
     if not ({"due", "because", "given"} & before):
         return False
     return any(x.low in _PRESENT_FORMS for x in toks[i + 1 : i + 8])
+
+
+#: What an outage has too many of ("Too many connections", MySQL's own error, "too many open
+#: files"): a load that arrived, not a limit someone set.
+_LOAD_NOUNS = frozenset(
+    {"connections", "requests", "queries", "files", "errors", "threads", "processes", "calls"}
+    | {"messages", "events", "writes", "reads", "jobs", "sessions", "clients", "redirects"}
+)
+
+
+def too_many_of_a_load(toks: Sequence[Token], i: int) -> bool:
+    """ "Too many connections to the database", "too many open files": ``toks[i]`` is "too"."""
+    if toks[i].low != "too" or i + 1 >= len(toks) or toks[i + 1].low not in ("many", "much"):
+        return False
+    return any(x.low in _LOAD_NOUNS for x in toks[i + 2 : i + 4])
 
 
 #: A resource that an outage uses up; "lack of" one of them is what was observed ("the lack of
@@ -499,6 +527,7 @@ _PROVIDING = frozenset(
 _GUARDING = _PROVIDING | frozenset(
     {"check", "verify", "alert", "warn", "notify", "page", "catch", "detect", "flag", "block"}
     | {"gate", "guard", "prevent", "cover", "reject", "monitor", "track", "surface", "escalate"}
+    | {"show", "display", "expose", "report", "record", "capture", "mention", "list", "stop"}
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.rules.cause.gap import used_up
+from workflows.rules.cause.gap import too_many_of_a_load, used_up
 from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
@@ -189,8 +189,14 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
             ):
                 continue  # "the suite ran against…": to run is no effect, to run out is
             return t
-        if used_up(toks, k):
-            return t  # "The lack of disk space prevented logging"
+        if used_up(toks, k) or too_many_of_a_load(toks, k):
+            return t  # "The lack of disk space prevented logging", "Too many connections"
+        if (
+            t.low in ("fell", "falls", "fall", "falling")
+            and k + 1 < len(toks)
+            and toks[k + 1].low in ("over", "behind", "apart", "through", "flat")
+        ):
+            return t  # "the database fell over", "the scheduler fell behind"
         if (
             t.text == "%"
             and k > 0

@@ -224,7 +224,7 @@ def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
     k0, first = words[0]
     if first.low in ("a", "an", "some") and len(words) > 1:
         for idx, (k, t) in enumerate(words[1:4], start=1):
-            if has(t, C["bad"]) or t.low in _BUGS:
+            if has(t, C["bad"]) or t.low in _BUGS or t.low in _OUTAGES:
                 end = k
                 for k2, t2 in words[idx + 1 : idx + 4]:  # "a bad config change"
                     if t2.low in _STOP_NOUN or has(t2, C["effect_verbs"]):
@@ -251,6 +251,12 @@ def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
             if target.low in _BUGS:
                 return k, words[idx + 2][0] if nxt.low in ("a", "an") else words[idx + 1][0]
     return None
+
+
+#: Outages a statement can open with as its subject ("An outage in AWS services, including
+#: DynamoDB, caused a ripple effect…", "a brief disruption at our DNS provider"): an event met,
+#: not the condition that let it do harm.
+_OUTAGES = frozenset({"outage", "outages", "disruption", "disruptions", "interruption"})
 
 
 #: Verbs of running into trouble, and the trouble a statement can stop at: "our executor service
@@ -628,7 +634,10 @@ def _acts(rest: Sequence[tuple[int, Token]]) -> bool:
 
 #: Adverbs that say a system did its job wrongly: the statement names the defect ("balances were
 #: improperly zeroed", "the strategy incorrectly used the target ratio"), the trigger.
-_WRONGLY = frozenset({"improperly", "incorrectly", "wrongly", "erroneously", "inaccurately"})
+_WRONGLY = frozenset(
+    {"improperly", "incorrectly", "wrongly", "erroneously", "inaccurately", "mistakenly"}
+    | {"accidentally", "inadvertently", "unintentionally", "unknowingly", "mistakingly"}
+)
 
 
 def done_wrongly(toks: Sequence[Token]) -> tuple[int, int] | None:
