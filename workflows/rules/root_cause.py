@@ -166,6 +166,24 @@ def _standing_reason(toks: Sequence[Token]) -> bool:
 
 
 def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict | None:
+    """The verdict on one statement (:func:`_judge_reading`), read past a conceded clause
+    ("While our monitoring shows that Kafka is healthy, we noticed OutOfOrderSequenceError…")
+    and, when the main clause alone gets no verdict, read whole again: what is conceded can
+    itself be the effect ("While our system was experiencing higher load, the optimizations…")."""
+    verdict = _judge_reading(statement, symptom, responders, concede=True)
+    every = tokens(statement)
+    main = explanation(every)
+    if verdict is None and main != explanation(every, concede=False):
+        if gap_at(main) or standing_condition(main):
+            return None  # "Although the alert fired, the paging policy sends…": the main
+            # clause names the gap, whatever was conceded
+        verdict = _judge_reading(statement, symptom, responders, concede=False)
+    return verdict
+
+
+def _judge_reading(
+    statement: str, symptom: str, responders: Sequence[str], *, concede: bool
+) -> Verdict | None:
     """The verdict on one statement, reading it the way a facilitator would.
 
     In order: an omission with no subject stops at a person; a blaming phrase in the part that
@@ -177,7 +195,7 @@ def _judge(statement: str, symptom: str, responders: Sequence[str]) -> Verdict |
     restatement of the symptom, a trigger and an observed effect are symptoms, in that order.
     """
     every = tokens(statement)
-    toks = explanation(every)
+    toks = explanation(every, concede=concede)
     words = [t for t in toks if t.word]
     if not words:
         return None

@@ -132,3 +132,39 @@ def test_a_reason_that_is_how_things_are_set_up_is_read_past_the_person() -> Non
         "assigned round-robin"
     )
     assert verdict(statement) is None
+
+
+def test_an_error_name_as_a_program_prints_it_is_an_effect() -> None:
+    assert verdict("Root cause: ConnectionResetError on the payment workers") == _EFFECT
+
+
+def test_a_cpu_bound_cluster_is_an_effect() -> None:
+    assert verdict("The analytics cluster was CPU-bound for most of the afternoon") == _EFFECT
+
+
+def test_a_database_that_throttled_requests_is_an_effect() -> None:
+    assert verdict("The managed database throttled our writes") == _EFFECT
+
+
+def test_there_were_bugs_stops_at_the_trigger() -> None:
+    assert verdict("There were some unforeseen bugs in the new exporter") == _TRIGGER
+
+
+def test_a_conceded_clause_is_read_past_to_the_main_clause() -> None:
+    statement = (
+        "While our dashboards show the brokers as healthy, we noticed that there were "
+        "NotLeaderForPartitionError messages in the producer logs"
+    )
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_conceded_effect_still_counts_when_the_main_clause_says_nothing() -> None:
+    statement = (
+        "While the primary was overloaded, the nightly export also ran, as it does every day"
+    )
+    assert verdict(statement) is not None
+
+
+def test_a_gap_in_the_main_clause_after_a_concession_is_a_gap() -> None:
+    statement = "Although the alert fired, the paging policy sends medium alerts to email only"
+    assert verdict(statement) is None

@@ -4,6 +4,7 @@ thing that was seen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from workflows.rules.cause.gap import too_many_of_a_load, used_up
@@ -189,6 +190,8 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
             ):
                 continue  # "the suite ran against…": to run is no effect, to run out is
             return t
+        if _error_name(t) or _bound(t):
+            return t  # "OutOfOrderSequenceError emitted in the broker logs", "was CPU-bound"
         if used_up(toks, k) or too_many_of_a_load(toks, k):
             return t  # "The lack of disk space prevented logging", "Too many connections"
         if (
@@ -214,6 +217,26 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
         ):
             return t  # "did not run on time", "were not being sent"
     return None
+
+
+#: A program's name for an error, as logs print it: "OutOfOrderSequenceError",
+#: "java.lang.OutOfMemoryError", "TimeoutException", "ECONNRESET", "ETIMEDOUT".
+_ERROR_NAME = re.compile(
+    r"^(?:[\w.]*[a-z][\w.]*(?:Error|Exception|Timeout|Panic|Fault)|E[A-Z]{4,}|SIG[A-Z]{3,})$"
+)
+
+
+def _error_name(t: Token) -> bool:
+    """Whether the token is an error's name as a program prints it (see :data:`_ERROR_NAME`)."""
+    return t.text[:1].isalpha() and _ERROR_NAME.match(t.text) is not None
+
+
+#: "CPU-bound", "IO-bound", "memory-bound": a resource the work was stuck on.
+_BOUND = frozenset({"cpu-bound", "io-bound", "i/o-bound", "memory-bound", "disk-bound"})
+
+
+def _bound(t: Token) -> bool:
+    return t.low in _BOUND
 
 
 #: Links to a reason or a purpose: a statement with one goes on past what was seen.

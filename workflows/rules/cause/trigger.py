@@ -35,16 +35,23 @@ def trigger_verdict(
     )
 
 
-def explanation(toks: list[Token]) -> list[Token]:
+def explanation(toks: list[Token], *, concede: bool = True) -> list[Token]:
     """The part of a statement that explains: without a lead-in ("The root cause was…", "As a
-    result,", "The team identified that…") and without the consequences it goes on to list
-    ("…, causing some health check failures", "which leads to a loss of data")."""
+    result,", "The team identified that…", with ``concede`` (default True) a conceded clause
+    "While…," or "Although…,") and without the consequences it goes on to list ("…, causing some
+    health check failures", "which leads to a loss of data")."""
     start = 0
     n = len(toks)
     lowered = [t.low for t in toks]
     label = _label_end(toks)
     if label is not None:
         return explanation(toks[label:]) if label < n else toks
+    if concede and n and lowered[0] in _CONCESSIVE:
+        # "While our monitoring shows that Kafka is healthy, we noticed…", "Although we shipped
+        # fixes, …": what is conceded is context; the main clause after the comma explains
+        comma = next((m for m in range(2, min(n - 2, 30)) if toks[m].text == ","), None)
+        if comma is not None:
+            return explanation(toks[comma + 1 :])
     # "The root cause was (determined to be)", "Root cause:", "As a result,", "However,"
     for k in range(min(n, 8)):
         if lowered[k] in ("cause", "reason") and k + 1 < n and toks[k + 1].text == ":":
@@ -110,6 +117,10 @@ def explanation(toks: list[Token]) -> list[Token]:
             end = k
             break
     return toks[start:end] if end > start else toks
+
+
+#: Words that open a conceded clause before the statement's own: "While…,", "Although…,".
+_CONCESSIVE = frozenset({"while", "whilst", "although", "though", "despite", "notwithstanding"})
 
 
 def _after_when(toks: Sequence[Token], k: int) -> int:
@@ -245,6 +256,10 @@ def indefinite_trigger(toks: Sequence[Token]) -> tuple[int, int] | None:
         met = _met_trouble(words, idx)
         if met is not None:
             return met
+        if t.low == "there" and idx + 1 < len(words) and words[idx + 1][1].low in ("was", "were"):
+            for k2, t2 in words[idx + 2 : idx + 5]:  # "there were some unanticipated bugs"
+                if t2.low in _BUGS or t2.low in ("bugs", "regressions", "glitches", "errors"):
+                    return k, k2
         if t.low in ("contained", "contains", "had", "has", "introduced") and idx + 2 < len(words):
             nxt = words[idx + 1][1]
             target = words[idx + 2][1] if nxt.low in ("a", "an") else nxt
