@@ -168,3 +168,39 @@ def test_a_conceded_effect_still_counts_when_the_main_clause_says_nothing() -> N
 def test_a_gap_in_the_main_clause_after_a_concession_is_a_gap() -> None:
     statement = "Although the alert fired, the paging policy sends medium alerts to email only"
     assert verdict(statement) is None
+
+
+def test_a_defect_missed_in_code_review_is_a_review_gap() -> None:
+    statement = "The null check was missed in code review because the diff hid generated files"
+    assert verdict(statement) is None
+
+
+def test_a_job_that_missed_its_window_is_still_an_effect() -> None:
+    assert verdict("The nightly export missed its window by three hours") is not None
+
+
+def test_a_script_never_run_outside_production_is_a_test_gap() -> None:
+    assert verdict("The restore script was never run end to end in staging") is None
+
+
+def test_a_job_that_did_not_run_is_still_an_effect() -> None:
+    assert verdict("The billing job did not run on Tuesday") is not None
+
+
+def test_a_runbook_that_is_wrong_is_a_documentation_gap() -> None:
+    statement = "The runbook's failover order is wrong: it promotes the replica before fencing"
+    assert verdict(statement) is None
+
+
+def test_a_present_passive_after_an_adjectival_participle_is_how_changes_go() -> None:
+    statement = "Changes to the shared network module are applied to every region at once"
+    assert verdict(statement) is None
+
+
+def test_a_change_with_what_it_did_still_stops_at_the_trigger() -> None:
+    statement = "The change to the shared network module removed the route to the NAT gateway"
+    assert verdict(statement) == _TRIGGER
+
+
+def test_a_percentage_reading_before_its_resource_is_an_effect() -> None:
+    assert verdict("The cache cluster was at 97% memory for an hour") == _EFFECT

@@ -66,8 +66,14 @@ def standing_condition(toks: Sequence[Token]) -> bool:
     for idx, t in enumerate(words[1:12], start=1):
         if t.low in C["past_markers"] or (t.low.endswith("ed") and has(t, C["effect_verbs"])):
             return False
-        if t.low.endswith("ed") and len(t.low) > 4 and idx <= 4:
-            return False  # "this PR executed…": a past event, whatever follows
+        if (
+            t.low.endswith("ed")
+            and len(t.low) > 4
+            and idx <= 4
+            and words[idx - 1].low not in ("the", "a", "an", "our", "their", "its")
+        ):
+            return False  # "this PR executed…": a past event, whatever follows (not "the
+            # shared module": a participle after a determiner is an adjective)
         aux = t.low in C["present_aux"]
         if not aux and t.low not in _PRESENT_FORMS:
             continue
@@ -174,6 +180,8 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             return True
         if t.low in _LEFT_OUT and any(x.low in _WATCHERS for x in toks[max(0, i - 4) : i]):
             return True  # "the on-call runbook omitted the drain step": a safeguard left it out
+        if _slipped_past(toks, i) or _document_wrong(toks, i):
+            return True
         if t.low == "poorly" and i + 1 < n and toks[i + 1].low in _WATCHED:
             return True  # "was poorly detected by our volume based traffic monitoring"
         if t.low in _ABSENCE:
@@ -263,7 +271,12 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             present = t.low in _PRESENT_NEG or (
                 t.low == "not" and i > 0 and toks[i - 1].low in ("does", "do")
             )
-            if nxt < n and toks[nxt].low in C["negated_effects"] and not present:
+            if (
+                nxt < n
+                and toks[nxt].low in C["negated_effects"]
+                and not present
+                and not _rehearsal(toks, nxt)
+            ):
                 continue  # "emails were not delivered": an effect, not a missing safeguard
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
@@ -297,6 +310,45 @@ _WATCHERS = frozenset(
 #: step", "the test suite skipped the slow path"): the safeguard's gap.
 _LEFT_OUT = frozenset({"omitted", "omits", "skipped", "skips", "ignored", "ignores", "excluded"})
 _LEFT_OUT = _LEFT_OUT | {"excludes", "missed", "misses", "overlooked", "overlooks"}
+
+
+def _slipped_past(toks: Sequence[Token], i: int) -> bool:
+    """ "The issue was missed in code review", "was overlooked by our tests": a passive of
+    escaping notice whose agent or place is a safeguard (not "missed the deadline")."""
+    if toks[i].low not in _LEFT_OUT or i == 0 or toks[i - 1].low not in ("was", "were", "got"):
+        return False
+    after = toks[i + 1 : i + 5]
+    return (
+        bool(after)
+        and after[0].low in ("in", "by", "during")
+        and (any(x.low in _WATCHERS or x.low in ("qa", "staging") for x in after[1:]))
+    )
+
+
+#: What a document is when it misleads: "the runbook's restart order is wrong".
+_WRONG_DOC = frozenset({"wrong", "incorrect", "inaccurate", "misleading", "erroneous"})
+
+
+def _document_wrong(toks: Sequence[Token], i: int) -> bool:
+    """ "The runbook's restart order is wrong: it restarts consumers first", "the documented
+    limit was incorrect": a safeguard that says the wrong thing is a documentation gap."""
+    if toks[i].low not in _WRONG_DOC or i < 2 or toks[i - 1].low not in ("is", "was", "are"):
+        return False
+    return any(x.low in _WATCHERS for x in toks[:i])
+
+
+#: Where a negated "run" is a rehearsal that never happened ("the failover script was never run
+#: end to end outside production", "has not been run in staging"), not a job that did not run.
+_REHEARSED_IN = frozenset(
+    {"staging", "outside", "end-to-end", "end", "drill", "drills", "rehearsal", "sandbox"}
+    | {"preprod", "pre-production", "qa", "test", "tests", "testing", "practice", "dry-run"}
+)
+
+
+def _rehearsal(toks: Sequence[Token], k: int) -> bool:
+    return toks[k].low in ("run", "exercised", "tested", "rehearsed") and any(
+        x.low in _REHEARSED_IN for x in toks[k + 1 : k + 6]
+    )
 
 
 #: What "than" compares a setting with when it says the setting fell short of (or went past)

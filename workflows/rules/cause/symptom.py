@@ -204,7 +204,7 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
             t.text == "%"
             and k > 0
             and toks[k - 1].digit
-            and any(x.low in _METRICS for x in toks[max(0, k - 10) : k])
+            and any(x.low in _METRICS for x in toks[max(0, k - 10) : k + 3])
         ):
             return t  # "the shard's CPU was pinned at 100%": a reading of a resource
         if t.low in ("high", "excessive", "huge", "large", "heavy", "increased") and any(

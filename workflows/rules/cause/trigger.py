@@ -637,11 +637,14 @@ def _acts(rest: Sequence[tuple[int, Token]]) -> bool:
             and rest[idx - 1][1].low == "without"
         ):
             return False  # "deployed without a review"
-    for _, t in rest[:6]:
+    for idx, (_, t) in enumerate(rest[:6]):
         if t.low in ("that", "which"):
             return True
         if t.low in _STATE_VERBS:
             return False
+        if idx > 0 and rest[idx - 1][1].low in _DETERMINERS:
+            continue  # "Changes to the shared module are applied to all environments": a
+            # participle after a determiner is an adjective, the verb comes later
         if t.low in C["past_markers"] or (t.low.endswith("ed") and len(t.low) > 4):
             return True
     return False
