@@ -30,6 +30,7 @@ from workflows.rules.cause.person import bare_omission, person_at_the_end, perso
 from workflows.rules.cause.symptom import (
     circular,
     effect_at,
+    log_line,
     measured,
     next_clause,
     outage_only,
@@ -201,6 +202,14 @@ def _judge_reading(
         return None
     whole = (words[0].start, words[-1].end)
     quoted = squash(statement)
+    logged = log_line(every)
+    if logged is not None:
+        return Verdict(
+            Code.ROOT_CAUSE_IS_SYMPTOM,
+            *whole,
+            f'The root cause "{quoted}" is a log line, what was observed ("{logged.text}"), '
+            "not why it happened.",
+        )
     person = bare_omission(every)
     if person is not None and not _gap_behind(toks, every[person[1]].end):
         return person_verdict(statement, quoted, every, person)

@@ -204,3 +204,29 @@ def test_a_change_with_what_it_did_still_stops_at_the_trigger() -> None:
 
 def test_a_percentage_reading_before_its_resource_is_an_effect() -> None:
     assert verdict("The cache cluster was at 97% memory for an hour") == _EFFECT
+
+
+def test_not_having_enough_of_a_safeguard_is_a_gap() -> None:
+    assert verdict("The replication link did not have enough independent redundancy") is None
+
+
+def test_a_clock_time_range_is_no_limit_that_was_set() -> None:
+    statement = "From 18:13 to 18:48 UTC, the workers could not reach the state service"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_limit_changed_from_one_value_to_another_is_still_a_gap() -> None:
+    assert verdict("The pool size was reduced from 100 to 20 connections last month") is None
+
+
+def test_detaching_a_gateway_stops_at_the_trigger() -> None:
+    assert verdict("Detaching the private gateway from the production VPC") == _TRIGGER
+
+
+def test_a_pasted_log_line_is_an_effect_whatever_its_words() -> None:
+    statement = "FATAL: no more connections allowed (max_client_conn) for the pool"
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_level_word_in_a_sentence_is_no_log_line() -> None:
+    assert verdict("Error handling in the importer has no retry for 5xx responses") is None

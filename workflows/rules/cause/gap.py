@@ -281,6 +281,12 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             for k in range(i + 1, min(n, i + 4)):
                 if has(toks[k], C["gap_verbs"]) or has(toks[k], C["system_nouns"]):
                     return True
+            if (
+                nxt + 1 < n
+                and toks[nxt].low in ("have", "has", "had", "get", "got")
+                and toks[nxt + 1].low in ("enough", "sufficient", "adequate")
+            ):
+                return True  # "the affected path did not have enough independent redundancy"
             if any(x.low in _WATCHERS for x in toks[max(0, i - 4) : i]):
                 return True  # "the alerting did not reflect…": a safeguard that falls short
         if has(t, _DESIGN):
@@ -528,7 +534,8 @@ _VERSION_CHANGES = frozenset(
 
 
 def _numeric(t: Token) -> bool:
-    return t.digit
+    """A number that may be a value set ("100Gb", "20"), not a clock time ("18:13")."""
+    return t.digit and ":" not in t.text
 
 
 #: A version as real reports write it: "v0.9.18", "v2", "1.27.3" (two dots); "1.5" or "100Gb"

@@ -15,6 +15,7 @@ from workflows.rules.text import Token, has
 __all__ = [
     "circular",
     "effect_at",
+    "log_line",
     "measured",
     "next_clause",
     "outage_only",
@@ -229,6 +230,20 @@ _ERROR_NAME = re.compile(
 def _error_name(t: Token) -> bool:
     """Whether the token is an error's name as a program prints it (see :data:`_ERROR_NAME`)."""
     return t.text[:1].isalpha() and _ERROR_NAME.match(t.text) is not None
+
+
+#: Levels a program prints before its own words: "FATAL: no more connections allowed".
+_LOG_LEVELS = frozenset({"FATAL", "ERROR", "PANIC", "CRITICAL", "SEVERE", "EMERG", "ERR", "CRIT"})
+
+
+def log_line(toks: Sequence[Token]) -> Token | None:
+    """A pasted log line offered as the cause ("FATAL: no more connections allowed
+    (max_client_conn)", "ERROR: could not serialize access"): what the program reported, an
+    observed effect, whatever words of limits it contains. The level comes first, upper case,
+    followed by a colon."""
+    if len(toks) > 2 and toks[0].text in _LOG_LEVELS and toks[1].text == ":":
+        return toks[0]
+    return None
 
 
 #: "CPU-bound", "IO-bound", "memory-bound": a resource the work was stuck on.

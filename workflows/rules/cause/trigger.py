@@ -128,7 +128,7 @@ def _after_when(toks: Sequence[Token], k: int) -> int:
     14:00 on Friday,"): a preposition of time, a date or hour in the phrase, then a comma
     within ten tokens. Anything else ("After the deploy, …") stays: it may be the cause."""
     n = len(toks)
-    if k >= n or toks[k].low not in ("on", "at", "around", "between", "during", "in", "by"):
+    if k >= n or toks[k].low not in ("on", "at", "around", "between", "during", "in", "by", "from"):
         return k
     for j in range(k + 1, min(n, k + 11)):
         t = toks[j]
@@ -149,6 +149,7 @@ def _ordinal(t: Token) -> bool:
 _WHEN_WORDS = frozenset(
     {"the", "of", "on", "at", "around", "about", "approximately", "am", "pm", "gmt", "cet"}
     | {"pst", "est", "pdt", "edt", "bst", "day", "last", "this", "early", "late", "weekend"}
+    | {"to", "until", "till", "and"}
 )
 
 
@@ -470,6 +471,16 @@ _CHANGE_EVENTS = frozenset(
         "redeploy",
         "reprovision",
         "restart",
+        "detach",
+        "attach",
+        "disconnect",
+        "reconfigure",
+        "resize",
+        "rebalance",
+        "reindex",
+        "decommission",
+        "reroute",
+        "repoint",
     }
 )
 
