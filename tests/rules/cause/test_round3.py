@@ -230,3 +230,7 @@ def test_a_pasted_log_line_is_an_effect_whatever_its_words() -> None:
 
 def test_a_level_word_in_a_sentence_is_no_log_line() -> None:
     assert verdict("Error handling in the importer has no retry for 5xx responses") is None
+
+
+def test_hadnt_negates_like_the_other_contractions() -> None:
+    assert verdict("We hadn't prioritised setting up alerting on the public relays") is None

@@ -25,6 +25,8 @@ NEG_FOR_GAP = frozenset(
         "aren't",
         "hasn't",
         "haven't",
+        "hadn't",
+        "hadnt",
         "didn't",
         "wasn't",
         "weren't",
