@@ -234,3 +234,12 @@ def test_a_level_word_in_a_sentence_is_no_log_line() -> None:
 
 def test_hadnt_negates_like_the_other_contractions() -> None:
     assert verdict("We hadn't prioritised setting up alerting on the public relays") is None
+
+
+def test_data_deleted_in_an_agentless_passive_is_an_effect() -> None:
+    statement = "The namespaces managed by the sync controller were deleted with their volumes"
+    assert verdict(statement) == _EFFECT
+
+
+def test_data_deleted_on_a_schedule_is_a_standing_set_up() -> None:
+    assert verdict("Old snapshots are deleted after 7 days with no copy kept offsite") is None

@@ -191,6 +191,13 @@ def effect_at(toks: Sequence[Token]) -> Token | None:
             ):
                 continue  # "the suite ran against…": to run is no effect, to run out is
             return t
+        if (
+            t.low in _DESTROYED
+            and k > 0
+            and toks[k - 1].low in ("was", "were", "got")
+            and not any(x.low == "by" for x in toks[k + 1 : k + 3])
+        ):
+            return t  # "the namespaces managed by Crossplane were deleted": data lost, no agent
         if _error_name(t) or _bound(t):
             return t  # "OutOfOrderSequenceError emitted in the broker logs", "was CPU-bound"
         if used_up(toks, k) or too_many_of_a_load(toks, k):
@@ -230,6 +237,12 @@ _ERROR_NAME = re.compile(
 def _error_name(t: Token) -> bool:
     """Whether the token is an error's name as a program prints it (see :data:`_ERROR_NAME`)."""
     return t.text[:1].isalpha() and _ERROR_NAME.match(t.text) is not None
+
+
+#: What became of data that an outage destroyed, in an agentless passive.
+_DESTROYED = frozenset(
+    {"deleted", "wiped", "erased", "purged", "truncated", "overwritten", "destroyed", "removed"}
+)
 
 
 #: Levels a program prints before its own words: "FATAL: no more connections allowed".
