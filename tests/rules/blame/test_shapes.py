@@ -106,3 +106,58 @@ def test_a_sarcasm_marker_before_an_unnamed_somebody_insinuates() -> None:
 
 def test_a_sarcasm_marker_before_a_named_responders_plain_act_is_not_blame() -> None:
     assert rule_spans("As usual, Kofi posted the timeline at 09:00.", ("Kofi Mensah",)) == []
+
+
+def test_a_root_cause_that_is_a_person_doing_something_is_blame() -> None:
+    text = "The root cause was identified as a developer executing a test suite in an old terminal."
+    assert rule_spans(text) == ["cause was identified as a developer"]
+
+
+def test_a_terse_cause_field_naming_a_person_is_blame() -> None:
+    assert rule_spans("Root cause: the on-call restarting the primary.") == ["cause: the on-call"]
+
+
+def test_a_root_cause_named_after_people_but_about_a_gap_is_not_blame() -> None:
+    assert rule_spans("The root cause was an engineer shortage on the weekend rota.") == []
+
+
+def test_a_root_cause_that_is_a_team_being_understaffed_is_a_condition_not_blame() -> None:
+    assert rule_spans("The root cause was the team being understaffed during the holiday.") == []
+
+
+def test_a_root_cause_denied_to_a_person_is_not_blame() -> None:
+    assert rule_spans("The root cause was not the operator but the console.") == []
+
+
+def test_a_team_member_interrupted_by_a_while_clause_is_still_the_agent() -> None:
+    text = (
+        "An S3 team member, while debugging a billing system issue, inadvertently removed "
+        "a larger set of servers than intended."
+    )
+    assert rule_spans(text) == [
+        "S3 team member, while debugging a billing system issue, inadvertently removed"
+    ]
+
+
+def test_a_cluster_member_is_no_person() -> None:
+    text = "The etcd member, while rejoining the cluster, accidentally deleted its data dir."
+    assert rule_spans(text) == []
+
+
+def test_community_members_are_users_not_responders() -> None:
+    assert rule_spans("Community members accidentally deleted their own posts.") == []
+
+
+def test_bringing_something_back_with_a_bad_configuration_is_an_act_done_wrongly() -> None:
+    text = "A technician brought the router back online in the affected zone with a bad config."
+    assert rule_spans(text) == [
+        "technician brought the router back online in the affected zone with a bad"
+    ]
+
+
+def test_bringing_a_service_back_with_the_bad_node_drained_is_a_fix() -> None:
+    assert rule_spans("The on-call brought the service back with the bad node drained.") == []
+
+
+def test_making_a_typo_is_human_error() -> None:
+    assert rule_spans("An engineer made a typo in the Atlanta router config.") == ["made a typo"]

@@ -17,7 +17,7 @@ from workflows.rules.blame.evidence import (
 )
 from workflows.rules.blame.human_error import mis_verb, sanctioned
 from workflows.rules.names import C, Names
-from workflows.rules.people import agent_after, subject_of
+from workflows.rules.people import agent_after, not_agent, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = [
@@ -58,7 +58,7 @@ def destroyed_live(sent: Sentence, known: Names) -> list[Hit]:
         subject = subject_of(sent, i, known)
         if subject.kind not in ("person", "change") or subject.end >= i:
             continue
-        if toks[subject.end].low in C["not_agents"] or toks[subject.end].low in (
+        if not_agent(toks, subject) or toks[subject.end].low in (
             "nobody",
             "no-one",
             "noone",
@@ -182,7 +182,7 @@ def act_with_harm(sent: Sentence, known: Names) -> list[Hit]:
         subject = subject_of(sent, i, known)
         if subject.kind not in ("person", "change") or subject.end >= i:
             continue
-        if toks[subject.end].low in C["not_agents"] and not subject.name:
+        if not_agent(toks, subject):
             continue
         if toks[subject.end].low in ("nobody", "no-one", "noone"):
             continue
@@ -312,9 +312,7 @@ def wrongly_done(sent: Sentence, known: Names) -> list[Hit]:
         if verb < 0 or not toks[verb].word:
             continue
         subject = subject_of(sent, min(k, verb), known)
-        if subject.kind in ("person", "change") and not (
-            toks[subject.end].low in C["not_agents"] and not subject.name
-        ):
+        if subject.kind in ("person", "change") and not (not_agent(toks, subject)):
             start = span_start(toks, subject)
             out.append(Hit(toks[start].start, toks[max(k, verb)].end, "agent", subject.name))
     return out
