@@ -109,6 +109,26 @@ def not_agent(toks: Sequence[Token], phrase: Phrase) -> bool:
     )
 
 
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "night"}
+)
+
+
+def _before_time(toks: Sequence[Token], m: int) -> int:
+    """Token ``m``, or the word before a time that ends at ``m``: "Dmitri's cron edit at 02:10",
+    "the push on Friday", "the reindex yesterday" — the time dates the act, the phrase before is
+    its subject."""
+    if m < 0:
+        return m
+    t = toks[m]
+    if t.low in ("yesterday", "overnight", "tonight") and m > 0:
+        return m - 1
+    dated = any(c.isdigit() for c in t.low) or t.low in _WEEKDAYS
+    if dated and m > 1 and toks[m - 1].low in ("at", "on", "around", "about", "last"):
+        return m - 2
+    return m
+
+
 def _member_of_group(toks: Sequence[Token], start: int, head: int) -> bool:
     """A "member" that is a person: a group word before it ("the S3 team member", "a staff
     member") or after it ("members of the release crew"), not a cluster's or a replica set's."""
@@ -211,8 +231,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         j -= 1  # "J.R. forgot": the initials' last dot
     tok = toks[j]
     if tok.low == "what" and j > 1 and toks[j - 1].low in ("is", "was", "'s"):
-        # "Bogdan's reindex job is what saturated the disks"
-        return phrase_before(sent, j - 2, known)
+        # "Bogdan's reindex job is what saturated the disks", "…job at 02:10 is what…"
+        return phrase_before(sent, _before_time(toks, j - 2), known)
     if tok.low == "who":
         return Phrase(j, j, "person")
     if tok.low in ("that", "which") and j > 0:

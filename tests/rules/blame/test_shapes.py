@@ -161,3 +161,30 @@ def test_bringing_a_service_back_with_the_bad_node_drained_is_a_fix() -> None:
 
 def test_making_a_typo_is_human_error() -> None:
     assert rule_spans("An engineer made a typo in the Atlanta router config.") == ["made a typo"]
+
+
+def test_a_possessive_act_dated_before_is_what_is_still_the_agent() -> None:
+    text = "dmitri's cron edit at 02:10 is what emptied the export bucket."
+    assert rule_spans(text, ("Dmitri Volkov",)) == ["dmitri's cron edit at 02:10 is what emptied"]
+
+
+def test_things_that_had_performed_as_intended_are_no_counterfactual_about_people() -> None:
+    text = "Had any of them performed as intended, the data could have been restored."
+    assert rule_spans(text) == []
+
+
+def test_human_error_as_what_a_safeguard_prevents_is_not_blame() -> None:
+    assert rule_spans("We added a confirmation step to prevent human error on deletes.") == []
+    assert rule_spans("The new prompt guards against human error when draining hosts.") == []
+
+
+def test_blame_taken_back_in_the_next_clause_is_not_blame() -> None:
+    text = (
+        "The first draft called this an operator mistake; we removed that wording because "
+        "the console gave no warning."
+    )
+    assert rule_spans(text) == []
+
+
+def test_a_next_sentence_that_does_not_retract_the_wording_keeps_the_blame() -> None:
+    assert rule_spans("It was human error. We dropped the table afterwards.") == ["human error"]
