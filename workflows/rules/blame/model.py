@@ -68,6 +68,8 @@ def eligible(sent: Sentence, ctx: Context) -> bool:
     for k, t in enumerate(toks):
         if _relief_at(toks, k) or _recovery_at(toks, k) or has(t, C["fix_nouns"]):
             return False  # a fix, a remedy, a disposable object: the rules know these cases
+        if t.low == "as" and k + 1 < len(toks) and toks[k + 1].low in C["as_planned"]:
+            return False  # "was run by Oksana as planned": the plan's act, which the rules clear
         if framed < 0 and (
             _frame_at(toks, k)
             or (t.low in _NOBODY | {"not", "n't", "never"} and _saying_after(toks, k))
