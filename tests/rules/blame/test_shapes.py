@@ -188,3 +188,32 @@ def test_blame_taken_back_in_the_next_clause_is_not_blame() -> None:
 
 def test_a_next_sentence_that_does_not_retract_the_wording_keeps_the_blame() -> None:
     assert rule_spans("It was human error. We dropped the table afterwards.") == ["human error"]
+
+
+def test_an_act_followed_by_what_went_missing_is_blame() -> None:
+    text = "Haruto force-pushed the release branch, so two days of merged fixes disappeared."
+    assert rule_spans(text, ("Haruto Sato",)) == [
+        "Haruto force-pushed the release branch, so two days of merged fixes disappeared"
+    ]
+
+
+def test_an_act_followed_by_trouble_going_away_is_not_blame() -> None:
+    assert (
+        rule_spans("Lars restarted the consumer, and the backlog disappeared within minutes.") == []
+    )
+
+
+def test_an_act_followed_by_failures_growing_is_blame() -> None:
+    text = "The mobile squad bumped the SDK version, and crash reports tripled within an hour."
+    assert rule_spans(text) == ["mobile squad bumped the SDK version, and crash reports tripled"]
+
+
+def test_an_act_followed_by_a_good_number_growing_is_not_blame() -> None:
+    assert rule_spans("The team scaled up the pool, and throughput doubled.") == []
+
+
+def test_an_act_followed_by_a_service_that_stopped_serving_is_blame() -> None:
+    text = "ingrid deleted the DNS record, and the callback endpoint stopped resolving."
+    assert rule_spans(text, ("Ingrid Larsen",)) == [
+        "ingrid deleted the DNS record, and the callback endpoint stopped"
+    ]
