@@ -217,3 +217,14 @@ def test_an_act_followed_by_a_service_that_stopped_serving_is_blame() -> None:
     assert rule_spans(text, ("Ingrid Larsen",)) == [
         "ingrid deleted the DNS record, and the callback endpoint stopped"
     ]
+
+
+def test_a_passive_agent_who_then_left_the_warning_alone_is_blame() -> None:
+    text = "The warning was acknowledged by the night shift lead and then left alone until the disks filled."
+    assert rule_spans(text) == ["acknowledged by the night shift lead"]
+
+
+def test_a_passive_agent_who_then_escalated_is_a_fact() -> None:
+    assert (
+        rule_spans("The page was acknowledged by the on-call and then escalated to the DBA.") == []
+    )
