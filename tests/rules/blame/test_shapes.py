@@ -228,3 +228,24 @@ def test_a_passive_agent_who_then_escalated_is_a_fact() -> None:
     assert (
         rule_spans("The page was acknowledged by the on-call and then escalated to the DBA.") == []
     )
+
+
+def test_a_harmful_act_of_something_vital_done_by_a_person_in_the_passive_is_blame() -> None:
+    text = "This critical data is used by the control plane, and its deletion was performed by a developer."
+    assert rule_spans(text) == ["performed by a developer"]
+
+
+def test_a_deletion_performed_by_a_person_of_nothing_vital_is_a_fact() -> None:
+    assert rule_spans("The deletion was performed by Priya after sign-off.") == []
+
+
+def test_an_opening_instead_of_and_a_person_who_did_otherwise_is_blame() -> None:
+    text = "Instead of following the runbook, Lars restarted the primary."
+    assert rule_spans(text, ("Lars Nilsson",)) == [
+        "Instead of following the runbook, Lars restarted"
+    ]
+
+
+def test_an_opening_instead_of_with_its_reason_is_a_decision() -> None:
+    text = "Instead of failing over, the on-call waited because the last failover lost writes."
+    assert rule_spans(text) == []

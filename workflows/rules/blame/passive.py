@@ -126,6 +126,7 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
         wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
         wrong = wrong or any(_wrong_word(rest, r) for r in range(len(rest)))
         wrong = wrong or _then_neglected(toks, agent.end + 1)
+        wrong = wrong or (head is not None and _harm_done(toks, head, verb))
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
         undone = verb + 1 < n and toks[verb + 1].low in _UNDOING
         if not (wrong or (change and has(v, _SHIPPING) and not undone)):
@@ -160,6 +161,35 @@ def _wrong_word(words: Sequence[Token], r: int) -> bool:
     if t.low not in C["wrongness"]:
         return False
     return not (t.low == "before" and r > 0 and words[r - 1].low in _TIME_UNITS)
+
+
+#: Acts named as harm ("the deletion", "the typo"), the passive's subject of a verb of doing.
+_HARM_NOMINALS = frozenset(
+    {"deletion", "removal", "wipe", "wiping", "truncation", "overwrite", "purge", "erasure"}
+)
+_BAD_NOMINALS = frozenset(
+    {"typo", "mistake", "error", "misconfiguration", "misconfig", "blunder", "slip", "misstep"}
+)
+_DOING = frozenset(
+    {"performed", "done", "made", "carried", "executed", "committed", "initiated", "triggered"}
+)
+#: What makes a deletion harm: it was of something live or critical.
+_VITAL = frozenset(
+    {"production", "prod", "live", "primary", "master", "critical", "customer", "essential"}
+)
+
+
+def _harm_done(toks: Sequence[Token], head: Token, verb: int) -> bool:
+    """The passive's subject is a harmful act and its verb one of doing: "its deletion was
+    performed by a developer" (of "this critical data"), "the typo was made by the on-call";
+    a deletion of nothing vital ("the deletion was performed by Priya") is a fact."""
+    if toks[verb].low not in _DOING:
+        return False
+    if head.low in _BAD_NOMINALS:
+        return True
+    if head.low not in _HARM_NOMINALS:
+        return False
+    return any(t.low in _VITAL for t in toks[max(0, verb - 30) : verb])
 
 
 #: What the agent then did with the thing: "and then ignored", "and left alone until…".
