@@ -13,6 +13,9 @@ batch. Recorded clean figures (rules only / rules+model, precision and recall):
 - ``blame_2``: P 0.926 R 0.676 / P 0.931 R 0.730 (at ``26a17d6``, before the generalising round).
 - ``blame_3``: P 0.952 R 0.741 / P 0.917 R 0.815 (after that round; the code before it scores
   the same on this batch, sentence for sentence).
+- ``blame_4``: P 0.885 R 0.622 / P 0.897 R 0.703 (at ``cf09b65``; 40 of its 73 lines verbatim).
+- ``blame_5``: P 0.750 R 0.400 / P 0.700 R 0.467 (at ``b284682``, the end of the round tuned on
+  ``blame_4``; ``cf09b65`` scores P 0.750 R 0.400 both ways). Not tuned on.
 """
 
 from __future__ import annotations

@@ -61,7 +61,13 @@ from workflows.rules.blame.logline import log_line
 from workflows.rules.blame.model import decide
 from workflows.rules.blame.phrases import BLAME_PATTERN_NAMES, PATTERNS, phrase_holds
 from workflows.rules.blame.sarcasm import failure_event, praise_alone
-from workflows.rules.blame.vetoes import denied_before, framed_rejection, mentioned, negation_start
+from workflows.rules.blame.vetoes import (
+    denied_before,
+    framed_rejection,
+    mentioned,
+    negation_start,
+    retracts,
+)
 from workflows.rules.names import Names, names, names_key
 from workflows.rules.text import Sentence, split, squash
 
@@ -105,9 +111,13 @@ def _hits(text: str, responders: tuple[str, ...], learned: bool = True) -> tuple
     known = names(responders)
     hits: list[Hit] = []
     praise: tuple[int, int] | None = None  # a "Nice one, Lars." sentence just before
+    last = 0  # where the previous sentence's hits start: the next sentence may take them back
     for sent in split(text):
         if not sent.words or log_line(sent):
             continue  # "ERROR: user admin failed to authenticate": a program's words
+        if last < len(hits) and retracts(sent):
+            del hits[last:]  # "…an operator mistake; we removed that wording because…"
+        last = len(hits)
         ctx = Context(sent, known)
         found = sentence_hits(sent, known, ctx)
         hits.extend(decide(sent, ctx, found) if learned else found)

@@ -87,6 +87,8 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
             return Phrase(first, head, "person", m.name)
     if has(h, C["person_nouns"]) or h.low in C["team_names"]:
         return Phrase(start, head, "person")
+    if h.low in ("member", "members") and _member_of_group(toks, start, head):
+        return Phrase(start, head, "person")  # "an S3 team member", "two staff members"
     if has(h, C["group_heads"]):
         return Phrase(start, head, "person")
     if head > 0 and toks[head - 1].low in ("on", "on-call") and h.low in ("call", "duty"):
@@ -94,6 +96,76 @@ def classify(sent: Sentence, start: int, head: int, known: Names) -> Phrase:
     if guessed_name(sent, head):
         return Phrase(start, head, "guess", h.text)
     return Phrase(start, head, "system")
+
+
+def not_agent(toks: Sequence[Token], phrase: Phrase) -> bool:
+    """The phrase is users, customers or members of the public, not responders ("people that had
+    not updated"); a member of a group of staff ("an S3 team member") is a responder."""
+    head = toks[phrase.end]
+    if head.low not in C["not_agents"] or phrase.name:
+        return False
+    return not (
+        head.low in ("member", "members") and _member_of_group(toks, phrase.start, phrase.end)
+    )
+
+
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "night"}
+)
+
+
+def _before_time(toks: Sequence[Token], m: int) -> int:
+    """Token ``m``, or the word before a time that ends at ``m``: "Dmitri's cron edit at 02:10",
+    "the push on Friday", "the reindex yesterday" — the time dates the act, the phrase before is
+    its subject."""
+    if m < 0:
+        return m
+    t = toks[m]
+    if t.low in ("yesterday", "overnight", "tonight") and m > 0:
+        return m - 1
+    dated = any(c.isdigit() for c in t.low) or t.low in _WEEKDAYS
+    if dated and m > 1 and toks[m - 1].low in ("at", "on", "around", "about", "last"):
+        return m - 2
+    return m
+
+
+def _member_of_group(toks: Sequence[Token], start: int, head: int) -> bool:
+    """A "member" that is a person: a group word before it ("the S3 team member", "a staff
+    member") or after it ("members of the release crew"), not a cluster's or a replica set's."""
+    if any(
+        has(toks[k], C["group_heads"]) or toks[k].low in C["team_names"]
+        for k in range(max(start, head - 3), head)
+    ):
+        return True
+    after = toks[head + 1 : head + 5]
+    return bool(after) and after[0].low == "of" and any(has(t, C["group_heads"]) for t in after[1:])
+
+
+#: Words that open a clause set off by commas between a subject and its verb: "an S3 team
+#: member, while debugging a billing issue, inadvertently removed…".
+_INTERRUPTERS = frozenset(
+    {"while", "when", "whilst", "after", "before", "during", "despite", "although", "though", "as"}
+)
+
+
+def _before_interruption(toks: Sequence[Token], j: int) -> int:
+    """Token ``j``, or the last word before a comma-delimited interruption that ends at ``j``
+    (", while debugging a billing issue,"); at most 12 words back, the interruption opened by a
+    subordinator or a participle."""
+    if j < 2 or toks[j].text != ",":
+        return j
+    for k in range(j - 1, max(0, j - 13), -1):
+        t = toks[k]
+        if t.text == ",":
+            opener = toks[k + 1]
+            if k + 1 < j and (
+                opener.low in _INTERRUPTERS or (opener.low.endswith("ing") and len(opener.low) > 4)
+            ):
+                return k - 1
+            return j
+        if not t.word and t.text not in ("-", "/", "'", "\u2019"):
+            return j
+    return j
 
 
 def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
@@ -143,6 +215,7 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
     ):
         j -= 1
         skipped += 1
+    j = _before_interruption(toks, j)
     if j < 0:
         return Phrase(pred, pred, "none")
     if toks[j].low in ("and", "but", "then", "yet"):
@@ -158,8 +231,8 @@ def subject_of(sent: Sentence, pred: int, known: Names) -> Phrase:
         j -= 1  # "J.R. forgot": the initials' last dot
     tok = toks[j]
     if tok.low == "what" and j > 1 and toks[j - 1].low in ("is", "was", "'s"):
-        # "Bogdan's reindex job is what saturated the disks"
-        return phrase_before(sent, j - 2, known)
+        # "Bogdan's reindex job is what saturated the disks", "…job at 02:10 is what…"
+        return phrase_before(sent, _before_time(toks, j - 2), known)
     if tok.low == "who":
         return Phrase(j, j, "person")
     if tok.low in ("that", "which") and j > 0:

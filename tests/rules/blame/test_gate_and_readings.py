@@ -132,3 +132,12 @@ def test_disabling_a_broken_check_is_a_remedy_so_the_model_stays_silent() -> Non
 
 def test_deploying_a_broken_build_is_no_remedy() -> None:
     assert may_add("Mei deployed the broken build to every region.", ("Mei Chen",))
+
+
+def test_an_act_done_as_planned_is_not_the_models_to_flag() -> None:
+    assert not may_add("The migration was run by Oksana as planned.", ("Oksana Petrenko",))
+
+
+def test_a_system_working_as_intended_leaves_the_sentence_to_the_model() -> None:
+    text = "The team's refusal to engage kept the governance system from working as intended."
+    assert may_add(text)

@@ -26,7 +26,7 @@ from workflows.rules.blame.passive import bad_before, passive_strong, passive_we
 from workflows.rules.blame.shapes import shape_hits
 from workflows.rules.blame.steps import without_doing
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
-from workflows.rules.people import Phrase, agent_after, clause_subject, subject_of
+from workflows.rules.people import Phrase, agent_after, clause_subject, not_agent, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = ["agent_hits"]
@@ -262,13 +262,8 @@ def _agent_hit(sent: Sentence, subject: Phrase, i: int, end: int, known: Names) 
     if kind not in ("person", "change", "guess"):
         return None
     head = toks[subject.end]
-    if (
-        head.low in C["not_agents"]
-        and not subject.name
-        and not any(
-            t.low in ("some", "certain", "these", "those")
-            for t in toks[subject.start : subject.end]
-        )
+    if not_agent(toks, subject) and not any(
+        t.low in ("some", "certain", "these", "those") for t in toks[subject.start : subject.end]
     ):
         return None  # "people that had not updated": users, customers, not responders
     denial = head.low in ("nobody", "no-one", "noone") or _denying_quantifier(toks, subject)

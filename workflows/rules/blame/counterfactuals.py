@@ -4,6 +4,8 @@ alternative, a past duty, a swap of people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from workflows.rules.blame.clauses import after_condition, knowing_subject
 from workflows.rules.blame.evidence import HAVE, RAW, Hit, span_start
 from workflows.rules.blame.should import bare_should_have, should_word
@@ -80,6 +82,19 @@ _POSSESSION_NEXT = frozenset(
         "sufficient",
     }
 )
+
+
+#: Pronouns that stand for things as often as for people.
+_THING_PRONOUNS = frozenset({"they", "them", "these", "those"})
+_DESIGN_WORDS = frozenset(
+    {"intended", "designed", "expected", "documented", "configured", "specified"}
+)
+
+
+def _as_designed(toks: Sequence[Token], v: int) -> bool:
+    """The verb at ``v`` is followed by "as intended", "as designed": a thing's working, not an
+    act ("had any of them performed as intended")."""
+    return v + 2 < len(toks) and toks[v + 1].low == "as" and toks[v + 2].low in _DESIGN_WORDS
 
 
 def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
@@ -255,6 +270,8 @@ def counterfactual_hits(sent: Sentence, known: Names) -> list[Hit]:
             ):
                 if toks[v].low in ("had", "a", "an", "the"):
                     continue
+                if _as_designed(toks, v) and toks[agent.end].low in _THING_PRONOUNS:
+                    continue  # "had any of them performed as intended": the backups, not people
                 out.append(Hit(tok.start, toks[v].end, "counterfactual"))
             continue
         # "X could have prevented this", "a person would have spotted it" — not the main clause

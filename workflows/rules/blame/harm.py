@@ -17,7 +17,7 @@ from workflows.rules.blame.evidence import (
 )
 from workflows.rules.blame.human_error import mis_verb, sanctioned
 from workflows.rules.names import C, Names
-from workflows.rules.people import agent_after, subject_of
+from workflows.rules.people import agent_after, not_agent, subject_of
 from workflows.rules.text import Sentence, Token, has
 
 __all__ = [
@@ -58,7 +58,7 @@ def destroyed_live(sent: Sentence, known: Names) -> list[Hit]:
         subject = subject_of(sent, i, known)
         if subject.kind not in ("person", "change") or subject.end >= i:
             continue
-        if toks[subject.end].low in C["not_agents"] or toks[subject.end].low in (
+        if not_agent(toks, subject) or toks[subject.end].low in (
             "nobody",
             "no-one",
             "noone",
@@ -182,7 +182,7 @@ def act_with_harm(sent: Sentence, known: Names) -> list[Hit]:
         subject = subject_of(sent, i, known)
         if subject.kind not in ("person", "change") or subject.end >= i:
             continue
-        if toks[subject.end].low in C["not_agents"] and not subject.name:
+        if not_agent(toks, subject):
             continue
         if toks[subject.end].low in ("nobody", "no-one", "noone"):
             continue
@@ -208,10 +208,13 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
     linked = False
     if sanctioned(toks):
         return None  # "…, which failed over to the replica as designed"
-    for k in range(i + 1, min(n, i + 14)):
+    for k in range(i + 1, min(n, i + 18)):
         t = toks[k]
-        if t.text in (".", ";", "?", "!") or has(t, C["recovery_words"]) or has(t, CREDIT_ACTS):
-            return None  # "…, which restored checkout": the act is a fix
+        fixes = t.low in ("fixes", "fixed") and toks[k - 1].low not in _HARM_LINKS
+        if t.text in (".", ";", "?", "!") or (
+            (has(t, C["recovery_words"]) or has(t, CREDIT_ACTS)) and not fixes
+        ):
+            return None  # "…, which restored checkout": the act is a fix (not "merged fixes")
         if t.low in _HARM_ING and not linked:
             return k  # "restarted the primary, taking the site down"
         if t.low in ("again", "over"):
@@ -244,6 +247,8 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
             if any(x.low == "again" for x in toks[k + 1 : k + 4]):
                 return None  # "restarted the pod and it crashed again": its own course
             return k
+        if _effect_at(toks, k):
+            return k  # "…, so two days of merged fixes disappeared", "and the endpoint stopped resolving"
         if t.low in TAKE_FAMILY:
             for m in range(k + 1, min(n, k + 7)):
                 if toks[m].low in C["down_particles"] or toks[m].low == "knees":
@@ -254,6 +259,36 @@ def _harm_after(sent: Sentence, i: int) -> int | None:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "this", "these", "those"})
+
+#: What went missing after an act: "two days of merged fixes disappeared".
+_VANISHED = frozenset({"disappeared", "vanished", "evaporated"})
+#: Growth that is harm only when it is of failures: "crash reports tripled" (not "throughput
+#: doubled").
+_GREW = frozenset({"doubled", "tripled", "quadrupled", "spiked", "surged", "soared", "jumped"})
+#: A stopped service: "stopped resolving", "ceased serving".
+_SERVING = frozenset(
+    {"working", "resolving", "responding", "serving", "accepting", "processing", "loading"}
+    | {"syncing", "replicating", "sending", "routing", "authenticating", "booting"}
+)
+_TROUBLE = C["cause_objects"] | frozenset(
+    {"backlog", "lag", "queue", "warning", "warnings", "symptoms", "latency", "noise", "spike"}
+)
+_FAILURE_COUNTS = C["cause_objects"] | frozenset({"report", "reports", "5xx", "500s", "502s"})
+_FAILURE_COUNTS = _FAILURE_COUNTS | frozenset({"timeouts", "latency", "failures", "retries"})
+
+
+def _effect_at(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` (after a link from a person's act) is an effect on the service: something
+    gone, failures grown, a service stopped."""
+    t = toks[k]
+    if t.low in _VANISHED:
+        # "the backlog disappeared": trouble going away is relief
+        return not any(x.low in _TROUBLE for x in toks[max(0, k - 3) : k])
+    if t.low in _GREW:
+        return any(x.low in _FAILURE_COUNTS for x in toks[max(0, k - 3) : k])
+    if t.low in ("stopped", "ceased") and k + 1 < len(toks):
+        return toks[k + 1].low in _SERVING
+    return False
 
 
 def what_it_did(sent: Sentence, known: Names) -> list[Hit]:
@@ -312,9 +347,7 @@ def wrongly_done(sent: Sentence, known: Names) -> list[Hit]:
         if verb < 0 or not toks[verb].word:
             continue
         subject = subject_of(sent, min(k, verb), known)
-        if subject.kind in ("person", "change") and not (
-            toks[subject.end].low in C["not_agents"] and not subject.name
-        ):
+        if subject.kind in ("person", "change") and not (not_agent(toks, subject)):
             start = span_start(toks, subject)
             out.append(Hit(toks[start].start, toks[max(k, verb)].end, "agent", subject.name))
     return out

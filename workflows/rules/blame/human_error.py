@@ -125,6 +125,8 @@ def failure_predicate(sent: Sentence, i: int) -> int | None:
                 return k  # "caused the outage": the span reaches the object
             if not t.word:
                 break
+        if tok.low in ("bring", "brought", "brings", "bringing"):
+            return _with_bad(toks, i)  # "brought the device back online with a bad config"
         return None
     if has(tok, C["weak_fail"]):
         return _done_wrongly(sent, i)
@@ -259,6 +261,33 @@ _UNFINISHED = frozenset(
         "ongoing",
         "underway",
     }
+)
+
+
+def _with_bad(toks: Sequence[Token], i: int) -> int | None:
+    """The bad thing an act was done with, up to 14 words on in its clause: "brought a network
+    device back online in the affected zone with a bad configuration"."""
+    n = len(toks)
+    for k in range(i + 1, min(n - 1, i + 14)):
+        t = toks[k]
+        if t.clause != toks[i].clause or (not t.word and t.text not in ("-", "/")):
+            return None
+        if t.low == "with":
+            for m in range(k + 1, min(n, k + 4)):
+                if has(toks[m], C["bad"]):
+                    later = toks[m + 1 : m + 4]
+                    if any(x.low in _SET_ASIDE for x in later):
+                        return None  # "with the bad node drained": the bad thing kept out, a fix
+                    return m
+                if not toks[m].word:
+                    break
+    return None
+
+
+#: Participles that keep a bad thing out: "with the bad node drained".
+_SET_ASIDE = frozenset(
+    {"drained", "removed", "disabled", "excluded", "isolated", "replaced", "fenced", "cordoned"}
+    | {"reverted", "rolled", "quarantined", "skipped", "fixed", "patched", "out"}
 )
 
 

@@ -68,6 +68,8 @@ def eligible(sent: Sentence, ctx: Context) -> bool:
     for k, t in enumerate(toks):
         if _relief_at(toks, k) or _recovery_at(toks, k) or has(t, C["fix_nouns"]):
             return False  # a fix, a remedy, a disposable object: the rules know these cases
+        if t.low == "as" and k + 1 < len(toks) and toks[k + 1].low in _PLANNED:
+            return False  # "was run by Oksana as planned": the plan's act, which the rules clear
         if framed < 0 and (
             _frame_at(toks, k)
             or (t.low in _NOBODY | {"not", "n't", "never"} and _saying_after(toks, k))
@@ -138,6 +140,9 @@ def _recovery_at(toks: Sequence[Token], k: int) -> bool:
 
 
 _NOBODY = frozenset({"nobody", "no-one", "noone", "none", "neither", "no"})
+#: "as planned", "as agreed": an act done to plan. Not "as intended", "as designed", "as
+#: expected", which say how a system works ("kept the system from working as intended").
+_PLANNED = C["as_planned"] - {"intended", "designed", "expected"}
 #: Judgements of what one might say: a frame when "to" or "that" follows.
 _JUDGED_SAYING = frozenset(
     {"tempting", "unfair", "wrong", "misleading", "easy", "simplistic", "unhelpful"}

@@ -125,6 +125,8 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
             continue  # "as planned", "the fix was deployed by…"
         wrong = (negated and not has(v, C["receiving"])) or v.low == "left"
         wrong = wrong or any(_wrong_word(rest, r) for r in range(len(rest)))
+        wrong = wrong or _then_neglected(toks, agent.end + 1)
+        wrong = wrong or (head is not None and _harm_done(toks, head, verb))
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
         undone = verb + 1 < n and toks[verb + 1].low in _UNDOING
         if not (wrong or (change and has(v, _SHIPPING) and not undone)):
@@ -159,6 +161,56 @@ def _wrong_word(words: Sequence[Token], r: int) -> bool:
     if t.low not in C["wrongness"]:
         return False
     return not (t.low == "before" and r > 0 and words[r - 1].low in _TIME_UNITS)
+
+
+#: Acts named as harm ("the deletion", "the typo"), the passive's subject of a verb of doing.
+_HARM_NOMINALS = frozenset(
+    {"deletion", "removal", "wipe", "wiping", "truncation", "overwrite", "purge", "erasure"}
+)
+_BAD_NOMINALS = frozenset(
+    {"typo", "mistake", "error", "misconfiguration", "misconfig", "blunder", "slip", "misstep"}
+)
+_DOING = frozenset(
+    {"performed", "done", "made", "carried", "executed", "committed", "initiated", "triggered"}
+)
+#: What makes a deletion harm: it was of something live or critical.
+_VITAL = frozenset(
+    {"production", "prod", "live", "primary", "master", "critical", "customer", "essential"}
+)
+
+
+def _harm_done(toks: Sequence[Token], head: Token, verb: int) -> bool:
+    """The passive's subject is a harmful act and its verb one of doing: "its deletion was
+    performed by a developer" (of "this critical data"), "the typo was made by the on-call";
+    a deletion of nothing vital ("the deletion was performed by Priya") is a fact."""
+    if toks[verb].low not in _DOING:
+        return False
+    if head.low in _BAD_NOMINALS:
+        return True
+    if head.low not in _HARM_NOMINALS:
+        return False
+    return any(t.low in _VITAL for t in toks[max(0, verb - 30) : verb])
+
+
+#: What the agent then did with the thing: "and then ignored", "and left alone until…".
+_LEFT_ALONE = frozenset({"alone", "untouched", "unattended", "unanswered", "unaddressed"})
+
+
+def _then_neglected(toks: Sequence[Token], k: int) -> bool:
+    """After the passive's agent, a coordinated neglect: "was acknowledged by the night shift
+    lead and then ignored until the disks filled", "…and then left alone"."""
+    n = len(toks)
+    if k >= n or toks[k].low not in ("and", "but"):
+        return False
+    for m in range(k + 1, min(n, k + 5)):
+        t = toks[m]
+        if not t.word:
+            return False
+        if has(t, C["strong_fail"]) and t.low.endswith(("ed", "t")):
+            return True  # "and then ignored", "but never followed up" reads the omission rules
+        if t.low in _LEFT_ALONE:
+            return True
+    return False
 
 
 def _window(toks: Sequence[Token], start: int, end: int) -> list[Token]:

@@ -11,6 +11,10 @@ Each reading names a construction, not a sentence, so it carries over to wording
   optional") — not the marker alone ("of course the team rolled back at once");
 - a **cause traced to a person** ("the outage traces back to the DBA on shift", "it came down to
   the new hire", "the fault lies with QA") — not a duty ("it came down to the DBA to decide");
+- a **root cause that is a person**: "the root cause was identified as a developer executing a
+  test suite in an old terminal", "Root cause: the on-call restarting the primary" — not a gap
+  named after people ("the root cause was an engineer shortage"), not a denial ("the root cause
+  was not the operator");
 - a person who **left something in a risky state** ("joão left the maintenance flag on", "the
   contractor left the bucket public") — not leaving a place ("Kofi left the bridge at 03:00") nor a
   state kept on purpose ("left the old cluster running as a fallback");
@@ -32,6 +36,7 @@ from workflows.rules.text import Sentence, Token, has
 
 __all__ = [
     "attention_counterfactual",
+    "cause_is_person",
     "left_in_state",
     "sarcasm_marker",
     "shape_hits",
@@ -64,6 +69,7 @@ def shape_hits(sent: Sentence, known: Names) -> list[Hit]:
         *attention_counterfactual(sent),
         *sarcasm_marker(sent, known),
         *traced_to_person(sent, known),
+        *cause_is_person(sent, known),
         *left_in_state(sent, known),
         *straight_to_live(sent, known),
     ]
@@ -218,6 +224,58 @@ def traced_to_person(sent: Sentence, known: Names) -> list[Hit]:
 
 
 _TRACED_BY_FIRST = _by_first(_TRACED)
+
+
+#: What qualifies "cause" as the analysis's answer: "the root cause", "the immediate cause".
+_CAUSE_QUALIFIERS = frozenset(
+    {"root", "underlying", "primary", "proximate", "immediate", "main", "actual", "real", "direct"}
+)
+#: Words between "cause" and what it is: "was identified as", "is determined to be", ":".
+_COPULA = frozenset(
+    {"was", "is", "were", "identified", "determined", "found", "as", "to", "be", "ultimately"}
+    | {":", "-", "\u2013", "\u2014"}
+)
+
+
+#: "-ing" words that give the person's condition, not an act: "the team being understaffed".
+_STATES = frozenset({"being", "having", "lacking", "missing", "needing", "waiting"})
+
+
+def cause_is_person(sent: Sentence, known: Names) -> list[Hit]:
+    """ "The root cause was identified as a developer executing a test suite in an old terminal"."""
+    toks = sent.tokens
+    n = len(toks)
+    out: list[Hit] = []
+    for k in range(n):
+        if toks[k].low not in ("cause", "causes"):
+            continue
+        qualified = k > 0 and toks[k - 1].low in _CAUSE_QUALIFIERS
+        field = k + 1 < n and toks[k + 1].text == ":"  # "CAUSE: NETOPS APPLIED ACL…"
+        if not (qualified or field):
+            continue
+        m = k + 1
+        while m < n and m - k <= 5 and toks[m].low in _COPULA:
+            m += 1
+        if m >= n or (m == k + 1 and not field) or toks[m].low in ("not", "never", "n't", "that"):
+            continue
+        agent = agent_after(sent, m, known)
+        if agent.kind not in ("person", "change") or users_pronoun(toks, agent):
+            continue
+        if agent.end - m > 4 or any(not t.word for t in toks[m : agent.end]):
+            continue  # the person must open what the cause is, not sit in a later phrase
+        after = toks[agent.end + 1] if agent.end + 1 < n else None
+        if (
+            after is not None
+            and after.word
+            and not (
+                agent.kind == "change"
+                or (after.low.endswith("ing") and len(after.low) > 4 and after.low not in _STATES)
+                or after.low == "who"
+            )
+        ):
+            continue  # "an engineer shortage", "the DBA to decide"
+        out.append(Hit(toks[k].start, toks[agent.end].end, "fault", agent.name))
+    return out
 
 
 _LEFT = frozenset({"left", "leaves", "leaving", "leave"})

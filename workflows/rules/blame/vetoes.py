@@ -94,7 +94,37 @@ def rejected(sent: Sentence, i: int, j: int) -> bool:
             return True
         k -= 1
         steps += 1
-    return _rejected_after(toks, j)
+    return _rejected_after(toks, j) or _retracted_after(toks, j)
+
+
+_RETRACT = frozenset(
+    {"removed", "dropped", "struck", "withdrew", "retracted", "rewrote", "reworded", "replaced"}
+    | {"deleted", "rejected", "corrected", "amended"}
+)
+_WORDING = frozenset(
+    {"wording", "label", "labels", "phrase", "phrasing", "framing", "term", "words", "verdict"}
+    | {"sentence", "description", "characterisation", "characterization", "claim"}
+)
+
+
+def retracts(sent: Sentence) -> bool:
+    """The sentence opens by taking back the wording of the one before: "(…an operator mistake;)
+    we removed that wording because…", "That label was dropped from the final draft"."""
+    toks = [t for t in sent.tokens[:8] if t.word]
+    for k, t in enumerate(toks[:5]):
+        if t.low in _RETRACT:
+            return any(x.low in _WORDING for x in toks[max(0, k - 2) : k + 4])
+    return False
+
+
+def _retracted_after(toks: Sequence[Token], j: int) -> bool:
+    """The phrase is taken back right after it: "the first draft called this an operator
+    mistake; we removed that wording because the console gave no warning"."""
+    for k in range(j + 1, min(len(toks) - 1, j + 10)):
+        if toks[k].low in _RETRACT:
+            words = toks[k + 1 : k + 4]
+            return any(x.low in _WORDING for x in words)
+    return False
 
 
 _REJECT_AFTER = frozenset(
