@@ -300,7 +300,13 @@ class Facts:
             # Talk is rescued only by what it produces or a change it goes on to make -- not
             # by the verbs of a clause that describes its topic ("review the design of
             # DaemonSets that inject and attach code": the DaemonSets attach, nobody else).
-            return self.outputs[after] or self._coordinated_before_relative(after)
+            # A concrete act it is done by rescues it too ("align log retention with the policy
+            # by setting Loki retention to 30 days"): the by-clause is the change.
+            return (
+                self.outputs[after]
+                or self._coordinated_before_relative(after)
+                or (self.acted[after] and self.concrete[after])
+            )
         if kind == "investigate":
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")

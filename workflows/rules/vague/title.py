@@ -46,6 +46,9 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if expect and [x.low for x in toks[i : i + 4]] == ["in", "the", "process", "of"]:
             skip_to = i + 4  # "we're still in the process of hardening…": the verb follows
             continue
+        if expect and t.low in _CONTINUE and i + 1 < len(toks) and toks[i + 1].low == "to":
+            skip_to = i + 2  # "Continue to host docker images on Docker Hub": the verb follows
+            continue
         if expect:
             if t.quoted:
                 continue  # "translate the 'Investigating' and 'Identified' states": names
@@ -56,6 +59,10 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if t.low in ("and", "then"):
             expect = True
     return out
+
+
+#: Verbs that carry on with the act that follows them ("continue to host the images on…").
+_CONTINUE = frozenset({"continue", "continues", "continuing"})
 
 
 def title_findings(title: str, done_when: str = "") -> list[Vague]:
@@ -267,10 +274,24 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             message = "it has no concrete object or mechanism."
         add(h, end, message, _verb_key(t) if kind != "discussion" else "discussion")
 
+    # "SSH config should be hardened", "the runbooks need to be improved": a vague verb in the
+    # passive names no change either, unless a way or a number follows.
+    for i, j, key in _vague_passives(toks):
+        if has_number or facts.rescued("vague", j) or (checked and facts.concrete[j + 1]):
+            continue
+        add(i, j, "it names no concrete change.", key)
+
     # "better logging", "more integration tests", "a reasonable number"
     for i, t in enumerate(toks):
         if i in covered or not t.word:
             continue
+        if t.low in _EVALUATIVE and not has_value and not valued:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.word and nxt.low not in C["stop"] and not nxt.quoted:
+                add(i, i + 1, "the value is left undefined.", "undefined")  # "a sensible sequence"
+                continue
+        if t.low in _DEGREE_ADVERBS:
+            continue  # "strictly separated service domains": how far, not how well
         if has(t, C["vague_modifiers"]) and not has_number:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
@@ -306,6 +327,84 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
     return out
 
 
+#: Judgements of a value that leave it to the reader, whatever noun they qualify ("a sensible
+#: sequence", "an appropriate owner"): unlike "higher" or "proper" they never name a thing.
+_EVALUATIVE = frozenset(
+    {"sensible", "reasonable", "appropriate", "adequate", "suitable", "decent", "sane", "saner"}
+)
+
+#: Adverbs of degree whose lemma looks like a vague modifier ("strictly" -> "strict").
+_DEGREE_ADVERBS = frozenset({"strictly"})
+
+#: Verbs whose passive ("should be hardened", "must be improved") names no change by itself.
+_VAGUE_PASSIVE = frozenset(
+    {
+        "harden",
+        "improve",
+        "enhance",
+        "strengthen",
+        "streamline",
+        "optimise",
+        "optimize",
+        "tighten",
+        "bolster",
+        "revisit",
+        "revamp",
+        "overhaul",
+        "rework",
+        "refine",
+        "polish",
+        "modernise",
+        "modernize",
+        "monitor",
+        "review",
+        "reconsider",
+        "rethink",
+        "address",
+        "tackle",
+        "fortify",
+        "solidify",
+        "evaluate",
+        "assess",
+        "consider",
+        "discuss",
+        "explore",
+        "investigate",
+        "clarify",
+        "reinforce",
+        "formalise",
+        "formalize",
+        "standardise",
+        "standardize",
+        "simplify",
+        "revise",
+        "educate",
+        "train",
+        "secure",
+        "safeguard",
+    }
+)
+
+#: Words before "be" that make the participle after it a requirement ("should be", "to be").
+_PASSIVE_AUX = frozenset({"should", "must", "shall", "will", "to", "can", "could", "would"})
+
+
+def _vague_passives(toks: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Spans "<aux> be [adverb] <participle of a vague verb>" with the suggestion key for the
+    verb: "should be hardened", "needs to be carefully reviewed", "must be improved"."""
+    out: list[tuple[int, int, str]] = []
+    for k in range(1, len(toks) - 1):
+        if toks[k].low != "be" or toks[k - 1].low not in _PASSIVE_AUX:
+            continue
+        m = k + 1
+        if toks[m].low.endswith("ly") and m + 1 < len(toks):
+            m += 1
+        t = toks[m]
+        if t.word and t.low.endswith("ed") and has(t, _VAGUE_PASSIVE):
+            out.append((k - 1, m, _verb_key(t)))
+    return out
+
+
 #: Phrase kinds that are trigger words: fine when a concrete object and a check follow.
 #: Talk is not among them: it is rescued only by what it produces (``Facts.rescued``).
 _TRIGGER_KINDS = frozenset({"investigate", "monitor", "ensure"})
@@ -318,7 +417,7 @@ _NOUN_BEFORE = frozenset({"the", "a", "an", "more", "some", "all", "any", "no", 
 
 
 def _trigger(t: Token, kind: str) -> bool:
-    return kind in ("investigate", "monitor") or (kind != "discussion" and t.low in _TRIGGER_VERBS)
+    return kind in ("investigate", "monitor") or (kind != "discussion" and has(t, _TRIGGER_VERBS))
 
 
 def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
@@ -328,7 +427,7 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
     Only "ensure" and "make sure" read so: the word after them opens a clause. The clause needs
     a thing someone can point at (an artifact, an identifier) before a third-person verb that
     is an act or an outcome, within eight tokens."""
-    if toks[j].low not in ("ensure", "ensures", "sure"):
+    if toks[j].low not in ("ensure", "ensures", "ensuring", "sure"):
         return False
     start = j - 1 if toks[j].low == "sure" else j
     if start >= 2 and toks[start - 1].low in ("to", "and") and _acted_before(toks, start - 1):
@@ -454,9 +553,13 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     if len(words) < 3:
         return None
     first, second = words[0], words[1]
-    if first.low in _QUANTIFIERS and any(
-        (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
-        for t in words[2:5]
+    if (
+        first.low in _QUANTIFIERS
+        and any(
+            (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
+            for t in words[2:5]
+        )
+        and not _named_means(words[2:7])
     ):
         return first, words[min(3, len(words) - 1)]
     if first.low == "have" and second.low in _QUANTIFIERS:
@@ -469,6 +572,22 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     ):
         return first, words[min(3, len(words) - 1)]
     return None
+
+
+def _named_means(words: Sequence[Token]) -> bool:
+    """ "managed by Ansible", "deployed via `make release`", "rotated using vault-rotate": a
+    participle whose means is a named tool or an act, which makes the state a change ("All
+    configuration to be managed by Ansible"), not a goal ("All runbooks reviewed by the team")."""
+    for k in range(len(words) - 2):
+        verb, prep, means = words[k], words[k + 1], words[k + 2]
+        if (
+            verb.low.endswith("ed")
+            and len(verb.low) > 4
+            and prep.low in ("by", "via", "using", "through", "with")
+            and (identifier(means) or means.quoted or means.text[:1].isupper())
+        ):
+            return True
+    return False
 
 
 def _shown_where(window: Sequence[Token]) -> bool:
