@@ -117,8 +117,9 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if toks[i].quoted:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
-        if kind == "weasel" and facts.parenthetical[i]:
-            continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "weasel" and facts.parenthetical[i] and not _whole_aside(toks, i, j):
+            continue  # "(inc the support step if required)": a hedge on one detail, but
+            # "Disable text-to-speech globally (if possible)" hedges the whole item
         if kind == "weasel" and _opening_adverbial(toks, i, j):
             continue  # "Moving forward, we will adopt the silent patch policy": when, not a hedge
         if kind == "undefined":
@@ -241,10 +242,10 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 add(h, h, "it states a goal, not the change that will reach it.", "goal")
             elif (
                 not metric
-                and has(t, C["vague_start"])
+                and (has(t, C["vague_start"]) or has(t, _EXTREMES))
                 and not facts.mechanism_after(h)
                 and not has_number
-            ):
+            ):  # "Minimize cross-team dependencies": as far as what goes?
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
@@ -332,6 +333,9 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
 _EVALUATIVE = frozenset(
     {"sensible", "reasonable", "appropriate", "adequate", "suitable", "decent", "sane", "saner"}
 )
+
+#: Goal verbs that push a thing to an extreme nobody states.
+_EXTREMES = frozenset({"minimise", "minimize", "maximise", "maximize"})
 
 #: Adverbs of degree whose lemma looks like a vague modifier ("strictly" -> "strict").
 _DEGREE_ADVERBS = frozenset({"strictly"})
@@ -447,6 +451,13 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
             return True  # "make sure we've migrated…", "ensure all buckets have X enabled"
         if (
             seen_thing
+            and t.low in ("is", "are", "get", "gets")
+            and k + 1 < len(toks)
+            and toks[k + 1].low in _IRREGULAR_DONE
+        ):
+            return True  # "ensure the common Ethereum tests are run against Bedrock"
+        if (
+            seen_thing
             and t.low in ("is", "are", "stays", "remains")
             and any(numeric(x) for x in toks[k + 1 : k + 4])
         ):
@@ -463,6 +474,13 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
         ):
             return True
     return False
+
+
+#: Participles of concrete acts that do not end in -ed: "the tests are run", "a lock is set".
+_IRREGULAR_DONE = frozenset(
+    {"run", "rerun", "built", "rebuilt", "set", "sent", "written", "rewritten", "shown", "held"}
+    | {"put", "split", "shut", "cut", "kept", "frozen", "chosen", "taken", "drawn", "torn"}
+)
 
 
 #: Auxiliaries before a participle that say an act is done: "we've migrated", "is enabled".
@@ -572,6 +590,11 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     ):
         return first, words[min(3, len(words) - 1)]
     return None
+
+
+def _whole_aside(toks: Sequence[Token], i: int, j: int) -> bool:
+    """Whether ``toks[i..j]`` is all a parenthesis holds: "(if possible)", "(where feasible)"."""
+    return i > 0 and toks[i - 1].text == "(" and j + 1 < len(toks) and toks[j + 1].text == ")"
 
 
 def _named_means(words: Sequence[Token]) -> bool:

@@ -148,6 +148,8 @@ def identifier(tok: Token) -> bool:
         return False
     if any(c.isdigit() for c in t) or "_" in t or "/" in t or ("." in t and not t.endswith(".")):
         return True
+    if len(t) > 2 and t[-1] == "s" and t[:-1].isupper():
+        return False  # "VMs", "APIs", "SLOs": the plural of a common acronym, not a name
     inner_caps = sum(1 for c in t[1:] if c.isupper())
     return inner_caps >= 1 and any(c.islower() for c in t)
 
