@@ -194,8 +194,12 @@ class Facts:
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
-            if not strong and k + 1 < n and any(numeric(r) for r in toks[k + 1 : k + 12]):
-                return True
+            if (
+                not strong
+                and k + 1 < n
+                and any(value_quantity(toks, r) for r in range(k + 1, min(n, k + 12)))
+            ):
+                return True  # ": page at 90%" (not "(follow-up from the 2026-03-14 outage)")
         if (
             t.low == "to"
             and k > 0

@@ -186,6 +186,27 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             "it asks a question instead of naming a change.",
             "discussion",
         )
+    # A verbless title whose head is an improvement or a meeting names no change even when it
+    # names a document: "Runbook improvements", "Postmortem review with leadership".
+    elif (
+        words
+        and not has_number
+        and not _acts(words)
+        and not any(t.quoted or identifier(t) for t in words)
+        and (
+            words[-1].low in _VAGUE_NOMINALS
+            or any(
+                has(t, C["discussion_nouns"]) and k + 1 < len(words) and words[k + 1].low == "with"
+                for k, t in enumerate(words)
+            )
+        )
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names an improvement or a meeting, not the change.",
+            "improve",
+        )
     # A noun phrase with no verb names no change: "Break glass access for team members",
     # "High priority alerts for Elasticsearch" (a document, a number or a name is concrete).
     elif (
@@ -244,15 +265,16 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 not metric
                 and (has(t, C["vague_start"]) or has(t, _EXTREMES))
                 and not facts.mechanism_after(h)
-                and not has_number
+                and not has_value
             ):  # "Minimize cross-team dependencies": as far as what goes?
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
             if (
                 any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
-                and not has_number
+                and not has_value
                 and not _shown_where(window)
+                and not facts.rescued("vague", h)  # "…smarter by grouping alerts per service"
             ):
                 add(h, h, "it asks for an improvement without saying what changes.", "improve")
             continue
@@ -293,7 +315,7 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 continue
         if t.low in _DEGREE_ADVERBS:
             continue  # "strictly separated service domains": how far, not how well
-        if has(t, C["vague_modifiers"]) and not has_number:
+        if has(t, C["vague_modifiers"]) and not has_value:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
             k1 = min(i + 1, len(toks))
@@ -332,6 +354,12 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
 #: sequence", "an appropriate owner"): unlike "higher" or "proper" they never name a thing.
 _EVALUATIVE = frozenset(
     {"sensible", "reasonable", "appropriate", "adequate", "suitable", "decent", "sane", "saner"}
+)
+
+#: Heads of a verbless title that name an improvement, not what it is ("Runbook improvements").
+_VAGUE_NOMINALS = frozenset(
+    {"improvement", "improvements", "enhancement", "enhancements", "hardening", "refinements"}
+    | {"tweaks", "cleanup", "clean-up", "rework", "overhaul", "revamp", "polish", "tidy-up"}
 )
 
 #: Goal verbs that push a thing to an extreme nobody states.
