@@ -68,3 +68,62 @@ def test_a_speed_with_no_value_leaves_the_value_undefined(title: str) -> None:
 
 def test_a_speed_given_a_value_is_concrete() -> None:
     assert vague("Page the secondary quickly, within 5 minutes of the first page.", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The bastion config should be hardened.",
+        "Alert routing needs to be improved.",
+        "Our backup policy must be carefully reviewed.",
+    ],
+)
+def test_a_vague_verb_in_the_passive_names_no_change(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_vague_passive_with_a_way_is_concrete() -> None:
+    title = "The bastion config should be hardened by setting PermitRootLogin no."
+    assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Agree a sensible order of failover steps",
+        "Trim audit log retention to the bare minimum",
+        "Deploy keys should give minimal access",
+        "Hand the cleanup to someone on the platform team",
+        "Give the alert rules some love",
+        "Increase the memory of the ingest VMs",
+    ],
+)
+def test_a_value_or_owner_left_to_the_reader_is_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Continue to publish container images to the internal registry",
+        "Tag each release (ensuring the lock files are pinned to exact versions).",
+        "All DNS records to be managed by Terraform in the infra-dns repo.",
+        "If you need to reach a private host, use ssh -J bastion.",
+    ],
+)
+def test_shapes_around_a_concrete_act_are_not_vague(title: str) -> None:
+    assert vague(title, "") == []
+
+
+def test_a_ticket_id_or_a_date_is_no_value() -> None:
+    assert vague("INC-912 follow-up: make the search alerting smarter", "") == ["title"]
+    assert vague("Improve reliability of the mailer (after the 2026-01-09 outage)", "") == ["title"]
+
+
+def test_a_hedge_that_is_a_whole_aside_hedges_the_item() -> None:
+    assert vague("Turn off link previews in the support chat (where feasible)", "") == ["title"]
+
+
+def test_talk_done_by_a_concrete_act_is_not_vague() -> None:
+    title = "Align log retention with the policy by setting the bucket lifecycle to 30 days"
+    assert vague(title, "The lifecycle rule shows 30 days on logs-prod") == []
