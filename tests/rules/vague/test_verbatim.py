@@ -127,3 +127,36 @@ def test_a_hedge_that_is_a_whole_aside_hedges_the_item() -> None:
 def test_talk_done_by_a_concrete_act_is_not_vague() -> None:
     title = "Align log retention with the policy by setting the bucket lifecycle to 30 days"
     assert vague(title, "The lifecycle rule shows 30 days on logs-prod") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Post on the status page within minutes of a confirmed outage",
+        "Escalate to the secondary within a few minutes",
+        "Rotate the deploy keys periodically",
+        "Run the restore drill at regular intervals",
+    ],
+)
+def test_a_time_with_no_number_leaves_the_value_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_a_time_with_a_number_is_concrete() -> None:
+    assert vague("Post on the status page within 10 minutes of a confirmed outage", "") == []
+
+
+def test_a_prohibition_of_qualities_forbids_no_act() -> None:
+    assert vague("Never trade safety for speed", "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Find some time with the DBAs to go over the vacuum settings",
+        "Raise this at the next reliability guild",
+        "Run the new escalation policy past the support leads",
+    ],
+)
+def test_asking_for_time_or_a_hearing_is_talk(title: str) -> None:
+    assert vague(title, "") == ["title"]

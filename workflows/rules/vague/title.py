@@ -186,6 +186,24 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             "it asks a question instead of naming a change.",
             "discussion",
         )
+    # A prohibition whose objects are only qualities forbids no act: "Don't sacrifice quality
+    # for speed", "Never compromise on safety" (not "Never deploy schema changes on Fridays").
+    if (
+        len(words) >= 3
+        and words[0].low in _PROHIBITIONS
+        and not has_number
+        and all(
+            t.low in C["stop"] or t.low in _PROHIBITIONS or has(t, _ABSTRACT_GOODS)
+            for t in words[2:]
+        )
+        and any(has(t, _ABSTRACT_GOODS) for t in words[2:])
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it forbids no concrete act.",
+            "improve",
+        )
     # A verbless title whose head is an improvement or a meeting names no change even when it
     # names a document: "Runbook improvements", "Postmortem review with leadership".
     elif (
@@ -361,6 +379,9 @@ _VAGUE_NOMINALS = frozenset(
     {"improvement", "improvements", "enhancement", "enhancements", "hardening", "refinements"}
     | {"tweaks", "cleanup", "clean-up", "rework", "overhaul", "revamp", "polish", "tidy-up"}
 )
+
+#: Qualities a prohibition may name instead of an act ("don't sacrifice quality for speed").
+_ABSTRACT_GOODS = C["quality_nouns"] | frozenset({"quality", "speed", "safety", "corners"})
 
 #: Goal verbs that push a thing to an extreme nobody states.
 _EXTREMES = frozenset({"minimise", "minimize", "maximise", "maximize"})
