@@ -160,3 +160,13 @@ def test_a_prohibition_of_qualities_forbids_no_act() -> None:
 )
 def test_asking_for_time_or_a_hearing_is_talk(title: str) -> None:
     assert vague(title, "") == ["title"]
+
+
+def test_ensure_a_named_thing_has_a_value_asserts_a_behaviour() -> None:
+    title = "Ensure every backup job in ops-backup has a retention of at most 30 days"
+    assert vague(title, "The backup lint fails on a job with 31 days of retention") == []
+
+
+def test_a_vague_verb_spelled_out_as_a_refusal_is_concrete() -> None:
+    title = "Consider replica lag in the failover script: refuse to promote a replica 30 s behind"
+    assert vague(title, "A drill with a 45 s lagging replica is refused") == []

@@ -507,10 +507,11 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
             return True  # "ensure the common Ethereum tests are run against Bedrock"
         if (
             seen_thing
-            and t.low in ("is", "are", "stays", "remains")
-            and any(numeric(x) for x in toks[k + 1 : k + 4])
+            and t.low in ("is", "are", "stays", "remains", "has", "have")
+            and any(numeric(x) for x in toks[k + 1 : k + 8])
         ):
-            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds"
+            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds", "ensure
+            # every cron job has a timeout of at most 1 hour"
         if identifier(t) or (has(t, C["artifacts"]) and t.low not in C["generic_kinds"]):
             seen_thing = True  # "the deploy script", not "monitoring" ("ensure monitoring covers…")
             continue
