@@ -170,3 +170,20 @@ def test_ensure_a_named_thing_has_a_value_asserts_a_behaviour() -> None:
 def test_a_vague_verb_spelled_out_as_a_refusal_is_concrete() -> None:
     title = "Consider replica lag in the failover script: refuse to promote a replica 30 s behind"
     assert vague(title, "A drill with a 45 s lagging replica is refused") == []
+
+
+def test_an_announced_aim_is_read_from_its_verb() -> None:
+    assert vague("Our goal is to halve the time to detect replica failures.", "") == ["title"]
+    assert vague("Our goal is to add a replica-lag alert at 30 s on orders-db.", "") == []
+
+
+def test_a_thin_passive_on_a_kind_of_thing_names_no_change() -> None:
+    assert vague("The runbooks will be updated.", "") == ["title"]
+
+
+def test_a_thin_passive_on_a_named_thing_is_concrete() -> None:
+    assert vague("The orders-db failover runbook will be updated with the promote step.", "") == []
+
+
+def test_work_under_way_is_a_hedge() -> None:
+    assert vague("Work is under way to tidy the alert rules.", "") == ["title"]

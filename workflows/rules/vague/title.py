@@ -46,6 +46,12 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if expect and [x.low for x in toks[i : i + 4]] == ["in", "the", "process", "of"]:
             skip_to = i + 4  # "we're still in the process of hardening…": the verb follows
             continue
+        if expect and _stated_aim(toks, i):
+            skip_to = i + 4  # "Our goal is to cut the time to detect…": the verb follows
+            continue
+        if expect and t.low in _AIM_NOUNS and i + 1 < len(toks) and toks[i + 1].text == ":":
+            skip_to = i + 1  # "Target: sub-minute failover…": what follows is the item
+            continue
         if expect and t.low in _CONTINUE and i + 1 < len(toks) and toks[i + 1].low == "to":
             skip_to = i + 2  # "Continue to host docker images on Docker Hub": the verb follows
             continue
@@ -59,6 +65,22 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if t.low in ("and", "then"):
             expect = True
     return out
+
+
+#: Nouns that announce an aim: "our goal is to…", "Target: …".
+_AIM_NOUNS = frozenset({"goal", "aim", "objective", "target", "intention", "ambition"})
+
+
+def _stated_aim(toks: Sequence[Token], i: int) -> bool:
+    """ "our|the goal|aim|objective is to" at ``i``: an announcement before the verb."""
+    lows = [t.low for t in toks[i : i + 4]]
+    return (
+        len(lows) == 4
+        and lows[0] in ("our", "the", "my", "their")
+        and lows[1] in _AIM_NOUNS
+        and lows[2] in ("is", "was")
+        and lows[3] == "to"
+    )
 
 
 #: Verbs that carry on with the act that follows them ("continue to host the images on…").
@@ -453,9 +475,25 @@ def _vague_passives(toks: Sequence[Token]) -> list[tuple[int, int, str]]:
         if toks[m].low.endswith("ly") and m + 1 < len(toks):
             m += 1
         t = toks[m]
-        if t.word and t.low.endswith("ed") and has(t, _VAGUE_PASSIVE):
+        if not (t.word and t.low.endswith("ed")):
+            continue
+        if has(t, _VAGUE_PASSIVE):
             out.append((k - 1, m, _verb_key(t)))
+        elif has(t, C["thin_verbs"]) and _generic_subject(toks[: k - 1]):
+            out.append((k - 1, m, "improve"))  # "Documentation will be updated."
     return out
+
+
+def _generic_subject(before: Sequence[Token]) -> bool:
+    """Whether the words before a passive's auxiliary are only a kind of thing ("Documentation",
+    "the runbooks", "our alerting"), at most four words and none a name or a number."""
+    words = [t for t in before if t.word]
+    if not words or len(words) > 4:
+        return False
+    kinds = [t for t in words if t.low not in C["stop"]]
+    return bool(kinds) and all(
+        has(t, C["generic_kinds"]) and not identifier(t) and not numeric(t) for t in kinds
+    )
 
 
 #: Phrase kinds that are trigger words: fine when a concrete object and a check follow.
