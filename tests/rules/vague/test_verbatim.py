@@ -187,3 +187,12 @@ def test_a_thin_passive_on_a_named_thing_is_concrete() -> None:
 
 def test_work_under_way_is_a_hedge() -> None:
     assert vague("Work is under way to tidy the alert rules.", "") == ["title"]
+
+
+def test_a_value_left_tbd_is_a_hedge() -> None:
+    assert vague("Set the export timeout to TBD", "") == ["title"]
+
+
+def test_tbd_named_as_a_value_in_a_check_is_not_a_hedge() -> None:
+    title = "Replace the 'TBD' owner on open follow-ups with the team's default owner"
+    assert vague(title, "No open follow-up has owner TBD") == []
