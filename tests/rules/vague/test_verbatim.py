@@ -196,3 +196,21 @@ def test_a_value_left_tbd_is_a_hedge() -> None:
 def test_tbd_named_as_a_value_in_a_check_is_not_a_hedge() -> None:
     title = "Replace the 'TBD' owner on open follow-ups with the team's default owner"
     assert vague(title, "No open follow-up has owner TBD") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Add retries to the mailer when we have capacity",
+        "Move the cron jobs to Kubernetes down the line",
+        "It would be nice to shard the sessions table",
+        "Upgrade the ingress controller soon",
+        "Keep in mind the rate limits of the SMS provider",
+    ],
+)
+def test_a_hedge_on_when_or_whether_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_as_soon_as_names_a_trigger_not_a_hedge() -> None:
+    assert vague("Roll back the canary as soon as its error rate alert fires", "") == []
