@@ -214,3 +214,21 @@ def test_a_hedge_on_when_or_whether_is_vague(title: str) -> None:
 
 def test_as_soon_as_names_a_trigger_not_a_hedge() -> None:
     assert vague("Roll back the canary as soon as its error rate alert fires", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Take a look at the paging setup",
+        "Give some thought to the deploy freeze",
+        "Work towards a more stable release train",
+        "Push for better vendor SLAs",
+    ],
+)
+def test_idioms_of_looking_thinking_and_striving_name_no_change(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_taking_a_look_by_a_concrete_step_is_not_vague() -> None:
+    title = "Take a look at the GC pauses on search-3 by capturing a heap profile in the load test"
+    assert vague(title, "The heap profile is attached to INC-88") == []
