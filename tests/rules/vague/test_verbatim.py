@@ -232,3 +232,19 @@ def test_idioms_of_looking_thinking_and_striving_name_no_change(title: str) -> N
 def test_taking_a_look_by_a_concrete_step_is_not_vague() -> None:
     title = "Take a look at the GC pauses on search-3 by capturing a heap profile in the load test"
     assert vague(title, "The heap profile is attached to INC-88") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Raise the worker pool on ingest-2 to an agreed number",
+        "Set the client timeout to a less aggressive value",
+        "Lower the alert on queue depth to a level the team is happy with",
+    ],
+)
+def test_an_indefinite_value_with_no_number_is_undefined(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_an_indefinite_value_with_a_number_is_concrete() -> None:
+    assert vague("Set the retry count on the mailer to a number below 5", "") == []

@@ -353,6 +353,17 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             if nxt is not None and nxt.word and nxt.low not in C["stop"] and not nxt.quoted:
                 add(i, i + 1, "the value is left undefined.", "undefined")  # "a sensible sequence"
                 continue
+        if (
+            t.low in ("a", "an")
+            and i > 0
+            and toks[i - 1].low in ("to", "at")
+            and not has_value
+            and not valued
+        ):
+            open_end = _open_value_end(toks, i)
+            if open_end is not None:  # "to an agreed number", "at a less aggressive value"
+                add(i - 1, open_end, "the value is left undefined.", "undefined")
+                continue
         if t.low in _DEGREE_ADVERBS:
             continue  # "strictly separated service domains": how far, not how well
         if has(t, C["vague_modifiers"]) and not has_value:
@@ -407,6 +418,27 @@ _ABSTRACT_GOODS = C["quality_nouns"] | frozenset({"quality", "speed", "safety", 
 
 #: Goal verbs that push a thing to an extreme nobody states.
 _EXTREMES = frozenset({"minimise", "minimize", "maximise", "maximize"})
+
+#: Nouns that name a value itself: "to a <…> number" leaves it open whatever the words between.
+_OPEN_VALUE_NOUNS = frozenset(
+    {"number", "value", "level", "size", "amount", "threshold", "setting", "figure", "limit"}
+    | {"count", "rate", "interval", "duration", "timeout", "ttl", "percentage", "ratio"}
+    | {"margin", "cap", "quota", "window", "period", "frequency", "cadence", "degree"}
+)
+
+
+def _open_value_end(toks: Sequence[Token], i: int) -> int | None:
+    """The index of the value noun in "a|an [up to three words] <value noun>" at ``i``, when no
+    word between is a number, a name or a quoted value ("to a reasonable number", "to an
+    agreed value"); None otherwise ("to a 30 s timeout", "to a `max_conns` value")."""
+    for k in range(i + 1, min(len(toks), i + 5)):
+        t = toks[k]
+        if not t.word or numeric(t) or identifier(t) or t.quoted:
+            return None
+        if t.low in _OPEN_VALUE_NOUNS:
+            return k
+    return None
+
 
 #: Adverbs of degree whose lemma looks like a vague modifier ("strictly" -> "strict").
 _DEGREE_ADVERBS = frozenset({"strictly"})
