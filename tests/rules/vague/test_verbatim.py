@@ -248,3 +248,20 @@ def test_an_indefinite_value_with_no_number_is_undefined(title: str) -> None:
 
 def test_an_indefinite_value_with_a_number_is_concrete() -> None:
     assert vague("Set the retry count on the mailer to a number below 5", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ping the CDN vendor about the purge limits",
+        "Start a thread in #platform about the VPN rollout",
+        "Ask the DBA team for feedback on the vacuum settings",
+    ],
+)
+def test_asking_around_with_no_output_is_talk(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_reaching_out_to_affected_users_is_an_act() -> None:
+    title = "Post a maintenance notice and reach out to owners of the affected pipelines"
+    assert vague(title, "") == []
