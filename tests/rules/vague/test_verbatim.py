@@ -265,3 +265,19 @@ def test_asking_around_with_no_output_is_talk(title: str) -> None:
 def test_reaching_out_to_affected_users_is_an_act() -> None:
     title = "Post a maintenance notice and reach out to owners of the affected pipelines"
     assert vague(title, "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Decrease the time to restore",
+        "Shorten the incident response time",
+        "Speed up incident response",
+    ],
+)
+def test_a_metric_pushed_with_no_action_is_a_goal(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+def test_speeding_up_by_a_concrete_change_is_not_a_goal() -> None:
+    assert vague("Speed up the nightly export by running it on 4 workers in parallel", "") == []

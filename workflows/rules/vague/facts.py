@@ -209,8 +209,10 @@ class Facts:
             and not has(toks[k + 1], C["vague_start"])
             and toks[k - 1].word
             and not numeric(toks[k - 1])
+            and toks[k - 1].low not in ("time", "times")
         ):
-            return True  # "tighten the bucket policy to deny public reads"
+            return True  # "tighten the bucket policy to deny public reads" (not "the time to
+            # restore", a metric named by its verb)
         if t.low == "so" and not strong:
             # "improve the deploy script so (that) it refuses to run without --confirm": the
             # change is named by the behaviour it must have.
