@@ -281,3 +281,12 @@ def test_a_metric_pushed_with_no_action_is_a_goal(title: str) -> None:
 
 def test_speeding_up_by_a_concrete_change_is_not_a_goal() -> None:
     assert vague("Speed up the nightly export by running it on 4 workers in parallel", "") == []
+
+
+def test_a_review_named_as_a_noun_with_no_output_is_talk() -> None:
+    assert vague("A review of our paging strategy", "") == ["title"]
+    assert vague("An audit of the VPN firewall rules", "") == ["title"]
+
+
+def test_a_review_named_as_a_noun_with_what_it_does_is_not_talk() -> None:
+    assert vague("A review of the IAM roles that removes unused admin rights", "") == []

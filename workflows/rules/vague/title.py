@@ -208,6 +208,25 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             "it asks a question instead of naming a change.",
             "discussion",
         )
+    # A talk or a look named as a noun, with nothing it produces: "A review of our backup
+    # strategy", "An audit of firewall rules" (not "A review of the IAM roles that removes…").
+    if (
+        len(words) >= 3
+        and len(words) <= 10
+        and words[0].low in ("a", "an")
+        and has(words[1], C["discussion_nouns"] | _LOOK_NOUNS)
+        and words[2].low in ("of", "on", "into", "about")
+        and not has_number
+        and not any(t.quoted or identifier(t) for t in words)
+        and not facts.outputs[words[2].index - toks[0].index]
+        and not any(t.low in ("that", "which", "to", "and", "by") for t in words[3:])
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names a review or a look with no output.",
+            "discussion",
+        )
     # A prohibition whose objects are only qualities forbids no act: "Don't sacrifice quality
     # for speed", "Never compromise on safety" (not "Never deploy schema changes on Fridays").
     if (
@@ -412,6 +431,9 @@ _VAGUE_NOMINALS = frozenset(
     {"improvement", "improvements", "enhancement", "enhancements", "hardening", "refinements"}
     | {"tweaks", "cleanup", "clean-up", "rework", "overhaul", "revamp", "polish", "tidy-up"}
 )
+
+#: Nouns for looking at something, besides the lexicon's discussion nouns ("an audit of…").
+_LOOK_NOUNS = frozenset({"audit", "inspection", "survey", "study", "deep-dive", "look"})
 
 #: Qualities a prohibition may name instead of an act ("don't sacrifice quality for speed").
 _ABSTRACT_GOODS = C["quality_nouns"] | frozenset({"quality", "speed", "safety", "corners"})
