@@ -290,3 +290,16 @@ def test_a_review_named_as_a_noun_with_no_output_is_talk() -> None:
 
 def test_a_review_named_as_a_noun_with_what_it_does_is_not_talk() -> None:
     assert vague("A review of the IAM roles that removes unused admin rights", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Every schema migration should be reviewed by a DBA before it is merged",
+        "The bastion sshd config should be hardened with PasswordAuthentication no",
+        "Route the alert to the appropriate rotation using the service tag in PagerDuty",
+        "Grant the deploy role the minimum permissions it needs: ecr:PutImage only",
+    ],
+)
+def test_new_shapes_leave_concrete_items_alone(title: str) -> None:
+    assert vague(title, "") == []

@@ -17,6 +17,7 @@ from workflows.rules.vague.thin import thin_spans
 from workflows.rules.vague.words import (
     KIND_MESSAGES,
     LEAD_INS,
+    MECHANISM_PREPS,
     PHRASES,
     SUGGESTIONS,
     C,
@@ -145,6 +146,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
         if kind == "weasel" and _opening_adverbial(toks, i, j):
             continue  # "Moving forward, we will adopt the silent patch policy": when, not a hedge
         if kind == "undefined":
+            if _listed_after(toks, j):
+                continue  # "the minimum permissions it needs: ecr:PutImage and …" lists them
             if not (has_value or valued):  # "set the timeout to whatever the vendor says"
                 add(i, j, "the value is left undefined.", "undefined")
             continue
@@ -361,13 +364,23 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
     for i, j, key in _vague_passives(toks):
         if has_number or facts.rescued("vague", j) or (checked and facts.concrete[j + 1]):
             continue
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if nxt is not None and nxt.low in MECHANISM_PREPS and facts.concrete[j + 2]:
+            continue  # "should be hardened with PasswordAuthentication no"
+        if nxt is not None and nxt.low == "by" and has(toks[j], _APPROVALS):
+            continue  # "should be reviewed by a DBA before it is merged": an approval step
         add(i, j, "it names no concrete change.", key)
 
     # "better logging", "more integration tests", "a reasonable number"
     for i, t in enumerate(toks):
         if i in covered or not t.word:
             continue
-        if t.low in _EVALUATIVE and not has_value and not valued:
+        if (
+            t.low in _EVALUATIVE
+            and not has_value
+            and not valued
+            and not facts.rescued("vague", min(i + 1, len(toks) - 1))
+        ):  # "the appropriate rotation using the service tag in PagerDuty" says which
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.word and nxt.low not in C["stop"] and not nxt.quoted:
                 add(i, i + 1, "the value is left undefined.", "undefined")  # "a sensible sequence"
@@ -431,6 +444,18 @@ _VAGUE_NOMINALS = frozenset(
     {"improvement", "improvements", "enhancement", "enhancements", "hardening", "refinements"}
     | {"tweaks", "cleanup", "clean-up", "rework", "overhaul", "revamp", "polish", "tidy-up"}
 )
+
+#: Verbs whose passive with an agent is an approval step ("reviewed by a DBA").
+_APPROVALS = frozenset({"review", "approve", "audit", "assess", "evaluate", "check"})
+
+
+def _listed_after(toks: Sequence[Token], j: int) -> bool:
+    """Whether a colon after ``j`` opens a list of names: "…it needs: ecr:PutImage only"."""
+    for k in range(j + 1, min(len(toks), j + 10)):
+        if toks[k].text == ":":
+            return any(identifier(t) or t.quoted for t in toks[k + 1 : k + 4])
+    return False
+
 
 #: Nouns for looking at something, besides the lexicon's discussion nouns ("an audit of…").
 _LOOK_NOUNS = frozenset({"audit", "inspection", "survey", "study", "deep-dive", "look"})
