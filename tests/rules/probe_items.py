@@ -10,7 +10,8 @@ batch. A line is flagged as the lint benchmark flags it (``benchmarks/lint_quali
 an action item when its title or done-when gives a vague finding, a root cause when it gives a
 symptom finding or a blame finding. "Rules only" runs the blame model off too (``learned=False``).
 
-Probe ids are ``probe<N>-item-<family>-<NNN>`` or ``probe<N>-cause-<family>-<NNN>``, not corpus ids
+Probe ids are ``probe<N>-item-<family>-[h|n]<NNN>`` or ``probe<N>-cause-<family>-[h|n]<NNN>`` (the
+``h``/``n`` mark, when given, must agree with ``hard``), not corpus ids
 (they have no split), so the lines are validated here: the family must be one the corpus knows,
 and it fixes the label.
 """
@@ -40,7 +41,7 @@ from workflows.rules.smart import lint_action_wording
 
 PROBES = Path(__file__).resolve().parent / "probes"
 
-_PROBE_ID = re.compile(r"^probe\d+-(item|cause)-([a-z_]+)-(\d{3})$")
+_PROBE_ID = re.compile(r"^probe\d+-(item|cause)-([a-z_]+)-([hn]?)(\d{3})$")
 
 
 class _Probe(BaseModel):
@@ -57,7 +58,9 @@ class _Probe(BaseModel):
     ) -> None:
         match = _PROBE_ID.match(self.id)
         if match is None or match.group(1) != kind or match.group(2) != self.family:
-            raise ValueError(f"id {self.id!r} is not probe<N>-{kind}-{self.family}-<NNN>")
+            raise ValueError(f"id {self.id!r} is not probe<N>-{kind}-{self.family}-[h|n]<NNN>")
+        if match.group(3) and (match.group(3) == "h") != self.hard:
+            raise ValueError(f"id {self.id!r} disagrees with hard={self.hard}")
         if self.family not in positive | negative:
             raise ValueError(f"unknown family {self.family!r}")
         if (label != "ok") != (self.family in positive):

@@ -119,7 +119,7 @@ def done_when_findings(done_when: str, title: str) -> list[Vague]:
         or any(t.word and (has(t, C["measurable_verbs"]) or has(t, C["outputs"])) for t in toks)
         # "the runbook is in the wiki": where a document lives can be looked up
         or any(
-            has(t, C["documents"]) and k > 0 and toks[k - 1].low in ("in", "on", "from")
+            has(t, _PLACES) and any(x.low in ("in", "on", "from") for x in toks[max(0, k - 3) : k])
             for k, t in enumerate(toks)
         )
         or any(t.quoted or identifier(t) for t in toks)
@@ -127,6 +127,11 @@ def done_when_findings(done_when: str, title: str) -> list[Vague]:
     if not observable:
         add(first, last, "it names no observable check.")
     return out
+
+
+#: Where something can be looked up: a document, and the boards and charts that show data
+#: ("a week of samples is on the capacity dashboard").
+_PLACES = C["documents"] | frozenset({"dashboard", "panel", "graph", "chart", "board", "handbook"})
 
 
 _SYNONYMS: dict[str, str] = {k.casefold(): v.casefold() for k, v in RAW["synonyms"].items()}

@@ -194,8 +194,12 @@ class Facts:
         if t.text in (":", "\u2014", "\u2013", ";", "(") or (t.text == "-" and k + 1 < n):
             if any(has(r, C["action_verbs"]) for r in toks[k + 1 : k + 4]):
                 return True
-            if not strong and k + 1 < n and any(numeric(r) for r in toks[k + 1 : k + 12]):
-                return True
+            if (
+                not strong
+                and k + 1 < n
+                and any(value_quantity(toks, r) for r in range(k + 1, min(n, k + 12)))
+            ):
+                return True  # ": page at 90%" (not "(follow-up from the 2026-03-14 outage)")
         if (
             t.low == "to"
             and k > 0
@@ -205,8 +209,10 @@ class Facts:
             and not has(toks[k + 1], C["vague_start"])
             and toks[k - 1].word
             and not numeric(toks[k - 1])
+            and toks[k - 1].low not in ("time", "times")
         ):
-            return True  # "tighten the bucket policy to deny public reads"
+            return True  # "tighten the bucket policy to deny public reads" (not "the time to
+            # restore", a metric named by its verb)
         if t.low == "so" and not strong:
             # "improve the deploy script so (that) it refuses to run without --confirm": the
             # change is named by the behaviour it must have.
@@ -300,7 +306,13 @@ class Facts:
             # Talk is rescued only by what it produces or a change it goes on to make -- not
             # by the verbs of a clause that describes its topic ("review the design of
             # DaemonSets that inject and attach code": the DaemonSets attach, nobody else).
-            return self.outputs[after] or self._coordinated_before_relative(after)
+            # A concrete act it is done by rescues it too ("align log retention with the policy
+            # by setting Loki retention to 30 days"): the by-clause is the change.
+            return (
+                self.outputs[after]
+                or self._coordinated_before_relative(after)
+                or (self.acted[after] and self.concrete[after])
+            )
         if kind == "investigate":
             # a step to take, or an output it delivers ("with a weekly report of hosts above
             # 70% usage")

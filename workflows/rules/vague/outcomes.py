@@ -72,6 +72,8 @@ def _trend_at(toks: Sequence[Token], m: int) -> bool:
     """A trend or a state with no value: "replication lags", "latency is elevated", "the queue
     gets too long"."""
     t = toks[m]
+    if m > 0 and toks[m - 1].low == "to":
+        return False  # "if you need to jump through a box": an act someone takes, not a trend
     if has(t, C["trend_verbs"]) and t.low not in ("drop", "fall"):
         return True
     return (

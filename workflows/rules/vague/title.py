@@ -17,6 +17,7 @@ from workflows.rules.vague.thin import thin_spans
 from workflows.rules.vague.words import (
     KIND_MESSAGES,
     LEAD_INS,
+    MECHANISM_PREPS,
     PHRASES,
     SUGGESTIONS,
     C,
@@ -46,6 +47,15 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if expect and [x.low for x in toks[i : i + 4]] == ["in", "the", "process", "of"]:
             skip_to = i + 4  # "we're still in the process of hardening…": the verb follows
             continue
+        if expect and _stated_aim(toks, i):
+            skip_to = i + 4  # "Our goal is to cut the time to detect…": the verb follows
+            continue
+        if expect and t.low in _AIM_NOUNS and i + 1 < len(toks) and toks[i + 1].text == ":":
+            skip_to = i + 1  # "Target: sub-minute failover…": what follows is the item
+            continue
+        if expect and t.low in _CONTINUE and i + 1 < len(toks) and toks[i + 1].low == "to":
+            skip_to = i + 2  # "Continue to host docker images on Docker Hub": the verb follows
+            continue
         if expect:
             if t.quoted:
                 continue  # "translate the 'Investigating' and 'Identified' states": names
@@ -56,6 +66,26 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if t.low in ("and", "then"):
             expect = True
     return out
+
+
+#: Nouns that announce an aim: "our goal is to…", "Target: …".
+_AIM_NOUNS = frozenset({"goal", "aim", "objective", "target", "intention", "ambition"})
+
+
+def _stated_aim(toks: Sequence[Token], i: int) -> bool:
+    """ "our|the goal|aim|objective is to" at ``i``: an announcement before the verb."""
+    lows = [t.low for t in toks[i : i + 4]]
+    return (
+        len(lows) == 4
+        and lows[0] in ("our", "the", "my", "their")
+        and lows[1] in _AIM_NOUNS
+        and lows[2] in ("is", "was")
+        and lows[3] == "to"
+    )
+
+
+#: Verbs that carry on with the act that follows them ("continue to host the images on…").
+_CONTINUE = frozenset({"continue", "continues", "continuing"})
 
 
 def title_findings(title: str, done_when: str = "") -> list[Vague]:
@@ -110,11 +140,14 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if toks[i].quoted:
             continue  # "the 'Maybe Later' backlog": a name, not a hedge
-        if kind == "weasel" and facts.parenthetical[i]:
-            continue  # "(inc the support step if required)": a hedge on one detail
+        if kind == "weasel" and facts.parenthetical[i] and not _whole_aside(toks, i, j):
+            continue  # "(inc the support step if required)": a hedge on one detail, but
+            # "Disable text-to-speech globally (if possible)" hedges the whole item
         if kind == "weasel" and _opening_adverbial(toks, i, j):
             continue  # "Moving forward, we will adopt the silent patch policy": when, not a hedge
         if kind == "undefined":
+            if _listed_after(toks, j):
+                continue  # "the minimum permissions it needs: ecr:PutImage and …" lists them
             if not (has_value or valued):  # "set the timeout to whatever the vendor says"
                 add(i, j, "the value is left undefined.", "undefined")
             continue
@@ -178,6 +211,64 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             "it asks a question instead of naming a change.",
             "discussion",
         )
+    # A talk or a look named as a noun, with nothing it produces: "A review of our backup
+    # strategy", "An audit of firewall rules" (not "A review of the IAM roles that removes…").
+    if (
+        len(words) >= 3
+        and len(words) <= 10
+        and words[0].low in ("a", "an")
+        and has(words[1], C["discussion_nouns"] | _LOOK_NOUNS)
+        and words[2].low in ("of", "on", "into", "about")
+        and not has_number
+        and not any(t.quoted or identifier(t) for t in words)
+        and not facts.outputs[words[2].index - toks[0].index]
+        and not any(t.low in ("that", "which", "to", "and", "by") for t in words[3:])
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names a review or a look with no output.",
+            "discussion",
+        )
+    # A prohibition whose objects are only qualities forbids no act: "Don't sacrifice quality
+    # for speed", "Never compromise on safety" (not "Never deploy schema changes on Fridays").
+    if (
+        len(words) >= 3
+        and words[0].low in _PROHIBITIONS
+        and not has_number
+        and all(
+            t.low in C["stop"] or t.low in _PROHIBITIONS or has(t, _ABSTRACT_GOODS)
+            for t in words[2:]
+        )
+        and any(has(t, _ABSTRACT_GOODS) for t in words[2:])
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it forbids no concrete act.",
+            "improve",
+        )
+    # A verbless title whose head is an improvement or a meeting names no change even when it
+    # names a document: "Runbook improvements", "Postmortem review with leadership".
+    elif (
+        words
+        and not has_number
+        and not _acts(words)
+        and not any(t.quoted or identifier(t) for t in words)
+        and (
+            words[-1].low in _VAGUE_NOMINALS
+            or any(
+                has(t, C["discussion_nouns"]) and k + 1 < len(words) and words[k + 1].low == "with"
+                for k, t in enumerate(words)
+            )
+        )
+    ):
+        add(
+            words[0].index - toks[0].index,
+            words[-1].index - toks[0].index,
+            "it names an improvement or a meeting, not the change.",
+            "improve",
+        )
     # A noun phrase with no verb names no change: "Break glass access for team members",
     # "High priority alerts for Elasticsearch" (a document, a number or a name is concrete).
     elif (
@@ -234,17 +325,18 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
                 add(h, h, "it states a goal, not the change that will reach it.", "goal")
             elif (
                 not metric
-                and has(t, C["vague_start"])
+                and (has(t, C["vague_start"]) or has(t, _EXTREMES))
                 and not facts.mechanism_after(h)
-                and not has_number
-            ):
+                and not has_value
+            ):  # "Minimize cross-team dependencies": as far as what goes?
                 add(h, h, "it names no concrete change.", _verb_key(t))
             continue
         if kind == "make":
             if (
                 any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
-                and not has_number
+                and not has_value
                 and not _shown_where(window)
+                and not facts.rescued("vague", h)  # "…smarter by grouping alerts per service"
             ):
                 add(h, h, "it asks for an improvement without saying what changes.", "improve")
             continue
@@ -267,11 +359,46 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             message = "it has no concrete object or mechanism."
         add(h, end, message, _verb_key(t) if kind != "discussion" else "discussion")
 
+    # "SSH config should be hardened", "the runbooks need to be improved": a vague verb in the
+    # passive names no change either, unless a way or a number follows.
+    for i, j, key in _vague_passives(toks):
+        if has_number or facts.rescued("vague", j) or (checked and facts.concrete[j + 1]):
+            continue
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if nxt is not None and nxt.low in MECHANISM_PREPS and facts.concrete[j + 2]:
+            continue  # "should be hardened with PasswordAuthentication no"
+        if nxt is not None and nxt.low == "by" and has(toks[j], _APPROVALS):
+            continue  # "should be reviewed by a DBA before it is merged": an approval step
+        add(i, j, "it names no concrete change.", key)
+
     # "better logging", "more integration tests", "a reasonable number"
     for i, t in enumerate(toks):
         if i in covered or not t.word:
             continue
-        if has(t, C["vague_modifiers"]) and not has_number:
+        if (
+            t.low in _EVALUATIVE
+            and not has_value
+            and not valued
+            and not facts.rescued("vague", min(i + 1, len(toks) - 1))
+        ):  # "the appropriate rotation using the service tag in PagerDuty" says which
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.word and nxt.low not in C["stop"] and not nxt.quoted:
+                add(i, i + 1, "the value is left undefined.", "undefined")  # "a sensible sequence"
+                continue
+        if (
+            t.low in ("a", "an")
+            and i > 0
+            and toks[i - 1].low in ("to", "at")
+            and not has_value
+            and not valued
+        ):
+            open_end = _open_value_end(toks, i)
+            if open_end is not None:  # "to an agreed number", "at a less aggressive value"
+                add(i - 1, open_end, "the value is left undefined.", "undefined")
+                continue
+        if t.low in _DEGREE_ADVERBS:
+            continue  # "strictly separated service domains": how far, not how well
+        if has(t, C["vague_modifiers"]) and not has_value:
             if t.quoted or _shown_where(toks[i : i + 3]):
                 continue  # a quoted name, "visible on the pricing page"
             k1 = min(i + 1, len(toks))
@@ -306,6 +433,148 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
     return out
 
 
+#: Judgements of a value that leave it to the reader, whatever noun they qualify ("a sensible
+#: sequence", "an appropriate owner"): unlike "higher" or "proper" they never name a thing.
+_EVALUATIVE = frozenset(
+    {"sensible", "reasonable", "appropriate", "adequate", "suitable", "decent", "sane", "saner"}
+)
+
+#: Heads of a verbless title that name an improvement, not what it is ("Runbook improvements").
+_VAGUE_NOMINALS = frozenset(
+    {"improvement", "improvements", "enhancement", "enhancements", "hardening", "refinements"}
+    | {"tweaks", "cleanup", "clean-up", "rework", "overhaul", "revamp", "polish", "tidy-up"}
+)
+
+#: Verbs whose passive with an agent is an approval step ("reviewed by a DBA").
+_APPROVALS = frozenset({"review", "approve", "audit", "assess", "evaluate", "check"})
+
+
+def _listed_after(toks: Sequence[Token], j: int) -> bool:
+    """Whether a colon after ``j`` opens a list of names: "…it needs: ecr:PutImage only"."""
+    for k in range(j + 1, min(len(toks), j + 10)):
+        if toks[k].text == ":":
+            return any(identifier(t) or t.quoted for t in toks[k + 1 : k + 4])
+    return False
+
+
+#: Nouns for looking at something, besides the lexicon's discussion nouns ("an audit of…").
+_LOOK_NOUNS = frozenset({"audit", "inspection", "survey", "study", "deep-dive", "look"})
+
+#: Qualities a prohibition may name instead of an act ("don't sacrifice quality for speed").
+_ABSTRACT_GOODS = C["quality_nouns"] | frozenset({"quality", "speed", "safety", "corners"})
+
+#: Goal verbs that push a thing to an extreme nobody states.
+_EXTREMES = frozenset({"minimise", "minimize", "maximise", "maximize"})
+
+#: Nouns that name a value itself: "to a <…> number" leaves it open whatever the words between.
+_OPEN_VALUE_NOUNS = frozenset(
+    {"number", "value", "level", "size", "amount", "threshold", "setting", "figure", "limit"}
+    | {"count", "rate", "interval", "duration", "timeout", "ttl", "percentage", "ratio"}
+    | {"margin", "cap", "quota", "window", "period", "frequency", "cadence", "degree"}
+)
+
+
+def _open_value_end(toks: Sequence[Token], i: int) -> int | None:
+    """The index of the value noun in "a|an [up to three words] <value noun>" at ``i``, when no
+    word between is a number, a name or a quoted value ("to a reasonable number", "to an
+    agreed value"); None otherwise ("to a 30 s timeout", "to a `max_conns` value")."""
+    for k in range(i + 1, min(len(toks), i + 5)):
+        t = toks[k]
+        if not t.word or numeric(t) or identifier(t) or t.quoted:
+            return None
+        if t.low in _OPEN_VALUE_NOUNS:
+            return k
+    return None
+
+
+#: Adverbs of degree whose lemma looks like a vague modifier ("strictly" -> "strict").
+_DEGREE_ADVERBS = frozenset({"strictly"})
+
+#: Verbs whose passive ("should be hardened", "must be improved") names no change by itself.
+_VAGUE_PASSIVE = frozenset(
+    {
+        "harden",
+        "improve",
+        "enhance",
+        "strengthen",
+        "streamline",
+        "optimise",
+        "optimize",
+        "tighten",
+        "bolster",
+        "revisit",
+        "revamp",
+        "overhaul",
+        "rework",
+        "refine",
+        "polish",
+        "modernise",
+        "modernize",
+        "monitor",
+        "review",
+        "reconsider",
+        "rethink",
+        "address",
+        "tackle",
+        "fortify",
+        "solidify",
+        "evaluate",
+        "assess",
+        "consider",
+        "discuss",
+        "explore",
+        "investigate",
+        "clarify",
+        "reinforce",
+        "formalise",
+        "formalize",
+        "standardise",
+        "standardize",
+        "simplify",
+        "revise",
+        "educate",
+        "train",
+        "secure",
+        "safeguard",
+    }
+)
+
+#: Words before "be" that make the participle after it a requirement ("should be", "to be").
+_PASSIVE_AUX = frozenset({"should", "must", "shall", "will", "to", "can", "could", "would"})
+
+
+def _vague_passives(toks: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Spans "<aux> be [adverb] <participle of a vague verb>" with the suggestion key for the
+    verb: "should be hardened", "needs to be carefully reviewed", "must be improved"."""
+    out: list[tuple[int, int, str]] = []
+    for k in range(1, len(toks) - 1):
+        if toks[k].low != "be" or toks[k - 1].low not in _PASSIVE_AUX:
+            continue
+        m = k + 1
+        if toks[m].low.endswith("ly") and m + 1 < len(toks):
+            m += 1
+        t = toks[m]
+        if not (t.word and t.low.endswith("ed")):
+            continue
+        if has(t, _VAGUE_PASSIVE):
+            out.append((k - 1, m, _verb_key(t)))
+        elif has(t, C["thin_verbs"]) and _generic_subject(toks[: k - 1]):
+            out.append((k - 1, m, "improve"))  # "Documentation will be updated."
+    return out
+
+
+def _generic_subject(before: Sequence[Token]) -> bool:
+    """Whether the words before a passive's auxiliary are only a kind of thing ("Documentation",
+    "the runbooks", "our alerting"), at most four words and none a name or a number."""
+    words = [t for t in before if t.word]
+    if not words or len(words) > 4:
+        return False
+    kinds = [t for t in words if t.low not in C["stop"]]
+    return bool(kinds) and all(
+        has(t, C["generic_kinds"]) and not identifier(t) and not numeric(t) for t in kinds
+    )
+
+
 #: Phrase kinds that are trigger words: fine when a concrete object and a check follow.
 #: Talk is not among them: it is rescued only by what it produces (``Facts.rescued``).
 _TRIGGER_KINDS = frozenset({"investigate", "monitor", "ensure"})
@@ -318,7 +587,7 @@ _NOUN_BEFORE = frozenset({"the", "a", "an", "more", "some", "all", "any", "no", 
 
 
 def _trigger(t: Token, kind: str) -> bool:
-    return kind in ("investigate", "monitor") or (kind != "discussion" and t.low in _TRIGGER_VERBS)
+    return kind in ("investigate", "monitor") or (kind != "discussion" and has(t, _TRIGGER_VERBS))
 
 
 def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
@@ -328,7 +597,7 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
     Only "ensure" and "make sure" read so: the word after them opens a clause. The clause needs
     a thing someone can point at (an artifact, an identifier) before a third-person verb that
     is an act or an outcome, within eight tokens."""
-    if toks[j].low not in ("ensure", "ensures", "sure"):
+    if toks[j].low not in ("ensure", "ensures", "ensuring", "sure"):
         return False
     start = j - 1 if toks[j].low == "sure" else j
     if start >= 2 and toks[start - 1].low in ("to", "and") and _acted_before(toks, start - 1):
@@ -348,10 +617,18 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
             return True  # "make sure we've migrated…", "ensure all buckets have X enabled"
         if (
             seen_thing
-            and t.low in ("is", "are", "stays", "remains")
-            and any(numeric(x) for x in toks[k + 1 : k + 4])
+            and t.low in ("is", "are", "get", "gets")
+            and k + 1 < len(toks)
+            and toks[k + 1].low in _IRREGULAR_DONE
         ):
-            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds"
+            return True  # "ensure the common Ethereum tests are run against Bedrock"
+        if (
+            seen_thing
+            and t.low in ("is", "are", "stays", "remains", "has", "have")
+            and any(numeric(x) for x in toks[k + 1 : k + 8])
+        ):
+            return True  # "ensure that the DNS TTL for api.example.com is 60 seconds", "ensure
+            # every cron job has a timeout of at most 1 hour"
         if identifier(t) or (has(t, C["artifacts"]) and t.low not in C["generic_kinds"]):
             seen_thing = True  # "the deploy script", not "monitoring" ("ensure monitoring covers…")
             continue
@@ -364,6 +641,13 @@ def _asserts_behaviour(toks: Sequence[Token], j: int) -> bool:
         ):
             return True
     return False
+
+
+#: Participles of concrete acts that do not end in -ed: "the tests are run", "a lock is set".
+_IRREGULAR_DONE = frozenset(
+    {"run", "rerun", "built", "rebuilt", "set", "sent", "written", "rewritten", "shown", "held"}
+    | {"put", "split", "shut", "cut", "kept", "frozen", "chosen", "taken", "drawn", "torn"}
+)
 
 
 #: Auxiliaries before a participle that say an act is done: "we've migrated", "is enabled".
@@ -454,9 +738,13 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     if len(words) < 3:
         return None
     first, second = words[0], words[1]
-    if first.low in _QUANTIFIERS and any(
-        (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
-        for t in words[2:5]
+    if (
+        first.low in _QUANTIFIERS
+        and any(
+            (t.low.endswith("ed") and len(t.low) > 4) or t.low in ("has", "have", "is", "are")
+            for t in words[2:5]
+        )
+        and not _named_means(words[2:7])
     ):
         return first, words[min(3, len(words) - 1)]
     if first.low == "have" and second.low in _QUANTIFIERS:
@@ -469,6 +757,27 @@ def _stated_state(words: Sequence[Token]) -> tuple[Token, Token] | None:
     ):
         return first, words[min(3, len(words) - 1)]
     return None
+
+
+def _whole_aside(toks: Sequence[Token], i: int, j: int) -> bool:
+    """Whether ``toks[i..j]`` is all a parenthesis holds: "(if possible)", "(where feasible)"."""
+    return i > 0 and toks[i - 1].text == "(" and j + 1 < len(toks) and toks[j + 1].text == ")"
+
+
+def _named_means(words: Sequence[Token]) -> bool:
+    """ "managed by Ansible", "deployed via `make release`", "rotated using vault-rotate": a
+    participle whose means is a named tool or an act, which makes the state a change ("All
+    configuration to be managed by Ansible"), not a goal ("All runbooks reviewed by the team")."""
+    for k in range(len(words) - 2):
+        verb, prep, means = words[k], words[k + 1], words[k + 2]
+        if (
+            verb.low.endswith("ed")
+            and len(verb.low) > 4
+            and prep.low in ("by", "via", "using", "through", "with")
+            and (identifier(means) or means.quoted or means.text[:1].isupper())
+        ):
+            return True
+    return False
 
 
 def _shown_where(window: Sequence[Token]) -> bool:

@@ -4,6 +4,7 @@ vague finding, and what makes a token concrete (a number, an identifier, a quant
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -148,6 +149,8 @@ def identifier(tok: Token) -> bool:
         return False
     if any(c.isdigit() for c in t) or "_" in t or "/" in t or ("." in t and not t.endswith(".")):
         return True
+    if len(t) > 2 and t[-1] == "s" and t[:-1].isupper():
+        return False  # "VMs", "APIs", "SLOs": the plural of a common acronym, not a name
     inner_caps = sum(1 for c in t[1:] if c.isupper())
     return inner_caps >= 1 and any(c.islower() for c in t)
 
@@ -175,7 +178,12 @@ def value_quantity(toks: Sequence[Token], k: int) -> bool:
     if not toks[k].digit:
         return True  # a number word: "two approvals"
     head = text[1:] if text[:1] in "$€£+-~<>≤≥." else text
+    if _DATE.fullmatch(text):
+        return False  # "the 2026-03-14 outage": a date names an event, it sets no value
     return head[:1].isdigit()
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def concrete_token(t: Token) -> bool:
