@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from workflows.rules.names import C, Names, guessed_name, name_at, person_word
 from workflows.rules.text import Sentence, Token, has
 
-__all__ = ["Phrase", "agent_after", "classify", "clause_subject", "phrase_before", "subject_of"]
+__all__ = [
+    "Phrase",
+    "agent_after",
+    "classify",
+    "clause_subject",
+    "not_agent",
+    "phrase_before",
+    "subject_of",
+]
 
 
 @dataclass(frozen=True)

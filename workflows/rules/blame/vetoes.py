@@ -16,6 +16,7 @@ __all__ = [
     "negated_before",
     "negation_start",
     "rejected",
+    "retracts",
 ]
 
 
