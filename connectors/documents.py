@@ -199,6 +199,14 @@ class DocumentStore(Protocol):
         ...
 
 
+def _read_or_none(path: Path) -> str | None:
+    """The file's text, or None when there is none (one open instead of a stat and an open)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
 class MarkdownDocuments:
     """One file per review under ``folder`` (see :func:`document_name`); the URL is the web
     page's copy."""
@@ -232,10 +240,13 @@ class MarkdownDocuments:
         target = self.path(incident_id)
         url = f"{self.base_url}/reviews/{incident_id}/document"
         try:
-            if target.exists() and target.read_text(encoding="utf-8") == text:
+            if _read_or_none(target) == text:
                 return DocumentWritten(url=url, changed=False)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, text)
+            try:
+                write_atomic(target, text)
+            except FileNotFoundError:  # the folder's first document (or someone removed it)
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, text)
         except OSError as exc:
             raise ConnectorError(
                 System.DOCUMENTS,

@@ -63,11 +63,11 @@ def write_record(
     items = item_values(record, review_id)
     outcomes = [{"review_id": review_id, **o.model_dump()} for o in record.follow_up]
     if causes:
-        connection.execute(insert(root_causes), causes)
+        connection.execute(_INSERT_CAUSES, causes)
     if items:
-        connection.execute(insert(action_items), items)
+        connection.execute(_INSERT_ITEMS, items)
     if outcomes:
-        connection.execute(insert(follow_up_outcomes), outcomes)
+        connection.execute(_INSERT_OUTCOMES, outcomes)
     search.write(connection, review_id, search_document(record))
     return True
 
@@ -91,6 +91,13 @@ def _upsert(dialect: str, names: tuple[str, ...]) -> Insert:
 _CLEARS: tuple[Delete, ...] = tuple(
     delete(table).where(table.c.review_id == bindparam("review_id"))
     for table in (root_causes, action_items, follow_up_outcomes)
+)
+
+
+#: The child rows' inserts, built once: an ``insert(table)`` built per write generated its cache
+#: key again on every execution.
+_INSERT_CAUSES, _INSERT_ITEMS, _INSERT_OUTCOMES = (
+    insert(table) for table in (root_causes, action_items, follow_up_outcomes)
 )
 
 

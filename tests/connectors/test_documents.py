@@ -160,6 +160,33 @@ def test_incident_ids_that_read_alike_get_their_own_files(tmp_path: Path) -> Non
     assert len(list((tmp_path / "reviews").glob("*.md"))) == 2
 
 
+def test_a_document_is_written_into_a_folder_made_for_it_and_again_after_it_is_removed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "a" / "reviews"
+    docs = MarkdownDocuments(folder, "http://review.test")
+    docs.write_document("PT4KHLK", review(text="first text"))
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+
+    written = docs.write_document("PT4KHLK", review(text="second text"))
+
+    assert written.changed
+    assert "second text" in (docs.read("PT4KHLK") or "")
+
+
+def test_writing_the_same_document_again_changes_nothing(tmp_path: Path) -> None:
+    docs = MarkdownDocuments(tmp_path / "reviews", "http://review.test")
+    first = docs.write_document("PT4KHLK", review(text="same text"))
+
+    again = docs.write_document("PT4KHLK", review(text="same text"))
+
+    assert first.changed
+    assert not again.changed
+    assert again.url == first.url
+
+
 def test_document_file_names_are_stable() -> None:
     # Running reviews keep their files across releases: the name of an id never changes.
     assert document_name("PT4KHLK") == "PT4KHLK-55112148f4ad.md"
