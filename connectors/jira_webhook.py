@@ -93,8 +93,10 @@ class IssueFields(_Model):
 
 
 class Issue(_Model):
-    id: str
-    key: str
+    # An empty id or key names no issue: an item would be matched against nothing (a fuzzed
+    # body with ``"key": ""`` was read as an event for the key "").
+    id: str = Field(min_length=1, max_length=255)
+    key: str = Field(min_length=1, max_length=255)
     self_url: str | None = Field(default=None, alias="self")
     fields: IssueFields = Field(default_factory=IssueFields)
 

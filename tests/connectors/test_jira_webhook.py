@@ -248,5 +248,13 @@ def test_issue_without_key_is_named(jira: FakeJira, key: str) -> None:
     assert "issue.key" in payload_error(json.dumps(raw).encode())
 
 
+@pytest.mark.parametrize("field", ["key", "id"])
+def test_issue_with_an_empty_key_or_id_is_named(jira: FakeJira, key: str, field: str) -> None:
+    raw = json.loads(jira.transition(key, "Done"))
+    raw["issue"][field] = ""
+
+    assert f"issue.{field}" in payload_error(json.dumps(raw).encode())
+
+
 def test_payload_error_is_a_value_error() -> None:
     assert issubclass(WebhookPayloadError, ValueError)
