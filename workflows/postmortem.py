@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         Incident,
         ItemStatus,
         Model,
+        Person,
         Phase,
         Problem,
         ReviewState,
@@ -80,7 +81,9 @@ LEAN_HISTORY_PATCH = "review-lean-history"
 #: workflow.patched id, issue 11's cheap reviews: the document and store are written at most once
 #: per ``WRITE_PACE`` (``persist_review``): a change within it of the last write waits on one timer
 #: until the pace has passed and is written with every change made meanwhile (a burst of updates
-#: is one render, not one per update). Asked in runs with ``LEAN_HISTORY_PATCH``, right after it.
+#: is one render, not one per update); items start with only what they read of the incident (its
+#: id, title, service, resolution and the responders' emails). Asked in runs with
+#: ``LEAN_HISTORY_PATCH``, right after it.
 PACED_WRITES_PATCH = "review-paced-writes"
 #: The least time between two document-and-store writes of a run (``PACED_WRITES_PATCH``); a
 #: change after a longer quiet is written at once, as before.
@@ -319,7 +322,19 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         incident = state.incident
         # Replay: a child's input is recorded but never compared, so a recorded start stays valid;
         # the marker only says which reviews started their items without the timeline.
-        if self._has(ITEM_INPUT_PATCH):
+        if self._paced:
+            # PACED_WRITES_PATCH: only what the item's ticket and mails read of the incident.
+            incident = Incident(
+                id=incident.id,
+                title=incident.title,
+                service_id=incident.service_id,
+                service_name=incident.service_name,
+                resolved_at=incident.resolved_at,
+                responders=[
+                    Person(name=p.name, email=p.email) for p in incident.responders if p.email
+                ],
+            )
+        elif self._has(ITEM_INPUT_PATCH):
             incident = incident.model_copy(update={"timeline": [], "timeline_total": None})
         try:
             await workflow.start_child_workflow(
