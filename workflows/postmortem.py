@@ -83,7 +83,8 @@ LEAN_HISTORY_PATCH = "review-lean-history"
 #: until the pace has passed and is written with every change made meanwhile (a burst of updates
 #: is one render, not one per update); items start with only what they read of the incident (its
 #: id, title, service, resolution and the responders' emails). Asked in runs with
-#: ``LEAN_HISTORY_PATCH``, right after it.
+#: ``LEAN_HISTORY_PATCH``, which the code that records it has: asked first, a run with it takes
+#: the lean patch (and so every older one) without asking.
 PACED_WRITES_PATCH = "review-paced-writes"
 #: The least time between two document-and-store writes of a run (``PACED_WRITES_PATCH``); a
 #: change after a longer quiet is written at once, as before.
@@ -153,13 +154,15 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
     @workflow.run
     async def run(self, inp: PostmortemInput) -> ReviewOutcome:
         # Asked first, once per run, before any activity (see _decide_later_patches).
-        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
+        # Replay: the code that records the paced marker has LEAN_HISTORY_PATCH too, so a run
+        # with it takes that one without asking (one marker, as lean runs have); runs recorded
+        # before it have no paced marker and ask as they did.
+        self._paced = workflow.patched(PACED_WRITES_PATCH)
+        self._lean = self._paced or workflow.patched(LEAN_HISTORY_PATCH)
         if self._lean:
             # Replay: the code that records this marker has every older review patch, so a run
             # with it takes them all without asking (see _has for the later ones).
             self._uses_store = self._calls_locally = True
-            # Replay: lean runs recorded before it have no marker and write after every change.
-            self._paced = workflow.patched(PACED_WRITES_PATCH)
         else:
             # Old histories have no marker here and replay the old path.
             self._uses_store = workflow.patched(STORE_PATCH)
