@@ -10,9 +10,8 @@ because histories already hold the old shapes. The review's own state lives in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, Field, field_serializer
+from pydantic import Field
 
 from workflows.policy import ItemPolicy, Policy
 from workflows.review import (
@@ -127,14 +126,6 @@ class ActionItemInput(Model):
         default_factory=list,
         description="Ticket event ids already applied, newest last (carried across CAN).",
     )
-
-    @field_serializer("incident", "item", "root_cause", "item_policy", when_used="json")
-    def _without_defaults(self, value: BaseModel | None) -> dict[str, Any] | None:
-        """Sent without the fields that hold their defaults (they read back as the same values):
-        the input is recorded twice (the review's start command and the item's start event) and
-        the SDK core keeps the review's copy for as long as the run stays cached. Replay: a
-        child's input is recorded but never compared, and either shape reads back the same."""
-        return None if value is None else value.model_dump(mode="json", exclude_defaults=True)
 
     @property
     def item_rules(self) -> ItemPolicy:

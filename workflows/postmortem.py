@@ -1,8 +1,7 @@
 """PostmortemWorkflow: owns one incident's review from resolution to the closing follow-up.
 
 One run per incident (id ``postmortem-<incident id>``). It fetches the incident, writes the review
-document and re-renders it after accepted changes (at most once per ``WRITE_PACE``: a burst of
-changes is one write), tells the facilitator and responders,
+document and re-renders it after every accepted change, tells the facilitator and responders,
 accepts the analysis through validated updates, reminds and escalates an unpublished draft, starts
 one ActionItemWorkflow per item on publish, sends the follow-up invitation with a live agenda, and
 closes when every item is done or dropped and the follow-up is recorded.
@@ -27,7 +26,6 @@ __all__ = [
     "ITEM_INPUT_PATCH",
     "LATE_DECISIONS_PATCH",
     "LEAN_HISTORY_PATCH",
-    "PACED_WRITES_PATCH",
     "SEARCH_ATTRIBUTES_ON_CHANGE_PATCH",
     "SMALL_HISTORY_PATCH",
     "STORE_PATCH",
@@ -47,7 +45,6 @@ with workflow.unsafe.imports_passed_through():
         Incident,
         ItemStatus,
         Model,
-        Person,
         Phase,
         Problem,
         ReviewState,
@@ -78,17 +75,6 @@ SEARCH_ATTRIBUTES_ON_CHANGE_PATCH = "search-attributes-on-change"
 #: policy (:class:`ItemPolicy`), not all of it. Asked first, once per run; runs recorded before it
 #: have no marker and keep asking the older patches.
 LEAN_HISTORY_PATCH = "review-lean-history"
-#: workflow.patched id, issue 11's cheap reviews: the document and store are written at most once
-#: per ``WRITE_PACE`` (``persist_review``): a change within it of the last write waits on one timer
-#: until the pace has passed and is written with every change made meanwhile (a burst of updates
-#: is one render, not one per update); items start with only what they read of the incident (its
-#: id, title, service, resolution and the responders' emails). Asked in runs with
-#: ``LEAN_HISTORY_PATCH``, which the code that records it has: asked first, a run with it takes
-#: the lean patch (and so every older one) without asking.
-PACED_WRITES_PATCH = "review-paced-writes"
-#: The least time between two document-and-store writes of a run (``PACED_WRITES_PATCH``); a
-#: change after a longer quiet is written at once, as before.
-WRITE_PACE = timedelta(seconds=1)
 #: The patches a review asks later in its run; runs with ``SMALL_HISTORY_PATCH`` ask them first.
 REVIEW_LATER_PATCHES = (
     ITEM_INPUT_PATCH,
@@ -139,10 +125,6 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         self._uses_store = False
         self._calls_locally = False
         self._lean = False  # LEAN_HISTORY_PATCH, asked once per run
-        self._paced = False  # PACED_WRITES_PATCH, asked once per run
-        # With PACED_WRITES_PATCH: when the loop last wrote, and the timer a change waits on.
-        self._written_at: datetime | None = None
-        self._pace_timer: asyncio.Task[None] | None = None
         # The loop's timer (with SMALL_HISTORY_PATCH): kept while the next deadline stays.
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
@@ -154,11 +136,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
     @workflow.run
     async def run(self, inp: PostmortemInput) -> ReviewOutcome:
         # Asked first, once per run, before any activity (see _decide_later_patches).
-        # Replay: the code that records the paced marker has LEAN_HISTORY_PATCH too, so a run
-        # with it takes that one without asking (one marker, as lean runs have); runs recorded
-        # before it have no paced marker and ask as they did.
-        self._paced = workflow.patched(PACED_WRITES_PATCH)
-        self._lean = self._paced or workflow.patched(LEAN_HISTORY_PATCH)
+        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
         if self._lean:
             # Replay: the code that records this marker has every older review patch, so a run
             # with it takes them all without asking (see _has for the later ones).
@@ -176,10 +154,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
             await self._find_repeats()
         while self.state.phase != Phase.CLOSED:
             self._publish_search_attributes()
-            if self._write_due():
-                if self.state.revision != self._rendered_revision:
-                    self._written_at = workflow.now()
-                await self._write_and_store()
+            await self._write_and_store()
             await self._start_children()
             await self._send_due_messages()
             if self._ready_to_close():
@@ -240,33 +215,9 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         marker) in runs with ``LEAN_HISTORY_PATCH``; runs before it ask (memoised per run)."""
         return self._lean or workflow.patched(patch)
 
-    def _write_due(self) -> bool:
-        """Whether the loop may write the document and store now (``PACED_WRITES_PATCH``).
-
-        Always in runs without the patch, and for the first write of a run. Otherwise a change
-        within ``WRITE_PACE`` of the last write waits: the first such change starts one timer to
-        the end of the pace, and the write goes once it fired, with every change made meanwhile.
-        Determinism: the timer depends only on workflow time and the state's revision.
-        """
-        if not self._paced or self._written_at is None:
-            return True
-        if self._pace_timer is not None:
-            if not self._pace_timer.done():
-                return False
-            self._pace_timer = None
-            return True
-        if self.state.revision == self._rendered_revision:
-            return True  # nothing behind: the write step does nothing
-        wait = self._written_at + WRITE_PACE - workflow.now()
-        if wait <= timedelta(0):
-            return True
-        self._pace_timer = asyncio.ensure_future(workflow.sleep(wait))
-        return False
-
     def _has_work(self) -> bool:
-        behind = self.state.revision != self._rendered_revision
         return (
-            (behind and (self._pace_timer is None or self._pace_timer.done()))
+            self.state.revision != self._rendered_revision
             or bool(self._unstarted_items())
             or self._ready_to_close()
         )
@@ -325,19 +276,7 @@ class PostmortemWorkflow(ReviewDocument, ReviewAccess):
         incident = state.incident
         # Replay: a child's input is recorded but never compared, so a recorded start stays valid;
         # the marker only says which reviews started their items without the timeline.
-        if self._paced:
-            # PACED_WRITES_PATCH: only what the item's ticket and mails read of the incident.
-            incident = Incident(
-                id=incident.id,
-                title=incident.title,
-                service_id=incident.service_id,
-                service_name=incident.service_name,
-                resolved_at=incident.resolved_at,
-                responders=[
-                    Person(name=p.name, email=p.email) for p in incident.responders if p.email
-                ],
-            )
-        elif self._has(ITEM_INPUT_PATCH):
+        if self._has(ITEM_INPUT_PATCH):
             incident = incident.model_copy(update={"timeline": [], "timeline_total": None})
         try:
             await workflow.start_child_workflow(

@@ -175,12 +175,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("item-lean-dropped", "time-skipping", item_dropped),
     Scenario("item-lean-tracker-permission-denied", "time-skipping", tracker_permission_denied),
     Scenario("item-lean-invitation-live-check", "time-skipping", invitation_live_check),
-    # Issue 11's cheap reviews: the document and store written at most once per pace, a burst of
-    # updates in one write (patched "review-paced-writes").
-    Scenario("six-weeks-paced-writes", "time-skipping", six_weeks),
-    Scenario("six-weeks-paced-writes-dev", "dev", six_weeks_dev),
-    Scenario("decided-while-items-start-paced-writes", "dev", decided_while_items_start),
-    Scenario("mail-outage-paced-writes", "time-skipping", mail_outage),
 )
 
 

@@ -36,11 +36,7 @@ from workflows.contracts import (
 )
 from workflows.ids import item_workflow_id
 from workflows.policy import ActionItemPolicy, ItemPolicy, Policy
-from workflows.postmortem import (
-    PACED_WRITES_PATCH,
-    WRITE_PACE,
-    PostmortemWorkflow,
-)
+from workflows.postmortem import LEAN_HISTORY_PATCH, PostmortemWorkflow
 from workflows.review import (
     ActionItem,
     ItemStatus,
@@ -196,14 +192,7 @@ async def test_a_review_keeps_one_timer_for_its_next_deadline_across_wake_ups(
     signals = events_of(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
     assert signals >= 8
     assert events_of(history, EventType.EVENT_TYPE_TIMER_CANCELED) <= 1
-    # The write pace's short timers (a burst of updates waiting for one write) are no deadline.
-    deadlines = [
-        e
-        for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED
-        and e.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta() > WRITE_PACE
-    ]
-    assert len(deadlines) <= 3
+    assert events_of(history, EventType.EVENT_TYPE_TIMER_STARTED) <= 3
 
 
 async def test_a_lean_review_records_one_patch_marker_for_all_its_patches(
@@ -214,37 +203,7 @@ async def test_a_lean_review_records_one_patch_marker_for_all_its_patches(
     run = await six_week_review(time_env, settings_for(tmp_path), "PSMALL6")
     history = await run.handle.fetch_history()
     assert run.outcome.items_done == 3
-    # Since review-paced-writes that one marker is the paced one (it implies the lean one).
-    assert patches(history) == {PACED_WRITES_PATCH}
-
-
-async def test_a_burst_of_updates_is_written_once_not_once_per_update(
-    time_env: WorkflowEnvironment, tmp_path: Path
-) -> None:
-    """Since ``review-paced-writes`` a change within ``WRITE_PACE`` of the last write waits for
-    the pace and shares one write with the changes after it: five quick updates after the
-    opening write are one or two more renders, not five."""
-    settings = settings_for(tmp_path)
-    async with local_worker(time_env.client, settings):
-        handle = await drafting(time_env, settings, "PSMALL9", [])
-        for n in range(4):
-            await handle.execute_update(
-                PostmortemWorkflow.add_went_well, WentWell(text=f"Paging worked {n}.")
-            )
-
-        async def written() -> WorkflowHistory:
-            history = await handle.fetch_history()
-            status = await handle.query(PostmortemWorkflow.status)
-            assert status.state.revision >= 6  # fetched, five whys and four entries
-            assert "went_well" in status.state.model_dump_json()
-            assert activity_calls(history).count("persist_review") >= 2
-            return history
-
-        history = await eventually(written)
-        await time_env.sleep(WRITE_PACE * 3)
-        history = await handle.fetch_history()
-    assert 2 <= activity_calls(history).count("persist_review") <= 3
-    assert PACED_WRITES_PATCH in patches(history)
+    assert patches(history) == {LEAN_HISTORY_PATCH}
 
 
 async def test_a_lean_review_sends_its_mail_and_fetches_its_incident_as_local_activities(

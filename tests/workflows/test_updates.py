@@ -46,22 +46,6 @@ class Review:
     handle: WorkflowHandle[PostmortemWorkflow, ReviewOutcome]
 
     async def snapshot(self) -> tuple[str, int]:
-        """The state and the history's length once the review has written its changes (a
-        write waiting for the write pace would otherwise land between two snapshots)."""
-
-        async def written() -> None:
-            history = await self.handle.fetch_history()
-            kinds = [e.event_type for e in history.events]
-            assert (
-                kinds.count(EventType.EVENT_TYPE_TIMER_STARTED)
-                - kinds.count(EventType.EVENT_TYPE_TIMER_FIRED)
-                - kinds.count(EventType.EVENT_TYPE_TIMER_CANCELED)
-                <= 1
-            )  # the deadline's
-            last = len(kinds) - 1 - kinds[::-1].index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-            assert EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED not in kinds[last:]
-
-        await eventually(written)
         status = await self.handle.query(PostmortemWorkflow.status)
         history = await self.handle.fetch_history()
         return status.state.model_dump_json(), len(history.events)
