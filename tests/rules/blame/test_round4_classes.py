@@ -1,0 +1,78 @@
+"""The kinds of sentence blame_5 showed the rules missing (round 4), each with near negatives:
+a past decision judged as a bad idea, "worth their salt", a team's "error" ("Ops error"), self-
+misjudgement ("I underestimated…")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.blame import blamed, flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This was a bad idea.",
+        "Removing it was a dumb idea.",
+        "Skipping the canary was a terrible call.",
+        "Disabling the vacuum job was a really poor decision on my part.",
+    ],
+)
+def test_a_past_decision_judged_a_bad_idea_is_blame(text: str) -> None:
+    assert blamed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is a bad idea to deploy on Fridays without a rollback plan.",
+        "This was a good idea in hindsight.",
+    ],
+)
+def test_advice_or_praise_about_an_idea_is_not(text: str) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any SRE worth their salt would have noticed the cert expiry warning a week out.",
+        "No DBA worth his salt would run a migration without a backup.",
+    ],
+)
+def test_worth_their_salt_judges_a_person(text: str) -> None:
+    assert blamed(text)
+
+
+def test_a_system_worth_its_salt_is_a_requirement() -> None:
+    assert flagged("Any alerting system worth its salt pages on certificate expiry.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ops error caused client data deletion on SaaS multiple products.",
+        "Root cause: sysadmin error.",
+    ],
+)
+def test_a_teams_error_is_human_error(text: str) -> None:
+    assert blamed(text)
+
+
+def test_an_error_dashboard_named_for_a_team_is_not() -> None:
+    assert flagged("Ops errors dashboard showed a spike at 14:02.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I underestimated the issue at first and tried to keep the site up while I fixed it.",
+        "We badly underestimated how long the backfill would take.",
+    ],
+)
+def test_self_misjudgement_is_self_blame(text: str) -> None:
+    assert blamed(text)
+
+
+def test_a_query_planner_underestimating_is_a_system_fact() -> None:
+    assert flagged("The query planner underestimated the row count and chose a nested loop.") == []
