@@ -76,3 +76,34 @@ def test_self_misjudgement_is_self_blame(text: str) -> None:
 
 def test_a_query_planner_underestimating_is_a_system_fact() -> None:
     assert flagged("The query planner underestimated the row count and chose a nested loop.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wasn't really thinking it would fill up anytime soon.",
+        "We weren't expecting the replica to lag.",
+    ],
+)
+def test_a_negated_expectation_is_the_condition_behind_a_decision(text: str) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call didn't think to check the replica.",
+        "We clearly didn't think the failover through.",
+    ],
+)
+def test_not_thinking_to_act_is_still_an_omission(text: str) -> None:
+    assert blamed(text)
+
+
+def test_a_duty_acted_on_with_the_wrong_input_is_not_a_duty_left_undone() -> None:
+    text = "Support was meant to close the stale tickets, but received the live export instead."
+    assert flagged(text) == []
+
+
+def test_a_duty_left_undone_is_still_blame() -> None:
+    assert blamed("Ravi was supposed to rotate the keys but never did.")

@@ -74,6 +74,8 @@ def failure_predicate(sent: Sentence, i: int) -> int | None:
             k += 1
         if k < n and i > 0 and toks[i - 1].low in ("was", "were") and has(toks[k], C["receiving"]):
             return None  # "support was not told": the person is who was let down
+        if _expectation(toks, k):
+            return None  # "I wasn't really thinking it would fill up": what they expected
         if (
             k < n
             and toks[k].word
@@ -374,3 +376,21 @@ def _unfinished(toks: Sequence[Token], k: int) -> bool:
         ):
             return True  # "removed the flag before the old clients had upgraded"
     return False
+
+
+_THINK = frozenset({"think", "thinking", "thought", "expect", "expecting", "expected"})
+_NOT_A_CLAUSE = frozenset({"to", "about", "of", "twice", "ahead", "through", "clearly", "straight"})
+
+
+def _expectation(toks: Sequence[Token], k: int) -> bool:
+    """ "didn't think it would fill up", "wasn't expecting the replica to lag": a negated
+    "think" or "expect" with a clause after it tells what the person expected (the condition
+    behind a decision); "didn't think to check", "didn't think about the replica" stay
+    omissions, and so does "didn't think the failover through"."""
+    return (
+        k + 1 < len(toks)
+        and toks[k].low in _THINK
+        and toks[k + 1].word
+        and toks[k + 1].low not in _NOT_A_CLAUSE
+        and not any(t.low in ("through", "over") for t in toks[k + 1 : k + 6])
+    )
