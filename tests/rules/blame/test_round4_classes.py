@@ -107,3 +107,49 @@ def test_a_duty_acted_on_with_the_wrong_input_is_not_a_duty_left_undone() -> Non
 
 def test_a_duty_left_undone_is_still_blame() -> None:
     assert blamed("Ravi was supposed to rotate the keys but never did.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At 16:40 the storage on-call detached the wrong EBS volume from db-7.",
+        "The DBA on duty restored the wrong snapshot onto the primary.",
+        "Kenji restored the wrong backup onto db-2.",
+    ],
+)
+def test_a_person_acting_on_the_wrong_thing_is_blame_whatever_the_verb(text: str) -> None:
+    assert blamed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The load balancer routed the wrong tenant to the old pool.",
+        "The replica replayed the wrong WAL segment after the restart.",
+    ],
+)
+def test_a_system_acting_on_the_wrong_thing_is_not(text: str) -> None:
+    assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siobhán's hotfix to the rate limiter went straight to all regions and blocked logins.",
+        "Siobhán pushed the rate limits straight to all regions.",
+    ],
+)
+def test_a_persons_change_sent_straight_to_the_whole_estate_is_blame(text: str) -> None:
+    assert blamed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siobhán's hotfix went straight to production and restored the logins.",
+        "The config went straight to every region because the pipeline has no canary stage.",
+        "Siobhán pushed the fix straight to all regions to stop the errors.",
+    ],
+)
+def test_a_fix_or_an_unowned_change_sent_straight_out_is_not(text: str) -> None:
+    assert flagged(text) == []

@@ -132,7 +132,24 @@ def failure_predicate(sent: Sentence, i: int) -> int | None:
         return None
     if has(tok, C["weak_fail"]):
         return _done_wrongly(sent, i)
+    if _wrong_object(toks, i):
+        return i + 2  # "detached the wrong EBS volume", "restored the wrong snapshot": any verb
     return None
+
+
+_WRONG = frozenset({"wrong", "incorrect"})
+
+
+def _wrong_object(toks: Sequence[Token], i: int) -> bool:
+    """A past-tense verb whose object is "the wrong …" or "an incorrect …": the act went
+    wrong whatever the verb (the ordinary verbs are read by ``_done_wrongly``)."""
+    return (
+        i + 2 < len(toks)
+        and toks[i].low.endswith("ed")
+        and (i == 0 or toks[i - 1].low not in PASSIVE_AUX)
+        and toks[i + 1].low in ("the", "a", "an")
+        and toks[i + 2].low in _WRONG
+    )
 
 
 _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
