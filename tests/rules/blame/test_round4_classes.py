@@ -153,3 +153,30 @@ def test_a_persons_change_sent_straight_to_the_whole_estate_is_blame(text: str) 
 )
 def test_a_fix_or_an_unowned_change_sent_straight_out_is_not(text: str) -> None:
     assert flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The DNS TTL was raised to 24 hours by the networking team the week before, so the bad "
+        "record stayed cached long after the rollback.",
+        "The connection limit was lowered by the platform team on Monday, so the workers starved "
+        "once traffic peaked.",
+        "The flag was flipped by the growth team on Friday, so checkout broke for every Safari user.",
+    ],
+)
+def test_a_passive_act_by_a_team_with_a_failure_as_its_consequence_is_blame(text: str) -> None:
+    assert blamed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rollout was paused by Priya at 14:20, so the error rate fell within minutes.",
+        "The DNS TTL was lowered to 60 seconds by the networking team during the incident, so the "
+        "fix propagated quickly.",
+        "The replica was promoted by Marta at 03:10, so writes failed for only two minutes.",
+    ],
+)
+def test_a_passive_act_whose_consequence_mends_is_a_fact(text: str) -> None:
+    assert flagged(text) == []
