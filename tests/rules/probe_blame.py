@@ -15,7 +15,10 @@ batch. Recorded clean figures (rules only / rules+model, precision and recall):
   the same on this batch, sentence for sentence).
 - ``blame_4``: P 0.885 R 0.622 / P 0.897 R 0.703 (at ``cf09b65``; 40 of its 73 lines verbatim).
 - ``blame_5``: P 0.750 R 0.400 / P 0.700 R 0.467 (at ``b284682``, the end of the round tuned on
-  ``blame_4``; ``cf09b65`` scores P 0.750 R 0.400 both ways). Not tuned on.
+  ``blame_4``; ``cf09b65`` scores P 0.750 R 0.400 both ways). Tuned on in the round after it
+  (in ``train_blame.TUNED_PROBES`` since ``145f8b5``).
+- ``blame_6``: P 0.889 R 0.444 / P 0.889 R 0.444 (at ``0d46f05``, the end of the round tuned on
+  ``blame_5``; ``20fec7e`` scores P 0.875 R 0.389 / P 0.889 R 0.444). Not tuned on.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ VETOES = (0.0, 0.02, 0.05, 0.1)
 MODEL_PATH = Path(__file__).resolve().parents[2] / "workflows/rules/data/models/blame.json"
 #: Probe batches already scored once and so open to tuning (``probe_blame``); a batch is added
 #: here only after its clean score is recorded, so a newer batch stays an honest measure.
-TUNED_PROBES = ("blame_1.jsonl", "blame_2.jsonl", "blame_4.jsonl")
+TUNED_PROBES = ("blame_1.jsonl", "blame_2.jsonl", "blame_4.jsonl", "blame_5.jsonl")
 
 #: The model family each corpus family's findings take (see ``workflows/rules/blame/families.py``).
 CORPUS_FAMILY = {

@@ -347,6 +347,8 @@ def _duty(sent: Sentence, i: int, known: Names) -> Hit | None:
         and not has(toks[i + 2], C["receiving"])
     ):
         subject = subject_of(sent, i, known)
+        if _given_instead(toks, i):
+            return None  # "Ops was meant to deactivate X, but received instead Y": let down
         if subject.kind in ("person", "guess") and toks[subject.end].low not in C["not_agents"]:
             start = span_start(toks, subject)
             return Hit(toks[start].start, toks[i + 2].end, "counterfactual", subject.name)
@@ -375,6 +377,17 @@ def _duty(sent: Sentence, i: int, known: Names) -> Hit | None:
         ):
             return Hit(toks[i - 2].start, toks[agent.end].end, "counterfactual", agent.name)
     return None
+
+
+def _given_instead(toks: list[Token], i: int) -> bool:
+    """The duty is followed by "but received / was given / got" : the person acted on what they
+    were handed, which tells the condition behind the act, not a duty left undone."""
+    for k in range(i + 3, len(toks) - 1):
+        if toks[k].low == "but":
+            return any(
+                has(t, C["receiving_active"]) or t.low == "given" for t in toks[k + 1 : k + 4]
+            )
+    return False
 
 
 _ABOUT = frozenset({"from", "about", "on", "of", "over", "ask", "asking", "discuss", "discussing"})

@@ -74,6 +74,8 @@ def failure_predicate(sent: Sentence, i: int) -> int | None:
             k += 1
         if k < n and i > 0 and toks[i - 1].low in ("was", "were") and has(toks[k], C["receiving"]):
             return None  # "support was not told": the person is who was let down
+        if _expectation(toks, k):
+            return None  # "I wasn't really thinking it would fill up": what they expected
         if (
             k < n
             and toks[k].word
@@ -130,7 +132,24 @@ def failure_predicate(sent: Sentence, i: int) -> int | None:
         return None
     if has(tok, C["weak_fail"]):
         return _done_wrongly(sent, i)
+    if _wrong_object(toks, i):
+        return i + 2  # "detached the wrong EBS volume", "restored the wrong snapshot": any verb
     return None
+
+
+_WRONG = frozenset({"wrong", "incorrect"})
+
+
+def _wrong_object(toks: Sequence[Token], i: int) -> bool:
+    """A past-tense verb whose object is "the wrong …" or "an incorrect …": the act went
+    wrong whatever the verb (the ordinary verbs are read by ``_done_wrongly``)."""
+    return (
+        i + 2 < len(toks)
+        and toks[i].low.endswith("ed")
+        and (i == 0 or toks[i - 1].low not in PASSIVE_AUX)
+        and toks[i + 1].low in ("the", "a", "an")
+        and toks[i + 2].low in _WRONG
+    )
 
 
 _REPORTING = frozenset({"that", "not", "n't", "never", "say", "said", "says", "whether", "if"})
@@ -374,3 +393,21 @@ def _unfinished(toks: Sequence[Token], k: int) -> bool:
         ):
             return True  # "removed the flag before the old clients had upgraded"
     return False
+
+
+_THINK = frozenset({"think", "thinking", "thought", "expect", "expecting", "expected"})
+_NOT_A_CLAUSE = frozenset({"to", "about", "of", "twice", "ahead", "through", "clearly", "straight"})
+
+
+def _expectation(toks: Sequence[Token], k: int) -> bool:
+    """ "didn't think it would fill up", "wasn't expecting the replica to lag": a negated
+    "think" or "expect" with a clause after it tells what the person expected (the condition
+    behind a decision); "didn't think to check", "didn't think about the replica" stay
+    omissions, and so does "didn't think the failover through"."""
+    return (
+        k + 1 < len(toks)
+        and toks[k].low in _THINK
+        and toks[k + 1].word
+        and toks[k + 1].low not in _NOT_A_CLAUSE
+        and not any(t.low in ("through", "over") for t in toks[k + 1 : k + 6])
+    )

@@ -127,6 +127,7 @@ def passive_weak(sent: Sentence, known: Names) -> list[Hit]:
         wrong = wrong or any(_wrong_word(rest, r) for r in range(len(rest)))
         wrong = wrong or _then_neglected(toks, agent.end + 1)
         wrong = wrong or (head is not None and _harm_done(toks, head, verb))
+        wrong = wrong or _bad_consequence(toks, agent.end + 1)
         change = any(has(t, C["change_nouns"]) for t in toks[max(0, verb - 5) : verb])
         undone = verb + 1 < n and toks[verb + 1].low in _UNDOING
         if not (wrong or (change and has(v, _SHIPPING) and not undone)):
@@ -190,6 +191,51 @@ def _harm_done(toks: Sequence[Token], head: Token, verb: int) -> bool:
     if head.low not in _HARM_NOMINALS:
         return False
     return any(t.low in _VITAL for t in toks[max(0, verb - 30) : verb])
+
+
+#: Words that open the consequence of an act: "…by the networking team, so the record stayed
+#: cached", "…, which starved the workers", "…, causing every login to fail".
+_SO = frozenset({"so", "which", "causing", "leaving", "meaning"})
+#: A failure in the consequence, beyond ``failure_events`` and ``bad``.
+_HARMED = frozenset(
+    {"starve", "starved", "stuck", "stale", "hung", "fail", "fails", "failing", "timed", "lose"}
+    | {"overloaded", "overwhelmed", "blocked", "rejected", "unreachable", "unavailable", "outage"}
+    | {"dropped", "lost", "broke", "broken", "cached"}
+)
+
+
+_TIME_SUBORDINATORS = frozenset({"after", "until", "once", "when", "before", "while"})
+#: An error rate or a queue that went down, or a failure cut short ("failed for only two
+#: minutes"): the consequence is the mend.
+_EASED = frozenset(
+    {"fell", "eased", "cleared", "drained", "decreased", "declined", "shrank", "only", "briefly"}
+)
+
+
+def _bad_consequence(toks: Sequence[Token], k: int) -> bool:
+    """After the passive's agent (and a time phrase: "on Monday", "the week before"), a
+    consequence that is a failure: "the TTL was raised to 24 hours by the networking team the
+    week before, so the bad record stayed cached"; one that mends or speeds something ("…, so
+    the fix propagated quickly") is not."""
+    n = len(toks)
+    for m in range(k, min(n, k + 8)):
+        if toks[m].low in _SO:
+            after: list[Token] = []
+            for t in toks[m + 1 : m + 12]:
+                if t.low in _TIME_SUBORDINATORS or t.text in (".", ";", ":"):
+                    break  # "…long after the rollback": when, not what
+                after.append(t)
+            if any(
+                has(t, C["recovery_words"]) or has(t, C["fix_nouns"]) or t.low in _EASED
+                for t in after
+            ):
+                return False
+            return any(
+                has(t, C["bad"]) or has(t, C["failure_events"]) or t.low in _HARMED for t in after
+            )
+        if toks[m].text in (".", ";", ":"):
+            return False
+    return False
 
 
 #: What the agent then did with the thing: "and then ignored", "and left alone until…".

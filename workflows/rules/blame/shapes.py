@@ -338,6 +338,35 @@ _SENDING = frozenset(
 )
 
 
+_GOING = frozenset({"go"})
+_EVERY = frozenset({"all", "every", "each"})
+_WIDE = frozenset(
+    {"region", "regions", "host", "hosts", "server", "servers", "cluster", "clusters", "node"}
+    | {"nodes", "customer", "customers", "user", "users", "tenant", "tenants", "shard", "shards"}
+    | {"environment", "environments", "datacenter", "datacenters", "zone", "zones", "pop", "pops"}
+)
+
+
+def _live_end(toks: Sequence[Token], k: int) -> int | None:
+    """End of the live target after "straight to": "prod", "the live cluster", or the whole
+    estate at once ("all regions", "every customer", "the whole fleet")."""
+    n = len(toks)
+    if k < n and toks[k].low in _LIVE:
+        return k
+    if k + 1 < n and toks[k + 1].low in _LIVE:
+        return k + 1
+    if k + 1 < n and toks[k].low in _EVERY and toks[k + 1].low in _WIDE:
+        return k + 1
+    if (
+        k + 2 < n
+        and toks[k].low == "the"
+        and toks[k + 1].low in ("whole", "entire")
+        and toks[k + 2].low in _WIDE | {"fleet", "estate"}
+    ):
+        return k + 2
+    return None
+
+
 def straight_to_live(sent: Sentence, known: Names) -> list[Hit]:
     """ "wei pushed the new rate limits straight to prod while the canary was still red"."""
     toks = sent.tokens
@@ -346,14 +375,23 @@ def straight_to_live(sent: Sentence, known: Names) -> list[Hit]:
     for k, t in enumerate(toks):
         if t.low not in _STRAIGHT or k + 2 >= n or toks[k + 1].low not in ("to", "into", "onto"):
             continue
-        live = k + 2 if toks[k + 2].low in _LIVE else k + 3
-        if live >= n or toks[live].low not in _LIVE:
+        live = _live_end(toks, k + 2)
+        if live is None:
             continue
-        verb = next((v for v in range(k - 1, max(-1, k - 7), -1) if has(toks[v], _SENDING)), None)
+        verb = next(
+            (v for v in range(k - 1, max(-1, k - 7), -1) if has(toks[v], _SENDING | _GOING)),
+            None,
+        )
         if verb is None or any(has(x, C["fix_nouns"]) or x.low == "patch" for x in toks[verb:k]):
             continue  # "deployed the patch directly to production": a remedy
         subject = subject_of(sent, verb, known)
-        if subject.kind != "person" or users_pronoun(toks, subject):
+        if has(toks[verb], _GOING):
+            # "Siobhán's hotfix went straight to all regions": a named person's change
+            if subject.kind != "change" or subject.name is None:
+                continue
+            if any(has(x, C["recovery_words"]) for x in toks[live + 1 :]):
+                continue  # "…went straight to production and restored the logins": the fix
+        elif subject.kind != "person" or users_pronoun(toks, subject):
             continue
         after = toks[live + 1 : live + 4]
         if any(x.low in ("to", "because", "since") for x in after[:2]):

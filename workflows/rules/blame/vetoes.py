@@ -89,13 +89,26 @@ def rejected(sent: Sentence, i: int, j: int) -> bool:
         if t.clause != clause:
             # "not to call this, as some would, human error": only through a framing verb.
             break
-        if has(t, C["rejection"]) and not (
-            t.low == "drop" and k + 1 < len(toks) and toks[k + 1].low == "the"
+        if (
+            has(t, C["rejection"])
+            and not (t.low == "drop" and k + 1 < len(toks) and toks[k + 1].low == "the")
+            and not _gerund_subject(toks, k, i)
         ):
             return True
         k -= 1
         steps += 1
     return _rejected_after(toks, j) or _retracted_after(toks, j)
+
+
+def _gerund_subject(toks: Sequence[Token], k: int, i: int) -> bool:
+    """The rejection word is a gerund that is the subject of the phrase's copula ("Removing it
+    was a dumb idea"): it names the act being judged, it does not reject the judgement."""
+    opens = k == 0 or toks[k - 1].clause != toks[k].clause or not toks[k - 1].word
+    return (
+        opens
+        and toks[k].low.endswith("ing")
+        and any(toks[m].low in ("was", "were") for m in range(k + 1, i + 1))
+    )
 
 
 _RETRACT = frozenset(
