@@ -197,3 +197,27 @@ def test_getting_people_together_is_discussion_only(title: str) -> None:
 
 def test_getting_a_team_to_make_a_named_change_is_not_discussion_only() -> None:
     assert vague("Get the DBA team to add a NOT NULL constraint on orders.customer_id", "") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lock down the staging cluster",
+        "Iron out the kinks in the deploy flow",
+        "Firm up the on-call handover",
+        "Smooth out the release process",
+    ],
+)
+def test_a_phrasal_verb_of_improvement_with_no_mechanism_is_vague(title: str) -> None:
+    assert vague(title, "") == ["title"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lock down SSH on the bastions by setting PasswordAuthentication no",
+        "Rely less on manual failover by adding Patroni with a 10 s leader TTL",
+    ],
+)
+def test_a_vague_phrase_followed_by_its_mechanism_is_not_vague(title: str) -> None:
+    assert vague(title, "") == []

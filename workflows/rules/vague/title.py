@@ -171,6 +171,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
+        if kind == "vague" and _by_way(toks, j) and facts.rescued(kind, j):
+            continue  # "Rely less on manual failover by adding Patroni with a 10 s leader TTL"
         if kind in _TRIGGER_KINDS and (
             (checked and facts.concrete[min(j + 1, len(toks))]) or _asserts_behaviour(toks, j)
         ):
@@ -740,6 +742,12 @@ def _quantified_start(words: Sequence[Token]) -> Token | None:
     if k < len(words) and _quantity_word(words[k]):
         return words[k]
     return None
+
+
+def _by_way(toks: Sequence[Token], j: int) -> bool:
+    """A way is spelled after ``j`` ("by setting…", "using…", ": disable…"), not only a purpose
+    ("making changes to the release process to codify testing phases" names none)."""
+    return any(t.low in ("by", "using", "via") or t.text == ":" for t in toks[j + 1 : j + 12])
 
 
 def _comparative(window: Sequence[Token]) -> bool:
