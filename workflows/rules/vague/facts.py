@@ -52,6 +52,10 @@ def _suffix(flags: Sequence[bool]) -> list[bool]:
     return out
 
 
+#: Prepositions that open what a talk is about.
+_TOPIC_PREPS = frozenset({"about", "on", "re", "regarding", "over", "around", "concerning"})
+
+
 class Facts:
     """What lies after each token of a title, computed once (on first use) so every question is O(1).
 
@@ -234,6 +238,8 @@ class Facts:
         toks = self.toks
         if toks[k].text not in (":", "\u2014", "\u2013"):
             return False
+        if k > 0 and toks[k - 1].low == "re":
+            return False  # "re: purge API limits" names the topic, not the change
         words = [t for t in toks[k + 1 : k + 8] if t.word]
         if len(words) < 3:
             return False
@@ -289,6 +295,18 @@ class Facts:
                 return True
         return False
 
+    def _past_topic(self, k: int) -> int:
+        """Where the talk's topic ends when ``k`` opens one ("about|on|re the migration plan": the
+        plan is what is talked about, not an output); ``k`` otherwise. At most eight tokens."""
+        if k >= len(self.toks) or self.toks[k].low not in _TOPIC_PREPS:
+            return k
+        end = min(k + 9, len(self.toks))
+        for m in range(k + 1, end):
+            x = self.toks[m]
+            if not x.word or x.low in ("and", "to", "then", "so", "with", "by"):
+                return m
+        return end
+
     def mechanism_after(self, head: int) -> bool:
         return self.mechanism[min(head + 1, len(self.toks))]
 
@@ -309,7 +327,7 @@ class Facts:
             # A concrete act it is done by rescues it too ("align log retention with the policy
             # by setting Loki retention to 30 days"): the by-clause is the change.
             return (
-                self.outputs[after]
+                self.outputs[self._past_topic(after)]
                 or self._coordinated_before_relative(after)
                 or (self.acted[after] and self.concrete[after])
             )

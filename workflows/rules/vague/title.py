@@ -41,7 +41,9 @@ def _heads(toks: Sequence[Token]) -> list[int]:
         if i < skip_to:
             continue
         if not t.word:
-            if t.text in (";", ":", "\u2014", "(", "."):
+            if t.text in (";", ":", "\u2014", "(", ".") and not (
+                t.text == ":" and i > 0 and toks[i - 1].low == "re"
+            ):  # "Chat to the vendor re: purge limits": the topic follows, not a new clause
                 expect = True
             continue
         if expect and [x.low for x in toks[i : i + 4]] == ["in", "the", "process", "of"]:
@@ -169,6 +171,8 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if kind in ("investigate", "monitor", "discussion") and facts.rescued(kind, j):
             continue
+        if kind == "vague" and _by_way(toks, j) and facts.rescued(kind, j):
+            continue  # "Rely less on manual failover by adding Patroni with a 10 s leader TTL"
         if kind in _TRIGGER_KINDS and (
             (checked and facts.concrete[min(j + 1, len(toks))]) or _asserts_behaviour(toks, j)
         ):
@@ -308,6 +312,16 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
         h = heads[0]
         if any(has(x, C["goal_metrics"]) for x in toks[h + 1 : h + 6]):
             add(h, h, "it states a goal, not the change that will reach it.", "goal")
+    # A quantity as the whole title, with no verb to reach it: "At most one failed deploy per
+    # month", "No more than 2 minutes of write downtime per failover", "Less than 0.1% of…".
+    quantified = _quantified_start(words)
+    if quantified is not None and not concrete_before[len(toks)]:
+        add(
+            words[0].index - toks[0].index,
+            quantified.index - toks[0].index,
+            "it states a goal, not the change that will reach it.",
+            "goal",
+        )
 
     for h in heads:
         t = toks[h]
@@ -333,7 +347,10 @@ def title_findings(title: str, done_when: str = "") -> list[Vague]:
             continue
         if kind == "make":
             if (
-                any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
+                (
+                    any(has(x, C["vague_modifiers"]) and not x.quoted for x in window)
+                    or _comparative(window)
+                )
                 and not has_value
                 and not _shown_where(window)
                 and not facts.rescued("vague", h)  # "…smarter by grouping alerts per service"
@@ -695,6 +712,53 @@ def _verb_key(t: Token) -> str:
     if has(t, C["monitor_verbs"]):
         return "monitor"
     return "improve"
+
+
+#: Words that bound a quantity at the start of a verbless goal ("fewer than 5", "at most one").
+_BOUNDS = frozenset({"fewer", "less", "more", "under", "below", "over", "above", "most", "least"})
+
+
+def _quantity_word(t: Token) -> bool:
+    return numeric(t) or t.low in C["number_words"]
+
+
+def _quantified_start(words: Sequence[Token]) -> Token | None:
+    """The quantity of a title that opens with a bound and a number ("No more than 2 minutes",
+    "At most one", "Less than 0.1%"), or None."""
+    lows = [t.low for t in words[:5]]
+    k = 0
+    if lows[:1] in (["no"], ["not"]):
+        k = 1
+    if lows[k : k + 1] == ["at"] and lows[k + 1 : k + 2] in (["most"], ["least"]):
+        k += 2
+    elif lows[k : k + 1] and lows[k] in _BOUNDS:
+        k += 1
+        if lows[k : k + 1] == ["than"]:
+            k += 1
+        elif words[k - 1].low not in ("under", "below", "over", "above"):
+            return None
+    else:
+        return None
+    if k < len(words) and _quantity_word(words[k]):
+        return words[k]
+    return None
+
+
+def _by_way(toks: Sequence[Token], j: int) -> bool:
+    """A way is spelled after ``j`` ("by setting…", "using…", ": disable…"), not only a purpose
+    ("making changes to the release process to codify testing phases" names none)."""
+    return any(t.low in ("by", "using", "via") or t.text == ":" for t in toks[j + 1 : j + 12])
+
+
+def _comparative(window: Sequence[Token]) -> bool:
+    """ "less brittle", "more fault tolerant": a quality compared, with no value ("less than 2 s"
+    and "more replicas" are read elsewhere)."""
+    for a, b in pairwise(window):
+        if not a.word or a.quoted or a.low not in ("less", "more"):
+            continue
+        if b.word and b.low not in NOT_MORE_OF and not _quantity_word(b) and not b.quoted:
+            return True
+    return False
 
 
 def verb_kind(t: Token) -> str:

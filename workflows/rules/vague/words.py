@@ -206,6 +206,7 @@ KIND_MESSAGES = {
     "discussion": "it asks for a discussion with no output.",
     "vague": "it names no concrete change.",
     "need": "it states a need, not the change that meets it.",
+    "goal": "it states a goal, not the change that will reach it.",
 }
 
 
