@@ -46,6 +46,7 @@ from workflows.rules.cause.trigger import (
     indefinite_trigger,
     trigger_at,
     trigger_verdict,
+    upstream_change,
 )
 from workflows.rules.cause.words import Verdict
 from workflows.rules.text import Token, split, squash
@@ -241,6 +242,9 @@ def _judge_reading(
         )
     trigger = change_with_content(toks) or done_wrongly(toks)
     if trigger is not None:
+        return trigger_verdict(statement, quoted, toks, trigger)
+    trigger = upstream_change(toks)
+    if trigger is not None and not gap_at(toks, next_clause(toks, trigger[1])):
         return trigger_verdict(statement, quoted, toks, trigger)
     plain = outage_only(toks) is not None and not gap_at(toks, strict=True)
     if not plain and (gap_at(toks) or standing_condition(toks) or _standing_reason(toks)):
