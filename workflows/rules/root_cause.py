@@ -24,7 +24,13 @@ from collections.abc import Sequence
 from workflows.codes import Code
 from workflows.review import Finding
 from workflows.rules.blameless import lint_text
-from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
+from workflows.rules.cause.gap import (
+    gap_at,
+    negated_passive,
+    present_conditional,
+    silent_alarm,
+    standing_condition,
+)
 from workflows.rules.cause.model import combine
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
 from workflows.rules.cause.symptom import (
@@ -211,6 +217,9 @@ def _judge_reading(
             f'The root cause "{quoted}" is a log line, what was observed ("{logged.text}"), '
             "not why it happened.",
         )
+    if silent_alarm(every) or present_conditional(every):
+        return None  # "…, so no alert fired": what the monitoring does not page on is a gap;
+        # "If a consumer restarts mid-batch, every message is delivered again": a design
     person = bare_omission(every)
     if person is not None and not _gap_behind(toks, every[person[1]].end):
         return person_verdict(statement, quoted, every, person)

@@ -61,3 +61,23 @@ def test_a_versioned_library_change_is_a_trigger() -> None:
 def test_an_upstream_change_with_the_gap_behind_it_is_a_gap() -> None:
     statement = "Postgres 16 changed the default, and our upgrade checklist does not include notes."
     assert verdict(statement) is None
+
+
+def test_a_warning_that_raised_no_alert_is_a_monitoring_gap() -> None:
+    statement = "We recorded the failure as a warning rather than an error, so no alert fired."
+    assert verdict(statement) is None
+
+
+def test_a_page_nobody_acknowledged_still_stops_at_the_person() -> None:
+    statement = "The on-call did not acknowledge the page for forty minutes."
+    assert verdict(statement) is not None
+
+
+def test_a_present_tense_condition_is_a_design() -> None:
+    statement = "If a consumer restarts mid-batch, every message in the batch is delivered again."
+    assert verdict(statement) is None
+
+
+def test_a_past_condition_is_an_account_of_what_happened() -> None:
+    statement = "When we deployed this configuration, Terraform removed the current certificate."
+    assert verdict(statement) is not None
