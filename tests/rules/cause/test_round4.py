@@ -81,3 +81,15 @@ def test_a_present_tense_condition_is_a_design() -> None:
 def test_a_past_condition_is_an_account_of_what_happened() -> None:
     statement = "When we deployed this configuration, Terraform removed the current certificate."
     assert verdict(statement) is not None
+
+
+def test_the_only_remaining_node_taken_offline_is_an_effect() -> None:
+    statement = "The reconnect wave crashed the only surviving broker."
+    assert verdict(statement) == _EFFECT
+
+
+def test_a_scheduler_with_only_one_replica_is_a_gap() -> None:
+    statement = (
+        "The cluster runs only one replica of the scheduler, so losing that node stops jobs."
+    )
+    assert verdict(statement) is None

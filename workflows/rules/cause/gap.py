@@ -244,6 +244,7 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             and i + 1 < n
             and toks[i + 1].low in _SINGLE_THINGS
             and (t.low != "a" or (i > 0 and toks[i - 1].low in ("only", "just", "have", "has")))
+            and not (t.low != "a" and i > 0 and has(toks[i - 1], C["effect_verbs"]))
         ):
             return True  # "have 1 replica", "only a single node"
         if (
@@ -705,12 +706,18 @@ def _guarded(toks: Sequence[Token], k: int) -> bool:
     return any(has(x, C["safeguards"]) for x in toks[k : k + 3])
 
 
+#: What an outage leaves of something: "the only remaining node", "the only healthy replica".
+_LEFT_OVER = frozenset({"remaining", "surviving", "healthy", "working", "available", "live"})
+
+
 def _design_context(toks: Sequence[Token], i: int) -> bool:
     """ "only checks", "a single replica", "the same credentials", "too low": a design choice."""
     n = len(toks)
     nxt = toks[i + 1] if i + 1 < n else None
     if nxt is None or not nxt.word:
         return False
+    if toks[i].low == "only" and nxt.low in _LEFT_OVER:
+        return False  # "knocked the only remaining node offline": what the outage left
     if toks[i].low == "too":
         return nxt.low in (
             "low",
