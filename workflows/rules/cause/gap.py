@@ -750,6 +750,7 @@ _ALARMS = frozenset(
 )
 #: What an alarm does when it works: "fire alerts", "raise an alert", "send a page".
 _RAISE = frozenset({"fire", "raise", "send", "trigger", "emit", "generate", "open"})
+_ALARM_WORDS = _ALARMS | {"alerting", "paging"}
 _NEVER = frozenset({"never", "not", "didn't", "didnt", "doesn't", "doesnt", "don't", "dont"})
 
 
@@ -762,6 +763,8 @@ def silent_alarm(toks: Sequence[Token]) -> bool:
     before it: "no", "without"; or before its verb of raising: "did not fire alerts"), so "the
     on-call did not acknowledge the page" is still a person's act."""
     n = len(toks)
+    if not any(t.low in _ALARM_WORDS for t in toks):
+        return False
     for i, t in enumerate(toks):
         if not t.word:
             continue
@@ -775,7 +778,7 @@ def silent_alarm(toks: Sequence[Token]) -> bool:
                 "not",
             ]:
                 return True  # "the alert never fired", "the page did not go out"
-        raised = has(t, _RAISE) and i > 0 and toks[i - 1].low in _NEVER
+        raised = i > 0 and toks[i - 1].low in _NEVER and has(t, _RAISE)
         if raised and any(x.low in _ALARMS for x in toks[i + 1 : min(n, i + 4)]):
             return True  # "never raises an alert"
     return False

@@ -209,6 +209,8 @@ def _unhedged(toks: list[Token]) -> list[Token]:
     """The tokens without a hedging verb chain in the middle: "The problem appears to have been
     caused by a broken executor" is read as "The problem … been caused by a broken executor",
     "@ana seems to have left the checkout…" as "@ana … left the checkout…"."""
+    if not any(t.low in _HEDGE_VERBS for t in toks):
+        return toks
     out: list[Token] = []
     k = 0
     n = len(toks)
