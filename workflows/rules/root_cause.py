@@ -24,7 +24,13 @@ from collections.abc import Sequence
 from workflows.codes import Code
 from workflows.review import Finding
 from workflows.rules.blameless import lint_text
-from workflows.rules.cause.gap import gap_at, negated_passive, standing_condition
+from workflows.rules.cause.gap import (
+    gap_at,
+    negated_passive,
+    present_conditional,
+    silent_alarm,
+    standing_condition,
+)
 from workflows.rules.cause.model import combine
 from workflows.rules.cause.person import bare_omission, person_at_the_end, person_verdict
 from workflows.rules.cause.symptom import (
@@ -46,6 +52,7 @@ from workflows.rules.cause.trigger import (
     indefinite_trigger,
     trigger_at,
     trigger_verdict,
+    upstream_change,
 )
 from workflows.rules.cause.words import Verdict
 from workflows.rules.text import Token, split, squash
@@ -210,6 +217,9 @@ def _judge_reading(
             f'The root cause "{quoted}" is a log line, what was observed ("{logged.text}"), '
             "not why it happened.",
         )
+    if silent_alarm(every) or present_conditional(every):
+        return None  # "…, so no alert fired": what the monitoring does not page on is a gap;
+        # "If a consumer restarts mid-batch, every message is delivered again": a design
     person = bare_omission(every)
     if person is not None and not _gap_behind(toks, every[person[1]].end):
         return person_verdict(statement, quoted, every, person)
@@ -241,6 +251,9 @@ def _judge_reading(
         )
     trigger = change_with_content(toks) or done_wrongly(toks)
     if trigger is not None:
+        return trigger_verdict(statement, quoted, toks, trigger)
+    trigger = upstream_change(toks)
+    if trigger is not None and not gap_at(toks, next_clause(toks, trigger[1])):
         return trigger_verdict(statement, quoted, toks, trigger)
     plain = outage_only(toks) is not None and not gap_at(toks, strict=True)
     if not plain and (gap_at(toks) or standing_condition(toks) or _standing_reason(toks)):

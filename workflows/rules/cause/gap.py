@@ -244,6 +244,7 @@ def gap_at(toks: Sequence[Token], start: int = 0, *, strict: bool = False) -> bo
             and i + 1 < n
             and toks[i + 1].low in _SINGLE_THINGS
             and (t.low != "a" or (i > 0 and toks[i - 1].low in ("only", "just", "have", "has")))
+            and not (t.low != "a" and i > 0 and has(toks[i - 1], C["effect_verbs"]))
         ):
             return True  # "have 1 replica", "only a single node"
         if (
@@ -705,12 +706,18 @@ def _guarded(toks: Sequence[Token], k: int) -> bool:
     return any(has(x, C["safeguards"]) for x in toks[k : k + 3])
 
 
+#: What an outage leaves of something: "the only remaining node", "the only healthy replica".
+_LEFT_OVER = frozenset({"remaining", "surviving", "healthy", "working", "available", "live"})
+
+
 def _design_context(toks: Sequence[Token], i: int) -> bool:
     """ "only checks", "a single replica", "the same credentials", "too low": a design choice."""
     n = len(toks)
     nxt = toks[i + 1] if i + 1 < n else None
     if nxt is None or not nxt.word:
         return False
+    if toks[i].low == "only" and nxt.low in _LEFT_OVER:
+        return False  # "knocked the only remaining node offline": what the outage left
     if toks[i].low == "too":
         return nxt.low in (
             "low",
@@ -734,4 +741,77 @@ def _design_context(toks: Sequence[Token], i: int) -> bool:
             "fast",
             "big",
         )
+    return True
+
+
+#: What raises an alarm: a page, an alert, a notification.
+_ALARMS = frozenset(
+    {"alert", "alerts", "alarm", "alarms", "page", "pages", "notification", "notifications"}
+)
+#: What an alarm does when it works: "fire alerts", "raise an alert", "send a page".
+_RAISE = frozenset({"fire", "raise", "send", "trigger", "emit", "generate", "open"})
+_ALARM_WORDS = _ALARMS | {"alerting", "paging"}
+_NEVER = frozenset({"never", "not", "didn't", "didnt", "doesn't", "doesnt", "don't", "dont"})
+
+
+def silent_alarm(toks: Sequence[Token]) -> bool:
+    """Whether the statement says no alarm was raised for what went wrong: "so no alert fired",
+    "and so did not fire alerts on Sentry", "logs a warning but never raises an alert", "without
+    paging anyone". That is a gap in the monitoring (a tool gap), whatever act of ours comes
+    before it ("We logged a warning, but failed to see that warning as an error case…"): the
+    tool decides what pages. Only a negation that governs the alarm counts (within two words
+    before it: "no", "without"; or before its verb of raising: "did not fire alerts"), so "the
+    on-call did not acknowledge the page" is still a person's act."""
+    n = len(toks)
+    if not any(t.low in _ALARM_WORDS for t in toks):
+        return False
+    for i, t in enumerate(toks):
+        if not t.word:
+            continue
+        if t.low in _ALARMS or (t.low in ("alerting", "paging") and i > 0):
+            before = [x.low for x in toks[max(0, i - 2) : i]]
+            if any(b in ("no", "without") for b in before):
+                return True  # "no alert", "no paging alert", "without paging"
+            after = [x.low for x in toks[i + 1 : min(n, i + 3)]]
+            if (after[:1] and after[0] in ("never", "didn't", "didnt")) or after[:2] == [
+                "did",
+                "not",
+            ]:
+                return True  # "the alert never fired", "the page did not go out"
+        raised = i > 0 and toks[i - 1].low in _NEVER and has(t, _RAISE)
+        if raised and any(x.low in _ALARMS for x in toks[i + 1 : min(n, i + 4)]):
+            return True  # "never raises an alert"
+    return False
+
+
+#: Words that open a condition: "If a consumer restarts…", "Whenever the lease expires…".
+_CONDITIONS = frozenset({"if", "when", "whenever"})
+#: Words a participle ending in -ed follows as an adjective or in the passive, not as a past
+#: verb: "every queued retry", "is changed".
+_NOT_PAST_BEFORE = frozenset(
+    {"the", "a", "an", "every", "each", "any", "all", "no", "some", "its", "their", "our", "your"}
+    | {"is", "are", "be", "been", "being", "get", "gets", "isn't", "aren't", "not", "stay"}
+)
+
+
+def present_conditional(toks: Sequence[Token]) -> bool:
+    """Whether the statement is a rule of how the system behaves, a condition in the present
+    tense with what follows from it: "If a consumer restarts mid-batch, every message is
+    delivered again", "When the node instance type is changed, the nodes are recycled all at a
+    time". That is a design (a gap in the tool), not an event. Any past verb ("When we deployed
+    this configuration, Terraform removed…"; "was", "had", "began") makes it an account of what
+    happened, read as before."""
+    words = [t for t in toks if t.word]
+    if len(words) < 6 or words[0].low not in _CONDITIONS:
+        return False
+    if not any(t.text in (",", "\u2014", "-") for t in toks[2:]):
+        return False  # a condition, then its consequence after a comma or a dash
+    for k, t in enumerate(words):
+        if t.low in C["past_markers"] or t.low in ("had", "hadn't", "wasn't", "weren't"):
+            return False
+        if t.low in ("didn't", "didnt", "would", "could"):
+            return False
+        past = t.low.endswith("ed") and len(t.low) > 4 and k > 0
+        if past and words[k - 1].low not in _NOT_PAST_BEFORE:
+            return False
     return True

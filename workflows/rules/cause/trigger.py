@@ -99,6 +99,7 @@ def explanation(toks: list[Token], *, concede: bool = True) -> list[Token]:
         while k < n and toks[k].text == ",":
             k += 1
         start = k
+    start = _past_hedge(toks, start)
     end = n
     for k in range(start + 1, n):
         t = toks[k]
@@ -116,7 +117,116 @@ def explanation(toks: list[Token], *, concede: bool = True) -> list[Token]:
         ):
             end = k
             break
-    return toks[start:end] if end > start else toks
+    return _unhedged(toks[start:end]) if end > start else toks
+
+
+#: Hedges a writer puts before a cause they are not sure of: "It appears (that)…", "It looks
+#: like…", "Apparently,…". What follows is still the statement.
+_HEDGE_VERBS = frozenset(
+    {"appears", "appeared", "seems", "seemed", "looks", "looked", "appear", "seem", "look"}
+)
+_HEDGE_ADVERBS = frozenset(
+    {"apparently", "presumably", "probably", "likely", "evidently", "seemingly", "possibly"}
+)
+#: What a back-reference lead-in refers to: "This happened because…", "The problem occurred
+#: as a result of…".
+_BACK_SUBJECTS = frozenset(
+    {"this", "it", "that", "which", "problem", "issue", "outage", "incident", "failure", "error"}
+    | {"bug", "crash", "loop", "behaviour", "behavior"}
+)
+_HAPPENED = frozenset({"happened", "occurred", "happens", "occurs", "arose", "came", "started"})
+_BACK_REFERENCES = frozenset({"this", "that", "these", "those", "it"})
+
+
+def _past_hedge(toks: Sequence[Token], k: int) -> int:
+    """Past a hedge or a back-reference that only points at what was seen, as often as they
+    come: "It appears (that)…", "It looks like…", "Apparently,", "Based on that,", "Because of
+    this,", "As a result of this,", "This (appears to have) happened because…", "The problem
+    occurred as a result of…". What they refer to is the symptom; the statement is what follows
+    (so "This happened because the staging cluster does not use…" is read as the gap it names).
+    Default: ``k`` unchanged when none is there."""
+    n = len(toks)
+    for _ in range(4):
+        begin = k
+        while k < n and (toks[k].text == "," or toks[k].low in C["discourse"]):
+            k += 1
+        low = [t.low for t in toks[k : k + 8]]
+        if low[:1] and low[0] in _HEDGE_ADVERBS:
+            k += 1
+        elif len(low) > 2 and low[0] == "it" and low[1] in _HEDGE_VERBS:
+            k += 2
+            if k < n and toks[k].low in ("that", "like"):
+                k += 1
+            elif k + 1 < n and toks[k].low == "as" and toks[k + 1].low in ("if", "though"):
+                k += 2
+        elif len(low) > 2 and low[0] == "based" and low[1] == "on":
+            comma = next((m for m in range(k + 2, min(n, k + 8)) if toks[m].text == ","), None)
+            if comma is not None:
+                k = comma + 1
+        elif len(low) > 3 and low[:2] in (["because", "of"], ["due", "to"], ["owing", "to"]):
+            if low[2] in _BACK_REFERENCES and toks[k + 3].text == ",":
+                k += 4
+        elif len(low) > 5 and low[:3] == ["as", "a", "result"] and low[3] == "of":
+            if low[4] in _BACK_REFERENCES and toks[k + 5].text == ",":
+                k += 6
+        elif len(low) > 3 and low[0] == "of" and low[1] in _BACK_REFERENCES and low[2] == ",":
+            k += 3  # "As a result of this,": "as a result" is read above, with the lead-ins
+        else:
+            k = _past_happened(toks, k)
+        if k == begin:
+            break
+    return k
+
+
+def _past_happened(toks: Sequence[Token], k: int) -> int:
+    """ "This (appears to have) happened because…", "The issue occurred as a result of…": the
+    subject points back at the symptom, so the statement starts after the link."""
+    n = len(toks)
+    j = k
+    while j + 1 < n and j < k + 3 and toks[j].low in ("the", "this", "that", "our", "an", "a"):
+        if toks[j].low in _BACK_SUBJECTS and toks[j + 1].low in _HAPPENED | _HEDGE_VERBS:
+            break  # "this happened…": the pointer is the subject itself
+        j += 1
+    if j >= n or toks[j].low not in _BACK_SUBJECTS:
+        return k
+    j += 1
+    if j + 2 < n and toks[j].low in _HEDGE_VERBS and toks[j + 1].low == "to":
+        j += 3 if toks[j + 2].low == "have" else 2
+    if j >= n or toks[j].low not in _HAPPENED:
+        return k
+    j += 1
+    low = [t.low for t in toks[j : j + 4]]
+    if low[:1] in (["because"], ["since"]):
+        return j + 1 if j + 1 < n else k
+    if low[:2] in (["due", "to"], ["owing", "to"]):
+        return j + 2 if j + 2 < n else k
+    if low[:4] == ["as", "a", "result", "of"]:
+        return j + 4 if j + 4 < n else k
+    return k
+
+
+def _unhedged(toks: list[Token]) -> list[Token]:
+    """The tokens without a hedging verb chain in the middle: "The problem appears to have been
+    caused by a broken executor" is read as "The problem … been caused by a broken executor",
+    "@ana seems to have left the checkout…" as "@ana … left the checkout…"."""
+    if not any(t.low in _HEDGE_VERBS for t in toks):
+        return toks
+    out: list[Token] = []
+    k = 0
+    n = len(toks)
+    while k < n:
+        if (
+            k + 3 < n
+            and toks[k].low in _HEDGE_VERBS
+            and toks[k + 1].low == "to"
+            and toks[k + 2].low == "have"
+            and toks[k + 3].word
+        ):
+            k += 3
+            continue
+        out.append(toks[k])
+        k += 1
+    return out if out else toks
 
 
 #: Words that open a conceded clause before the statement's own: "While…,", "Although…,".
@@ -681,4 +791,49 @@ def done_wrongly(toks: Sequence[Token]) -> tuple[int, int] | None:
         if t.low in _WRONGLY and idx > 0:
             end = words[min(idx + 1, len(words) - 1)][0]
             return words[0][0], end
+    return None
+
+
+#: What a new release of someone else's software did: "NetworkManager 1.52 added an
+#: autoconnect-ports property", "Chrome 120 dropped support for…".
+_RELEASE_VERBS = frozenset(
+    {"added", "removed", "changed", "dropped", "introduced", "replaced", "renamed"}
+    | {"deprecated", "switched", "moved", "altered", "enabled", "disabled", "reordered"}
+)
+
+
+def _release_number(t: Token) -> bool:
+    """A release's number after its product's name: "1.52", "13", "v2", "120" (not a clock
+    time, not a size such as "100GB")."""
+    low = t.low[1:] if t.low[:1] == "v" else t.low
+    return bool(low) and ":" not in low and low.replace(".", "").isdigit()
+
+
+def upstream_change(toks: Sequence[Token]) -> tuple[int, int] | None:
+    """A statement that stops at what an upstream release changed, stated as a fact: a product's
+    name with its release number as the subject ("NetworkManager 1.52 (in Trixie) added…",
+    "Debian 13 replaced…", "Version 4.2 of the client library changed…") and a verb of change
+    within a few words. What let the release reach the hosts untested is the cause; the change
+    is the trigger. Read before the gaps, so the "default" it changed is not read as a design
+    choice; a gap in the clause after it ("…, and nothing pins the package") still wins."""
+    words = [(k, t) for k, t in enumerate(toks) if t.word]
+    if len(words) < 3:
+        return None
+    first_k, first = words[0]
+    idx = 1
+    if first.low in ("version", "release") and _release_number(words[1][1]):
+        idx = 2
+        if idx < len(words) and words[idx][1].low == "of":
+            while idx < len(words) and words[idx][1].low not in _RELEASE_VERBS and idx < 8:
+                idx += 1
+            idx -= 1
+    elif first.cap and first.low not in ("we", "our", "i", "the", "a", "an", "this"):
+        if not _release_number(words[1][1]):
+            return None
+        idx = 2
+    else:
+        return None
+    for k, t in words[idx : idx + 4]:
+        if t.low in _RELEASE_VERBS:
+            return first_k, k
     return None
