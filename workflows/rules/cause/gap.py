@@ -11,7 +11,15 @@ from workflows.rules.cause.words import NEG_FOR_GAP, C
 from workflows.rules.names import C as PEOPLE
 from workflows.rules.text import Token, has
 
-__all__ = ["gap_at", "negated_passive", "standing_condition", "too_many_of_a_load", "used_up"]
+__all__ = [
+    "gap_at",
+    "negated_passive",
+    "present_conditional",
+    "silent_alarm",
+    "standing_condition",
+    "too_many_of_a_load",
+    "used_up",
+]
 
 
 _ABSENCE = frozenset(

@@ -19,6 +19,7 @@ __all__ = [
     "indefinite_trigger",
     "trigger_at",
     "trigger_verdict",
+    "upstream_change",
 ]
 
 
